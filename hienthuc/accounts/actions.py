@@ -1,0 +1,103 @@
+"""Accounts, roles and API tokens: one function per change, atomic and audited."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hienthuc.accounts.models import ApiToken, Role, RoleKind, hash_token
+from hienthuc.accounts.scoping import can_admin
+from hienthuc.audit.record import record
+from hienthuc.orgs.models import Organization
+
+User = get_user_model()
+USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,150}$")
+
+
+@transaction.atomic
+def do_create_user(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    organization: Organization,
+    role: str,
+    acting_user,
+):
+    """Create an account together with its first role, so no account exists without a scope."""
+    if not can_admin(acting_user, organization):
+        raise ValidationError({"organization": "Bạn không quản trị đơn vị này."})
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationError({"username": "Tên đăng nhập gồm 3–150 ký tự: chữ thường không dấu, chữ số, . - _"})
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": "Tên đăng nhập đã tồn tại."})
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    first, _, last = (full_name or "").strip().rpartition(" ")
+    user = User(username=username, email=email or "", first_name=first[:150], last_name=last[:150])
+    user.set_password(password)
+    user.save()
+    record(acting_user, "create", user, organization=organization, after={"username": username, "email": email})
+    do_grant_role(user, organization=organization, kind=role, acting_user=acting_user)
+    return user
+
+
+@transaction.atomic
+def do_grant_role(user, *, organization: Organization, kind: str, acting_user) -> Role:
+    if not can_admin(acting_user, organization):
+        raise ValidationError({"organization": "Bạn không quản trị đơn vị này."})
+    if kind not in RoleKind.values:
+        raise ValidationError({"kind": "Vai trò không hợp lệ."})
+    if Role.objects.filter(user=user, organization=organization, kind=kind).exists():
+        raise ValidationError({"kind": "Người dùng đã có vai trò này tại đơn vị này."})
+    granted_by = acting_user if acting_user.pk else None
+    role = Role.objects.create(user=user, organization=organization, kind=kind, granted_by=granted_by)
+    record(
+        acting_user,
+        "grant",
+        role,
+        organization=organization,
+        after={"user": user.username, "organization": organization.code, "kind": kind},
+    )
+    return role
+
+
+@transaction.atomic
+def do_revoke_role(role: Role, *, acting_user) -> None:
+    if not can_admin(acting_user, role.organization):
+        raise ValidationError("Bạn không quản trị đơn vị này.")
+    if role.user_id == acting_user.pk and role.kind == RoleKind.ADMIN:
+        raise ValidationError("Không thể tự thu hồi quyền quản trị của chính mình.")
+    record(
+        acting_user,
+        "revoke",
+        role,
+        organization=role.organization,
+        before={"user": role.user.username, "organization": role.organization.code, "kind": role.kind},
+    )
+    role.delete()
+
+
+@transaction.atomic
+def do_create_api_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]:
+    """Return the token row and its raw value, which is never stored and shown only once."""
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name=(name or "API")[:100], prefix=raw[3:9], key_hash=hash_token(raw))
+    record(acting_user, "create", token, after={"user": user.username, "name": token.name, "prefix": token.prefix})
+    return token, raw
+
+
+@transaction.atomic
+def do_revoke_api_token(token: ApiToken, *, acting_user) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(acting_user, "revoke", token, before={"prefix": token.prefix}, after={"revoked": True})
+    return token

@@ -1,0 +1,24 @@
+from django import forms
+
+from hienthuc.accounts.models import RoleKind
+from hienthuc.forms import ScopedForm, UnitCodeField
+
+
+class UserCreateForm(ScopedForm):
+    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    full_name = forms.CharField(label="Họ và tên", max_length=300, required=False)
+    email = forms.EmailField(
+        label="Thư điện tử", required=False, error_messages={"invalid": "Địa chỉ thư không hợp lệ."}
+    )
+    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput, min_length=1)
+    organization = UnitCodeField(label="Mã đơn vị")
+    role = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
+
+
+class GrantRoleForm(ScopedForm):
+    organization = UnitCodeField(label="Mã đơn vị")
+    kind = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="Tên gợi nhớ", max_length=100)

@@ -1,0 +1,75 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    ADMIN = "admin", _("Quản trị")
+    EDITOR = "editor", _("Biên tập")
+    VIEWER = "viewer", _("Xem")
+    INSPECTOR = "inspector", _("Kiểm tra")
+
+
+class RoleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RoleQuerySet":
+        from hienthuc.accounts.scoping import subtree_q
+
+        if user.is_superuser:
+            return self
+        return self.filter(subtree_q(user, "organization__path"))
+
+
+class Role(models.Model):
+    """A user's role on a unit; it covers the unit's whole subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField(_("vai trò"), max_length=16, choices=RoleKind.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "kind"], name="role_unique"),
+            models.CheckConstraint(condition=models.Q(kind__in=[k.value for k in RoleKind]), name="role_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} – {self.get_kind_display()} – {self.organization}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A revocable API token; only its hash is stored, the raw value is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return "ht_" + secrets.token_urlsafe(32)

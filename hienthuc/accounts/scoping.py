@@ -1,0 +1,64 @@
+"""Who sees what: a role on a unit covers the unit's whole subtree.
+
+Every model's visible_to(user) is built from subtree_q(), so the rule lives in one place.
+"""
+
+from django.db.models import Q
+
+from hienthuc.accounts.models import Role, RoleKind
+
+EDIT_KINDS = (RoleKind.ADMIN, RoleKind.EDITOR)
+
+
+def _roles(user) -> list[tuple[str, str]]:
+    """(kind, path) of each role the user holds, cached on the user object per request."""
+    cached = getattr(user, "_hienthuc_roles", None)
+    if cached is None:
+        if not user.is_authenticated:
+            cached = []
+        else:
+            cached = list(Role.objects.filter(user=user).values_list("kind", "organization__path"))
+        user._hienthuc_roles = cached
+    return cached
+
+
+def root_paths(user, kinds=None) -> list[str]:
+    """Paths of the units whose subtrees the user holds a role on, minus nested ones."""
+    paths = sorted({path for kind, path in _roles(user) if kinds is None or kind in kinds})
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def subtree_q(user, path_field: str = "path", kinds=None) -> Q:
+    """A filter matching rows whose unit path lies in one of the user's subtrees."""
+    if user.is_superuser:
+        return Q()
+    paths = root_paths(user, kinds)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def covers(user, path: str, kinds=None) -> bool:
+    """Does one of the user's roles (of the given kinds) cover the unit at this path?"""
+    if user.is_superuser:
+        return True
+    return any(path.startswith(p) for p in root_paths(user, kinds))
+
+
+def can_view(user, org) -> bool:
+    return covers(user, org.path)
+
+
+def can_edit(user, org) -> bool:
+    return covers(user, org.path, EDIT_KINDS)
+
+
+def can_admin(user, org) -> bool:
+    return covers(user, org.path, (RoleKind.ADMIN,))

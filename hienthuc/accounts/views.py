@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts import actions
+from hienthuc.accounts.forms import GrantRoleForm, TokenForm, UserCreateForm
+from hienthuc.accounts.models import ApiToken, Role, RoleKind
+from hienthuc.accounts.scoping import can_admin, root_paths
+from hienthuc.forms import add_action_errors
+
+User = get_user_model()
+
+
+def administered_users(user):
+    """Accounts holding a role inside a subtree the user administers."""
+    if user.is_superuser:
+        return User.objects.all()
+    paths = root_paths(user, (RoleKind.ADMIN,))
+    if not paths:
+        return User.objects.none()
+    roles = Role.objects.none()
+    for path in paths:
+        roles = roles | Role.objects.filter(organization__path__startswith=path)
+    return User.objects.filter(pk__in=roles.values("user_id"))
+
+
+def access_account(user, pk: int):
+    return get_object_or_404(administered_users(user), pk=pk)
+
+
+def require_some_admin(user) -> None:
+    if not user.is_superuser and not root_paths(user, (RoleKind.ADMIN,)):
+        raise PermissionDenied("Chỉ quản trị đơn vị mới quản lý được tài khoản.")
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_superuser and not root_paths(request.user, (RoleKind.ADMIN,)):
+        # Non-admins see their own account and roles only.
+        return redirect("user_detail", pk=request.user.pk)
+    users = (
+        administered_users(request.user)
+        .order_by("username")
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organization")))
+    )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+def user_create(request: HttpRequest) -> HttpResponse:
+    require_some_admin(request.user)
+    form = UserCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = actions.do_create_user(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, f"Đã tạo tài khoản “{account.username}”.")
+            return redirect("user_detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk == request.user.pk:
+        account = request.user
+    else:
+        account = access_account(request.user, pk)
+    form = GrantRoleForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        require_some_admin(request.user)
+        if form.is_valid():
+            try:
+                actions.do_grant_role(
+                    account,
+                    organization=form.cleaned_data["organization"],
+                    kind=form.cleaned_data["kind"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            else:
+                messages.success(request, "Đã cấp vai trò.")
+                return redirect("user_detail", pk=account.pk)
+    roles = Role.objects.filter(user=account).select_related("organization")
+    rows = [(role, can_admin(request.user, role.organization)) for role in roles]
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "rows": rows,
+            "form": form,
+            "is_admin": bool(root_paths(request.user, (RoleKind.ADMIN,))) or request.user.is_superuser,
+        },
+    )
+
+
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    role = get_object_or_404(Role.objects.visible_to(request.user).select_related("organization", "user"), pk=pk)
+    try:
+        actions.do_revoke_role(role, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã thu hồi vai trò.")
+    return redirect("user_detail", pk=role.user_id)
+
+
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw = actions.do_create_api_token(
+            request.user, name=form.cleaned_data["name"], acting_user=request.user
+        )
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "raw": raw})
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    actions.do_revoke_api_token(token, acting_user=request.user)
+    messages.success(request, "Đã thu hồi mã truy cập API.")
+    return redirect("token_list")

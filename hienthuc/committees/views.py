@@ -1,0 +1,121 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts.scoping import can_edit
+from hienthuc.committees import actions
+from hienthuc.committees.forms import AssignmentForm, SeatForm, TermForm
+from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
+from hienthuc.forms import add_action_errors
+from hienthuc.orgs.views import access_organization, breadcrumbs, seat_order
+
+
+def access_term(user, pk: int) -> Term:
+    return get_object_or_404(Term.objects.visible_to(user).select_related("unit"), pk=pk)
+
+
+def require_edit(user, term: Term) -> None:
+    if not can_edit(user, term.unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem nhiệm kỳ này.")
+
+
+def term_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access_organization(request.user, pk)
+    if not can_edit(request.user, unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem đơn vị này.")
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = actions.do_create_term(unit, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, f"Đã thêm {term}.")
+            return redirect("term_detail", pk=term.pk)
+    return render(
+        request,
+        "committees/term_form.html",
+        {"form": form, "unit": unit, "crumbs": [*breadcrumbs(request.user, unit), unit]},
+    )
+
+
+def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    term = access_term(request.user, pk)
+    editable = can_edit(request.user, term.unit)
+    seats = sorted(CommitteeSeat.objects.filter(term=term).select_related("person__home_unit"), key=seat_order)
+    seat_form = SeatForm(user=request.user, prefix="seat")
+    assignment_form = AssignmentForm(user=request.user, prefix="asg")
+    if request.method == "POST":
+        require_edit(request.user, term)
+        if "seat-person" in request.POST:
+            seat_form = SeatForm(request.POST, user=request.user, prefix="seat")
+            if seat_form.is_valid():
+                try:
+                    actions.do_add_seat(term, acting_user=request.user, **seat_form.cleaned_data)
+                except ValidationError as exc:
+                    add_action_errors(seat_form, exc)
+                else:
+                    messages.success(request, "Đã thêm cấp ủy viên.")
+                    return redirect("term_detail", pk=term.pk)
+        else:
+            assignment_form = AssignmentForm(request.POST, user=request.user, prefix="asg")
+            assignment_form.fields["seat"].choices = _seat_choices(seats)
+            if assignment_form.is_valid():
+                data = assignment_form.cleaned_data
+                person = next(s.person for s in seats if str(s.pk) == data["seat"])
+                try:
+                    actions.do_add_assignment(
+                        term,
+                        person=person,
+                        field=data["field"],
+                        unit=data["unit"],
+                        note=data["note"],
+                        acting_user=request.user,
+                    )
+                except ValidationError as exc:
+                    add_action_errors(assignment_form, exc)
+                else:
+                    messages.success(request, "Đã phân công.")
+                    return redirect("term_detail", pk=term.pk)
+    assignment_form.fields["seat"].choices = _seat_choices(seats)
+    by_body = [(b.label, [s for s in seats if s.body == b.value]) for b in Body]
+    context = {
+        "term": term,
+        "crumbs": [*breadcrumbs(request.user, term.unit), term.unit],
+        "crumb_current": str(term),
+        "by_body": [(label, members) for label, members in by_body if members],
+        "assignments": Assignment.objects.filter(term=term).select_related("person", "unit"),
+        "can_edit": editable,
+        "seat_form": seat_form,
+        "assignment_form": assignment_form,
+    }
+    return render(request, "committees/term_detail.html", context)
+
+
+def _seat_choices(seats) -> list[tuple[str, str]]:
+    seen, choices = set(), []
+    for seat in seats:
+        if seat.person_id not in seen:
+            seen.add(seat.person_id)
+            choices.append((str(seat.pk), seat.person.full_name))
+    return choices
+
+
+@require_POST
+def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = get_object_or_404(CommitteeSeat.objects.visible_to(request.user).select_related("term__unit"), pk=pk)
+    require_edit(request.user, seat.term)
+    actions.do_remove_seat(seat, acting_user=request.user)
+    messages.success(request, "Đã bỏ cấp ủy viên khỏi danh sách.")
+    return redirect("term_detail", pk=seat.term_id)
+
+
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.visible_to(request.user).select_related("term__unit"), pk=pk)
+    require_edit(request.user, assignment.term)
+    actions.do_remove_assignment(assignment, acting_user=request.user)
+    messages.success(request, "Đã bỏ phân công.")
+    return redirect("term_detail", pk=assignment.term_id)

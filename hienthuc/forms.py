@@ -1,0 +1,83 @@
+"""Form pieces shared by the apps: picking a unit by code, mapping action errors onto forms."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from hienthuc.lib.text import fold
+from hienthuc.orgs.models import Organization
+
+
+class UnitCodeField(forms.CharField):
+    """A unit typed by its code (with suggestions), resolved within what the user may see.
+
+    A select box of every unit does not scale to a province; a code does.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"list": "unit-suggestions", "autocomplete": "off"})
+        self.user = None
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        unit = Organization.objects.visible_to(self.user).filter(code__iexact=code.strip()).first()
+        if unit is None:
+            raise ValidationError(f"Không tìm thấy đơn vị có mã “{code}” trong phạm vi của bạn.")
+        return unit
+
+
+class ScopedForm(forms.Form):
+    """A form whose unit fields are resolved within the given user's subtrees."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for f in self.fields.values():
+            if isinstance(f, UnitCodeField | PersonField):
+                f.user = user
+
+
+def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show an action's ValidationError on the form: on its field where the form has one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages[0] if hasattr(error, "messages") else error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class PersonField(forms.CharField):
+    """A person typed by name; the suggestions carry the id as "Họ tên [123]" to disambiguate."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"list": "person-suggestions", "autocomplete": "off"})
+        self.user = None
+
+    def clean(self, value):
+        from hienthuc.people.models import Person
+
+        text = super().clean(value)
+        if not text:
+            return None
+        people = Person.objects.visible_to(self.user).select_related("home_unit")
+        match = re.search(r"\[(\d+)\]\s*$", text)
+        if match:
+            person = people.filter(pk=int(match.group(1))).first()
+            if person is not None:
+                return person
+        found = list(people.filter(search_name=fold(text))[:2])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(f"Không tìm thấy “{text}” trong phạm vi của bạn.")
+        raise ValidationError(f"Có nhiều người tên “{text}”; hãy chọn đúng người trong danh sách gợi ý.")

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Đã xem trước"
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Hoàn tất"
+    FAILED = "failed", "Thất bại"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and its application.
+
+    Kept in the database (not in a process) so any app server, or the background worker,
+    can apply it; the file is re-validated when applied.
+    """
+
+    kind = models.CharField(max_length=32)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    payload = models.BinaryField()
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return int(100 * self.progress_done / self.progress_total)

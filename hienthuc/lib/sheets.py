@@ -1,0 +1,103 @@
+"""Reading and writing the spreadsheets offices exchange (.xlsx), without Django.
+
+Every problem is reported in Vietnamese with the row and column a person sees in Excel.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from hienthuc.lib.text import clean, fold
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (wrong type, too big, wrong header)."""
+
+
+@dataclass
+class CellError:
+    row: int
+    column: int
+    header: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Dòng {self.row}, cột {get_column_letter(self.column)} ({self.header}): {self.message}"
+
+
+@dataclass
+class Sheet:
+    header_row: int
+    rows: list[tuple[int, list]] = field(default_factory=list)  # (Excel row number, cell values)
+
+
+def load_workbook_bytes(data: bytes, *, max_bytes: int):
+    if len(data) > max_bytes:
+        size = f"{len(data) / 1048576:.1f}".replace(".", ",")
+        raise FileProblem(f"Tệp quá lớn ({size} MB); giới hạn là {max_bytes // 1048576} MB.")
+    if not data:
+        raise FileProblem("Tệp rỗng.")
+    # An .xlsx is a zip archive; checking content, not the file name, stops renamed files.
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise FileProblem("Tệp không phải là tệp Excel .xlsx (hãy lưu lại bằng Excel dưới dạng .xlsx).")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise FileProblem("Không đọc được tệp Excel .xlsx: tệp bị hỏng hoặc không đúng định dạng.") from None
+
+
+def read_table(data: bytes, headers: list[str], *, max_bytes: int, optional: tuple[str, ...] = ()) -> Sheet:
+    """Find the header row (title rows above it are allowed) and return the rows below it.
+
+    Columns must appear in the given order; `optional` headers may be missing at the end.
+    """
+    workbook = load_workbook_bytes(data, max_bytes=max_bytes)
+    sheet = workbook.worksheets[0]
+    required = [fold(h) for h in headers if h not in optional]
+    found = None
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [fold(clean(v)) for v in values]
+        if cells[: len(required)] == required:
+            found = number
+            break
+        if number >= 20:
+            break
+    if found is None:
+        expected = " | ".join(headers)
+        raise FileProblem(f"Không tìm thấy dòng tiêu đề. Dòng tiêu đề phải có các cột theo thứ tự: {expected}.")
+    result = Sheet(header_row=found)
+    for number, values in enumerate(sheet.iter_rows(min_row=found + 1, values_only=True), start=found + 1):
+        values = (list(values) + [None] * len(headers))[: len(headers)]
+        if all(clean(v) == "" for v in values):
+            continue
+        result.rows.append((number, values))
+    workbook.close()
+    return result
+
+
+def write_table(title: str, headers: list[str], rows: list[list], *, sheet_name: str = "Danh sách") -> bytes:
+    """A one-sheet workbook: a bold title row, the header row, then the data."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    sheet.append([title])
+    sheet["A1"].font = Font(name="Times New Roman", bold=True, size=14)
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(name="Times New Roman", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        sheet.append(row)
+    for index, header in enumerate(headers, start=1):
+        width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, width + 2))
+    sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,21 @@
+"""Text helpers shared by search, imports and matching of names as people type them."""
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics and map đ to d: "Đảng ủy" -> "dang uy".
+
+    Used for diacritics-insensitive matching; collapses runs of whitespace too.
+    """
+    text = unicodedata.normalize("NFD", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return " ".join(text.lower().split())
+
+
+def clean(text: str | None) -> str:
+    """NFC-normalize and trim what a user or a spreadsheet cell gave us."""
+    if text is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())

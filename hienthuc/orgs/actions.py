@@ -1,0 +1,166 @@
+"""Every change to the unit tree: one function each, atomic, audited, aggregates kept."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hienthuc.accounts.scoping import can_admin, can_edit
+from hienthuc.audit.record import record, snapshot
+from hienthuc.lib.text import clean
+from hienthuc.orgs import aggregates
+from hienthuc.orgs.models import Organization, OrgKind
+
+AUDIT_FIELDS = ["code", "name", "short_name", "kind", "is_active", "path"]
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CODE_MAX = Organization._meta.get_field("code").max_length
+NAME_MAX = Organization._meta.get_field("name").max_length
+SHORT_NAME_MAX = Organization._meta.get_field("short_name").max_length
+
+
+def validate_code(code: str, *, exclude_pk: int | None = None) -> str:
+    code = clean(code)
+    if not code:
+        raise ValidationError({"code": "Mã đơn vị không được để trống."})
+    if len(code) > CODE_MAX:
+        raise ValidationError({"code": f"Mã đơn vị dài tối đa {CODE_MAX} ký tự."})
+    if not CODE_RE.match(code):
+        raise ValidationError({"code": "Mã đơn vị chỉ gồm chữ không dấu, chữ số và các dấu . - _ (ví dụ TU-TB-01)."})
+    taken = Organization.objects.filter(code__iexact=code)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"code": f"Mã đơn vị “{code}” đã được dùng."})
+    return code
+
+
+def validate_names(name: str, short_name: str) -> tuple[str, str]:
+    name, short_name = clean(name), clean(short_name)
+    if not name:
+        raise ValidationError({"name": "Tên đơn vị không được để trống."})
+    if len(name) > NAME_MAX:
+        raise ValidationError({"name": f"Tên đơn vị dài tối đa {NAME_MAX} ký tự."})
+    if len(short_name) > SHORT_NAME_MAX:
+        raise ValidationError({"short_name": f"Tên viết tắt dài tối đa {SHORT_NAME_MAX} ký tự."})
+    return name, short_name
+
+
+@transaction.atomic
+def do_create_organization(
+    *,
+    parent: Organization | None,
+    code: str,
+    name: str,
+    kind: OrgKind,
+    short_name: str = "",
+    acting_user,
+) -> Organization:
+    if parent is None:
+        if not acting_user.is_superuser:
+            raise ValidationError("Chỉ quản trị hệ thống mới được tạo đơn vị gốc.")
+    else:
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+        if not can_edit(acting_user, parent):
+            raise ValidationError({"parent": "Bạn không có quyền thêm đơn vị vào đơn vị này."})
+        if not parent.is_active:
+            raise ValidationError({"parent": "Không thể thêm đơn vị vào đơn vị đã ngừng hoạt động."})
+    code = validate_code(code)
+    name, short_name = validate_names(name, short_name)
+    fields = {"code": code, "name": name, "short_name": short_name, "kind": kind}
+    if parent is not None:
+        org = Organization.objects.add_child(parent, fields)
+    else:
+        org = Organization.objects.add_root(fields)
+    aggregates.bump(org.ancestor_paths, units=1)
+    record(acting_user, "create", org, organization=org, after=snapshot(org, AUDIT_FIELDS))
+    return org
+
+
+@transaction.atomic
+def do_update_organization(
+    org: Organization, *, name: str, short_name: str, kind: OrgKind, code: str | None = None, acting_user
+) -> Organization:
+    if not can_edit(acting_user, org):
+        raise ValidationError("Bạn không có quyền sửa đơn vị này.")
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    before = snapshot(org, AUDIT_FIELDS)
+    if code is not None and code != org.code:
+        org.code = validate_code(code, exclude_pk=org.pk)
+    org.name, org.short_name = validate_names(name, short_name)
+    org.kind = kind
+    org.save()
+    after = snapshot(org, AUDIT_FIELDS)
+    if after != before:
+        record(acting_user, "update", org, organization=org, before=before, after=after)
+    return org
+
+
+@transaction.atomic
+def do_move_organization(org: Organization, new_parent: Organization, *, acting_user) -> Organization:
+    """Move a unit with its whole subtree under another unit, re-pathing every descendant."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
+    if not can_admin(acting_user, org):
+        raise ValidationError("Bạn không có quyền quản trị đơn vị cần chuyển.")
+    if not can_admin(acting_user, new_parent):
+        raise ValidationError(
+            {"new_parent": "Bạn không có quyền quản trị đơn vị đích; chỉ chuyển được trong phạm vi mình quản trị."}
+        )
+    if new_parent.path.startswith(org.path):
+        raise ValidationError(
+            {"new_parent": "Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó."}
+        )
+    if org.path[: -org.steplen] == new_parent.path:
+        raise ValidationError({"new_parent": "Đơn vị đã nằm trực tiếp dưới đơn vị này."})
+    if not new_parent.is_active:
+        raise ValidationError({"new_parent": "Không thể chuyển vào đơn vị đã ngừng hoạt động."})
+
+    before = snapshot(org, AUDIT_FIELDS)
+    units, people = aggregates.subtree_totals(org)
+    moved_units = units + (1 if org.is_active else 0)
+    aggregates.bump(org.ancestor_paths, units=-moved_units, people=-people)
+    Organization.objects.move(org, new_parent, "last-child")
+    org = Organization.objects.get(pk=org.pk)
+    if org.has_aggregates:
+        Organization.objects.filter(pk=org.pk).update(units_below=units, people_below=people)
+    aggregates.bump(org.ancestor_paths, units=moved_units, people=people)
+    after = snapshot(org, AUDIT_FIELDS)
+    after["parent"] = new_parent.code
+    record(acting_user, "move", org, organization=org, before=before, after=after)
+    return Organization.objects.get(pk=org.pk)
+
+
+@transaction.atomic
+def do_deactivate_organization(org: Organization, *, acting_user) -> Organization:
+    """Stop a unit; units are never hard-deleted because their history must stay."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if not can_admin(acting_user, org):
+        raise ValidationError("Bạn không có quyền quản trị đơn vị này.")
+    if not org.is_active:
+        raise ValidationError("Đơn vị đã ngừng hoạt động.")
+    if Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1, is_active=True).exists():
+        raise ValidationError("Hãy ngừng hoạt động hoặc chuyển các đơn vị trực thuộc trước.")
+    before = snapshot(org, AUDIT_FIELDS)
+    org.is_active = False
+    org.save(update_fields=["is_active", "updated_at", "search_text"])
+    aggregates.bump(org.ancestor_paths, units=-1)
+    record(acting_user, "deactivate", org, organization=org, before=before, after=snapshot(org, AUDIT_FIELDS))
+    return org
+
+
+@transaction.atomic
+def do_reactivate_organization(org: Organization, *, acting_user) -> Organization:
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if not can_admin(acting_user, org):
+        raise ValidationError("Bạn không có quyền quản trị đơn vị này.")
+    if org.is_active:
+        raise ValidationError("Đơn vị đang hoạt động.")
+    parent = Organization.objects.get_parent(org)
+    if parent is not None and not parent.is_active:
+        raise ValidationError("Đơn vị cấp trên đã ngừng hoạt động; hãy khôi phục đơn vị cấp trên trước.")
+    before = snapshot(org, AUDIT_FIELDS)
+    org.is_active = True
+    org.save(update_fields=["is_active", "updated_at", "search_text"])
+    aggregates.bump(org.ancestor_paths, units=1)
+    record(acting_user, "reactivate", org, organization=org, before=before, after=snapshot(org, AUDIT_FIELDS))
+    return org

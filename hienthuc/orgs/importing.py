@@ -1,0 +1,209 @@
+"""Import and export of the unit tree as .xlsx: code | name | kind | parent code | short name.
+
+Import is two steps: plan_tree_import() checks every row and says what would happen (nothing
+is written); do_import_tree() re-checks and applies the plan in one transaction.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hienthuc.accounts.scoping import can_admin
+from hienthuc.lib.sheets import CellError, read_table, write_table
+from hienthuc.lib.text import clean, fold
+from hienthuc.orgs.actions import (
+    CODE_MAX,
+    CODE_RE,
+    NAME_MAX,
+    SHORT_NAME_MAX,
+    do_create_organization,
+    do_update_organization,
+)
+from hienthuc.orgs.models import Organization, OrgKind
+
+HEADERS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên", "Tên viết tắt"]
+COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_SHORT = range(1, 6)
+
+
+@dataclass
+class TreeRow:
+    row: int
+    code: str
+    name: str
+    kind: OrgKind | None
+    parent_code: str
+    short_name: str
+
+
+@dataclass
+class TreePlan:
+    creates: list[TreeRow] = field(default_factory=list)  # parents before children
+    updates: list[tuple[Organization, TreeRow]] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return len(self.creates) + len(self.updates) + self.unchanged
+
+
+def _kind_lookup() -> dict[str, OrgKind]:
+    kinds = {}
+    for kind in OrgKind.objects.all():
+        kinds[fold(kind.name)] = kind
+        kinds[fold(kind.code)] = kind
+    return kinds
+
+
+def plan_tree_import(data: bytes, *, user) -> TreePlan:
+    """Check a tree file against the database; raises FileProblem if it cannot be read at all."""
+    sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=("Tên viết tắt",))
+    plan = TreePlan()
+
+    def error(row: int, column: int, message: str) -> None:
+        plan.errors.append(CellError(row, column, HEADERS[column - 1], message))
+
+    kinds = _kind_lookup()
+    rows: dict[str, TreeRow] = {}
+    for number, values in sheet.rows:
+        code, name, kind_text, parent_code, short_name = (clean(v) for v in values)
+        bad = False
+        if not code:
+            error(number, COL_CODE, "Mã đơn vị không được để trống.")
+            bad = True
+        elif len(code) > CODE_MAX or not CODE_RE.match(code):
+            error(number, COL_CODE, f"Mã “{code}” không hợp lệ: tối đa {CODE_MAX} ký tự, chữ không dấu, số, . - _")
+            bad = True
+        elif fold(code) in rows:
+            error(number, COL_CODE, f"Mã “{code}” trùng với dòng {rows[fold(code)].row}.")
+            bad = True
+        if not name:
+            error(number, COL_NAME, "Tên đơn vị không được để trống.")
+        elif len(name) > NAME_MAX:
+            error(number, COL_NAME, f"Tên đơn vị dài {len(name)} ký tự; tối đa {NAME_MAX}.")
+        if len(short_name) > SHORT_NAME_MAX:
+            error(number, COL_SHORT, f"Tên viết tắt dài tối đa {SHORT_NAME_MAX} ký tự.")
+        kind = kinds.get(fold(kind_text))
+        if not kind_text:
+            error(number, COL_KIND, "Loại đơn vị không được để trống.")
+        elif kind is None:
+            error(number, COL_KIND, f"Loại đơn vị “{kind_text}” không có trong danh mục loại đơn vị.")
+        if not parent_code and not user.is_superuser:
+            error(number, COL_PARENT, "Phải ghi mã đơn vị cấp trên.")
+        if not bad:
+            rows[fold(code)] = TreeRow(number, code, name, kind, parent_code, short_name)
+
+    existing = {
+        fold(o.code): o
+        for o in Organization.objects.filter(code__in=[r.code for r in rows.values()]).select_related("kind")
+    }
+    parents_in_db = {
+        fold(o.code): o
+        for o in Organization.objects.filter(code__in=[r.parent_code for r in rows.values() if r.parent_code])
+    }
+
+    new_rows: dict[str, TreeRow] = {}
+    for key, row in rows.items():
+        org = existing.get(key)
+        if org is None:
+            new_rows[key] = row
+            continue
+        if not can_admin(user, org):
+            error(row.row, COL_CODE, f"Mã “{row.code}” đã được dùng cho một đơn vị khác.")
+            continue
+        current_parent = Organization.objects.get_parent(org)
+        if fold(current_parent.code if current_parent else "") != fold(row.parent_code):
+            where = current_parent.code if current_parent else "(gốc)"
+            error(
+                row.row,
+                COL_PARENT,
+                f"Đơn vị “{row.code}” đang trực thuộc “{where}”; "
+                "không chuyển đơn vị qua nhập tệp, hãy dùng chức năng Chuyển đơn vị.",
+            )
+            continue
+        if (org.name, org.short_name, org.kind_id) == (row.name, row.short_name, row.kind and row.kind.pk):
+            plan.unchanged += 1
+        else:
+            plan.updates.append((org, row))
+
+    # Order new units parents-first and refuse loops (A under B under A).
+    placed: set[str] = set()
+    for key in new_rows:
+        trail: list[str] = []
+        current = key
+        while current in new_rows and current not in placed:
+            if current in trail:
+                loop = trail[trail.index(current) :] + [current]
+                names = " → ".join(new_rows[k].code for k in loop)
+                for k in set(loop):
+                    error(new_rows[k].row, COL_PARENT, f"Vòng lặp cấp trên: {names}.")
+                    placed.add(k)
+                trail = []
+                break
+            trail.append(current)
+            current = fold(new_rows[current].parent_code)
+        if not trail:
+            continue
+        top = new_rows[trail[-1]]
+        parent_key = fold(top.parent_code)
+        if parent_key and parent_key not in new_rows:
+            parent = parents_in_db.get(parent_key)
+            if parent is None or not can_admin(user, parent):
+                error(
+                    top.row,
+                    COL_PARENT,
+                    f"Không tìm thấy đơn vị cấp trên “{top.parent_code}” trong tệp hay trong phạm vi bạn quản trị.",
+                )
+            elif not parent.is_active:
+                error(top.row, COL_PARENT, f"Đơn vị cấp trên “{top.parent_code}” đã ngừng hoạt động.")
+        for k in reversed(trail):
+            placed.add(k)
+            plan.creates.append(new_rows[k])
+
+    plan.errors.sort(key=lambda e: (e.row, e.column))
+    return plan
+
+
+@transaction.atomic
+def do_import_tree(data: bytes, *, acting_user) -> TreePlan:
+    """Apply a tree file all-or-nothing; raises ValidationError listing every problem."""
+    plan = plan_tree_import(data, user=acting_user)
+    if not plan.ok:
+        raise ValidationError([str(e) for e in plan.errors])
+    created: dict[str, Organization] = {}
+    for row in plan.creates:
+        parent = None
+        if row.parent_code:
+            parent = created.get(fold(row.parent_code)) or Organization.objects.get(code__iexact=row.parent_code)
+        created[fold(row.code)] = do_create_organization(
+            parent=parent,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            short_name=row.short_name,
+            acting_user=acting_user,
+        )
+    for org, row in plan.updates:
+        do_update_organization(org, name=row.name, short_name=row.short_name, kind=row.kind, acting_user=acting_user)
+    return plan
+
+
+def export_tree(root: Organization, *, include_inactive: bool = False) -> bytes:
+    """The subtree in the import layout, parents before children, so it imports back as is."""
+    units = Organization.objects.subtree_of(root).select_related("kind")
+    if not include_inactive:
+        units = units.filter(is_active=True)
+    codes_by_path = dict(Organization.objects.subtree_of(root).values_list("path", "code"))
+    parent_of_root = Organization.objects.get_parent(root)
+    rows = []
+    for unit in units:
+        parent_path = unit.path[: -unit.steplen]
+        parent_code = codes_by_path.get(parent_path) or (parent_of_root.code if parent_of_root else "")
+        rows.append([unit.code, unit.name, unit.kind.name, parent_code, unit.short_name])
+    return write_table(f"Danh sách đơn vị: {root.name}", HEADERS, rows, sheet_name="Đơn vị")

@@ -1,0 +1,116 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from hienthuc.lib.text import fold
+
+# Subtree counts are stored on units at this depth and below. Units above it (the Centre)
+# sum their children instead, so writes across the country never queue on one hot row.
+AGGREGATE_MIN_DEPTH = 2
+
+
+class OrgLevel(models.Model):
+    """A level of the tree (Trung ương, tỉnh, trực thuộc, cơ sở, chi bộ …): data, not code."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(_("tên cấp"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgKind(models.Model):
+    """A kind of unit (Tỉnh ủy/Thành ủy, Đảng ủy cơ sở, Văn phòng …)."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(_("loại đơn vị"), max_length=100, unique=True)
+    level = models.ForeignKey(OrgLevel, on_delete=models.PROTECT, related_name="kinds")
+    # Advisory and state bodies (Văn phòng, Ban Tổ chức, UBND …) as opposed to party organizations.
+    is_body = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["level__rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def visible_to(self, user) -> "OrganizationQuerySet":
+        from hienthuc.accounts.scoping import subtree_q
+
+        return self.filter(subtree_q(user, "path"))
+
+    def active(self) -> "OrganizationQuerySet":
+        return self.filter(is_active=True)
+
+    def subtree_of(self, org: "Organization") -> "OrganizationQuerySet":
+        return self.filter(path__startswith=org.path)
+
+    def search(self, text: str) -> "OrganizationQuerySet":
+        folded = fold(text)
+        if not folded:
+            return self
+        return self.filter(Q(search_text__contains=folded) | Q(code__iexact=text.strip()))
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model).order_by("path")
+
+    def visible_to(self, user):
+        return self.get_queryset().visible_to(user)
+
+
+class Organization(MP_Node):
+    """A unit of the tree: a party organization, a body or an agency.
+
+    treebeard keeps `path` (four base-36 characters per level) and `depth`; a subtree is
+    one indexed prefix scan on `path`.
+    """
+
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    kind = models.ForeignKey(OrgKind, verbose_name=_("loại đơn vị"), on_delete=models.PROTECT, related_name="units")
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
+    # Subtree aggregates (see AGGREGATE_MIN_DEPTH): active units below, active people in it.
+    units_below = models.PositiveIntegerField(default=0, editable=False)
+    people_below = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationManager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="organization_name_not_empty"),
+            models.CheckConstraint(condition=~Q(code=""), name="organization_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.name} {self.short_name} {self.code}")[:400]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("unit_detail", args=[self.pk])
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[: i * self.steplen] for i in range(1, self.depth)]
+
+    @property
+    def has_aggregates(self) -> bool:
+        return self.depth >= AGGREGATE_MIN_DEPTH

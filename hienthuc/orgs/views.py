@@ -1,0 +1,260 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts.models import RoleKind
+from hienthuc.accounts.scoping import can_admin, can_edit, root_paths
+from hienthuc.audit.models import AuditEvent
+from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
+from hienthuc.forms import add_action_errors
+from hienthuc.imports.models import ImportStatus, PendingImport
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem
+from hienthuc.orgs import actions, aggregates, importing
+from hienthuc.orgs.forms import ImportForm, MoveForm, OrganizationForm
+from hienthuc.orgs.models import Organization
+from hienthuc.people.models import Person
+
+PEOPLE_PER_PAGE = 50
+
+
+def access_organization(user, pk: int) -> Organization:
+    """The unit if the user may see it; otherwise the same 404 as for a missing one."""
+    return get_object_or_404(Organization.objects.visible_to(user).select_related("kind__level"), pk=pk)
+
+
+def require_edit(user, org: Organization) -> None:
+    if not can_edit(user, org):
+        raise PermissionDenied("Bạn chỉ có quyền xem đơn vị này.")
+
+
+def require_admin(user, org: Organization) -> None:
+    if not can_admin(user, org):
+        raise PermissionDenied("Bạn không có quyền quản trị đơn vị này.")
+
+
+def breadcrumbs(user, org: Organization) -> list[Organization]:
+    """The unit's ancestors that the user may see, top first."""
+    return list(Organization.objects.visible_to(user).filter(path__in=org.ancestor_paths).order_by("depth"))
+
+
+def top_units(user):
+    """The units at the top of what the user sees: their role units (or the roots)."""
+    if user.is_superuser:
+        return Organization.objects.filter(depth=1).select_related("kind")
+    return Organization.objects.filter(path__in=root_paths(user)).select_related("kind")
+
+
+def children_of(org: Organization, *, include_inactive: bool = False):
+    children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).select_related("kind")
+    if not include_inactive:
+        children = children.filter(is_active=True)
+    return children.order_by("kind__is_body", "search_text")
+
+
+def seat_order(seat: CommitteeSeat) -> tuple[int, str]:
+    """Bí thư first, then deputies, then members; by name within a role."""
+    return SeatRole.values.index(seat.role), seat.person.search_name
+
+
+def tree(request: HttpRequest) -> HttpResponse:
+    units = list(top_units(request.user))
+    for unit in units:
+        # Units above the aggregate depth sum their children; show the same figures for all.
+        unit.units_below, unit.people_below = aggregates.subtree_totals(unit)
+    return render(request, "orgs/tree.html", {"units": units})
+
+
+def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access_organization(request.user, pk)
+    return render(request, "orgs/tree.html#children", {"org": org, "children": children_of(org)})
+
+
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    org = access_organization(user, pk)
+    include_inactive = request.GET.get("inactive") == "1"
+    term = Term.objects.current_for(org)
+    seats_by_body = []
+    if term is not None:
+        seats = sorted(CommitteeSeat.objects.filter(term=term).select_related("person"), key=seat_order)
+        for body in Body:
+            members = [s for s in seats if s.body == body.value]
+            if members:
+                seats_by_body.append((body.label, members))
+    people = Person.objects.filter(home_unit=org).order_by("-is_active", "search_name")
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.search(query)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "org": org,
+        "crumbs": breadcrumbs(user, org),
+        "crumb_current": org.name,
+        "totals": aggregates.subtree_totals(org),
+        "children": children_of(org, include_inactive=include_inactive),
+        "include_inactive": include_inactive,
+        "term": term,
+        "terms": Term.objects.filter(unit=org),
+        "seats_by_body": seats_by_body,
+        "assigned": Assignment.objects.filter(unit=org)
+        .select_related("person", "term__unit")
+        .order_by("-term__start_year", "person__search_name"),
+        "people_page": page,
+        "query": query,
+        "can_edit": can_edit(user, org),
+        "can_admin": can_admin(user, org),
+    }
+    if request.htmx and request.htmx.target == "people":
+        return render(request, "orgs/unit_detail.html#people", context)
+    return render(request, "orgs/unit_detail.html", context)
+
+
+def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = access_organization(request.user, pk)
+    require_edit(request.user, parent)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = actions.do_create_organization(parent=parent, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, f"Đã thêm đơn vị “{org.name}”.")
+            return redirect("unit_detail", pk=org.pk)
+    return render(
+        request,
+        "orgs/unit_form.html",
+        {"form": form, "parent": parent, "crumbs": [*breadcrumbs(request.user, parent), parent]},
+    )
+
+
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access_organization(request.user, pk)
+    require_edit(request.user, org)
+    initial = {"code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind}
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_organization(org, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thông tin đơn vị.")
+            return redirect("unit_detail", pk=org.pk)
+    return render(request, "orgs/unit_form.html", {"form": form, "org": org, "crumbs": breadcrumbs(request.user, org)})
+
+
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access_organization(request.user, pk)
+    require_admin(request.user, org)
+    form = MoveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = actions.do_move_organization(org, form.cleaned_data["new_parent"], acting_user=request.user)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, f"Đã chuyển “{org.name}” cùng toàn bộ đơn vị trực thuộc.")
+            return redirect("unit_detail", pk=org.pk)
+    return render(request, "orgs/unit_move.html", {"form": form, "org": org, "crumbs": breadcrumbs(request.user, org)})
+
+
+@require_POST
+def unit_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    org = access_organization(request.user, pk)
+    require_admin(request.user, org)
+    action = actions.do_reactivate_organization if active else actions.do_deactivate_organization
+    try:
+        action(org, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã khôi phục đơn vị." if active else "Đã chuyển đơn vị sang ngừng hoạt động.")
+    return redirect("unit_detail", pk=org.pk)
+
+
+def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access_organization(request.user, pk)
+    events = AuditEvent.objects.visible_to(request.user).filter(organization=org).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/history.html",
+        {
+            "subject": org,
+            "page": page,
+            "crumbs": [*breadcrumbs(request.user, org), org],
+            "back": org.get_absolute_url(),
+        },
+    )
+
+
+def unit_lookup(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a unit-code box: <option>s for a <datalist>, 20 at most."""
+    query = request.GET.get("q", "") or next((v for k, v in request.GET.items() if k != "q"), "")
+    units = Organization.objects.visible_to(request.user).active().search(query).order_by("depth", "name")[:20]
+    return render(request, "orgs/unit_lookup.html", {"units": units if query.strip() else []})
+
+
+def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access_organization(request.user, pk)
+    data = importing.export_tree(org, include_inactive=request.GET.get("inactive") == "1")
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{org.code}.xlsx"'
+    return response
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    from hienthuc.lib.sheets import write_table
+
+    data = write_table("Danh sách đơn vị (mẫu nhập)", importing.HEADERS, [])
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
+    return response
+
+
+def tree_import(request: HttpRequest) -> HttpResponse:
+    admin_units = Organization.objects.filter(path__in=root_paths(request.user, (RoleKind.ADMIN,)))
+    if not request.user.is_superuser and not admin_units.exists():
+        raise PermissionDenied("Chỉ quản trị đơn vị mới được nhập cây đơn vị.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            plan = importing.plan_tree_import(data, user=request.user)
+        except FileProblem as exc:
+            problem = str(exc)
+        else:
+            pending = PendingImport.objects.create(
+                kind="tree", created_by=request.user, filename=upload.name[:255], payload=data
+            )
+            return render(request, "orgs/import_preview.html", {"plan": plan, "pending": pending})
+    return render(request, "orgs/import.html", {"form": form, "problem": problem, "admin_units": admin_units})
+
+
+@require_POST
+def tree_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_object_or_404(
+        PendingImport, pk=pk, kind="tree", created_by=request.user, status=ImportStatus.PREVIEWED
+    )
+    try:
+        plan = importing.do_import_tree(bytes(pending.payload), acting_user=request.user)
+    except (ValidationError, FileProblem):
+        # The tree changed since the preview: show the fresh check, still writing nothing.
+        plan = importing.plan_tree_import(bytes(pending.payload), user=request.user)
+        return render(request, "orgs/import_preview.html", {"plan": plan, "pending": pending, "stale": True})
+    pending.status = ImportStatus.DONE
+    pending.message = f"{len(plan.creates)} mới, {len(plan.updates)} cập nhật"
+    pending.payload = b""
+    pending.save(update_fields=["status", "message", "payload"])
+    messages.success(
+        request,
+        f"Đã nhập {len(plan.creates)} đơn vị mới, cập nhật {len(plan.updates)} đơn vị, "
+        f"{plan.unchanged} đơn vị không đổi.",
+    )
+    return redirect("tree")

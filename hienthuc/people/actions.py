@@ -1,0 +1,168 @@
+"""Changes to people and their positions: atomic, audited, subtree counts kept."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hienthuc.accounts.scoping import can_edit, can_view
+from hienthuc.audit.record import record, snapshot
+from hienthuc.lib.text import clean
+from hienthuc.orgs import aggregates
+from hienthuc.orgs.models import Organization
+from hienthuc.people.models import Gender, Person, Position
+
+PERSON_FIELDS = ["full_name", "birth_year", "gender", "party_joined_on", "home_unit", "is_active"]
+POSITION_FIELDS = ["person", "title", "unit", "start_date", "end_date"]
+# The Party was founded on 3 February 1930: no one joined it earlier.
+PARTY_FOUNDED = datetime.date(1930, 2, 3)
+NAME_MAX = Person._meta.get_field("full_name").max_length
+TITLE_MAX = Position._meta.get_field("title").max_length
+
+
+def _validate_person(data: dict) -> dict:
+    errors = {}
+    name = clean(data.get("full_name"))
+    if not name:
+        errors["full_name"] = "Họ và tên không được để trống."
+    elif len(name) > NAME_MAX:
+        errors["full_name"] = f"Họ và tên dài tối đa {NAME_MAX} ký tự."
+    this_year = timezone.localdate().year
+    birth_year = data.get("birth_year")
+    if birth_year is not None and not (1900 <= birth_year <= this_year - 16):
+        errors["birth_year"] = f"Năm sinh phải từ 1900 đến {this_year - 16}."
+    gender = data.get("gender") or ""
+    if gender not in ("", *Gender.values):
+        errors["gender"] = "Giới tính phải là Nam hoặc Nữ."
+    joined = data.get("party_joined_on")
+    if joined is not None:
+        if joined < PARTY_FOUNDED or joined > timezone.localdate():
+            errors["party_joined_on"] = "Ngày vào Đảng phải từ 03/02/1930 đến hôm nay."
+        elif birth_year is not None and joined.year < birth_year + 16:
+            errors["party_joined_on"] = "Ngày vào Đảng phải sau năm sinh ít nhất 16 năm."
+    if errors:
+        raise ValidationError(errors)
+    return {**data, "full_name": name, "gender": gender}
+
+
+@transaction.atomic
+def do_create_person(
+    *,
+    full_name: str,
+    home_unit: Organization,
+    birth_year: int | None = None,
+    gender: str = "",
+    party_joined_on: datetime.date | None = None,
+    acting_user,
+) -> Person:
+    if not can_edit(acting_user, home_unit):
+        raise ValidationError({"home_unit": "Bạn không có quyền thêm người vào đơn vị này."})
+    data = _validate_person(
+        {"full_name": full_name, "birth_year": birth_year, "gender": gender, "party_joined_on": party_joined_on}
+    )
+    person = Person.objects.create(home_unit=home_unit, **data)
+    aggregates.bump(aggregates.chain(home_unit), people=1)
+    record(acting_user, "create", person, organization=home_unit, after=snapshot(person, PERSON_FIELDS))
+    return person
+
+
+@transaction.atomic
+def do_update_person(person: Person, *, acting_user, **changes) -> Person:
+    person = Person.objects.select_for_update().select_related("home_unit").get(pk=person.pk)
+    old_unit = person.home_unit
+    if not can_edit(acting_user, old_unit):
+        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+    new_unit = changes.pop("home_unit", old_unit)
+    if new_unit.pk != old_unit.pk and not can_edit(acting_user, new_unit):
+        raise ValidationError({"home_unit": "Bạn không có quyền chuyển người đến đơn vị này."})
+    current = {f: getattr(person, f) for f in ["full_name", "birth_year", "gender", "party_joined_on"]}
+    data = _validate_person({**current, **changes})
+    before = snapshot(person, PERSON_FIELDS)
+    for field, value in data.items():
+        setattr(person, field, value)
+    person.home_unit = new_unit
+    person.save()
+    if new_unit.pk != old_unit.pk and person.is_active:
+        aggregates.bump(aggregates.chain(old_unit), people=-1)
+        aggregates.bump(aggregates.chain(new_unit), people=1)
+    after = snapshot(person, PERSON_FIELDS)
+    if after != before:
+        record(acting_user, "update", person, organization=new_unit, before=before, after=after)
+    return person
+
+
+@transaction.atomic
+def do_set_person_active(person: Person, active: bool, *, acting_user) -> Person:
+    person = Person.objects.select_for_update().select_related("home_unit").get(pk=person.pk)
+    if not can_edit(acting_user, person.home_unit):
+        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+    if person.is_active == active:
+        return person
+    before = snapshot(person, PERSON_FIELDS)
+    person.is_active = active
+    person.save(update_fields=["is_active", "updated_at", "search_name"])
+    aggregates.bump(aggregates.chain(person.home_unit), people=1 if active else -1)
+    record(
+        acting_user,
+        "reactivate" if active else "deactivate",
+        person,
+        organization=person.home_unit,
+        before=before,
+        after=snapshot(person, PERSON_FIELDS),
+    )
+    return person
+
+
+def _validate_position(title: str, start_date, end_date) -> str:
+    title = clean(title)
+    if not title:
+        raise ValidationError({"title": "Chức vụ không được để trống."})
+    if len(title) > TITLE_MAX:
+        raise ValidationError({"title": f"Chức vụ dài tối đa {TITLE_MAX} ký tự."})
+    for field, value in (("start_date", start_date), ("end_date", end_date)):
+        if value is not None and not (PARTY_FOUNDED <= value <= datetime.date(2100, 12, 31)):
+            raise ValidationError({field: "Ngày phải từ năm 1930 đến năm 2100."})
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": "Ngày kết thúc phải sau ngày bắt đầu."})
+    return title
+
+
+@transaction.atomic
+def do_add_position(
+    person: Person,
+    *,
+    title: str,
+    unit: Organization,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    acting_user,
+) -> Position:
+    if not can_edit(acting_user, person.home_unit):
+        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+    if not can_view(acting_user, unit):
+        raise ValidationError({"unit": "Đơn vị không nằm trong phạm vi của bạn."})
+    title = _validate_position(title, start_date, end_date)
+    position = Position.objects.create(person=person, title=title, unit=unit, start_date=start_date, end_date=end_date)
+    record(acting_user, "create", position, organization=person.home_unit, after=snapshot(position, POSITION_FIELDS))
+    return position
+
+
+@transaction.atomic
+def do_end_position(position: Position, *, end_date: datetime.date, acting_user) -> Position:
+    position = Position.objects.select_for_update().select_related("person__home_unit").get(pk=position.pk)
+    if not can_edit(acting_user, position.person.home_unit):
+        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+    _validate_position(position.title, position.start_date, end_date)
+    before = snapshot(position, POSITION_FIELDS)
+    position.end_date = end_date
+    position.save(update_fields=["end_date"])
+    record(
+        acting_user,
+        "update",
+        position,
+        organization=position.person.home_unit,
+        before=before,
+        after=snapshot(position, POSITION_FIELDS),
+    )
+    return position

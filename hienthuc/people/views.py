@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts.scoping import can_edit
+from hienthuc.audit.models import AuditEvent
+from hienthuc.committees.models import Assignment, CommitteeSeat
+from hienthuc.forms import add_action_errors
+from hienthuc.orgs.models import Organization
+from hienthuc.orgs.views import breadcrumbs
+from hienthuc.people import actions
+from hienthuc.people.forms import PersonForm, PositionForm
+from hienthuc.people.models import Person, Position
+
+
+def access_person(user, pk: int) -> Person:
+    """The person if in the user's subtrees; otherwise the same 404 as for a missing one."""
+    return get_object_or_404(Person.objects.visible_to(user).select_related("home_unit__kind"), pk=pk)
+
+
+def require_edit(user, person: Person) -> None:
+    if not can_edit(user, person.home_unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem thông tin người này.")
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    people = Person.objects.visible_to(request.user).select_related("home_unit")
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.search(query)
+    unit_code = request.GET.get("unit", "").strip()
+    unit = None
+    if unit_code:
+        unit = Organization.objects.visible_to(request.user).filter(code__iexact=unit_code).first()
+        people = people.in_subtree(unit) if unit else people.none()
+    page = Paginator(people.order_by("search_name", "pk"), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query, "unit": unit, "unit_code": unit_code}
+    if request.htmx:
+        return render(request, "people/person_list.html#results", context)
+    return render(request, "people/person_list.html", context)
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    context = {
+        "person": person,
+        "crumbs": [*breadcrumbs(request.user, person.home_unit), person.home_unit],
+        "crumb_current": person.full_name,
+        "positions": Position.objects.filter(person=person).select_related("unit"),
+        "seats": CommitteeSeat.objects.filter(person=person).select_related("term__unit").order_by("-term__start_year"),
+        "assignments": Assignment.objects.filter(person=person)
+        .select_related("term__unit", "unit")
+        .order_by("-term__start_year"),
+        "can_edit": can_edit(request.user, person.home_unit),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    initial = {"home_unit": request.GET.get("unit", "")}
+    form = PersonForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.do_create_person(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, f"Đã thêm “{person.full_name}”.")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form})
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_edit(request.user, person)
+    initial = {
+        "full_name": person.full_name,
+        "birth_year": person.birth_year,
+        "gender": person.gender,
+        "party_joined_on": person.party_joined_on,
+        "home_unit": person.home_unit.code,
+    }
+    form = PersonForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_person(person, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thông tin.")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@require_POST
+def person_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_edit(request.user, person)
+    actions.do_set_person_active(person, active, acting_user=request.user)
+    messages.success(request, "Đã cập nhật trạng thái công tác.")
+    return redirect("person_detail", pk=person.pk)
+
+
+def position_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_edit(request.user, person)
+    form = PositionForm(request.POST or None, initial={"unit": person.home_unit.code}, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_add_position(person, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, "Đã thêm chức vụ.")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "people/position_form.html", {"form": form, "person": person})
+
+
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    events = AuditEvent.objects.filter(
+        object_type="people.person", object_id=str(person.pk)
+    ) | AuditEvent.objects.filter(object_type="people.position", after__person=person.pk)
+    page = Paginator(events.select_related("actor").order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/history.html",
+        {
+            "subject": person,
+            "page": page,
+            "crumbs": [*breadcrumbs(request.user, person.home_unit), person.home_unit],
+            "back": f"/people/{person.pk}/",
+        },
+    )
+
+
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a person box: "Họ tên [id]" options for a <datalist>."""
+    query = next((v for v in request.GET.values() if v.strip()), "")
+    people = Person.objects.visible_to(request.user).active().search(query).select_related("home_unit")[:20]
+    return render(request, "people/person_lookup.html", {"people": people if query else []})

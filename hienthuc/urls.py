@@ -1,0 +1,49 @@
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import path
+
+from hienthuc.accounts import views as accounts
+from hienthuc.api.api import api
+from hienthuc.committees import views as committees
+from hienthuc.orgs import views as orgs
+from hienthuc.people import views as people
+
+urlpatterns = [
+    path("", lambda request: redirect("tree"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/users/", accounts.user_list, name="user_list"),
+    path("accounts/users/new/", accounts.user_create, name="user_create"),
+    path("accounts/users/<int:pk>/", accounts.user_detail, name="user_detail"),
+    path("accounts/roles/<int:pk>/revoke/", accounts.role_revoke, name="role_revoke"),
+    path("accounts/tokens/", accounts.token_list, name="token_list"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("orgs/", orgs.tree, name="tree"),
+    path("orgs/lookup/", orgs.unit_lookup, name="unit_lookup"),
+    path("orgs/import/", orgs.tree_import, name="tree_import"),
+    path("orgs/import/template.xlsx", orgs.import_template, name="tree_import_template"),
+    path("orgs/import/<int:pk>/apply/", orgs.tree_import_apply, name="tree_import_apply"),
+    path("orgs/<int:pk>/", orgs.unit_detail, name="unit_detail"),
+    path("orgs/<int:pk>/children/", orgs.tree_children, name="tree_children"),
+    path("orgs/<int:pk>/new/", orgs.unit_create, name="unit_create"),
+    path("orgs/<int:pk>/edit/", orgs.unit_edit, name="unit_edit"),
+    path("orgs/<int:pk>/move/", orgs.unit_move, name="unit_move"),
+    path("orgs/<int:pk>/deactivate/", orgs.unit_set_active, {"active": False}, name="unit_deactivate"),
+    path("orgs/<int:pk>/reactivate/", orgs.unit_set_active, {"active": True}, name="unit_reactivate"),
+    path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
+    path("orgs/<int:pk>/export.xlsx", orgs.unit_export, name="unit_export"),
+    path("orgs/<int:pk>/terms/new/", committees.term_create, name="term_create"),
+    path("terms/<int:pk>/", committees.term_detail, name="term_detail"),
+    path("seats/<int:pk>/remove/", committees.seat_remove, name="seat_remove"),
+    path("assignments/<int:pk>/remove/", committees.assignment_remove, name="assignment_remove"),
+    path("people/", people.person_list, name="person_list"),
+    path("people/lookup/", people.person_lookup, name="person_lookup"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", people.person_set_active, {"active": False}, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people.person_set_active, {"active": True}, name="person_reactivate"),
+    path("people/<int:pk>/positions/new/", people.position_create, name="position_create"),
+    path("people/<int:pk>/history/", people.person_history, name="person_history"),
+    path("api/", api.urls),
+]

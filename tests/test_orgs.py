@@ -1,0 +1,245 @@
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hienthuc.audit.models import AuditEvent
+from hienthuc.orgs import aggregates
+from hienthuc.orgs.actions import (
+    do_create_organization,
+    do_deactivate_organization,
+    do_move_organization,
+    do_reactivate_organization,
+    do_update_organization,
+)
+from hienthuc.orgs.models import Organization
+from hienthuc.people.actions import do_create_person, do_set_person_active, do_update_person
+from tests.base import BaseTestCase, kind
+
+
+class OrganizationActionsTestCase(BaseTestCase):
+    def test_it_creates_a_unit_under_its_parent_and_audits_it(self):
+        org = do_create_organization(
+            parent=self.huyen_a1, code="A1c", name="Chi bộ thôn 3", kind=kind("chi_bo"), acting_user=self.bob
+        )
+        self.assertTrue(org.path.startswith(self.huyen_a1.path))
+        self.assertEqual(org.depth, self.huyen_a1.depth + 1)
+        event = AuditEvent.objects.for_object(org).get()
+        self.assertEqual(event.action, "create")
+        self.assertEqual(event.actor, self.bob)
+        self.assertEqual(event.after["name"], "Chi bộ thôn 3")
+
+    def test_it_refuses_a_duplicate_code_whatever_its_case(self):
+        with self.assertRaises(ValidationError) as ctx:
+            do_create_organization(
+                parent=self.huyen_a1, code="a1A", name="X", kind=kind("chi_bo"), acting_user=self.bob
+            )
+        self.assertIn("đã được dùng", str(ctx.exception))
+
+    def test_it_refuses_empty_and_overlong_names(self):
+        for name, message in (("   ", "không được để trống"), ("x" * 256, "tối đa 255")):
+            with self.assertRaises(ValidationError) as ctx:
+                do_create_organization(
+                    parent=self.huyen_a1, code="NEW", name=name, kind=kind("chi_bo"), acting_user=self.bob
+                )
+            self.assertIn(message, str(ctx.exception))
+        self.assertFalse(Organization.objects.filter(code="NEW").exists())
+
+    def test_it_refuses_codes_with_spaces_or_diacritics(self):
+        with self.assertRaises(ValidationError):
+            do_create_organization(
+                parent=self.huyen_a1, code="Xã 1", name="X", kind=kind("chi_bo"), acting_user=self.bob
+            )
+
+    def test_it_refuses_creating_outside_the_users_subtree(self):
+        with self.assertRaises(ValidationError):
+            do_create_organization(
+                parent=self.huyen_b1, code="B1x", name="X", kind=kind("chi_bo"), acting_user=self.bob
+            )
+        with self.assertRaises(ValidationError):
+            do_create_organization(
+                parent=self.huyen_a1, code="A1x", name="X", kind=kind("chi_bo"), acting_user=self.charlie
+            )
+
+    def test_it_renames_and_records_before_and_after(self):
+        do_update_organization(
+            self.huyen_a1, name="Huyện ủy A1 mới", short_name="HU A1", kind=self.huyen_a1.kind, acting_user=self.bob
+        )
+        event = AuditEvent.objects.for_object(self.huyen_a1).filter(action="update").get()
+        self.assertEqual(event.before["name"], "Huyện ủy A1")
+        self.assertEqual(event.after["name"], "Huyện ủy A1 mới")
+
+    def test_it_moves_a_subtree_and_repaths_every_descendant(self):
+        moved = do_move_organization(self.huyen_a1, self.huyen_a2, acting_user=self.alice)
+        self.assertTrue(moved.path.startswith(self.huyen_a2.path))
+        self.assertEqual(moved.depth, self.huyen_a2.depth + 1)
+        for child in (self.xa_a1a, self.xa_a1b):
+            child.refresh_from_db()
+            self.assertTrue(child.path.startswith(moved.path))
+            self.assertEqual(child.depth, moved.depth + 1)
+        self.assertEqual(AuditEvent.objects.for_object(moved).filter(action="move").count(), 1)
+        self.assertEqual(aggregates.rebuild(), 0)
+
+    def test_it_refuses_a_move_that_would_create_a_cycle(self):
+        with self.assertRaises(ValidationError) as ctx:
+            do_move_organization(self.huyen_a1, self.xa_a1a, acting_user=self.alice)
+        self.assertIn("cấp dưới của nó", str(ctx.exception))
+        with self.assertRaises(ValidationError):
+            do_move_organization(self.huyen_a1, self.huyen_a1, acting_user=self.alice)
+
+    def test_it_refuses_a_move_into_a_subtree_the_user_does_not_administer(self):
+        with self.assertRaises(ValidationError) as ctx:
+            do_move_organization(self.huyen_a1, self.huyen_b1, acting_user=self.alice)
+        self.assertIn("không có quyền quản trị đơn vị đích", str(ctx.exception))
+        self.huyen_a1.refresh_from_db()
+        self.assertTrue(self.huyen_a1.path.startswith(self.tinh_a.path))
+
+    def test_it_refuses_moves_by_editors(self):
+        with self.assertRaises(ValidationError):
+            do_move_organization(self.xa_a1a, self.huyen_a2, acting_user=self.bob)
+
+    def test_it_deactivates_a_leaf_but_not_a_unit_with_active_children(self):
+        with self.assertRaises(ValidationError):
+            do_deactivate_organization(self.huyen_a1, acting_user=self.alice)
+        do_deactivate_organization(self.xa_a1b, acting_user=self.alice)
+        self.assertFalse(self.refresh(self.xa_a1b).is_active)
+        self.assertTrue(Organization.objects.filter(pk=self.xa_a1b.pk).exists())
+        do_reactivate_organization(self.xa_a1b, acting_user=self.alice)
+        self.assertTrue(self.refresh(self.xa_a1b).is_active)
+        self.assertEqual(aggregates.rebuild(), 0)
+
+
+class AggregatesTestCase(BaseTestCase):
+    def test_it_keeps_subtree_counts_equal_to_a_recount(self):
+        do_create_organization(
+            parent=self.xa_a1a, code="C1", name="Chi bộ 1", kind=kind("chi_bo"), acting_user=self.bob
+        )
+        p = do_create_person(full_name="Lê Văn Nam", home_unit=self.xa_a1b, acting_user=self.bob)
+        do_update_person(p, home_unit=self.huyen_a2, acting_user=self.alice)
+        do_set_person_active(self.person_a1, False, acting_user=self.bob)
+        do_move_organization(self.xa_a1b, self.huyen_a2, acting_user=self.alice)
+        do_move_organization(self.tinh_b, self.tinh_a, acting_user=self.system)
+        do_deactivate_organization(self.huyen_b1, acting_user=self.system)
+
+        expected = aggregates.compute_from_scratch()
+        stored = {
+            path: (u, p)
+            for path, u, p in Organization.objects.filter(depth__gte=2).values_list(
+                "path", "units_below", "people_below"
+            )
+        }
+        self.assertEqual(stored, expected)
+        self.assertEqual(aggregates.rebuild(), 0)
+
+    def test_it_sums_children_for_units_above_the_aggregate_depth(self):
+        units, people = aggregates.subtree_totals(self.centre)
+        self.assertEqual(units, Organization.objects.filter(depth__gt=1, is_active=True).count())
+        self.assertEqual(people, 2)
+
+    def test_it_rebuilds_counts_that_were_tampered_with(self):
+        Organization.objects.filter(pk=self.tinh_a.pk).update(units_below=999)
+        self.assertEqual(aggregates.rebuild(), 1)
+        self.assertEqual(self.refresh(self.tinh_a).units_below, 5)
+
+
+class OrganizationViewsTestCase(BaseTestCase):
+    def test_it_shows_the_tree_from_the_users_own_units(self):
+        self.client.force_login(self.bob)
+        response = self.client.get("/orgs/")
+        self.assertContains(response, "Huyện ủy A1")
+        self.assertNotContains(response, "Tỉnh ủy A")
+        self.assertNotContains(response, "Tỉnh ủy B")
+
+    def test_it_opens_children_as_an_htmx_fragment(self):
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/orgs/{self.huyen_a1.pk}/children/", headers={"HX-Request": "true"})
+        self.assertContains(response, "Đảng ủy xã Đông Phong")
+        self.assertNotContains(response, "<html")
+
+    def test_it_answers_404_for_a_unit_outside_the_subtree(self):
+        self.client.force_login(self.bob)
+        for url in (
+            f"/orgs/{self.tinh_b.pk}/",
+            f"/orgs/{self.tinh_a.pk}/",
+            f"/orgs/{self.huyen_b1.pk}/children/",
+            f"/orgs/{self.huyen_b1.pk}/history/",
+            f"/orgs/{self.huyen_b1.pk}/export.xlsx",
+            "/orgs/999999/",
+        ):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 404, url)
+        self.assertContains(self.client.get(f"/orgs/{self.tinh_b.pk}/"), "Không tìm thấy trang", status_code=404)
+
+    def test_it_shows_a_unit_page_with_breadcrumbs_children_and_people(self):
+        self.client.force_login(self.charlie)
+        response = self.client.get(f"/orgs/{self.huyen_a1.pk}/")
+        self.assertContains(response, "Tỉnh ủy A")  # breadcrumb
+        self.assertContains(response, "Đảng ủy xã Đông Phong")
+        self.assertContains(response, "2 đơn vị trực thuộc các cấp")
+        self.assertNotContains(response, "Thêm đơn vị trực thuộc")  # a viewer cannot edit
+
+    def test_it_pins_the_query_count_of_the_unit_page(self):
+        for i in range(10):
+            unit = do_create_organization(
+                parent=self.huyen_a2, code=f"A2-{i}", name=f"Xã {i}", kind=kind("dang_uy_co_so"), acting_user=self.alice
+            )
+            do_create_person(full_name=f"Người {i}", home_unit=self.huyen_a2, acting_user=self.alice)
+            do_create_person(full_name=f"Người con {i}", home_unit=unit, acting_user=self.alice)
+        self.client.force_login(self.alice)
+        self.client.get(f"/orgs/{self.huyen_a2.pk}/")
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(f"/orgs/{self.huyen_a2.pk}/")
+        self.assertEqual(response.status_code, 200)
+        self.assertLessEqual(len(ctx.captured_queries), 14, [q["sql"] for q in ctx.captured_queries])
+        with CaptureQueriesContext(connection) as ctx_tree:
+            self.client.get("/orgs/")
+        self.assertLessEqual(len(ctx_tree.captured_queries), 8)
+
+    def test_it_creates_a_unit_through_the_form_and_shows_errors_in_vietnamese(self):
+        self.client.force_login(self.bob)
+        url = f"/orgs/{self.huyen_a1.pk}/new/"
+        response = self.client.post(url, {"code": "A1", "name": "", "kind": kind("chi_bo").pk})
+        self.assertContains(
+            response, "This field is required".replace("This field is required", "Trường này là bắt buộc")
+        )
+        response = self.client.post(url, {"code": "A1", "name": "Chi bộ mới", "kind": kind("chi_bo").pk})
+        self.assertContains(response, "đã được dùng")
+        response = self.client.post(url, {"code": "A1-9", "name": "Chi bộ mới", "kind": kind("chi_bo").pk})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Organization.objects.filter(code="A1-9").exists())
+
+    def test_it_forbids_editing_for_viewers(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(f"/orgs/{self.huyen_a1.pk}/edit/").status_code, 403)
+        self.assertEqual(self.client.get(f"/orgs/{self.huyen_a1.pk}/move/").status_code, 403)
+
+    def test_it_moves_through_the_form_and_refuses_a_target_outside_the_users_units(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(f"/orgs/{self.huyen_a1.pk}/move/", {"new_parent": "B1"})
+        self.assertContains(response, "Không tìm thấy đơn vị có mã “B1” trong phạm vi của bạn")
+        response = self.client.post(f"/orgs/{self.huyen_a1.pk}/move/", {"new_parent": "A1a"})
+        self.assertContains(response, "cấp dưới của nó")
+        response = self.client.post(f"/orgs/{self.xa_a1a.pk}/move/", {"new_parent": "a2"})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(self.refresh(self.xa_a1a).path.startswith(self.huyen_a2.path))
+
+    def test_it_lists_the_history_of_a_unit(self):
+        do_update_organization(
+            self.huyen_a1, name="Huyện ủy A1 (mới)", short_name="", kind=self.huyen_a1.kind, acting_user=self.bob
+        )
+        self.client.force_login(self.bob)
+        response = self.client.get(f"/orgs/{self.huyen_a1.pk}/history/")
+        self.assertContains(response, "Huyện ủy A1 (mới)")
+        self.assertContains(response, "bob")
+        self.assertContains(response, "Sửa")
+
+    def test_it_suggests_units_by_name_without_diacritics_within_scope(self):
+        self.client.force_login(self.bob)
+        response = self.client.get("/orgs/lookup/", {"q": "dong phong"})
+        self.assertContains(response, 'value="A1a"')
+        response = self.client.get("/orgs/lookup/", {"q": "huyen"})
+        self.assertNotContains(response, "B1")
+
+    def test_it_requires_login(self):
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/accounts/login/", response["Location"])
