@@ -10,8 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
@@ -124,16 +123,13 @@ class AssignmentOut(Schema):
     note: str
 
 
-def _unit_out(unit: Organization, parents: dict[str, int]) -> dict:
-    data = UnitOut.from_orm(unit).dict()
-    data["parent_id"] = parents.get(unit.path[: -unit.steplen])
-    return data
-
-
-def _with_parents(units: list[Organization]) -> list[dict]:
+def _with_parents(units: list[Organization]) -> list[Organization]:
+    """Attach parent_id to each unit with one query (the tree stores paths, not parent ids)."""
     parent_paths = {u.path[: -u.steplen] for u in units if u.depth > 1}
     parents = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "pk"))
-    return [_unit_out(u, parents) for u in units]
+    for unit in units:
+        unit.parent_id = parents.get(unit.path[: -unit.steplen])
+    return units
 
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
@@ -141,9 +137,9 @@ def create_token(request, payload: TokenIn):
     """Exchange a username and password for a revocable API token (shown only once)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return 401, {"detail": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa."}
+        return Status(401, {"detail": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa."})
     _token, raw = account_actions.do_create_api_token(user, name=payload.name, acting_user=user)
-    return 200, {"token": raw, "name": payload.name}
+    return Status(200, {"token": raw, "name": payload.name})
 
 
 @api.delete("/auth/token", response={204: None, 400: ErrorOut}, tags=["auth"])
@@ -151,9 +147,9 @@ def revoke_token(request):
     """Revoke the token this request was made with."""
     token = getattr(request, "api_token", None)
     if token is None:
-        return 400, {"detail": "Yêu cầu này không dùng mã truy cập API."}
+        return Status(400, {"detail": "Yêu cầu này không dùng mã truy cập API."})
     account_actions.do_revoke_api_token(token, acting_user=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 class UnitFilter(Schema):
@@ -173,15 +169,15 @@ def list_units(request, filters: Query[UnitFilter]):
         units = units.search(filters.q)
     if filters.active is not None:
         units = units.filter(is_active=filters.active)
-    return units.order_by("path")
+    return _PagedUnits(units.order_by("path"))
 
 
 @api.get("/units/{unit_id}", response=UnitCountsOut, tags=["units"])
 def get_unit(request, unit_id: int):
     unit = get_object_or_404(Organization.objects.visible_to(request.user).select_related("kind__level"), pk=unit_id)
-    data = _with_parents([unit])[0]
-    data["units_below"], data["people_below"] = aggregates.subtree_totals(unit)
-    return data
+    _with_parents([unit])
+    unit.units_below, unit.people_below = aggregates.subtree_totals(unit)
+    return unit
 
 
 @api.get("/units/{unit_id}/children", response=list[UnitCountsOut], tags=["units"])
@@ -193,12 +189,25 @@ def unit_children(request, unit_id: int):
         .select_related("kind__level")
         .order_by("name")
     )
-    out = []
     for child in children:
-        data = UnitOut.from_orm(child).dict()
-        data.update(parent_id=unit.pk, units_below=child.units_below, people_below=child.people_below)
-        out.append(data)
-    return out
+        child.parent_id = unit.pk
+    return children
+
+
+class _PagedUnits:
+    """A queryset wrapper that adds parent ids to just the page being returned."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return _with_parents(list(self.queryset[item]))
 
 
 class PersonFilter(Schema):
@@ -252,6 +261,3 @@ def term_assignments(request, term_id: int):
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
-
-
-__all__ = ["api", "HttpError"]

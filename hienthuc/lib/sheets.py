@@ -37,10 +37,15 @@ class Sheet:
     rows: list[tuple[int, list]] = field(default_factory=list)  # (Excel row number, cell values)
 
 
+def check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        shown = f"{size / 1048576:.1f}".replace(".", ",")
+        limit = f"{max_bytes / 1048576:g}".replace(".", ",")
+        raise FileProblem(f"Tệp quá lớn ({shown} MB); giới hạn là {limit} MB.")
+
+
 def load_workbook_bytes(data: bytes, *, max_bytes: int):
-    if len(data) > max_bytes:
-        size = f"{len(data) / 1048576:.1f}".replace(".", ",")
-        raise FileProblem(f"Tệp quá lớn ({size} MB); giới hạn là {max_bytes // 1048576} MB.")
+    check_size(len(data), max_bytes)
     if not data:
         raise FileProblem("Tệp rỗng.")
     # An .xlsx is a zip archive; checking content, not the file name, stops renamed files.

@@ -59,12 +59,9 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         return self.filter(Q(search_text__contains=folded) | Q(code__iexact=text.strip()))
 
 
-class OrganizationManager(MP_NodeManager):
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
     def get_queryset(self):
-        return OrganizationQuerySet(self.model).order_by("path")
-
-    def visible_to(self, user):
-        return self.get_queryset().visible_to(user)
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Organization(MP_Node):

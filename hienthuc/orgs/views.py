@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +12,7 @@ from hienthuc.audit.models import AuditEvent
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
 from hienthuc.forms import add_action_errors
 from hienthuc.imports.models import ImportStatus, PendingImport
-from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs import actions, aggregates, importing
 from hienthuc.orgs.forms import ImportForm, MoveForm, OrganizationForm
 from hienthuc.orgs.models import Organization
@@ -224,8 +225,10 @@ def tree_import(request: HttpRequest) -> HttpResponse:
     problem = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
+            # Refuse an oversized upload before reading it into memory.
+            check_size(upload.size, settings.UPLOAD_MAX_BYTES)
+            data = upload.read()
             plan = importing.plan_tree_import(data, user=request.user)
         except FileProblem as exc:
             problem = str(exc)

@@ -1,0 +1,80 @@
+from django.core.exceptions import ValidationError
+
+from hienthuc.committees.actions import do_add_assignment, do_add_seat, do_create_term
+from hienthuc.committees.models import Assignment, Body, SeatRole, Term
+from hienthuc.people.actions import do_create_person
+from tests.base import BaseTestCase
+
+
+class CommitteeTestCase(BaseTestCase):
+    def test_it_creates_terms_numbered_in_roman(self):
+        term = do_create_term(self.tinh_a, number="xx", start_year=2020, end_year=2025, acting_user=self.alice)
+        self.assertEqual((term.number, term.roman), (20, "XX"))
+        self.assertEqual(str(term), "Khóa XX, nhiệm kỳ 2020–2025")
+        do_create_term(self.tinh_a, number="XXI", start_year=2025, end_year=2030, acting_user=self.alice)
+        self.assertEqual(Term.objects.filter(unit=self.tinh_a).count(), 2)
+
+    def test_it_refuses_bad_term_numbers_and_years(self):
+        cases = [
+            ({"number": "XIIII"}, "số La Mã"),
+            ({"number": "abc"}, "số La Mã"),
+            ({"start_year": 1900}, "từ 1930"),
+            ({"end_year": 2019}, "sau năm bắt đầu"),
+            ({"end_year": 2040}, "không quá 10 năm"),
+        ]
+        for changes, message in cases:
+            data = {"number": "XX", "start_year": 2020, "end_year": 2025, **changes}
+            with self.assertRaises(ValidationError) as ctx:
+                do_create_term(self.tinh_a, acting_user=self.alice, **data)
+            self.assertIn(message, str(ctx.exception))
+        do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "đã có nhiệm kỳ khóa này"):
+            do_create_term(self.tinh_a, number=20, start_year=2020, end_year=2025, acting_user=self.alice)
+
+    def test_it_seats_members_and_assigns_them_to_fields_and_units(self):
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        member = do_create_person(full_name="Đỗ Minh Quân", home_unit=self.office_a, acting_user=self.alice)
+        do_add_seat(term, person=member, body=Body.EXECUTIVE, role=SeatRole.STANDING_MEMBER, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "đã có trong cơ quan này"):
+            do_add_seat(term, person=member, body=Body.EXECUTIVE, role=SeatRole.MEMBER, acting_user=self.alice)
+        do_add_assignment(term, person=member, field="Kinh tế - xã hội", acting_user=self.alice)
+        do_add_assignment(term, person=member, unit=self.huyen_a1, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "phải thuộc đơn vị của nhiệm kỳ"):
+            do_add_assignment(term, person=member, unit=self.huyen_b1, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Chỉ phân công được cấp ủy viên"):
+            do_add_assignment(term, person=self.person_a1, field="Dân vận", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "lĩnh vực hoặc chọn đơn vị"):
+            do_add_assignment(term, person=member, acting_user=self.alice)
+        self.assertEqual(Assignment.objects.filter(term=term).count(), 2)
+
+        # The district sees who from the province is in charge of it, without seeing the person.
+        self.client.force_login(self.bob)
+        response = self.client.get(f"/orgs/{self.huyen_a1.pk}/")
+        self.assertContains(response, "Đỗ Minh Quân")
+        self.assertEqual(self.client.get(f"/people/{member.pk}/").status_code, 404)
+
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/people/{member.pk}/")
+        self.assertContains(response, "Ủy viên Ban Thường vụ")
+        self.assertContains(response, "Kinh tế - xã hội")
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/")
+        self.assertContains(response, "Khóa XX, nhiệm kỳ 2020–2025")
+
+    def test_it_adds_seats_through_the_term_page(self):
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        self.client.force_login(self.alice)
+        url = f"/terms/{term.pk}/"
+        response = self.client.post(url, {"seat-person": "Ai Đó", "seat-body": "bch", "seat-role": "uy_vien"})
+        self.assertContains(response, "Không tìm thấy “Ai Đó”")
+        response = self.client.post(
+            url, {"seat-person": f"Nguyễn Văn Đông [{self.person_a1.pk}]", "seat-body": "bch", "seat-role": "bi_thu"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertContains(self.client.get(url), "Nguyễn Văn Đông")
+
+    def test_it_404s_terms_of_other_units_and_forbids_viewers(self):
+        term = do_create_term(self.tinh_b, number="XV", start_year=2020, end_year=2025, acting_user=self.oscar)
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get(f"/terms/{term.pk}/").status_code, 404)
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(f"/orgs/{self.tinh_a.pk}/terms/new/").status_code, 403)

@@ -1,0 +1,67 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from hienthuc.committees.models import CommitteeSeat, Term
+from hienthuc.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from hienthuc.orgs import aggregates
+from hienthuc.orgs.models import Organization
+from hienthuc.people.models import Person
+
+
+class DemoTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_it_builds_thai_binh_with_its_213_bridge_point_units(self):
+        tb = Organization.objects.get(code="TB")
+        below = Organization.objects.filter(path__startswith=tb.path, depth__gt=tb.depth)
+        self.assertEqual(below.filter(kind__is_body=False).count(), 213)
+        self.assertEqual(below.filter(depth=tb.depth + 1, kind__is_body=False).count(), 13)
+        self.assertTrue(below.filter(kind__is_body=True, name="Văn phòng Tỉnh ủy").exists())
+
+    def test_it_seats_a_51_member_executive_committee_for_term_xx(self):
+        term = Term.objects.get(unit__code="TB", number=20)
+        self.assertEqual((term.start_year, term.end_year), (2020, 2025))
+        seats = CommitteeSeat.objects.filter(term=term)
+        self.assertEqual(seats.filter(body="bch").count(), 51)
+        self.assertEqual(seats.filter(body="btv").count(), 15)
+        self.assertEqual(seats.filter(body="tt").count(), 3)
+        self.assertEqual(seats.filter(body="bch", role="bi_thu").count(), 1)
+
+    def test_it_builds_quang_ninh_with_13_district_committees(self):
+        qn = Organization.objects.get(code="QN")
+        children = Organization.objects.filter(path__startswith=qn.path, depth=qn.depth + 1, kind__code="huyen_uy")
+        self.assertEqual(children.count(), 13)
+        self.assertTrue(children.filter(name="Thành ủy Móng Cái").exists())
+        self.assertTrue(Term.objects.filter(unit__code="QN-MC", number=24).exists())
+
+    def test_it_has_the_demo_tier_size_and_consistent_counts(self):
+        self.assertGreater(Organization.objects.count(), 230)
+        self.assertGreater(Person.objects.count(), 500)
+        self.assertEqual(aggregates.rebuild(), 0)
+
+    def test_it_creates_the_demo_logins(self):
+        for username, _label, code, role in DEMO_LOGINS:
+            user = get_user_model().objects.get(username=username)
+            self.assertTrue(user.check_password(DEMO_PASSWORD))
+            self.assertEqual(list(user.roles.values_list("organization__code", "kind")), [(code, role)])
+
+    def test_it_lets_huyen_see_only_its_district(self):
+        self.client.force_login(get_user_model().objects.get(username="huyen"))
+        response = self.client.get("/orgs/")
+        self.assertContains(response, "Huyện ủy Đông Hưng")
+        self.assertEqual(self.client.get(f"/orgs/{Organization.objects.get(code='QN-MC').pk}/").status_code, 404)
+
+    def test_it_refuses_to_load_the_demo_outside_the_embedded_debug_setup(self):
+        from django.core.management.base import CommandError
+
+        with self.assertRaisesMessage(CommandError, "DEBUG=1"):
+            call_command("load_demo")
+
+    @override_settings(DEBUG=True, DATABASE_URL="")
+    def test_it_loads_the_demo_once_only(self):
+        before = Organization.objects.count()
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+        self.assertEqual(Organization.objects.count(), before)
