@@ -58,7 +58,8 @@ cleanup() {
 trap cleanup EXIT
 
 find_pg_bin() {
-  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then dirname "$(command -v initdb)"; return; fi
+  # Follow symlinks: /usr/local/bin may hold initdb alone, not its sibling programs.
+  if command -v initdb >/dev/null; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1
 }
 

@@ -88,3 +88,13 @@ class ApiTestCase(BaseTestCase):
         token = ApiToken.objects.get(user=self.bob)
         self.client.post(f"/accounts/tokens/{token.pk}/revoke/")
         self.assertIsNotNone(self.refresh(token).revoked_at)
+
+    def test_it_refuses_nul_characters_with_a_400(self):
+        token = self.token_for("bob")
+        self.assertEqual(self.get("/api/units", token, q="a\x00b").status_code, 400)
+        response = self.client.post(
+            "/api/auth/token", {"username": "b\x00b", "password": "x"}, content_type="application/json"
+        )
+        self.assertEqual(response.status_code, 422)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get("/people/", {"q": "\x00"}).status_code, 400)

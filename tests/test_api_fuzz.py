@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -15,6 +17,11 @@ class ApiFuzzTestCase(BaseTestCase):
     def test_it_never_answers_with_a_server_error(self):
         _token, raw = do_create_api_token(self.alice, name="fuzz", acting_user=self.alice)
         headers = {"Authorization": f"Bearer {raw}"}
+        # Like Django's test client: keep the test transaction's connection across requests.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        self.addCleanup(request_started.connect, close_old_connections)
+        self.addCleanup(request_finished.connect, close_old_connections)
         schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
         checked = 0
         for result in schema.get_all_operations():

@@ -5,6 +5,7 @@ so anything outside the caller's subtrees is a 404, exactly like a missing one.
 """
 
 import datetime
+from typing import Annotated
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, django_auth
+from pydantic import AfterValidator
 
 from hienthuc.accounts import actions as account_actions
 from hienthuc.accounts.models import ApiToken, hash_token
@@ -48,14 +50,24 @@ api = NinjaAPI(
 )
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Chuỗi chứa ký tự không hợp lệ (NUL).")
+    return value
+
+
+# Every free-text input of the API: PostgreSQL cannot store or compare NUL characters.
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 class ErrorOut(Schema):
     detail: str
 
 
 class TokenIn(Schema):
-    username: str = Field(..., max_length=150)
-    password: str = Field(..., max_length=200)
-    name: str = Field("API", max_length=100)
+    username: Text = Field(..., max_length=150)
+    password: Text = Field(..., max_length=200)
+    name: Text = Field("API", max_length=100)
 
 
 class TokenOut(Schema):
@@ -154,7 +166,7 @@ def revoke_token(request):
 
 class UnitFilter(Schema):
     parent: int | None = Field(None, description="Chỉ lấy đơn vị trực thuộc trực tiếp đơn vị này")
-    q: str | None = Field(None, max_length=200, description="Tìm theo tên hoặc mã, không cần dấu")
+    q: Text | None = Field(None, max_length=200, description="Tìm theo tên hoặc mã, không cần dấu")
     active: bool | None = None
 
 
@@ -212,7 +224,7 @@ class _PagedUnits:
 
 class PersonFilter(Schema):
     unit: int | None = Field(None, description="Những người sinh hoạt trong cây đơn vị này")
-    q: str | None = Field(None, max_length=200)
+    q: Text | None = Field(None, max_length=200)
 
 
 @api.get("/people", response=list[PersonOut], tags=["people"])

@@ -1,0 +1,16 @@
+from django.http import HttpResponseBadRequest
+
+
+class RejectNulMiddleware:
+    """Refuse NUL characters in the URL or query string: no text of ours contains one, and
+    PostgreSQL cannot store or compare them, so they would otherwise end as a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest(
+                "Yêu cầu chứa ký tự không hợp lệ (NUL).".encode(), content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
