@@ -45,5 +45,6 @@ urlpatterns = [
     path("people/<int:pk>/reactivate/", people.person_set_active, {"active": True}, name="person_reactivate"),
     path("people/<int:pk>/positions/new/", people.position_create, name="position_create"),
     path("people/<int:pk>/history/", people.person_history, name="person_history"),
+    path("positions/<int:pk>/end/", people.position_end, name="position_end"),
     path("api/", api.urls),
 ]

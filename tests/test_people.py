@@ -107,6 +107,18 @@ class PersonViewsTestCase(BaseTestCase):
         response = self.client.get(f"/people/{self.person_a1.pk}/history/")
         self.assertContains(response, "Nguyễn Văn Đông Hải")
 
+    def test_it_ends_a_position_from_the_person_page(self):
+        position = do_add_position(self.person_a1, title="Bí thư", unit=self.xa_a1a, acting_user=self.bob)
+        self.client.force_login(self.bob)
+        self.client.post(f"/positions/{position.pk}/end/", {"end_date": "xx"})
+        self.assertIsNone(self.refresh(position).end_date)
+        self.client.post(f"/positions/{position.pk}/end/", {"end_date": "30/06/2025"})
+        self.assertEqual(self.refresh(position).end_date, datetime.date(2025, 6, 30))
+        self.client.force_login(self.oscar)
+        self.assertEqual(
+            self.client.post(f"/positions/{position.pk}/end/", {"end_date": "01/07/2025"}).status_code, 404
+        )
+
     def test_it_suggests_people_with_their_id_unformatted(self):
         self.client.force_login(self.bob)
         response = self.client.get("/people/lookup/", {"q": "dong"})

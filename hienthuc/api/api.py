@@ -196,11 +196,7 @@ def get_unit(request, unit_id: int):
 def unit_children(request, unit_id: int):
     """The unit's direct children with the number of units and people below each."""
     unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
-    children = list(
-        Organization.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
-        .select_related("kind__level")
-        .order_by("name")
-    )
+    children = list(Organization.objects.children_of(unit).select_related("kind__level").order_by("name"))
     for child in children:
         child.parent_id = unit.pk
     return children

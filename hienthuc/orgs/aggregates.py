@@ -8,9 +8,11 @@ read time, so no single row near the root is updated by every write in the count
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, PositiveIntegerField, Q, Sum, Value, When
 
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+
+COLUMNS = ["units_below", "people_below", "people_here"]
 
 
 def bump(paths: list[str], *, units: int = 0, people: int = 0) -> None:
@@ -21,32 +23,39 @@ def bump(paths: list[str], *, units: int = 0, people: int = 0) -> None:
     )
 
 
-def chain(org: Organization) -> list[str]:
-    """The unit's own path and all its ancestors' paths."""
-    return [*org.ancestor_paths, org.path]
+def bump_people(unit: Organization, delta: int) -> None:
+    """A person joined (+1) or left (-1) `unit`: its own count and its subtree counts change."""
+    step = Value(delta, output_field=PositiveIntegerField())
+    Organization.objects.filter(path__in=[*unit.ancestor_paths, unit.path]).update(
+        people_below=Case(
+            When(depth__gte=AGGREGATE_MIN_DEPTH, then=F("people_below") + step), default=F("people_below")
+        ),
+        people_here=Case(When(pk=unit.pk, then=F("people_here") + step), default=F("people_here")),
+    )
 
 
 def subtree_totals(org: Organization) -> tuple[int, int]:
-    """(active units below, active people in the subtree) of any unit, from stored counts."""
-    if org.has_aggregates:
-        fresh = Organization.objects.values_list("units_below", "people_below").get(pk=org.pk)
-        return fresh[0], fresh[1]
-    from hienthuc.people.models import Person
+    """(active units below, active people in the subtree) of any unit, from stored counts.
 
+    `org` must have been loaded in the current transaction or request: its stored counts
+    are read from the instance, not fetched again.
+    """
+    if org.has_aggregates:
+        return org.units_below, org.people_below
     children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
     sums = children.aggregate(
         units=Sum("units_below"), people=Sum("people_below"), active=Count("pk", filter=Q(is_active=True))
     )
-    direct_people = Person.objects.filter(home_unit=org, is_active=True).count()
-    return (sums["units"] or 0) + sums["active"], (sums["people"] or 0) + direct_people
+    return (sums["units"] or 0) + sums["active"], (sums["people"] or 0) + org.people_here
 
 
-def compute_from_scratch() -> dict[str, tuple[int, int]]:
+def compute_from_scratch() -> dict[str, tuple[int, int, int]]:
     """Recount every stored aggregate from the rows themselves (for checks and rebuilds)."""
     from hienthuc.people.models import Person
 
     units: dict[str, int] = defaultdict(int)
     people: dict[str, int] = defaultdict(int)
+    here: dict[str, int] = {}
     step = Organization.steplen
     rows = Organization.objects.values_list("path", "depth", "is_active").order_by()
     for path, depth, is_active in rows.iterator(chunk_size=10_000):
@@ -56,21 +65,30 @@ def compute_from_scratch() -> dict[str, tuple[int, int]]:
                 units[path[: i * step]] += 1
     per_unit = Person.objects.filter(is_active=True).values_list("home_unit__path").annotate(n=Count("pk")).order_by()
     for path, n in per_unit:
+        here[path] = n
         depth = len(path) // step
         for i in range(AGGREGATE_MIN_DEPTH, depth + 1):
             people[path[: i * step]] += n
-    return {path: (units[path], people.get(path, 0)) for path in units if len(path) // step >= AGGREGATE_MIN_DEPTH}
+    # Units above AGGREGATE_MIN_DEPTH keep only their own people count.
+    return {
+        path: (units[path], people[path], here.get(path, 0))
+        if len(path) // step >= AGGREGATE_MIN_DEPTH
+        else (0, 0, here.get(path, 0))
+        for path in units
+    }
 
 
 def rebuild() -> int:
     """Rewrite the stored aggregates that differ from a fresh count; return how many changed."""
     expected = compute_from_scratch()
     stale = []
-    rows = Organization.objects.filter(depth__gte=AGGREGATE_MIN_DEPTH).values_list(
-        "pk", "path", "units_below", "people_below"
-    )
-    for pk, path, u, p in rows.iterator(chunk_size=10_000):
-        if expected.get(path, (0, 0)) != (u, p):
-            stale.append(Organization(pk=pk, units_below=expected[path][0], people_below=expected[path][1]))
-    Organization.objects.bulk_update(stale, ["units_below", "people_below"], batch_size=1000)
+    rows = Organization.objects.values_list("pk", "path", *COLUMNS)
+    for pk, path, *stored in rows.iterator(chunk_size=10_000):
+        if expected[path] != tuple(stored):
+            stale.append(Organization(pk=pk, **dict(zip(COLUMNS, expected[path], strict=True))))
+    Organization.objects.bulk_update(stale, COLUMNS, batch_size=1000)
     return len(stale)
+
+
+def stored() -> dict[str, tuple[int, int, int]]:
+    return {path: tuple(values) for path, *values in Organization.objects.values_list("path", *COLUMNS)}

@@ -62,7 +62,7 @@ def do_create_person(
         {"full_name": full_name, "birth_year": birth_year, "gender": gender, "party_joined_on": party_joined_on}
     )
     person = Person.objects.create(home_unit=home_unit, **data)
-    aggregates.bump(aggregates.chain(home_unit), people=1)
+    aggregates.bump_people(home_unit, 1)
     record(acting_user, "create", person, organization=home_unit, after=snapshot(person, PERSON_FIELDS))
     return person
 
@@ -84,8 +84,8 @@ def do_update_person(person: Person, *, acting_user, **changes) -> Person:
     person.home_unit = new_unit
     person.save()
     if new_unit.pk != old_unit.pk and person.is_active:
-        aggregates.bump(aggregates.chain(old_unit), people=-1)
-        aggregates.bump(aggregates.chain(new_unit), people=1)
+        aggregates.bump_people(old_unit, -1)
+        aggregates.bump_people(new_unit, 1)
     after = snapshot(person, PERSON_FIELDS)
     if after != before:
         record(acting_user, "update", person, organization=new_unit, before=before, after=after)
@@ -102,7 +102,7 @@ def do_set_person_active(person: Person, active: bool, *, acting_user) -> Person
     before = snapshot(person, PERSON_FIELDS)
     person.is_active = active
     person.save(update_fields=["is_active", "updated_at", "search_name"])
-    aggregates.bump(aggregates.chain(person.home_unit), people=1 if active else -1)
+    aggregates.bump_people(person.home_unit, 1 if active else -1)
     record(
         acting_user,
         "reactivate" if active else "deactivate",

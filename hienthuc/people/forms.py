@@ -30,3 +30,7 @@ class PositionForm(ScopedForm):
     end_date = forms.DateField(
         label="Đến ngày", required=False, help_text=DATE_HELP, error_messages={"invalid": "Ngày không hợp lệ."}
     )
+
+
+class PositionEndForm(forms.Form):
+    end_date = forms.DateField(label="Đến ngày", error_messages={"invalid": "Ngày không hợp lệ."})

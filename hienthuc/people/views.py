@@ -12,7 +12,7 @@ from hienthuc.forms import add_action_errors
 from hienthuc.orgs.models import Organization
 from hienthuc.orgs.views import breadcrumbs
 from hienthuc.people import actions
-from hienthuc.people.forms import PersonForm, PositionForm
+from hienthuc.people.forms import PersonForm, PositionEndForm, PositionForm
 from hienthuc.people.models import Person, Position
 
 
@@ -142,3 +142,20 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     query = next((v for v in request.GET.values() if v.strip()), "")
     people = Person.objects.visible_to(request.user).active().search(query).select_related("home_unit")[:20]
     return render(request, "people/person_lookup.html", {"people": people if query else []})
+
+
+@require_POST
+def position_end(request: HttpRequest, pk: int) -> HttpResponse:
+    position = get_object_or_404(Position.objects.visible_to(request.user).select_related("person__home_unit"), pk=pk)
+    require_edit(request.user, position.person)
+    form = PositionEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ngày kết thúc không hợp lệ; hãy nhập ngày/tháng/năm.")
+    else:
+        try:
+            actions.do_end_position(position, end_date=form.cleaned_data["end_date"], acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Đã ghi ngày thôi giữ chức vụ.")
+    return redirect("person_detail", pk=position.person_id)

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks: each figure printed beside its budget and a baseline measured in the same run.
+#   SQLite leg: the province tier in a throwaway database file.
+#   PostgreSQL leg: the national tier in BENCH_DATABASE_URL (it is filled with generated
+#   data, so never point it at a real database) or in a throwaway cluster of our own.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export SECRET_KEY="${SECRET_KEY:-bench-only-secret-key}"
+export ALLOWED_HOSTS="testserver,localhost,127.0.0.1"
+export DEBUG=0
+unset DATABASE_URL
+FAILED=0
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/hienthuc-bench.XXXXXX")"
+PG_DIR=""
+cleanup() {
+  if [ -n "$PG_DIR" ]; then
+    $PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+run_leg() {
+  local tier="$1"
+  $PY manage.py migrate --noinput --verbosity 0 || return 1
+  $PY manage.py generate_tier "$tier" || return 1
+  $PY -m bench.tree
+}
+
+echo "==== SQLite, province tier ===="
+VAR_DIR="$WORK/sqlite" run_leg province || FAILED=1
+
+echo
+echo "==== PostgreSQL, national tier ===="
+PG_URL="${BENCH_DATABASE_URL:-}"
+if [ -z "$PG_URL" ]; then
+  PG_BIN=""
+  if command -v initdb >/dev/null; then PG_BIN="$(dirname "$(readlink -f "$(command -v initdb)")")"; fi
+  [ -n "$PG_BIN" ] || PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ]; then
+    # shellcheck source=scripts/pg_cluster.sh
+    source scripts/pg_cluster.sh
+    start_pg_cluster "$PG_BIN" && PG_URL="$PG_CLUSTER_URL"
+  fi
+fi
+if [ -n "$PG_URL" ]; then
+  DATABASE_URL="$PG_URL" VAR_DIR="$WORK/pg" run_leg "${BENCH_PG_TIER:-national}" || FAILED=1
+else
+  echo "!!! SKIPPED: no BENCH_DATABASE_URL and PostgreSQL's server programs are not installed."
+  FAILED=1
+fi
+exit $FAILED
