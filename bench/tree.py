@@ -22,7 +22,6 @@ from hienthuc.accounts.actions import do_grant_role  # noqa: E402
 from hienthuc.accounts.system import system_user  # noqa: E402
 from hienthuc.orgs import aggregates  # noqa: E402
 from hienthuc.orgs.models import Organization  # noqa: E402
-from hienthuc.orgs.views import children_of, top_units  # noqa: E402
 
 BUDGET_MS = 50
 MAX_RATIO = 2.0
@@ -39,15 +38,14 @@ def bench_user(username: str, org: Organization):
 
 def visible_units_with_counts(user) -> list:
     """What the tree page computes for a request by this user (loaded by the auth middleware)."""
-    user._hienthuc_roles = None  # no cache carried over from the previous run
-    result = []
-    for unit in top_units(user):
-        totals = aggregates.subtree_totals(unit)
-        children = [
-            (c["pk"], c["name"], c["kind_name"], c["units_below"], c["people_below"]) for c in children_of(unit)
-        ]
-        result.append((unit.pk, totals, children))
-    return result
+    return [
+        (
+            unit["pk"],
+            (unit["units_below"], unit["people_below"]),
+            [(c["pk"], c["name"], c["kind_name"], c["units_below"], c["people_below"]) for c in children],
+        )
+        for unit, children in aggregates.overview(user)
+    ]
 
 
 BASELINE_SQL_UNITS = """

@@ -9,6 +9,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import expect
 
 from hienthuc.orgs.importing import HEADERS
+from hienthuc.orgs.actions import do_create_organization
 from hienthuc.orgs.kinds import seed_kinds
 from hienthuc.orgs.models import Organization, OrgKind, OrgLevel
 from tests.base import PASSWORD, build_cast
@@ -66,14 +67,23 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.wait_for_url(f"{self.live_server_url}/orgs/")
 
     def test_it_shows_an_editor_only_their_subtree_and_opens_units_and_people(self):
+        do_create_organization(
+            parent=self.xa_a1a,
+            code="A1a-1",
+            name="Chi bộ thôn Đông",
+            kind=OrgKind.objects.get(code="chi_bo"),
+            acting_user=self.system,
+        )
         page = self.page
         self.login("bob")
         tree = page.locator(".tree")
         expect(tree.get_by_role("link", name="Huyện ủy A1")).to_be_visible()
         assert page.get_by_text("Tỉnh ủy B").count() == 0
         assert page.get_by_text("Tỉnh ủy A", exact=True).count() == 0
-        # Open the next level in place (htmx), then the unit and its person.
+        # The user's unit comes opened one level; the next level opens in place (htmx).
+        expect(tree.get_by_role("link", name="Chi bộ thôn Đông")).to_have_count(0)
         tree.get_by_role("button", name="Mở đơn vị trực thuộc").first.click()
+        expect(tree.get_by_role("link", name="Chi bộ thôn Đông")).to_be_visible()
         tree.get_by_role("link", name="Đảng ủy xã Đông Phong").click()
         page.wait_for_url(f"**/orgs/{self.xa_a1a.pk}/")
         expect(page.get_by_role("heading", name="Đảng ủy xã Đông Phong")).to_be_visible()

@@ -128,6 +128,28 @@ class AggregatesTestCase(BaseTestCase):
         self.assertEqual(units, Organization.objects.filter(depth__gt=1, is_active=True).count())
         self.assertEqual(people, 2)
 
+    def test_it_gives_the_same_overview_as_the_orm_reads(self):
+        from hienthuc.orgs.views import children_of
+
+        do_deactivate_organization(self.huyen_b1, acting_user=self.system)
+        for user, expected_tops in ((self.bob, ["A1"]), (self.alice, ["A"]), (self.system, ["TW"])):
+            overview = aggregates.overview(user)
+            self.assertEqual([top["code"] for top, _children in overview], expected_tops)
+            for top, children in overview:
+                unit = Organization.objects.get(pk=top["pk"])
+                self.assertEqual((top["units_below"], top["people_below"]), aggregates.subtree_totals(unit))
+                self.assertEqual([c["pk"] for c in children], [c["pk"] for c in children_of(unit)])
+                self.assertEqual(
+                    [(c["units_below"], c["people_below"]) for c in children],
+                    [(c["units_below"], c["people_below"]) for c in children_of(unit)],
+                )
+
+    def test_it_shows_only_the_outermost_of_nested_roles(self):
+        from hienthuc.accounts.actions import do_grant_role
+
+        do_grant_role(self.bob, organization=self.xa_a1a, kind="viewer", acting_user=self.system)
+        self.assertEqual([top["code"] for top, _ in aggregates.overview(self.bob)], ["A1"])
+
     def test_it_rebuilds_counts_that_were_tampered_with(self):
         Organization.objects.filter(pk=self.tinh_a.pk).update(units_below=999)
         self.assertEqual(aggregates.rebuild(), 1)

@@ -52,6 +52,16 @@ class OrganizationQuerySet(MP_NodeQuerySet):
     def subtree_of(self, org: "Organization") -> "OrganizationQuerySet":
         return self.filter(path__startswith=org.path)
 
+    def tops_for(self, user) -> list["Organization"]:
+        """The units at the top of what the user sees: their role units, or the roots for a
+        superuser, with `kind_name`; one query (a unit inside another of theirs is no top)."""
+        units = self.annotate(kind_name=F("kind__name"))
+        if user.is_superuser:
+            return list(units.filter(depth=1))
+        held = list(units.filter(roles__user=user).distinct())
+        paths = [u.path for u in held]
+        return [u for u in held if not any(u.path != p and u.path.startswith(p) for p in paths)]
+
     def children_of(self, org: "Organization") -> "OrganizationQuerySet":
         return self.filter(path__startswith=org.path, depth=org.depth + 1)
 
@@ -59,7 +69,15 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         """Plain dict rows for lists and tree nodes, party units first: building a model
         instance per row would double the cost of a page listing a hundred children."""
         return self.values(
-            "pk", "code", "name", "numchild", "is_active", "units_below", "people_below", kind_name=F("kind__name")
+            "pk",
+            "code",
+            "name",
+            "path",
+            "numchild",
+            "is_active",
+            "units_below",
+            "people_below",
+            kind_name=F("kind__name"),
         ).order_by("kind__is_body", "search_text")
 
     def search(self, text: str) -> "OrganizationQuerySet":

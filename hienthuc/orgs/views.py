@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -42,17 +41,6 @@ def breadcrumbs(user, org: Organization) -> list[Organization]:
     return list(Organization.objects.visible_to(user).filter(path__in=org.ancestor_paths).order_by("depth"))
 
 
-def top_units(user):
-    """The units at the top of what the user sees: their role units (or the roots)."""
-    units = Organization.objects.annotate(kind_name=F("kind__name"))
-    if user.is_superuser:
-        return list(units.filter(depth=1))
-    # One query through the roles; a unit inside another of the user's units is not a top.
-    held = list(units.filter(roles__user=user).distinct())
-    paths = [u.path for u in held]
-    return [u for u in held if not any(u.path != p and u.path.startswith(p) for p in paths)]
-
-
 def children_of(org: Organization, *, include_inactive: bool = False):
     children = Organization.objects.children_of(org)
     if not include_inactive:
@@ -66,11 +54,8 @@ def seat_order(seat: CommitteeSeat) -> tuple[int, str]:
 
 
 def tree(request: HttpRequest) -> HttpResponse:
-    units = top_units(request.user)
-    for unit in units:
-        # Units above the aggregate depth sum their children; show the same figures for all.
-        unit.units_below, unit.people_below = aggregates.subtree_totals(unit)
-    return render(request, "orgs/tree.html", {"units": units})
+    """The user's units, opened one level; deeper levels open on demand (htmx)."""
+    return render(request, "orgs/tree.html", {"overview": aggregates.overview(request.user)})
 
 
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
