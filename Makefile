@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test bench lint format lock setup clean
+.PHONY: run test bench lint format lock messages setup clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -34,6 +34,11 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Refresh the English catalog after changing user-facing text (needs GNU gettext).
+messages: setup
+	cd hienthuc && DEBUG=1 ../$(PY) ../manage.py makemessages -l en --ignore "node_modules/*"
+	cd hienthuc && DEBUG=1 ../$(PY) ../manage.py compilemessages -l en
 
 # Regenerate the lock file from requirements.in (needs network access to PyPI).
 lock:

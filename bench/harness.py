@@ -56,5 +56,6 @@ class Report:
             ratio_s = f"{ratio:.2f}×" if ratio is not None else "—"
             max_s = f"{max_ratio:g}×" if max_ratio is not None else "—"
             verdict = "info" if ok is None else ("OK" if ok else "OVER BUDGET")
+            name = name if len(name) <= 52 else name[:51] + "…"
             cells = (f"{result['p50']:.2f}", f"{result['p95']:.2f}", budget_s, base_s, ratio_s, max_s)
             print(f"{name:<52} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)) + f"  {verdict}")

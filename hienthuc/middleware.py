@@ -14,3 +14,25 @@ class RejectNulMiddleware:
                 "Yêu cầu chứa ký tự không hợp lệ (NUL).".encode(), content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose another language (the set_language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many office
+    computers here run an English system: the default must not depend on that."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

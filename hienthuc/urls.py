@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import include, path
 
 from hienthuc.accounts import views as accounts
 from hienthuc.api.api import api
@@ -47,4 +47,5 @@ urlpatterns = [
     path("people/<int:pk>/history/", people.person_history, name="person_history"),
     path("positions/<int:pk>/end/", people.position_end, name="position_end"),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -25,6 +25,7 @@ trap cleanup EXIT
 run_leg() {
   local tier="$1"
   $PY manage.py migrate --noinput --verbosity 0 || return 1
+  $PY manage.py collectstatic --noinput --verbosity 0 || return 1
   $PY manage.py generate_tier "$tier" || return 1
   $PY -m bench.tree
 }

@@ -3,8 +3,15 @@
 # the background worker on 127.0.0.1:8000; Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DEBUG="${DEBUG:-1}"
 PY=.venv/bin/python
+# The demo runs like production (real error pages, collected static files) on plain HTTP
+# at 127.0.0.1; `DEBUG=1 make run` gives Django's debug pages instead.
+export DEBUG="${DEBUG:-0}" DEMO=1 SECURE_COOKIES=0
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+mkdir -p var
+[ -s var/secret_key ] || $PY -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
+SECRET_KEY="$(cat var/secret_key)"
+export SECRET_KEY
 
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0

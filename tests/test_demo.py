@@ -57,10 +57,10 @@ class DemoTestCase(TestCase):
     def test_it_refuses_to_load_the_demo_outside_the_embedded_debug_setup(self):
         from django.core.management.base import CommandError
 
-        with self.assertRaisesMessage(CommandError, "DEBUG=1"):
+        with self.assertRaisesMessage(CommandError, "DEMO=1"):
             call_command("load_demo")
 
-    @override_settings(DEBUG=True, DATABASE_URL="")
+    @override_settings(DEMO=True, DATABASE_URL="")
     def test_it_loads_the_demo_once_only(self):
         before = Organization.objects.count()
         call_command("load_demo", stdout=open("/dev/null", "w"))

@@ -68,3 +68,13 @@ class LibTestCase(SimpleTestCase):
         for bad in ("IIII", "", "ABC", "0"):
             with self.assertRaises(ValueError):
                 from_roman(bad)
+
+
+class LanguageTestCase(SimpleTestCase):
+    def test_it_speaks_vietnamese_by_default_and_english_on_request(self):
+        from django.utils.translation import gettext
+
+        with translation.override("vi"):
+            self.assertEqual(gettext("Cây đơn vị"), "Cây đơn vị")
+        with translation.override("en"):
+            self.assertEqual(gettext("Cây đơn vị"), "Unit tree")

@@ -55,7 +55,8 @@ def seat_order(seat: CommitteeSeat) -> tuple[int, str]:
 
 def tree(request: HttpRequest) -> HttpResponse:
     """The user's units, opened one level; deeper levels open on demand (htmx)."""
-    return render(request, "orgs/tree.html", {"overview": aggregates.overview(request.user)})
+    can_import = request.user.is_superuser or bool(root_paths(request.user, (RoleKind.ADMIN,)))
+    return render(request, "orgs/tree.html", {"overview": aggregates.overview(request.user), "can_import": can_import})
 
 
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:

@@ -13,8 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, print_logins=False, **options):
         if not print_logins:
             # Demo accounts with a published password must never reach a real deployment.
-            if not settings.DEBUG or settings.DATABASE_URL:
-                raise CommandError("Dữ liệu mẫu chỉ được nạp vào CSDL nhúng khi DEBUG=1 (make run).")
+            if not settings.DEMO or settings.DATABASE_URL:
+                raise CommandError("Dữ liệu mẫu chỉ được nạp vào CSDL nhúng ở chế độ trình diễn (DEMO=1, make run).")
             if demo_loaded():
                 self.stdout.write("Dữ liệu mẫu đã có; bỏ qua.")
             else:
