@@ -8,8 +8,8 @@ import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import expect
 
-from hienthuc.orgs.importing import HEADERS
 from hienthuc.orgs.actions import do_create_organization
+from hienthuc.orgs.importing import HEADERS
 from hienthuc.orgs.kinds import seed_kinds
 from hienthuc.orgs.models import Organization, OrgKind, OrgLevel
 from tests.base import PASSWORD, build_cast
