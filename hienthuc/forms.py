@@ -1,8 +1,11 @@
 """Form pieces shared by the apps: picking a unit by code, mapping action errors onto forms."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from hienthuc.lib.text import fold
@@ -81,3 +84,20 @@ class PersonField(forms.CharField):
         if not found:
             raise ValidationError(f"Không tìm thấy “{text}” trong phạm vi của bạn.")
         raise ValidationError(f"Có nhiều người tên “{text}”; hãy chọn đúng người trong danh sách gợi ý.")
+
+
+def submit(request, form: forms.Form, action: Callable[[dict], Any], success: str | Callable[[Any], str]):
+    """Run `action(form.cleaned_data)` for a valid posted form and flash `success`.
+
+    Returns the action's result, or None when the form was not posted or not valid, or the
+    action refused: its Vietnamese errors are then shown on the form, and nothing is written.
+    """
+    if request.method != "POST" or not form.is_bound or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as exc:
+        add_action_errors(form, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result

@@ -15,6 +15,8 @@ start_pg_cluster() {
     chmod 700 "$PG_DIR"
     PG_AS="runuser -u $user --"
   fi
+  # Run the server programs from a folder their user may enter.
+  cd "$PG_DIR" || return 1
   $PG_AS "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$user" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
     || $PG_AS "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$user" --auth=trust --encoding=UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log"; return 1; }
@@ -22,6 +24,7 @@ start_pg_cluster() {
     -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" start >/dev/null \
     || { cat "$PG_DIR/server.log"; return 1; }
   $PG_AS "$PG_BIN/createdb" -h "$PG_DIR" -U "$user" hienthuc >/dev/null || return 1
+  cd - >/dev/null || return 1
   PG_CLUSTER_URL="postgres://$user@/hienthuc?host=$PG_DIR"
   echo "Throwaway PostgreSQL cluster: $PG_DIR (socket only)"
 }

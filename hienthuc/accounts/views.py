@@ -11,7 +11,7 @@ from hienthuc.accounts import actions
 from hienthuc.accounts.forms import GrantRoleForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
 from hienthuc.accounts.scoping import can_admin, root_paths
-from hienthuc.forms import add_action_errors
+from hienthuc.forms import submit
 
 User = get_user_model()
 
@@ -54,14 +54,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     require_some_admin(request.user)
     form = UserCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = actions.do_create_user(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, f"Đã tạo tài khoản “{account.username}”.")
-            return redirect("user_detail", pk=account.pk)
+    account = submit(
+        request,
+        form,
+        lambda data: actions.do_create_user(acting_user=request.user, **data),
+        lambda account: f"Đã tạo tài khoản “{account.username}”.",
+    )
+    if account:
+        return redirect("user_detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
 
@@ -73,19 +73,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = GrantRoleForm(request.POST or None, user=request.user)
     if request.method == "POST":
         require_some_admin(request.user)
-        if form.is_valid():
-            try:
-                actions.do_grant_role(
-                    account,
-                    organization=form.cleaned_data["organization"],
-                    kind=form.cleaned_data["kind"],
-                    acting_user=request.user,
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, "Đã cấp vai trò.")
-                return redirect("user_detail", pk=account.pk)
+    granted = submit(
+        request,
+        form,
+        lambda data: actions.do_grant_role(account, acting_user=request.user, **data),
+        "Đã cấp vai trò.",
+    )
+    if granted:
+        return redirect("user_detail", pk=account.pk)
     roles = Role.objects.filter(user=account).select_related("organization")
     rows = [(role, can_admin(request.user, role.organization)) for role in roles]
     return render(

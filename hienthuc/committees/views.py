@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -8,7 +8,7 @@ from hienthuc.accounts.scoping import can_edit
 from hienthuc.committees import actions
 from hienthuc.committees.forms import AssignmentForm, SeatForm, TermForm
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
-from hienthuc.forms import add_action_errors
+from hienthuc.forms import submit
 from hienthuc.orgs.views import access_organization, breadcrumbs, seat_order
 
 
@@ -26,14 +26,14 @@ def term_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, unit):
         raise PermissionDenied("Bạn chỉ có quyền xem đơn vị này.")
     form = TermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            term = actions.do_create_term(unit, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, f"Đã thêm {term}.")
-            return redirect("term_detail", pk=term.pk)
+    term = submit(
+        request,
+        form,
+        lambda data: actions.do_create_term(unit, acting_user=request.user, **data),
+        lambda term: f"Đã thêm {term}.",
+    )
+    if term:
+        return redirect("term_detail", pk=term.pk)
     return render(
         request,
         "committees/term_form.html",
@@ -51,34 +51,31 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
         require_edit(request.user, term)
         if "seat-person" in request.POST:
             seat_form = SeatForm(request.POST, user=request.user, prefix="seat")
-            if seat_form.is_valid():
-                try:
-                    actions.do_add_seat(term, acting_user=request.user, **seat_form.cleaned_data)
-                except ValidationError as exc:
-                    add_action_errors(seat_form, exc)
-                else:
-                    messages.success(request, "Đã thêm cấp ủy viên.")
-                    return redirect("term_detail", pk=term.pk)
+            done = submit(
+                request,
+                seat_form,
+                lambda data: actions.do_add_seat(term, acting_user=request.user, **data),
+                "Đã thêm cấp ủy viên.",
+            )
         else:
             assignment_form = AssignmentForm(request.POST, user=request.user, prefix="asg")
             assignment_form.fields["seat"].choices = _seat_choices(seats)
-            if assignment_form.is_valid():
-                data = assignment_form.cleaned_data
-                person = next(s.person for s in seats if str(s.pk) == data["seat"])
-                try:
-                    actions.do_add_assignment(
-                        term,
-                        person=person,
-                        field=data["field"],
-                        unit=data["unit"],
-                        note=data["note"],
-                        acting_user=request.user,
-                    )
-                except ValidationError as exc:
-                    add_action_errors(assignment_form, exc)
-                else:
-                    messages.success(request, "Đã phân công.")
-                    return redirect("term_detail", pk=term.pk)
+            members = {str(s.pk): s.person for s in seats}
+            done = submit(
+                request,
+                assignment_form,
+                lambda data: actions.do_add_assignment(
+                    term,
+                    person=members[data["seat"]],
+                    field=data["field"],
+                    unit=data["unit"],
+                    note=data["note"],
+                    acting_user=request.user,
+                ),
+                "Đã phân công.",
+            )
+        if done:
+            return redirect("term_detail", pk=term.pk)
     assignment_form.fields["seat"].choices = _seat_choices(seats)
     by_body = [(b.label, [s for s in seats if s.body == b.value]) for b in Body]
     context = {

@@ -10,7 +10,7 @@ from hienthuc.accounts.models import RoleKind
 from hienthuc.accounts.scoping import can_admin, can_edit, root_paths
 from hienthuc.audit.models import AuditEvent
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
-from hienthuc.forms import add_action_errors
+from hienthuc.forms import submit
 from hienthuc.imports.models import ImportStatus, PendingImport
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs import actions, aggregates, importing
@@ -108,14 +108,14 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     parent = access_organization(request.user, pk)
     require_edit(request.user, parent)
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = actions.do_create_organization(parent=parent, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, f"Đã thêm đơn vị “{org.name}”.")
-            return redirect("unit_detail", pk=org.pk)
+    org = submit(
+        request,
+        form,
+        lambda data: actions.do_create_organization(parent=parent, acting_user=request.user, **data),
+        lambda org: f"Đã thêm đơn vị “{org.name}”.",
+    )
+    if org:
+        return redirect("unit_detail", pk=org.pk)
     return render(
         request,
         "orgs/unit_form.html",
@@ -128,14 +128,14 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_edit(request.user, org)
     initial = {"code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind}
     form = OrganizationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_organization(org, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, "Đã lưu thông tin đơn vị.")
-            return redirect("unit_detail", pk=org.pk)
+    saved = submit(
+        request,
+        form,
+        lambda data: actions.do_update_organization(org, acting_user=request.user, **data),
+        "Đã lưu thông tin đơn vị.",
+    )
+    if saved:
+        return redirect("unit_detail", pk=org.pk)
     return render(request, "orgs/unit_form.html", {"form": form, "org": org, "crumbs": breadcrumbs(request.user, org)})
 
 
@@ -143,14 +143,14 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     require_admin(request.user, org)
     form = MoveForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = actions.do_move_organization(org, form.cleaned_data["new_parent"], acting_user=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, f"Đã chuyển “{org.name}” cùng toàn bộ đơn vị trực thuộc.")
-            return redirect("unit_detail", pk=org.pk)
+    moved = submit(
+        request,
+        form,
+        lambda data: actions.do_move_organization(org, data["new_parent"], acting_user=request.user),
+        lambda moved: f"Đã chuyển “{moved.name}” cùng toàn bộ đơn vị trực thuộc.",
+    )
+    if moved:
+        return redirect("unit_detail", pk=moved.pk)
     return render(request, "orgs/unit_move.html", {"form": form, "org": org, "crumbs": breadcrumbs(request.user, org)})
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.models import AuditEvent
 from hienthuc.committees.models import Assignment, CommitteeSeat
-from hienthuc.forms import add_action_errors
+from hienthuc.forms import submit
 from hienthuc.orgs.models import Organization
 from hienthuc.orgs.views import breadcrumbs
 from hienthuc.people import actions
@@ -62,14 +62,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     initial = {"home_unit": request.GET.get("unit", "")}
     form = PersonForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = actions.do_create_person(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, f"Đã thêm “{person.full_name}”.")
-            return redirect("person_detail", pk=person.pk)
+    person = submit(
+        request,
+        form,
+        lambda data: actions.do_create_person(acting_user=request.user, **data),
+        lambda person: f"Đã thêm “{person.full_name}”.",
+    )
+    if person:
+        return redirect("person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form})
 
 
@@ -84,14 +84,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "home_unit": person.home_unit.code,
     }
     form = PersonForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_person(person, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, "Đã lưu thông tin.")
-            return redirect("person_detail", pk=person.pk)
+    if submit(
+        request,
+        form,
+        lambda data: actions.do_update_person(person, acting_user=request.user, **data),
+        "Đã lưu thông tin.",
+    ):
+        return redirect("person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
@@ -108,14 +107,13 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person(request.user, pk)
     require_edit(request.user, person)
     form = PositionForm(request.POST or None, initial={"unit": person.home_unit.code}, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_add_position(person, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, "Đã thêm chức vụ.")
-            return redirect("person_detail", pk=person.pk)
+    if submit(
+        request,
+        form,
+        lambda data: actions.do_add_position(person, acting_user=request.user, **data),
+        "Đã thêm chức vụ.",
+    ):
+        return redirect("person_detail", pk=person.pk)
     return render(request, "people/position_form.html", {"form": form, "person": person})
 
 
