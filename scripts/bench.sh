@@ -15,7 +15,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/hienthuc-bench.XXXXXX")"
 PG_DIR=""
 cleanup() {
   if [ -n "$PG_DIR" ]; then
-    $PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    pg_run "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
   fi
   rm -rf "$WORK"

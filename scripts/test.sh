@@ -51,7 +51,7 @@ $PY -m pytest -q "${BROWSER_ARGS[@]}" || FAILED=1
 PG_DIR=""
 cleanup() {
   if [ -n "$PG_DIR" ]; then
-    $PG_AS "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    pg_run "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
   fi
 }
