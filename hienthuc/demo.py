@@ -278,6 +278,8 @@ def load_demo(seed: int = 20201203) -> None:
         if code == "QN-BL":
             do_create_term(d, number="XXVIII", start_year=2020, end_year=2025, acting_user=actor)
 
+    load_demo_documents(actor, centre=centre, tb=tb, qn=qn)
+
     for username, _label, code, role in DEMO_LOGINS:
         do_create_user(
             username=username,
@@ -287,3 +289,207 @@ def load_demo(seed: int = 20201203) -> None:
             role=role,
             acting_user=actor,
         )
+
+
+TB_GOAL = (
+    "Phấn đấu xây dựng Thái Bình đến năm 2025 trở thành tỉnh phát triển khá, đến năm 2030 theo kịp nhóm dẫn đầu "
+    "và đến năm 2045 là tỉnh phát triển trong khu vực đồng bằng sông Hồng."
+)
+# (key, unit code, kind code, number as typed, body, date, summary, signer)
+DEMO_DOCUMENTS = [
+    (
+        "kl21",
+        "TW",
+        "ket_luan",
+        "21-KL/TW",
+        "bch",
+        (2021, 10, 25),
+        "về đẩy mạnh xây dựng, chỉnh đốn Đảng và hệ thống chính trị; kiên quyết ngăn chặn, đẩy lùi, xử lý nghiêm cán bộ, "
+        "đảng viên suy thoái về tư tưởng chính trị, đạo đức, lối sống, biểu hiện “tự diễn biến”, “tự chuyển hóa”",
+        "",
+    ),
+    (
+        "kl14",
+        "TW",
+        "ket_luan",
+        "14-KL/TW",
+        "btv",
+        (2021, 9, 22),
+        "về chủ trương khuyến khích và bảo vệ cán bộ năng động, sáng tạo vì lợi ích chung",
+        "",
+    ),
+    ("qd37", "TW", "quy_dinh", "37-QĐ/TW", "bch", (2021, 10, 25), "về những điều đảng viên không được làm", ""),
+    ("qd24", "TW", "quy_dinh", "24-QĐ/TW", "bch", (2021, 7, 30), "về thi hành Điều lệ Đảng", ""),
+    ("hd01", "TW", "huong_dan", "01-HĐ/TW", "tt", (2021, 9, 28), "về một số vấn đề cụ thể thi hành Điều lệ Đảng", ""),
+    (
+        "qd22",
+        "TW",
+        "quy_dinh",
+        "22-QĐ/TW",
+        "bch",
+        (2021, 7, 28),
+        "về công tác kiểm tra, giám sát và kỷ luật của Đảng",
+        "",
+    ),
+    (
+        "nqdh",
+        "TB",
+        "nghi_quyet",
+        "01-NQ/ĐH",
+        "bch",
+        (2020, 10, 16),
+        "Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Thái Bình lần thứ XX, nhiệm kỳ 2020 - 2025. Mục tiêu tổng quát: "
+        + TB_GOAL,
+        "",
+    ),
+    (
+        "qc01",
+        "TB",
+        "quy_che",
+        "01-QC/TU",
+        "bch",
+        (2020, 12, 10),
+        "Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2020 - 2025",
+        "",
+    ),
+    (
+        "ctr02",
+        "TB",
+        "chuong_trinh",
+        "02-CTr/TU",
+        "bch",
+        (2020, 12, 10),
+        "Chương trình làm việc toàn khóa của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2020 - 2025",
+        "",
+    ),
+    (
+        "ctr03",
+        "TB",
+        "chuong_trinh",
+        "03-CTr/TU",
+        "bch",
+        (2020, 12, 10),
+        "Chương trình kiểm tra, giám sát toàn khóa của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2020 - 2025",
+        "",
+    ),
+    (
+        "bc15",
+        "TB",
+        "bao_cao",
+        "15-BC/TU",
+        "bch",
+        (2020, 12, 3),
+        "Báo cáo kết quả lãnh đạo thực hiện nhiệm vụ chính trị năm 2020, phương hướng, nhiệm vụ chủ yếu năm 2021 "
+        "(GRDP năm 2020 ước tăng 3,23% so với năm 2019)",
+        "",
+    ),
+    (
+        "nq01tu",
+        "TB",
+        "nghi_quyet",
+        "01-NQ/TU",
+        "bch",
+        (2021, 10, 4),
+        "về tiếp tục đẩy mạnh xây dựng nông thôn mới, coi trọng xây dựng nông thôn mới nâng cao, nông thôn mới kiểu mẫu "
+        "giai đoạn 2021 - 2025, định hướng đến năm 2030",
+        "",
+    ),
+    (
+        "kh25",
+        "TB",
+        "ke_hoach",
+        "25-KH/TU",
+        "btv",
+        (2021, 10, 28),
+        "về tổ chức hội nghị trực tuyến toàn tỉnh nghiên cứu, quán triệt Kết luận số 21-KL/TW, ngày 25-10-2021 của Ban "
+        "Chấp hành Trung ương; Kết luận số 14-KL/TW, ngày 22-9-2021 của Bộ Chính trị; Quy định số 37-QĐ/TW, ngày "
+        "25-10-2021; Quy định số 24-QĐ/TW, ngày 30-7-2021; Hướng dẫn số 01-HD/TW; Quy định số 22-QĐ/TW, ngày 28-7-2021 "
+        "và Nghị quyết số 01-NQ/TU, ngày 4-10-2021 của Ban Chấp hành Đảng bộ tỉnh",
+        "",
+    ),
+    (
+        "ctr10",
+        "TB",
+        "chuong_trinh",
+        "10-CTr/TU",
+        "btv",
+        (2021, 12, 15),
+        "Chương trình hành động thực hiện Kết luận số 21-KL/TW, ngày 25-10-2021 của Ban Chấp hành Trung ương Đảng khóa XIII",
+        "",
+    ),
+    (
+        "kh05dh",
+        "TB-DH",
+        "ke_hoach",
+        "05-KH/HU",
+        "btv",
+        (2022, 1, 10),
+        "Kế hoạch thực hiện Chương trình hành động số 10-CTr/TU của Ban Thường vụ Tỉnh ủy về thực hiện Kết luận số "
+        "21-KL/TW",
+        "",
+    ),
+    (
+        "nqmc",
+        "QN-MC",
+        "nghi_quyet",
+        "01-NQ/ĐH",
+        "bch",
+        (2020, 5, 20),
+        "Nghị quyết Đại hội đại biểu Đảng bộ thành phố Móng Cái lần thứ XXIV, nhiệm kỳ 2020 - 2025: xây dựng Móng Cái "
+        "trở thành trung tâm dịch vụ thương mại, du lịch, cảng biển trọng điểm của tỉnh",
+        "",
+    ),
+    (
+        "ctrmc",
+        "QN-MC",
+        "chuong_trinh",
+        "01-CTr/TU",
+        "bch",
+        (2020, 6, 15),
+        "Chương trình hành động thực hiện Nghị quyết Đại hội đại biểu Đảng bộ thành phố Móng Cái lần thứ XXIV",
+        "",
+    ),
+    (
+        "ctrbl",
+        "QN-BL",
+        "chuong_trinh",
+        "01-CTr/HU",
+        "bch",
+        (2020, 6, 20),
+        "Chương trình hành động thực hiện Nghị quyết Đại hội đại biểu Đảng bộ huyện Bình Liêu lần thứ XXVIII, "
+        "nhiệm kỳ 2020 - 2025",
+        "",
+    ),
+]
+DEMO_LINKS = [
+    ("qc01", "nqdh", "implements"), ("ctr02", "nqdh", "implements"), ("ctr03", "nqdh", "implements"),
+    ("nq01tu", "nqdh", "implements"), ("kh25", "kl21", "implements"), ("kh25", "kl14", "implements"),
+    ("kh25", "qd37", "implements"), ("kh25", "qd24", "implements"), ("kh25", "hd01", "implements"),
+    ("kh25", "qd22", "implements"), ("kh25", "nq01tu", "implements"), ("hd01", "qd24", "guides"),
+    ("ctr10", "kl21", "implements"), ("kh05dh", "ctr10", "implements"), ("ctrmc", "nqmc", "implements"),
+]  # fmt: skip
+
+
+def load_demo_documents(actor, *, centre, tb, qn) -> None:
+    from hienthuc.documents.actions import do_create_document, do_link_documents
+    from hienthuc.documents.models import DocumentKind
+
+    do_create_term(centre, number="XIII", start_year=2021, end_year=2026, acting_user=actor)
+    kinds = {k.code: k for k in DocumentKind.objects.all()}
+    units = {u.code: u for u in Organization.objects.filter(code__in={d[1] for d in DEMO_DOCUMENTS})}
+    places = {"TW": "Hà Nội", "TB": "Thái Bình", "TB-DH": "Đông Hưng", "QN-MC": "Móng Cái", "QN-BL": "Bình Liêu"}
+    made = {}
+    for key, unit, kind, number, body, (y, m, d), summary, signer in DEMO_DOCUMENTS:
+        made[key] = do_create_document(
+            issuing_unit=units[unit],
+            kind=kinds[kind],
+            number_text=number,
+            issuing_body=body,
+            issued_on=datetime.date(y, m, d),
+            place=places[unit],
+            summary=summary,
+            signer=signer,
+            acting_user=actor,
+        )
+    for source, target, kind in DEMO_LINKS:
+        do_link_documents(made[source], made[target], kind=kind, acting_user=actor)

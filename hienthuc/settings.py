@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hienthuc.orgs",
     "hienthuc.people",
     "hienthuc.committees",
+    "hienthuc.documents",
     "hienthuc.imports",
     "hienthuc.api",
 ]
@@ -177,7 +178,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads: imports are read in memory, so keep them bounded.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(UPLOAD_MAX_BYTES, env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -191,3 +192,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024

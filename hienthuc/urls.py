@@ -5,6 +5,7 @@ from django.urls import include, path
 from hienthuc.accounts import views as accounts
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
+from hienthuc.documents import views as documents
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 
@@ -46,6 +47,21 @@ urlpatterns = [
     path("people/<int:pk>/positions/new/", people.position_create, name="position_create"),
     path("people/<int:pk>/history/", people.person_history, name="person_history"),
     path("positions/<int:pk>/end/", people.position_end, name="position_end"),
+    path("documents/", documents.register, name="document_register"),
+    path("documents/export.xlsx", documents.register_export, name="document_export"),
+    path("documents/import/", documents.register_import, name="document_import"),
+    path("documents/import/<int:pk>/apply/", documents.register_import_apply, name="document_import_apply"),
+    path("documents/new/", documents.document_create, name="document_create"),
+    path("documents/next-number/", documents.next_number, name="document_next_number"),
+    path("documents/lookup/", documents.document_lookup, name="document_lookup"),
+    path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("documents/<int:pk>/edit/", documents.document_edit, name="document_edit"),
+    path("documents/<int:pk>/attachments/", documents.attachment_add, name="attachment_add"),
+    path("documents/<int:pk>/links/", documents.link_add, name="link_add"),
+    path("documents/<int:pk>/grants/", documents.grant_add, name="grant_add"),
+    path("attachments/<int:pk>/", documents.attachment_download, name="attachment_download"),
+    path("links/<int:pk>/remove/", documents.link_remove, name="link_remove"),
+    path("search/", documents.search, name="search"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

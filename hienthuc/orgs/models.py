@@ -81,10 +81,13 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         ).order_by("kind__is_body", "search_text")
 
     def search(self, text: str) -> "OrganizationQuerySet":
-        folded = fold(text)
-        if not folded:
+        words = fold(text).split()[:8]
+        if not words:
             return self
-        return self.filter(Q(search_text__contains=folded) | Q(code__iexact=text.strip()))
+        matches = Q()
+        for word in words:
+            matches &= Q(search_text__contains=word)
+        return self.filter(matches | Q(code__iexact=text.strip()))
 
 
 class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):

@@ -23,8 +23,10 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(home_unit__path__startswith=org.path)
 
     def search(self, text: str) -> "PersonQuerySet":
-        folded = fold(text)
-        return self.filter(search_name__contains=folded) if folded else self
+        result = self
+        for word in fold(text).split()[:8]:
+            result = result.filter(search_name__contains=word)
+        return result
 
 
 class Person(models.Model):

@@ -1,0 +1,295 @@
+"""Registering documents, their attachments, links and grants: atomic and audited."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from hienthuc.accounts.scoping import can_edit
+from hienthuc.audit.record import record, snapshot
+from hienthuc.committees.models import Term
+from hienthuc.documents.models import (
+    Attachment,
+    Confidentiality,
+    Document,
+    DocumentGrant,
+    DocumentKind,
+    DocumentLink,
+    LinkKind,
+    Status,
+)
+from hienthuc.lib import docnumbers
+from hienthuc.lib.files import detect_type, extract_text
+from hienthuc.lib.sheets import FileProblem, check_size
+from hienthuc.lib.text import clean
+from hienthuc.orgs.models import Organization
+
+AUDIT_FIELDS = [
+    "kind", "number_text", "number_normalized", "issuing_unit", "issuing_body", "signer", "issued_on", "place",
+    "summary", "term", "confidentiality", "status",
+]  # fmt: skip
+PARTY_FOUNDED = datetime.date(1930, 2, 3)
+SUMMARY_MAX = 2000
+TEXT_MAX = 1_000_000
+# Usual issuer code in the numbers of each kind of unit (a suggestion; people may type another).
+ISSUER_BY_UNIT_KIND = {
+    "trung_uong": "TW", "tinh_uy": "TU", "huyen_uy": "HU", "dang_uy_truc_thuoc": "ĐU", "dang_uy_xa": "ĐU",
+    "dang_uy_co_so": "ĐU", "chi_bo_co_so": "CB", "chi_bo": "CB", "van_phong": "VPTU", "ban_to_chuc": "BTCTU",
+    "ban_tuyen_giao": "BTGDVTU", "ubkt": "UBKTTU",
+}  # fmt: skip
+
+
+def term_for(unit: Organization, on: datetime.date | None) -> Term | None:
+    """The unit's term a document dated `on` belongs to: the latest one begun by that year."""
+    if on is None:
+        return Term.objects.current_for(unit)
+    return (
+        Term.objects.filter(unit=unit, start_year__lte=on.year, end_year__gte=on.year).order_by("-start_year").first()
+    )
+
+
+def suggest_issuer(unit: Organization) -> str:
+    last = (
+        Document.objects.filter(issuing_unit=unit, number_system="party")
+        .exclude(number_issuer="")
+        .order_by("-issued_on", "-id")
+        .values_list("number_issuer", flat=True)
+        .first()
+    )
+    return last or ISSUER_BY_UNIT_KIND.get(unit.kind.code, "")
+
+
+def next_number(unit: Organization, kind: DocumentKind, *, term: Term | None, issuer: str | None = None) -> str:
+    """The next free Party number of this kind for the unit's term, e.g. "05-KH/TU"."""
+    issuer = issuer or suggest_issuer(unit)
+    used = Document.objects.filter(
+        issuing_unit=unit, number_system="party", number_kind=kind.abbreviation, number_issuer=issuer, term=term
+    ).aggregate(Max("number"))["number__max"]
+    return f"{(used or 0) + 1:02d}-{kind.abbreviation}/{issuer}"
+
+
+def _check_date(issued_on: datetime.date | None, status: str) -> None:
+    if issued_on is None:
+        if status != Status.DRAFT:
+            raise ValidationError({"issued_on": "Văn bản đã ban hành phải có ngày ban hành."})
+        return
+    latest = timezone.localdate() + datetime.timedelta(days=365)
+    if not (PARTY_FOUNDED <= issued_on <= latest):
+        raise ValidationError(
+            {"issued_on": f"Ngày ban hành phải từ 03/02/1930 đến {latest:%d/%m/%Y}; hãy kiểm tra lại năm."}
+        )
+
+
+def _apply_number(document: Document, number_text: str) -> None:
+    number_text = clean(number_text)
+    if not number_text:
+        if document.status != Status.DRAFT:
+            raise ValidationError({"number_text": "Văn bản đã ban hành phải có số hiệu, ví dụ 21-KL/TW."})
+        document.number_text = document.number_normalized = document.number_system = ""
+        document.number = document.number_year = None
+        document.number_kind = document.number_issuer = ""
+        return
+    try:
+        parsed = docnumbers.parse(number_text)
+    except docnumbers.NumberError as exc:
+        raise ValidationError({"number_text": str(exc)}) from None
+    if parsed.system != document.kind.system:
+        expected = "của Đảng (ví dụ 21-KL/TW)" if document.kind.system == "party" else "nhà nước (ví dụ 30/2020/NĐ-CP)"
+        raise ValidationError({"number_text": f"Loại “{document.kind.name}” dùng số hiệu {expected}."})
+    if parsed.known_kind and parsed.kind != document.kind.abbreviation:
+        raise ValidationError(
+            {
+                "number_text": f"Số hiệu mang ký hiệu {parsed.kind} ({parsed.kind_name}) nhưng loại văn bản là "
+                f"{document.kind.name} ({document.kind.abbreviation})."
+            }
+        )
+    document.number_text = number_text
+    document.number_normalized = parsed.normalized
+    document.number_system = parsed.system
+    document.number = parsed.number
+    document.number_kind = parsed.kind
+    document.number_issuer = parsed.issuer
+    document.number_year = parsed.year
+
+
+def _check_unique(document: Document) -> None:
+    if document.number is None or document.number_system != "party":
+        return
+    clash = Document.objects.filter(
+        issuing_unit=document.issuing_unit,
+        number_system=document.number_system,
+        number_kind=document.number_kind,
+        number_issuer=document.number_issuer,
+        term=document.term,
+        number=document.number,
+    ).exclude(pk=document.pk)
+    if clash.exists():
+        where = f"nhiệm kỳ khóa {document.term.roman}" if document.term else "đơn vị này"
+        raise ValidationError(
+            {
+                "number_text": f"Số {document.number_normalized} đã được dùng trong {where}; "
+                "số văn bản chạy suốt nhiệm kỳ."
+            }
+        )
+
+
+def fill_document(document: Document, data: dict) -> None:
+    """Check `data` and set it on `document` (unsaved, or locked by the caller); writes nothing."""
+    summary = (data.get("summary") or "").strip()
+    if not summary:
+        raise ValidationError({"summary": "Trích yếu không được để trống."})
+    if len(summary) > SUMMARY_MAX:
+        raise ValidationError({"summary": f"Trích yếu dài tối đa {SUMMARY_MAX} ký tự."})
+    full_text = (data.get("full_text") or "").replace("\x00", "")
+    if len(full_text) > TEXT_MAX:
+        raise ValidationError({"full_text": "Toàn văn quá dài; hãy đính kèm tệp thay vì dán."})
+    document.kind = data["kind"]
+    document.issuing_body = data["issuing_body"]
+    document.signer = clean(data.get("signer"))[:150]
+    document.place = clean(data.get("place"))[:100]
+    document.summary = summary
+    document.full_text = full_text
+    document.confidentiality = data.get("confidentiality") or Confidentiality.NORMAL
+    document.status = data.get("status") or Status.ISSUED
+    document.issued_on = data.get("issued_on")
+    _check_date(document.issued_on, document.status)
+    document.term = data.get("term") or term_for(document.issuing_unit, document.issued_on)
+    if document.term is not None and document.term.unit_id != document.issuing_unit.pk:
+        raise ValidationError({"term": "Nhiệm kỳ phải là nhiệm kỳ của đơn vị ban hành."})
+    _apply_number(document, data.get("number_text") or "")
+    _check_unique(document)
+
+
+@transaction.atomic
+def do_create_document(*, issuing_unit: Organization, acting_user, **data) -> Document:
+    if not can_edit(acting_user, issuing_unit):
+        raise ValidationError({"issuing_unit": "Bạn không có quyền vào sổ văn bản cho đơn vị này."})
+    document = Document(issuing_unit=issuing_unit, created_by=acting_user if acting_user.pk else None)
+    fill_document(document, data)
+    document.refresh_search_text()
+    document.save()
+    if document.confidentiality == Confidentiality.SECRET and acting_user.pk:
+        DocumentGrant.objects.create(document=document, user=acting_user, granted_by=acting_user)
+    record(acting_user, "create", document, organization=issuing_unit, after=snapshot(document, AUDIT_FIELDS))
+    return document
+
+
+@transaction.atomic
+def do_update_document(document: Document, *, acting_user, **data) -> Document:
+    document = Document.objects.select_for_update().select_related("issuing_unit", "kind").get(pk=document.pk)
+    if not can_edit(acting_user, document.issuing_unit):
+        raise ValidationError("Bạn không có quyền sửa văn bản của đơn vị này.")
+    before = snapshot(document, AUDIT_FIELDS)
+    fill_document(document, data)
+    document.refresh_search_text()
+    document.save()
+    if document.confidentiality == Confidentiality.SECRET and acting_user.pk:
+        DocumentGrant.objects.get_or_create(document=document, user=acting_user, defaults={"granted_by": acting_user})
+    after = snapshot(document, AUDIT_FIELDS)
+    if after != before:
+        record(acting_user, "update", document, organization=document.issuing_unit, before=before, after=after)
+    return document
+
+
+@transaction.atomic
+def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_user) -> Attachment:
+    if not can_edit(acting_user, document.issuing_unit):
+        raise ValidationError("Bạn không có quyền đính kèm tệp vào văn bản này.")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    try:
+        check_size(len(data), limit)
+    except FileProblem as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    file_type = detect_type(data)
+    if file_type is None:
+        raise ValidationError(
+            {
+                "file": "Chỉ nhận tệp PDF, Word (.docx) hoặc Excel (.xlsx); "
+                "loại tệp được kiểm tra theo nội dung, không theo tên."
+            }
+        )
+    name = clean(filename)[:255] or f"tep.{file_type}"
+    text = extract_text(data, file_type)
+    attachment = Attachment(
+        document=document,
+        original_name=name,
+        file_type=file_type,
+        size=len(data),
+        extracted_text=text,
+        uploaded_by=acting_user if acting_user.pk else None,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(data), save=False)
+    attachment.save()
+    if text and not document.full_text:
+        Document.objects.filter(pk=document.pk).update(full_text=text[:TEXT_MAX])
+        document.full_text = text[:TEXT_MAX]
+    document.refresh_search_text()
+    Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
+    record(
+        acting_user,
+        "create",
+        attachment,
+        organization=document.issuing_unit,
+        after={"document": document.pk, "name": name, "type": file_type, "size": len(data)},
+    )
+    return attachment
+
+
+@transaction.atomic
+def do_link_documents(source: Document, target: Document, *, kind: str, acting_user) -> DocumentLink:
+    if not can_edit(acting_user, source.issuing_unit):
+        raise ValidationError("Bạn không có quyền sửa liên kết của văn bản này.")
+    if kind not in LinkKind.values:
+        raise ValidationError({"kind": "Quan hệ không hợp lệ."})
+    if source.pk == target.pk:
+        raise ValidationError({"target": "Không thể liên kết một văn bản với chính nó."})
+    if DocumentLink.objects.filter(source=source, target=target, kind=kind).exists():
+        raise ValidationError({"target": "Hai văn bản đã có liên kết này."})
+    link = DocumentLink.objects.create(
+        source=source, target=target, kind=kind, created_by=acting_user if acting_user.pk else None
+    )
+    record(
+        acting_user,
+        "create",
+        link,
+        organization=source.issuing_unit,
+        after={"source": source.pk, "target": target.pk, "kind": kind},
+    )
+    return link
+
+
+@transaction.atomic
+def do_unlink_documents(link: DocumentLink, *, acting_user) -> None:
+    if not can_edit(acting_user, link.source.issuing_unit):
+        raise ValidationError("Bạn không có quyền sửa liên kết của văn bản này.")
+    record(
+        acting_user,
+        "delete",
+        link,
+        organization=link.source.issuing_unit,
+        before={"source": link.source_id, "target": link.target_id, "kind": link.kind},
+    )
+    link.delete()
+
+
+@transaction.atomic
+def do_grant_document(document: Document, user, *, acting_user) -> DocumentGrant:
+    """Let one more user see a "mật" document; only an editor of its unit who holds it may."""
+    if (
+        not can_edit(acting_user, document.issuing_unit)
+        or not DocumentGrant.objects.filter(document=document, user_id=acting_user.pk).exists()
+    ):
+        raise ValidationError(
+            "Chỉ người được giao văn bản mật và có quyền biên tập ở đơn vị ban hành mới được cấp quyền xem."
+        )
+    grant, created = DocumentGrant.objects.get_or_create(
+        document=document, user=user, defaults={"granted_by": acting_user}
+    )
+    if created:
+        record(acting_user, "grant", document, organization=document.issuing_unit, after={"user": user.username})
+    return grant

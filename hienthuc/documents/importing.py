@@ -1,0 +1,172 @@
+"""Import and export of a document register (.xlsx), all-or-nothing with errors by row and column."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hienthuc.accounts.scoping import can_edit
+from hienthuc.documents import actions
+from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status
+from hienthuc.lib.sheets import CellError, read_table, write_table
+from hienthuc.lib.text import clean, fold
+from hienthuc.orgs.models import Organization
+
+HEADERS = [
+    "Số hiệu", "Loại văn bản", "Mã đơn vị ban hành", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu",
+    "Người ký", "Nơi ban hành", "Độ mật", "Trạng thái",
+]  # fmt: skip
+OPTIONAL = ("Người ký", "Nơi ban hành", "Độ mật", "Trạng thái")
+# Where an action's complaint about a field lands in the sheet.
+COLUMN_OF = {
+    "number_text": 1, "kind": 2, "issuing_unit": 3, "issuing_body": 4, "issued_on": 5, "summary": 6,
+    "signer": 7, "place": 8, "confidentiality": 9, "status": 10, "term": 5,
+}  # fmt: skip
+
+
+@dataclass
+class RegisterPlan:
+    creates: list[tuple[int, dict]] = field(default_factory=list)
+    skipped: int = 0  # already in the register
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _choice(text: str, choices) -> str | None:
+    wanted = fold(text)
+    for value, label in choices:
+        if wanted in (fold(value), fold(str(label))):
+            return value
+    return None
+
+
+def _date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = clean(value)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def plan_register_import(data: bytes, *, user) -> RegisterPlan:
+    sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=OPTIONAL)
+    plan = RegisterPlan()
+
+    def error(row: int, column: int, message: str) -> None:
+        plan.errors.append(CellError(row, column, HEADERS[column - 1], message))
+
+    kinds = {}
+    for kind in DocumentKind.objects.all():
+        kinds.setdefault(fold(kind.name), kind)
+        kinds.setdefault(fold(kind.code), kind)
+    codes = {clean(values[2]) for _n, values in sheet.rows if clean(values[2])}
+    units = {fold(u.code): u for u in Organization.objects.filter(code__in=codes).select_related("kind")}
+    seen: dict[tuple, int] = {}
+    for number, values in sheet.rows:
+        number_text, kind_text, unit_code, body_text, date_value, summary, signer, place, secrecy, status_text = values
+        row_errors = len(plan.errors)
+        kind = kinds.get(fold(clean(kind_text)))
+        if kind is None:
+            error(
+                number,
+                2,
+                f"Loại văn bản “{clean(kind_text)}” không có trong danh mục."
+                if clean(kind_text)
+                else "Chưa ghi loại văn bản.",
+            )
+        unit = units.get(fold(clean(unit_code)))
+        if unit is None or not can_edit(user, unit):
+            error(
+                number,
+                3,
+                f"Không tìm thấy đơn vị “{clean(unit_code)}” trong phạm vi bạn được vào sổ."
+                if clean(unit_code)
+                else "Chưa ghi mã đơn vị ban hành.",
+            )
+        body = _choice(clean(body_text), IssuingBody.choices) if clean(body_text) else IssuingBody.EXECUTIVE
+        if body is None:
+            error(
+                number, 4, f"Cơ quan ban hành “{clean(body_text)}” không hợp lệ (ví dụ: Ban Chấp hành, Ban Thường vụ)."
+            )
+        issued_on = None
+        if clean(date_value) or isinstance(date_value, datetime.date):
+            try:
+                issued_on = _date(date_value)
+            except ValueError:
+                error(number, 5, f"Ngày “{clean(date_value)}” không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 25/10/2021.")
+        confidentiality = _choice(clean(secrecy), Confidentiality.choices) if clean(secrecy) else Confidentiality.NORMAL
+        if confidentiality is None:
+            error(number, 9, "Độ mật phải là Thường hoặc Mật.")
+        status = _choice(clean(status_text), Status.choices) if clean(status_text) else Status.ISSUED
+        if status is None:
+            error(number, 10, "Trạng thái phải là Dự thảo, Đã ban hành, Hết hiệu lực hoặc Đã bị thay thế.")
+        if len(plan.errors) > row_errors:
+            continue
+        data = {
+            "kind": kind, "number_text": clean(number_text), "issuing_body": body, "issued_on": issued_on,
+            "summary": clean(summary), "signer": clean(signer), "place": clean(place),
+            "confidentiality": confidentiality, "status": status,
+        }  # fmt: skip
+        # Check the row exactly as the action will, without writing anything.
+        probe = Document(issuing_unit=unit)
+        try:
+            actions.fill_document(probe, data)
+        except ValidationError as exc:
+            existing = Document.objects.filter(
+                issuing_unit=unit, number_normalized=probe.number_normalized, issued_on=issued_on
+            ).exists()
+            if existing and probe.number_normalized:
+                plan.skipped += 1
+                continue
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    error(number, COLUMN_OF.get(name, 1), message)
+            continue
+        key = (unit.pk, probe.number_system, probe.number_kind, probe.number_issuer, probe.term_id, probe.number)
+        if probe.number is not None and key in seen:
+            error(number, 1, f"Số {probe.number_normalized} trùng với dòng {seen[key]}.")
+            continue
+        seen[key] = number
+        plan.creates.append((number, {**data, "issuing_unit": unit}))
+    plan.errors.sort(key=lambda e: (e.row, e.column))
+    return plan
+
+
+@transaction.atomic
+def do_import_register(data: bytes, *, acting_user) -> RegisterPlan:
+    plan = plan_register_import(data, user=acting_user)
+    if not plan.ok:
+        raise ValidationError([str(e) for e in plan.errors])
+    for _row, values in plan.creates:
+        actions.do_create_document(acting_user=acting_user, **values)
+    return plan
+
+
+def export_register(documents) -> bytes:
+    rows = [
+        [
+            d.number_text or d.number_normalized,
+            d.kind.name,
+            d.issuing_unit.code,
+            d.get_issuing_body_display(),
+            d.issued_on.strftime("%d/%m/%Y") if d.issued_on else "",
+            d.summary,
+            d.signer,
+            d.place,
+            d.get_confidentiality_display(),
+            d.get_status_display(),
+        ]
+        for d in documents
+    ]
+    return write_table("SỔ VĂN BẢN", HEADERS, rows, sheet_name="Sổ văn bản")

@@ -1,0 +1,249 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hienthuc.lib.text import fold
+
+
+class System(models.TextChoices):
+    PARTY = "party", _("Văn bản của Đảng")
+    STATE = "state", _("Văn bản nhà nước")
+
+
+class DocumentKind(models.Model):
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(_("loại văn bản"), max_length=100, unique=True)
+    system = models.CharField(max_length=8, choices=System.choices)
+    # The abbreviation numbers of this kind carry (NQ, KL, QĐ …); several kinds may share one.
+    abbreviation = models.CharField(max_length=12)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Confidentiality(models.TextChoices):
+    NORMAL = "thuong", _("Thường")
+    SECRET = "mat", _("Mật")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+    EXPIRED = "expired", _("Hết hiệu lực")
+    REPLACED = "replaced", _("Đã bị thay thế")
+
+
+class IssuingBody(models.TextChoices):
+    EXECUTIVE = "bch", _("Ban Chấp hành")
+    STANDING = "btv", _("Ban Thường vụ")
+    STANDING_OFFICE = "tt", _("Thường trực")
+    OFFICE = "vp", _("Văn phòng")
+    INSPECTION = "ubkt", _("Ủy ban Kiểm tra")
+    BOARD = "ban", _("Ban tham mưu")
+    GOVERNMENT = "cq", _("Cơ quan nhà nước")
+    OTHER = "khac", _("Khác")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DocumentQuerySet":
+        """Documents issued in the user's subtrees, and those issued (not drafts) by the units
+        above them — what comes from above is what they must implement. A "mật" document only
+        for users explicitly granted it, everywhere: lists, search, links and the API."""
+        from hienthuc.accounts.scoping import root_paths, subtree_q
+
+        if user.is_superuser:
+            scoped = self
+        else:
+            roots = root_paths(user)
+            above = {root[:i] for root in roots for i in range(4, len(root), 4)}
+            scoped = self.filter(
+                subtree_q(user, "issuing_unit__path") | (Q(issuing_unit__path__in=above) & ~Q(status=Status.DRAFT))
+            )
+        granted = DocumentGrant.objects.filter(user_id=user.pk).values("document_id")
+        return scoped.filter(Q(confidentiality=Confidentiality.NORMAL) | Q(pk__in=granted))
+
+    def search(self, text: str) -> "DocumentQuerySet":
+        """Every word must appear, without regard to diacritics; a document number in any of
+        its written forms finds its document."""
+        from hienthuc.lib.docnumbers import NumberError, parse
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        try:
+            return self.filter(number_normalized=parse(text).normalized)
+        except NumberError:
+            pass
+        folded = fold(text)
+        result = self
+        for word in folded.split()[:8]:
+            result = result.filter(search_text__contains=word)
+        # The text begins with the kind and number: "ket luan 21" puts Kết luận 21-KL/TW first.
+        first = models.Case(models.When(search_text__startswith=folded, then=0), default=1)
+        return result.order_by(first, "-issued_on", "-id")
+
+
+class Document(models.Model):
+    kind = models.ForeignKey(DocumentKind, verbose_name=_("loại văn bản"), on_delete=models.PROTECT)
+    number_text = models.CharField(_("số hiệu"), max_length=60, blank=True)
+    # The parsed number: empty for a draft that has none yet.
+    number_normalized = models.CharField(max_length=60, blank=True, db_index=True)
+    number_system = models.CharField(max_length=8, choices=System.choices, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    number_kind = models.CharField(max_length=12, blank=True)
+    number_issuer = models.CharField(max_length=40, blank=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    issuing_unit = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="documents"
+    )
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=8, choices=IssuingBody.choices)
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    place = models.CharField(_("nơi ban hành"), max_length=100, blank=True)
+    summary = models.TextField(_("trích yếu"))
+    term = models.ForeignKey(
+        "committees.Term", verbose_name=_("nhiệm kỳ"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    confidentiality = models.CharField(
+        _("độ mật"), max_length=8, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    full_text = models.TextField(_("toàn văn"), blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("văn bản")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["issuing_unit", "issued_on"]),
+            models.Index(fields=["issued_on"]),
+        ]
+        constraints = [
+            # Party numbers run per kind for a whole term at one issuer (Hướng dẫn 36-HD/VPTW).
+            models.UniqueConstraint(
+                fields=["issuing_unit", "number_system", "number_kind", "number_issuer", "term", "number"],
+                condition=Q(number__isnull=False, term__isnull=False),
+                name="document_number_unique_in_term",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="document_summary_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(number_normalized=""), name="document_issued_has_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        number = self.number_normalized or "(chưa có số)"
+        return f"{self.kind.name} {number}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("document_detail", args=[self.pk])
+
+    def refresh_search_text(self) -> None:
+        parts = [
+            self.kind.name,
+            self.number_normalized,
+            self.number_text,
+            self.summary,
+            self.signer,
+            self.issuing_unit.name,
+            self.issuing_unit.short_name,
+            self.full_text[:20_000],
+        ]
+        self.search_text = fold(" ".join(p for p in parts if p))
+
+
+class DocumentGrant(models.Model):
+    """Explicit access to a "mật" document."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_grants")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "user"], name="document_grant_unique")]
+
+
+class AttachmentType(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (.docx)"
+    XLSX = "xlsx", "Excel (.xlsx)"
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    file_type = models.CharField(max_length=8, choices=AttachmentType.choices)
+    size = models.PositiveIntegerField()
+    extracted_text = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class LinkKind(models.TextChoices):
+    IMPLEMENTS = "implements", _("Thực hiện")
+    GUIDES = "guides", _("Hướng dẫn thực hiện")
+    REPLACES = "replaces", _("Thay thế")
+    AMENDS = "amends", _("Sửa đổi, bổ sung")
+    CITES = "cites", _("Dẫn chiếu")
+
+
+# How a link reads from the other end: "X implements Y" shows on Y as "implemented by X".
+INVERSE_LABELS = {
+    LinkKind.IMPLEMENTS: _("Được thực hiện bởi"),
+    LinkKind.GUIDES: _("Được hướng dẫn bởi"),
+    LinkKind.REPLACES: _("Bị thay thế bởi"),
+    LinkKind.AMENDS: _("Được sửa đổi, bổ sung bởi"),
+    LinkKind.CITES: _("Được dẫn chiếu bởi"),
+}
+
+
+class DocumentLink(models.Model):
+    """A typed link: `source` implements / guides / replaces / amends / cites `target`."""
+
+    source = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("quan hệ"), max_length=12, choices=LinkKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="document_link_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="document_link_not_self"),
+            models.CheckConstraint(condition=Q(kind__in=LinkKind.values), name="document_link_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+    @property
+    def inverse_label(self) -> str:
+        return str(INVERSE_LABELS[LinkKind(self.kind)])

@@ -1,0 +1,420 @@
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts.scoping import can_edit
+from hienthuc.documents import actions, importing
+from hienthuc.documents.forms import AttachmentForm, DocumentForm, GrantForm, LinkForm, RegisterFilter
+from hienthuc.documents.models import Attachment, Document, DocumentKind, DocumentLink, LinkKind
+from hienthuc.forms import submit
+from hienthuc.imports.models import ImportStatus, PendingImport
+from hienthuc.lib import docnumbers
+from hienthuc.lib.roman import from_roman
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
+from hienthuc.orgs.forms import ImportForm
+from hienthuc.orgs.models import Organization
+
+PER_PAGE = 50
+# Links along which work flows down: a plan implements a resolution, a guide guides it.
+CASCADE_KINDS = (LinkKind.IMPLEMENTS, LinkKind.GUIDES)
+
+
+def access_document(user, pk: int) -> Document:
+    """The document if the user may see it (a "mật" one only with a grant); else 404."""
+    return get_object_or_404(
+        Document.objects.visible_to(user).select_related("kind", "issuing_unit__kind", "term", "created_by"), pk=pk
+    )
+
+
+def require_edit(user, document: Document) -> None:
+    if not can_edit(user, document.issuing_unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem văn bản này.")
+
+
+def filtered_register(request: HttpRequest):
+    form = RegisterFilter(request.GET or None)
+    documents = Document.objects.visible_to(request.user).select_related("kind", "issuing_unit")
+    problem = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            documents = documents.search(data["q"])
+        if data["kind"]:
+            documents = documents.filter(kind=data["kind"])
+        if data["unit"]:
+            unit = Organization.objects.visible_to(request.user).filter(code__iexact=data["unit"]).first()
+            if unit is None:
+                problem = f"Không tìm thấy đơn vị có mã “{data['unit']}” trong phạm vi của bạn."
+                documents = documents.none()
+            elif data["subtree"]:
+                documents = documents.filter(issuing_unit__path__startswith=unit.path)
+            else:
+                documents = documents.filter(issuing_unit=unit)
+        if data["year"]:
+            documents = documents.filter(issued_on__year=data["year"])
+        if data["term"]:
+            try:
+                documents = documents.filter(term__number=from_roman(data["term"]))
+            except ValueError:
+                problem = "Khóa phải là số La Mã, ví dụ XX."
+        if data["status"]:
+            documents = documents.filter(status=data["status"])
+    return form, documents.order_by("-issued_on", "-id"), problem
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form, documents, problem = filtered_register(request)
+    page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "problem": problem, "query": query.urlencode()}
+    if request.htmx:
+        return render(request, "documents/register.html#results", context)
+    return render(request, "documents/register.html", context)
+
+
+def register_export(request: HttpRequest) -> HttpResponse:
+    _form, documents, _problem = filtered_register(request)
+    if request.GET.get("template"):
+        documents = documents.none()  # the empty layout, to fill in and import
+    response = HttpResponse(importing.export_register(documents[:20_000]), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="so-van-ban.xlsx"'
+    return response
+
+
+def document_create(request: HttpRequest) -> HttpResponse:
+    initial = {"issuing_unit": request.GET.get("unit", ""), "kind": request.GET.get("kind")}
+    form = DocumentForm(request.POST or None, initial=initial, user=request.user)
+    document = submit(
+        request,
+        form,
+        lambda data: actions.do_create_document(acting_user=request.user, **data),
+        lambda document: f"Đã vào sổ {document}.",
+    )
+    if document:
+        return redirect("document_detail", pk=document.pk)
+    return render(request, "documents/document_form.html", {"form": form})
+
+
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access_document(request.user, pk)
+    require_edit(request.user, document)
+    initial = {
+        "kind": document.kind,
+        "number_text": document.number_text,
+        "issuing_unit": document.issuing_unit.code,
+        "issuing_body": document.issuing_body,
+        "issued_on": document.issued_on,
+        "place": document.place,
+        "signer": document.signer,
+        "summary": document.summary,
+        "confidentiality": document.confidentiality,
+        "status": document.status,
+        "full_text": document.full_text,
+    }
+    form = DocumentForm(request.POST or None, initial=initial, user=request.user)
+    # The issuing unit is fixed once registered: numbers run per unit.
+    form.fields["issuing_unit"].disabled = True
+    saved = submit(
+        request,
+        form,
+        lambda data: actions.do_update_document(
+            document, acting_user=request.user, **{k: v for k, v in data.items() if k != "issuing_unit"}
+        ),
+        "Đã lưu văn bản.",
+    )
+    if saved:
+        return redirect("document_detail", pk=document.pk)
+    return render(request, "documents/document_form.html", {"form": form, "document": document})
+
+
+def next_number(request: HttpRequest) -> HttpResponse:
+    """An htmx fragment: the next free number for the chosen unit and kind."""
+    code = request.GET.get("issuing_unit", "").strip()
+    unit = Organization.objects.visible_to(request.user).filter(code__iexact=code).select_related("kind").first()
+    kind = (
+        DocumentKind.objects.filter(pk=request.GET.get("kind") or 0).first()
+        if request.GET.get("kind", "").isdigit()
+        else None
+    )
+    suggestion = None
+    if unit and kind and kind.system == "party":
+        from django.utils import timezone
+
+        term = actions.term_for(unit, timezone.localdate())
+        suggestion = actions.next_number(unit, kind, term=term)
+    return render(request, "documents/next_number.html", {"suggestion": suggestion})
+
+
+def cascade(start: Document, visible, *, direction: str, limit: int = 6) -> list[tuple[int, Document]]:
+    """Documents linked by implements/guides, down (what implements it) or up, with depth."""
+    seen = {start.pk}
+    frontier = [start.pk]
+    result: list[tuple[int, Document]] = []
+    for depth in range(1, limit + 1):
+        if direction == "down":
+            links = DocumentLink.objects.filter(target_id__in=frontier, kind__in=CASCADE_KINDS, source__in=visible)
+            found = links.select_related("source__issuing_unit", "source__kind").order_by("source__issued_on")
+            documents = [link.source for link in found]
+        else:
+            links = DocumentLink.objects.filter(source_id__in=frontier, kind__in=CASCADE_KINDS, target__in=visible)
+            found = links.select_related("target__issuing_unit", "target__kind")
+            documents = [link.target for link in found]
+        frontier = []
+        for document in documents:
+            if document.pk not in seen:
+                seen.add(document.pk)
+                frontier.append(document.pk)
+                result.append((depth, document))
+        if not frontier:
+            break
+    return result
+
+
+def coverage(user, document: Document, below: list[tuple[int, Document]]) -> list[dict]:
+    """For each of the user's units, its direct child units (and itself) that have or have not
+    issued anything implementing the document (at any depth below them)."""
+    issued_paths = [d.issuing_unit.path for _depth, d in below]
+    rows = []
+    for top in Organization.objects.tops_for(user):
+        children = (
+            Organization.objects.children_of(top).filter(is_active=True, kind__is_body=False).order_by("search_text")
+        )
+        units = [top, *children] if top.pk != document.issuing_unit_id else list(children)
+        if not units:
+            continue
+        entries = [{"unit": u, "issued": any(p.startswith(u.path) for p in issued_paths)} for u in units]
+        rows.append(
+            {
+                "top": top,
+                "entries": entries,
+                "missing": sum(1 for e in entries if not e["issued"]),
+                "total": len(entries),
+            }
+        )
+    return rows
+
+
+def suggested_links(document: Document, visible) -> list[dict]:
+    """Numbers mentioned in the summary or text that match a visible document, not yet linked."""
+    text = f"{document.summary}\n{document.full_text}"
+    linked = set(document.links_out.values_list("target_id", flat=True))
+    suggestions = []
+    for mention in docnumbers.mentions(text)[:20]:
+        candidates = list(
+            visible.filter(number_normalized=mention.number.normalized)
+            .exclude(pk=document.pk)
+            .select_related("kind", "issuing_unit")[:5]
+        )
+        if mention.date:
+            dated = [
+                c
+                for c in candidates
+                if c.issued_on and (c.issued_on.year, c.issued_on.month, c.issued_on.day) == mention.date
+            ]
+            candidates = dated or candidates
+        for candidate in candidates:
+            if candidate.pk not in linked:
+                suggestions.append({"mention": mention, "document": candidate})
+    return suggestions
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    document = access_document(user, pk)
+    visible = Document.objects.visible_to(user)
+    below = cascade(document, visible, direction="down")
+    context = {
+        "document": document,
+        "crumb_current": str(document),
+        "can_edit": can_edit(user, document.issuing_unit),
+        "links_out": DocumentLink.objects.filter(source=document, target__in=visible).select_related("target__kind"),
+        "links_in": DocumentLink.objects.filter(target=document, source__in=visible).select_related(
+            "source__kind", "source__issuing_unit"
+        ),
+        "above": cascade(document, visible, direction="up"),
+        "below": below,
+        "coverage": coverage(user, document, below),
+        "attachments": document.attachments.all(),
+        "suggestions": suggested_links(document, visible),
+        "link_form": LinkForm(),
+        "attachment_form": AttachmentForm(),
+        "grant_form": GrantForm(),
+        "grants": document.grants.select_related("user") if document.confidentiality == "mat" else [],
+    }
+    return render(request, "documents/document_detail.html", context)
+
+
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access_document(request.user, pk)
+    require_edit(request.user, document)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Hãy chọn một tệp để đính kèm.")
+        return redirect("document_detail", pk=document.pk)
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        data = b"\0" * (settings.ATTACHMENT_MAX_BYTES + 1)  # let the action word the refusal
+    else:
+        data = upload.read()
+    try:
+        actions.do_add_attachment(document, data=data, filename=upload.name, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã đính kèm “{upload.name}”.")
+    return redirect("document_detail", pk=document.pk)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(document__in=Document.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+def resolve_target(user, text: str) -> Document:
+    visible = Document.objects.visible_to(user)
+    match = re.search(r"\[(\d+)\]\s*$", text or "")
+    if match:
+        found = visible.filter(pk=int(match.group(1))).first()
+        if found:
+            return found
+    try:
+        number = docnumbers.parse(re.sub(r"\s*\[\d+\]\s*$", "", text).split(" · ")[0])
+    except docnumbers.NumberError as exc:
+        raise ValidationError({"target": str(exc)}) from None
+    candidates = list(visible.filter(number_normalized=number.normalized)[:2])
+    if not candidates:
+        raise ValidationError({"target": f"Không tìm thấy văn bản số {number.normalized} trong phạm vi của bạn."})
+    if len(candidates) > 1:
+        raise ValidationError(
+            {"target": f"Có nhiều văn bản số {number.normalized}; hãy chọn đúng văn bản trong gợi ý."}
+        )
+    return candidates[0]
+
+
+@require_POST
+def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access_document(request.user, pk)
+    require_edit(request.user, document)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hãy chọn văn bản liên quan và quan hệ.")
+        return redirect("document_detail", pk=document.pk)
+    try:
+        target = resolve_target(request.user, form.cleaned_data["target"])
+        actions.do_link_documents(document, target, kind=form.cleaned_data["kind"], acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã liên kết với {target}.")
+    return redirect("document_detail", pk=document.pk)
+
+
+@require_POST
+def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        DocumentLink.objects.filter(source__in=Document.objects.visible_to(request.user)).select_related(
+            "source__issuing_unit"
+        ),
+        pk=pk,
+    )
+    require_edit(request.user, link.source)
+    actions.do_unlink_documents(link, acting_user=request.user)
+    messages.success(request, "Đã bỏ liên kết.")
+    return redirect("document_detail", pk=link.source_id)
+
+
+@require_POST
+def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access_document(request.user, pk)
+    require_edit(request.user, document)
+    form = GrantForm(request.POST)
+    user = None
+    if form.is_valid():
+        user = get_user_model().objects.filter(username=form.cleaned_data["username"].strip().lower()).first()
+    if user is None:
+        messages.error(request, "Không tìm thấy tài khoản này.")
+    else:
+        try:
+            actions.do_grant_document(document, user, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Đã cho phép {user.username} xem văn bản mật này.")
+    return redirect("document_detail", pk=document.pk)
+
+
+def document_lookup(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a document box: "21-KL/TW · 25/10/2021 · Kết luận … [id]"."""
+    query = next((v for v in request.GET.values() if v.strip()), "")
+    documents = (
+        Document.objects.visible_to(request.user)
+        .search(query)
+        .select_related("kind")
+        .exclude(number_normalized="")[:20]
+        if query.strip()
+        else []
+    )
+    return render(request, "documents/document_lookup.html", {"documents": documents})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """One box across documents, units and people, diacritics-insensitive, within scope."""
+    from hienthuc.people.models import Person
+
+    query = request.GET.get("q", "").strip()[:200]
+    context = {"query": query, "documents": [], "units": [], "people": []}
+    if query:
+        context["documents"] = (
+            Document.objects.visible_to(request.user).search(query).select_related("kind", "issuing_unit")[:30]
+        )
+        context["units"] = Organization.objects.visible_to(request.user).search(query).select_related("kind")[:20]
+        context["people"] = Person.objects.visible_to(request.user).search(query).select_related("home_unit")[:20]
+    return render(request, "documents/search.html", context)
+
+
+def register_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload.size, settings.UPLOAD_MAX_BYTES)
+            data = upload.read()
+            plan = importing.plan_register_import(data, user=request.user)
+        except FileProblem as exc:
+            problem = str(exc)
+        else:
+            pending = PendingImport.objects.create(
+                kind="register", created_by=request.user, filename=upload.name[:255], payload=data
+            )
+            return render(request, "documents/import_preview.html", {"plan": plan, "pending": pending})
+    return render(request, "documents/import.html", {"form": form, "problem": problem, "headers": importing.HEADERS})
+
+
+@require_POST
+def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_object_or_404(
+        PendingImport, pk=pk, kind="register", created_by=request.user, status=ImportStatus.PREVIEWED
+    )
+    try:
+        plan = importing.do_import_register(bytes(pending.payload), acting_user=request.user)
+    except (ValidationError, FileProblem):
+        plan = importing.plan_register_import(bytes(pending.payload), user=request.user)
+        return render(request, "documents/import_preview.html", {"plan": plan, "pending": pending, "stale": True})
+    pending.status = ImportStatus.DONE
+    pending.payload = b""
+    pending.message = f"{len(plan.creates)} văn bản mới"
+    pending.save(update_fields=["status", "payload", "message"])
+    messages.success(request, f"Đã vào sổ {len(plan.creates)} văn bản; bỏ qua {plan.skipped} văn bản đã có.")
+    return redirect("document_register")
