@@ -9,6 +9,7 @@ from typing import Annotated
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
@@ -58,6 +59,16 @@ def _no_nul(value: str) -> str:
 
 # Every free-text input of the API: PostgreSQL cannot store or compare NUL characters.
 Text = Annotated[str, AfterValidator(_no_nul)]
+# Ids in paths and filters: bounded so no database is asked for a number it cannot store.
+Id = Annotated[int, Field(ge=1, le=2**53)]
+
+
+class Pages(PageNumberPagination):
+    """Page numbers bounded so an absurd page is a 422, not a database overflow."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
 
 
 class ErrorOut(Schema):
@@ -165,13 +176,13 @@ def revoke_token(request):
 
 
 class UnitFilter(Schema):
-    parent: int | None = Field(None, description="Chỉ lấy đơn vị trực thuộc trực tiếp đơn vị này")
+    parent: Id | None = Field(None, description="Chỉ lấy đơn vị trực thuộc trực tiếp đơn vị này")
     q: Text | None = Field(None, max_length=200, description="Tìm theo tên hoặc mã, không cần dấu")
     active: bool | None = None
 
 
 @api.get("/units", response=list[UnitOut], tags=["units"])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_units(request, filters: Query[UnitFilter]):
     units = Organization.objects.visible_to(request.user).select_related("kind__level")
     if filters.parent is not None:
@@ -185,7 +196,7 @@ def list_units(request, filters: Query[UnitFilter]):
 
 
 @api.get("/units/{unit_id}", response=UnitCountsOut, tags=["units"])
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: Id):
     unit = get_object_or_404(Organization.objects.visible_to(request.user).select_related("kind__level"), pk=unit_id)
     _with_parents([unit])
     unit.units_below, unit.people_below = aggregates.subtree_totals(unit)
@@ -193,7 +204,7 @@ def get_unit(request, unit_id: int):
 
 
 @api.get("/units/{unit_id}/children", response=list[UnitCountsOut], tags=["units"])
-def unit_children(request, unit_id: int):
+def unit_children(request, unit_id: Id):
     """The unit's direct children with the number of units and people below each."""
     unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
     children = list(Organization.objects.children_of(unit).select_related("kind__level").order_by("name"))
@@ -219,12 +230,12 @@ class _PagedUnits:
 
 
 class PersonFilter(Schema):
-    unit: int | None = Field(None, description="Những người sinh hoạt trong cây đơn vị này")
+    unit: Id | None = Field(None, description="Những người sinh hoạt trong cây đơn vị này")
     q: Text | None = Field(None, max_length=200)
 
 
 @api.get("/people", response=list[PersonOut], tags=["people"])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_people(request, filters: Query[PersonFilter]):
     people = Person.objects.visible_to(request.user)
     if filters.unit is not None:
@@ -236,13 +247,13 @@ def list_people(request, filters: Query[PersonFilter]):
 
 
 @api.get("/people/{person_id}", response=PersonOut, tags=["people"])
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
 
 
 @api.get("/terms", response=list[TermOut], tags=["committees"])
-@paginate(PageNumberPagination, page_size=50)
-def list_terms(request, unit: int | None = None):
+@paginate(Pages, page_size=50)
+def list_terms(request, unit: Id | None = None):
     terms = Term.objects.visible_to(request.user)
     if unit is not None:
         terms = terms.filter(unit_id=unit)
@@ -250,22 +261,183 @@ def list_terms(request, unit: int | None = None):
 
 
 @api.get("/terms/{term_id}", response=TermOut, tags=["committees"])
-def get_term(request, term_id: int):
+def get_term(request, term_id: Id):
     return get_object_or_404(Term.objects.visible_to(request.user), pk=term_id)
 
 
 @api.get("/terms/{term_id}/seats", response=list[SeatOut], tags=["committees"])
-def term_seats(request, term_id: int):
+def term_seats(request, term_id: Id):
     term = get_object_or_404(Term.objects.visible_to(request.user), pk=term_id)
     return CommitteeSeat.objects.filter(term=term).select_related("person")
 
 
 @api.get("/terms/{term_id}/assignments", response=list[AssignmentOut], tags=["committees"])
-def term_assignments(request, term_id: int):
+def term_assignments(request, term_id: Id):
     term = get_object_or_404(Term.objects.visible_to(request.user), pk=term_id)
     return Assignment.objects.filter(term=term)
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+    """An action refused: 400 with the Vietnamese messages, by field where it names one."""
+    body = {"detail": " ".join(exc.messages)}
+    if hasattr(exc, "error_dict"):
+        body["errors"] = exc.message_dict
+    return api.create_response(request, body, status=400)
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str = Field(..., alias="kind.code")
+    kind_name: str = Field(..., alias="kind.name")
+    number: str = Field(..., alias="number_normalized")
+    number_text: str
+    issuing_unit_id: int
+    issuing_body: str
+    signer: str
+    issued_on: datetime.date | None
+    place: str
+    summary: str
+    term_id: int | None
+    confidentiality: str
+    status: str
+
+
+class DocumentIn(Schema):
+    kind: Text = Field(..., max_length=32, description="Mã loại văn bản, ví dụ ket_luan, nghi_quyet")
+    number_text: Text = Field("", max_length=60, description="Số hiệu như ghi trên văn bản, ví dụ 21-KL/TW")
+    issuing_unit_id: Id
+    issuing_body: Text = Field("bch", max_length=8)
+    issued_on: datetime.date | None = None
+    place: Text = Field("", max_length=100)
+    signer: Text = Field("", max_length=150)
+    summary: Text = Field(..., max_length=5000)
+    confidentiality: Text = Field("thuong", max_length=8)
+    status: Text = Field("issued", max_length=10)
+    full_text: Text = Field("", max_length=1_000_000)
+
+
+class DocumentPatch(Schema):
+    kind: Text | None = Field(None, max_length=32)
+    number_text: Text | None = Field(None, max_length=60)
+    issuing_body: Text | None = Field(None, max_length=8)
+    issued_on: datetime.date | None = None
+    place: Text | None = Field(None, max_length=100)
+    signer: Text | None = Field(None, max_length=150)
+    summary: Text | None = Field(None, max_length=5000)
+    confidentiality: Text | None = Field(None, max_length=8)
+    status: Text | None = Field(None, max_length=10)
+    full_text: Text | None = Field(None, max_length=1_000_000)
+
+
+class LinkOut(Schema):
+    id: int
+    source_id: int
+    target_id: int
+    kind: str
+
+
+class DocumentFilter(Schema):
+    q: Text | None = Field(None, max_length=200, description="Tìm không cần dấu, hoặc số hiệu")
+    kind: Text | None = Field(None, max_length=32)
+    unit: Id | None = Field(None, description="Đơn vị ban hành (kể cả các đơn vị trực thuộc)")
+    year: int | None = Field(None, ge=1930, le=2200)
+    status: Text | None = Field(None, max_length=10)
+
+
+class SearchOut(Schema):
+    documents: list[DocumentOut]
+    units: list[UnitOut]
+    people: list[PersonOut]
+
+
+def _document_kind(code: str):
+    from hienthuc.documents.models import DocumentKind
+
+    kind = DocumentKind.objects.filter(code=code).first()
+    if kind is None:
+        raise ValidationError({"kind": f"Không có loại văn bản mã “{code}”."})
+    return kind
+
+
+def _visible_documents(request):
+    from hienthuc.documents.models import Document
+
+    return Document.objects.visible_to(request.user).select_related("kind")
+
+
+@api.get("/documents", response=list[DocumentOut], tags=["documents"])
+@paginate(Pages, page_size=50)
+def list_documents(request, filters: Query[DocumentFilter]):
+    documents = _visible_documents(request)
+    if filters.q:
+        documents = documents.search(filters.q)
+    else:
+        documents = documents.order_by("-issued_on", "-id")
+    if filters.kind:
+        documents = documents.filter(kind__code=filters.kind)
+    if filters.unit is not None:
+        unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.unit)
+        documents = documents.filter(issuing_unit__path__startswith=unit.path)
+    if filters.year is not None:
+        documents = documents.filter(issued_on__year=filters.year)
+    if filters.status:
+        documents = documents.filter(status=filters.status)
+    return documents
+
+
+@api.get("/documents/{document_id}", response=DocumentOut, tags=["documents"])
+def get_document(request, document_id: Id):
+    return get_object_or_404(_visible_documents(request), pk=document_id)
+
+
+@api.post("/documents", response={201: DocumentOut, 400: ErrorOut}, tags=["documents"])
+def create_document(request, payload: DocumentIn):
+    from hienthuc.documents.actions import do_create_document
+
+    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.issuing_unit_id)
+    data = payload.dict(exclude={"issuing_unit_id"})
+    data["kind"] = _document_kind(payload.kind)
+    document = do_create_document(issuing_unit=unit, acting_user=request.user, **data)
+    return Status(201, document)
+
+
+@api.patch("/documents/{document_id}", response={200: DocumentOut, 400: ErrorOut}, tags=["documents"])
+def update_document(request, document_id: Id, payload: DocumentPatch):
+    from hienthuc.documents.actions import do_update_document
+
+    document = get_object_or_404(_visible_documents(request).select_related("issuing_unit"), pk=document_id)
+    data = {
+        "kind": document.kind, "number_text": document.number_text, "issuing_body": document.issuing_body,
+        "issued_on": document.issued_on, "place": document.place, "signer": document.signer,
+        "summary": document.summary, "confidentiality": document.confidentiality, "status": document.status,
+        "full_text": document.full_text,
+    }  # fmt: skip
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("kind"):
+        changes["kind"] = _document_kind(changes["kind"])
+    data.update({k: v for k, v in changes.items() if v is not None or k == "issued_on"})
+    return Status(200, do_update_document(document, acting_user=request.user, **data))
+
+
+@api.get("/documents/{document_id}/links", response=list[LinkOut], tags=["documents"])
+def document_links(request, document_id: Id):
+    from hienthuc.documents.models import DocumentLink
+
+    document = get_object_or_404(_visible_documents(request), pk=document_id)
+    visible = _visible_documents(request)
+    return DocumentLink.objects.filter(
+        Q(source=document, target__in=visible) | Q(target=document, source__in=visible)
+    ).order_by("id")
+
+
+@api.get("/search", response=SearchOut, tags=["search"])
+def search(request, q: Annotated[Text, Field(min_length=1, max_length=200)]):
+    """Documents, units and people matching the words (diacritics-insensitive) or a number."""
+    return {
+        "documents": list(_visible_documents(request).search(q)[:20]),
+        "units": _with_parents(
+            list(Organization.objects.visible_to(request.user).search(q).select_related("kind__level")[:20])
+        ),
+        "people": list(Person.objects.visible_to(request.user).search(q)[:20]),
+    }

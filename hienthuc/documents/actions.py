@@ -20,6 +20,7 @@ from hienthuc.documents.models import (
     DocumentGrant,
     DocumentKind,
     DocumentLink,
+    IssuingBody,
     LinkKind,
     Status,
 )
@@ -148,6 +149,13 @@ def fill_document(document: Document, data: dict) -> None:
     full_text = (data.get("full_text") or "").replace("\x00", "")
     if len(full_text) > TEXT_MAX:
         raise ValidationError({"full_text": "Toàn văn quá dài; hãy đính kèm tệp thay vì dán."})
+    for name, choices, label in (
+        ("issuing_body", IssuingBody, "Cơ quan ban hành"),
+        ("confidentiality", Confidentiality, "Độ mật"),
+        ("status", Status, "Trạng thái"),
+    ):
+        if data.get(name) and data[name] not in choices.values:
+            raise ValidationError({name: f"{label} “{data[name]}” không hợp lệ."})
     document.kind = data["kind"]
     document.issuing_body = data["issuing_body"]
     document.signer = clean(data.get("signer"))[:150]

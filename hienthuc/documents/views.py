@@ -395,10 +395,15 @@ def register_import(request: HttpRequest) -> HttpResponse:
         except FileProblem as exc:
             problem = str(exc)
         else:
-            pending = PendingImport.objects.create(
-                kind="register", created_by=request.user, filename=upload.name[:255], payload=data
+            # Only a clean file is kept, to be applied after the preview.
+            pending = None
+            if plan.ok:
+                pending = PendingImport.objects.create(
+                    kind="register", created_by=request.user, filename=upload.name[:255], payload=data
+                )
+            return render(
+                request, "documents/import_preview.html", {"plan": plan, "pending": pending, "filename": upload.name}
             )
-            return render(request, "documents/import_preview.html", {"plan": plan, "pending": pending})
     return render(request, "documents/import.html", {"form": form, "problem": problem, "headers": importing.HEADERS})
 
 
@@ -411,7 +416,11 @@ def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         plan = importing.do_import_register(bytes(pending.payload), acting_user=request.user)
     except (ValidationError, FileProblem):
         plan = importing.plan_register_import(bytes(pending.payload), user=request.user)
-        return render(request, "documents/import_preview.html", {"plan": plan, "pending": pending, "stale": True})
+        return render(
+            request,
+            "documents/import_preview.html",
+            {"plan": plan, "pending": pending, "filename": pending.filename, "stale": True},
+        )
     pending.status = ImportStatus.DONE
     pending.payload = b""
     pending.message = f"{len(plan.creates)} văn bản mới"

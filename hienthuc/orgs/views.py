@@ -224,10 +224,15 @@ def tree_import(request: HttpRequest) -> HttpResponse:
         except FileProblem as exc:
             problem = str(exc)
         else:
-            pending = PendingImport.objects.create(
-                kind="tree", created_by=request.user, filename=upload.name[:255], payload=data
+            # Only a clean file is kept, to be applied after the preview.
+            pending = None
+            if plan.ok:
+                pending = PendingImport.objects.create(
+                    kind="tree", created_by=request.user, filename=upload.name[:255], payload=data
+                )
+            return render(
+                request, "orgs/import_preview.html", {"plan": plan, "pending": pending, "filename": upload.name}
             )
-            return render(request, "orgs/import_preview.html", {"plan": plan, "pending": pending})
     return render(request, "orgs/import.html", {"form": form, "problem": problem, "admin_units": admin_units})
 
 
@@ -241,7 +246,11 @@ def tree_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, FileProblem):
         # The tree changed since the preview: show the fresh check, still writing nothing.
         plan = importing.plan_tree_import(bytes(pending.payload), user=request.user)
-        return render(request, "orgs/import_preview.html", {"plan": plan, "pending": pending, "stale": True})
+        return render(
+            request,
+            "orgs/import_preview.html",
+            {"plan": plan, "pending": pending, "filename": pending.filename, "stale": True},
+        )
     pending.status = ImportStatus.DONE
     pending.message = f"{len(plan.creates)} mới, {len(plan.updates)} cập nhật"
     pending.payload = b""
