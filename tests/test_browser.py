@@ -8,6 +8,9 @@ import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import expect
 
+from hienthuc.committees.actions import do_create_term
+from hienthuc.documents.kinds import seed_document_kinds
+from hienthuc.documents.models import DocumentKind
 from hienthuc.orgs.actions import do_create_organization
 from hienthuc.orgs.importing import HEADERS
 from hienthuc.orgs.kinds import seed_kinds
@@ -50,6 +53,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def setUp(self):
         # The flush after each transactional test drops the kinds seeded by a data migration.
         seed_kinds(OrgLevel, OrgKind)
+        seed_document_kinds(DocumentKind)
         build_cast(self)
         self.context = self.browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
@@ -120,3 +124,41 @@ class BrowserTestCase(StaticLiveServerTestCase):
         ]
         assert page.get_by_role("button", name="Nhập 2 dòng").count() == 0
         assert Organization.objects.count() == before
+
+    def test_it_registers_finds_and_links_a_document(self):
+        from tests.base import make_user
+
+        make_user("trunguong", self.centre, "admin")
+        do_create_term(self.centre, number="XIII", start_year=2021, end_year=2026, acting_user=self.system)
+        page = self.page
+        self.login("trunguong")
+
+        def register(kind: str, number: str, unit: str, date: str, summary: str):
+            page.goto(f"{self.live_server_url}/documents/new/")
+            page.select_option("#id_kind", label=kind)
+            page.fill("#id_issuing_unit", unit)
+            page.fill("#id_number_text", number)
+            page.select_option("#id_issuing_body", label="Ban Chấp hành")
+            page.fill("#id_issued_on", date)
+            page.fill("#id_summary", summary)
+            page.get_by_role("button", name="Lưu").click()
+            page.wait_for_url("**/documents/*/")
+
+        register("Kết luận", "so 21 - kl/tw", "TW", "25/10/2021", "về đẩy mạnh xây dựng, chỉnh đốn Đảng")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Kết luận 21-KL/TW")
+        conclusion_url = page.url
+
+        page.goto(f"{self.live_server_url}/search/?q=ket+luan+21")
+        page.locator("#search-documents").get_by_role("link", name="Kết luận 21-KL/TW").click()
+        page.wait_for_url(conclusion_url)
+
+        register("Kế hoạch", "01-KH/TU", "A", "01/11/2021",
+                 "Kế hoạch quán triệt Kết luận số 21-KL/TW, ngày 25-10-2021 của Ban Chấp hành Trung ương")  # fmt: skip
+        suggestions = page.locator("#link-suggestions")
+        expect(suggestions).to_contain_text("21-KL/TW")
+        suggestions.locator("select[name=kind]").select_option(label="Dẫn chiếu")
+        suggestions.get_by_role("button", name="Liên kết").click()
+        expect(page.locator("#links-out")).to_contain_text("Dẫn chiếu: Kết luận 21-KL/TW")
+
+        page.goto(conclusion_url)
+        expect(page.locator("#links-out")).to_contain_text("Được dẫn chiếu bởi: Kế hoạch 01-KH/TU")
