@@ -201,7 +201,9 @@ def load_demo(seed: int = 20201203) -> None:
 
     # The 51-member Executive Committee of term XX and its bodies.
     do_create_term(tb, number="XIX", start_year=2015, end_year=2020, acting_user=actor)
-    term = do_create_term(tb, number="XX", start_year=2020, end_year=2025, acting_user=actor)
+    term = do_create_term(
+        tb, number="XX", start_year=2020, end_year=2025, began_on=datetime.date(2020, 10, 16), acting_user=actor
+    )
     standing_roles = [SeatRole.SECRETARY, SeatRole.STANDING_DEPUTY, SeatRole.DEPUTY] + [SeatRole.STANDING_MEMBER] * 12
     standing_homes = [
         tb,
@@ -274,7 +276,9 @@ def load_demo(seed: int = 20201203) -> None:
         )
         do_add_seat(qn_term, person=leaders[0], body=Body.EXECUTIVE, role=SeatRole.MEMBER, acting_user=actor)
         if code == "QN-MC":
-            do_create_term(d, number="XXIV", start_year=2020, end_year=2025, acting_user=actor)
+            do_create_term(
+                d, number="XXIV", start_year=2020, end_year=2025, began_on=datetime.date(2020, 5, 20), acting_user=actor
+            )
         if code == "QN-BL":
             do_create_term(d, number="XXVIII", start_year=2020, end_year=2025, acting_user=actor)
 
@@ -450,6 +454,26 @@ DEMO_DOCUMENTS = [
         "",
     ),
     (
+        "ctrmc2",
+        "QN-MC",
+        "chuong_trinh",
+        "02-CTr/TU",
+        "bch",
+        (2020, 6, 15),
+        "Chương trình làm việc toàn khóa của Ban Chấp hành Đảng bộ thành phố Móng Cái khóa XXIV, nhiệm kỳ 2020 - 2025",
+        "",
+    ),
+    (
+        "ctrmc3",
+        "QN-MC",
+        "chuong_trinh",
+        "03-CTr/TU",
+        "bch",
+        (2020, 6, 15),
+        "Chương trình kiểm tra, giám sát toàn khóa của Ban Chấp hành Đảng bộ thành phố Móng Cái khóa XXIV, nhiệm kỳ 2020 - 2025",
+        "",
+    ),
+    (
         "ctrbl",
         "QN-BL",
         "chuong_trinh",
@@ -467,6 +491,7 @@ DEMO_LINKS = [
     ("kh25", "qd37", "implements"), ("kh25", "qd24", "implements"), ("kh25", "hd01", "implements"),
     ("kh25", "qd22", "implements"), ("kh25", "nq01tu", "implements"), ("hd01", "qd24", "guides"),
     ("ctr10", "kl21", "implements"), ("kh05dh", "ctr10", "implements"), ("ctrmc", "nqmc", "implements"),
+    ("ctrmc2", "nqmc", "implements"), ("ctrmc3", "nqmc", "implements"),
 ]  # fmt: skip
 
 
@@ -474,7 +499,9 @@ def load_demo_documents(actor, *, centre, tb, qn) -> None:
     from hienthuc.documents.actions import do_create_document, do_link_documents
     from hienthuc.documents.models import DocumentKind
 
-    do_create_term(centre, number="XIII", start_year=2021, end_year=2026, acting_user=actor)
+    do_create_term(
+        centre, number="XIII", start_year=2021, end_year=2026, began_on=datetime.date(2021, 2, 1), acting_user=actor
+    )
     kinds = {k.code: k for k in DocumentKind.objects.all()}
     units = {u.code: u for u in Organization.objects.filter(code__in={d[1] for d in DEMO_DOCUMENTS})}
     places = {"TW": "Hà Nội", "TB": "Thái Bình", "TB-DH": "Đông Hưng", "QN-MC": "Móng Cái", "QN-BL": "Bình Liêu"}

@@ -42,6 +42,18 @@ class DemoTestCase(TestCase):
         self.assertGreater(Person.objects.count(), 500)
         self.assertEqual(aggregates.rebuild(), 0)
 
+    def test_it_registers_the_seed_documents_linked_as_they_relate(self):
+        from hienthuc.documents.models import Document
+
+        conclusion = Document.objects.get(number_normalized="21-KL/TW")
+        self.assertEqual(conclusion.links_in.filter(kind="implements").count(), 2)
+        resolution = Document.objects.get(issuing_unit__code="TB", number_normalized="01-NQ/ĐH")
+        self.assertIn("đến năm 2045 là tỉnh phát triển", resolution.summary)
+        self.assertEqual(resolution.term.roman, "XX")
+        guide = Document.objects.get(number_normalized="01-HD/TW")
+        self.assertEqual(guide.number_text, "01-HĐ/TW")  # kept as written in seed 002
+        self.assertTrue(Document.objects.filter(issuing_unit__code="QN-MC", kind__code="nghi_quyet").exists())
+
     def test_it_creates_the_demo_logins(self):
         for username, _label, code, role in DEMO_LOGINS:
             user = get_user_model().objects.get(username=username)

@@ -108,6 +108,15 @@ class DocumentTestCase(DocumentBase):
         self.create(kind=kind("nghi_quyet"), number_text="01-NQ/TU", issued_on=datetime.date(2026, 2, 1))
         self.create(issuing_unit=self.huyen_a1, kind=kind("nghi_quyet"), number_text="01-NQ/TU", user=self.bob)
 
+    def test_it_files_a_document_of_a_congress_year_under_the_right_term(self):
+        from hienthuc.committees.models import Term
+
+        Term.objects.filter(pk=self.term_a.pk).update(began_on=datetime.date(2020, 10, 16))
+        old = do_create_term(self.tinh_a, number="XIX", start_year=2015, end_year=2020, acting_user=self.system)
+        before = self.create(number_text="01-KL/TU", issued_on=datetime.date(2020, 3, 1))
+        after = self.create(number_text="01-KL/TU", issued_on=datetime.date(2020, 12, 1))
+        self.assertEqual((before.term, after.term), (old, self.term_a))
+
     def test_it_suggests_the_next_free_number_of_the_term(self):
         self.assertEqual(next_number(self.tinh_a, kind("nghi_quyet"), term=self.term_a), "02-NQ/TU")
         self.assertEqual(next_number(self.tinh_a, kind("ke_hoach"), term=self.term_a), "01-KH/TU")

@@ -11,7 +11,7 @@ from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
 
-TERM_FIELDS = ["unit", "number", "start_year", "end_year"]
+TERM_FIELDS = ["unit", "number", "start_year", "end_year", "began_on"]
 SEAT_FIELDS = ["term", "person", "body", "role", "start_date", "end_date"]
 ASSIGNMENT_FIELDS = ["term", "person", "field", "unit", "note"]
 FIELD_MAX = Assignment._meta.get_field("field").max_length
@@ -25,7 +25,9 @@ def parse_term_number(text: str) -> int:
 
 
 @transaction.atomic
-def do_create_term(unit: Organization, *, number: str | int, start_year: int, end_year: int, acting_user) -> Term:
+def do_create_term(
+    unit: Organization, *, number: str | int, start_year: int, end_year: int, began_on=None, acting_user
+) -> Term:
     if not can_edit(acting_user, unit):
         raise ValidationError("Bạn không có quyền thêm nhiệm kỳ cho đơn vị này.")
     value = number if isinstance(number, int) else parse_term_number(number)
@@ -35,9 +37,11 @@ def do_create_term(unit: Organization, *, number: str | int, start_year: int, en
         raise ValidationError({"start_year": "Năm bắt đầu phải từ 1930 đến 2200."})
     if not (start_year < end_year <= start_year + 10):
         raise ValidationError({"end_year": "Năm kết thúc phải sau năm bắt đầu và không quá 10 năm."})
+    if began_on is not None and began_on.year != start_year:
+        raise ValidationError({"began_on": "Ngày bắt đầu phải thuộc năm bắt đầu của nhiệm kỳ."})
     if Term.objects.filter(unit=unit, number=value).exists():
         raise ValidationError({"number": "Đơn vị đã có nhiệm kỳ khóa này."})
-    term = Term.objects.create(unit=unit, number=value, start_year=start_year, end_year=end_year)
+    term = Term.objects.create(unit=unit, number=value, start_year=start_year, end_year=end_year, began_on=began_on)
     record(acting_user, "create", term, organization=unit, after=snapshot(term, TERM_FIELDS))
     return term
 

@@ -10,6 +10,11 @@ class TermForm(forms.Form):
     number = forms.CharField(label="Khóa (số La Mã, ví dụ XX)", max_length=12)
     start_year = forms.IntegerField(label="Từ năm", error_messages=YEAR_ERRORS)
     end_year = forms.IntegerField(label="Đến năm", error_messages=YEAR_ERRORS)
+    began_on = forms.DateField(
+        label="Ngày bắt đầu (bế mạc đại hội), nếu biết",
+        required=False,
+        error_messages={"invalid": "Ngày không hợp lệ; hãy nhập ngày/tháng/năm."},
+    )
 
 
 class SeatForm(ScopedForm):

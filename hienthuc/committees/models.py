@@ -27,6 +27,9 @@ class Term(models.Model):
     number = models.PositiveSmallIntegerField(_("khóa (số)"))
     start_year = models.PositiveSmallIntegerField(_("từ năm"))
     end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    # The day the congress closed, when known: in a congress year it tells which term a
+    # document dated that year belongs to (its numbers start again at 01).
+    began_on = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
 
     objects = TermQuerySet.as_manager()
 

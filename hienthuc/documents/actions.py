@@ -46,12 +46,15 @@ ISSUER_BY_UNIT_KIND = {
 
 
 def term_for(unit: Organization, on: datetime.date | None) -> Term | None:
-    """The unit's term a document dated `on` belongs to: the latest one begun by that year."""
+    """The unit's term a document dated `on` belongs to. In a congress year two terms overlap:
+    the new one counts from its first day where known, else from the start of the year."""
     if on is None:
         return Term.objects.current_for(unit)
-    return (
-        Term.objects.filter(unit=unit, start_year__lte=on.year, end_year__gte=on.year).order_by("-start_year").first()
-    )
+    terms = Term.objects.filter(unit=unit, start_year__lte=on.year, end_year__gte=on.year).order_by("-start_year")
+    for term in terms:
+        if term.began_on is None or term.began_on <= on:
+            return term
+    return None
 
 
 def suggest_issuer(unit: Organization) -> str:
