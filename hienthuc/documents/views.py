@@ -14,11 +14,10 @@ from hienthuc.documents import actions, importing
 from hienthuc.documents.forms import AttachmentForm, DocumentForm, GrantForm, LinkForm, RegisterFilter
 from hienthuc.documents.models import Attachment, Document, DocumentKind, DocumentLink, LinkKind
 from hienthuc.forms import submit
-from hienthuc.imports.models import ImportStatus, PendingImport
+from hienthuc.imports import flow
 from hienthuc.lib import docnumbers
 from hienthuc.lib.roman import from_roman
-from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
-from hienthuc.orgs.forms import ImportForm
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
 
 PER_PAGE = 50
@@ -384,46 +383,27 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def register_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            check_size(upload.size, settings.UPLOAD_MAX_BYTES)
-            data = upload.read()
-            plan = importing.plan_register_import(data, user=request.user)
-        except FileProblem as exc:
-            problem = str(exc)
-        else:
-            # Only a clean file is kept, to be applied after the preview.
-            pending = None
-            if plan.ok:
-                pending = PendingImport.objects.create(
-                    kind="register", created_by=request.user, filename=upload.name[:255], payload=data
-                )
-            return render(
-                request, "documents/import_preview.html", {"plan": plan, "pending": pending, "filename": upload.name}
-            )
-    return render(request, "documents/import.html", {"form": form, "problem": problem, "headers": importing.HEADERS})
+    return flow.upload(
+        request,
+        kind="register",
+        plan=importing.plan_register_import,
+        form_template="documents/import.html",
+        preview_template="documents/import_preview.html",
+        context={"headers": importing.HEADERS},
+    )
 
 
 @require_POST
 def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = get_object_or_404(
-        PendingImport, pk=pk, kind="register", created_by=request.user, status=ImportStatus.PREVIEWED
+    plan = flow.apply(
+        request,
+        pk,
+        kind="register",
+        plan=importing.plan_register_import,
+        apply=importing.do_import_register,
+        preview_template="documents/import_preview.html",
     )
-    try:
-        plan = importing.do_import_register(bytes(pending.payload), acting_user=request.user)
-    except (ValidationError, FileProblem):
-        plan = importing.plan_register_import(bytes(pending.payload), user=request.user)
-        return render(
-            request,
-            "documents/import_preview.html",
-            {"plan": plan, "pending": pending, "filename": pending.filename, "stale": True},
-        )
-    pending.status = ImportStatus.DONE
-    pending.payload = b""
-    pending.message = f"{len(plan.creates)} văn bản mới"
-    pending.save(update_fields=["status", "payload", "message"])
+    if isinstance(plan, HttpResponse):
+        return plan
     messages.success(request, f"Đã vào sổ {len(plan.creates)} văn bản; bỏ qua {plan.skipped} văn bản đã có.")
     return redirect("document_register")

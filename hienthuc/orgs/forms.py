@@ -15,7 +15,3 @@ class OrganizationForm(forms.Form):
 
 class MoveForm(ScopedForm):
     new_parent = UnitCodeField(label="Mã đơn vị cấp trên mới")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)")

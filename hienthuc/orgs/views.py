@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,10 +10,10 @@ from hienthuc.accounts.scoping import can_admin, can_edit, root_paths
 from hienthuc.audit.models import AuditEvent
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
 from hienthuc.forms import submit
-from hienthuc.imports.models import ImportStatus, PendingImport
-from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
+from hienthuc.imports import flow
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs import actions, aggregates, importing
-from hienthuc.orgs.forms import ImportForm, MoveForm, OrganizationForm
+from hienthuc.orgs.forms import MoveForm, OrganizationForm
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
 
@@ -212,49 +211,28 @@ def tree_import(request: HttpRequest) -> HttpResponse:
     admin_units = Organization.objects.filter(path__in=root_paths(request.user, (RoleKind.ADMIN,)))
     if not request.user.is_superuser and not admin_units.exists():
         raise PermissionDenied("Chỉ quản trị đơn vị mới được nhập cây đơn vị.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # Refuse an oversized upload before reading it into memory.
-            check_size(upload.size, settings.UPLOAD_MAX_BYTES)
-            data = upload.read()
-            plan = importing.plan_tree_import(data, user=request.user)
-        except FileProblem as exc:
-            problem = str(exc)
-        else:
-            # Only a clean file is kept, to be applied after the preview.
-            pending = None
-            if plan.ok:
-                pending = PendingImport.objects.create(
-                    kind="tree", created_by=request.user, filename=upload.name[:255], payload=data
-                )
-            return render(
-                request, "orgs/import_preview.html", {"plan": plan, "pending": pending, "filename": upload.name}
-            )
-    return render(request, "orgs/import.html", {"form": form, "problem": problem, "admin_units": admin_units})
+    return flow.upload(
+        request,
+        kind="tree",
+        plan=importing.plan_tree_import,
+        form_template="orgs/import.html",
+        preview_template="orgs/import_preview.html",
+        context={"admin_units": admin_units},
+    )
 
 
 @require_POST
 def tree_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    pending = get_object_or_404(
-        PendingImport, pk=pk, kind="tree", created_by=request.user, status=ImportStatus.PREVIEWED
+    plan = flow.apply(
+        request,
+        pk,
+        kind="tree",
+        plan=importing.plan_tree_import,
+        apply=importing.do_import_tree,
+        preview_template="orgs/import_preview.html",
     )
-    try:
-        plan = importing.do_import_tree(bytes(pending.payload), acting_user=request.user)
-    except (ValidationError, FileProblem):
-        # The tree changed since the preview: show the fresh check, still writing nothing.
-        plan = importing.plan_tree_import(bytes(pending.payload), user=request.user)
-        return render(
-            request,
-            "orgs/import_preview.html",
-            {"plan": plan, "pending": pending, "filename": pending.filename, "stale": True},
-        )
-    pending.status = ImportStatus.DONE
-    pending.message = f"{len(plan.creates)} mới, {len(plan.updates)} cập nhật"
-    pending.payload = b""
-    pending.save(update_fields=["status", "message", "payload"])
+    if isinstance(plan, HttpResponse):
+        return plan
     messages.success(
         request,
         f"Đã nhập {len(plan.creates)} đơn vị mới, cập nhật {len(plan.updates)} đơn vị, "
