@@ -1,0 +1,140 @@
+"""Deadlines as offices write them (DESIGN §3), parsed into a period with a last day.
+
+"Thường xuyên" (ongoing), "Tháng 6/2026", "Quý III/2027", "6 tháng đầu năm 2026",
+"9 tháng đầu năm 2026", "Năm 2030", "2026–2027", "30/6/2026": the text is kept as written and
+statuses are computed from the last day. Django-free.
+"""
+
+import calendar
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from hienthuc.lib.roman import from_roman
+from hienthuc.lib.text import fold
+
+ONGOING = "ongoing"
+DATE = "date"
+MONTH = "month"
+QUARTER = "quarter"
+HALF = "half"
+NINE_MONTHS = "nine_months"
+YEAR = "year"
+YEARS = "years"
+
+ACCEPTED = (
+    "Thường xuyên; Tháng 6/2026; Quý III/2027; 6 tháng đầu năm 2026; 6 tháng cuối năm 2026; "
+    "9 tháng đầu năm 2026; Năm 2030; 2026–2027; 30/6/2026"
+)
+YEAR_MIN, YEAR_MAX = 1930, 2200
+
+
+class DeadlineError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    text: str  # as written
+    last_day: datetime.date | None  # None for ongoing tasks
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.kind == ONGOING
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    if not YEAR_MIN <= value <= YEAR_MAX:
+        raise DeadlineError(f"Năm {value} nằm ngoài khoảng {YEAR_MIN}–{YEAR_MAX}.")
+    return value
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    if not 1 <= month <= 12:
+        raise DeadlineError(f"Tháng {month} không có; tháng phải từ 1 đến 12.")
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+_PREFIX = r"^(?:(?:truoc|cham nhat|han|hoan thanh|trong)\s+)*(?:ngay\s+)?"
+_DATE = re.compile(_PREFIX + r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_MONTH = re.compile(_PREFIX + r"(?:thang|t)\s*(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})$")
+_BARE_MONTH = re.compile(_PREFIX + r"(\d{1,2})\s*/\s*(\d{4})$")
+_QUARTER = re.compile(_PREFIX + r"quy\s*([ivx]+|[1-4])\s*(?:/|-|nam)\s*(\d{4})$")
+_HALF = re.compile(_PREFIX + r"(6|9)\s*thang\s*(dau|cuoi)\s*(?:nam)?\s*(\d{4})$")
+_YEAR = re.compile(_PREFIX + r"(?:nam\s*)?(\d{4})$")
+_YEARS = re.compile(_PREFIX + r"(?:giai doan|nam)?\s*(\d{4})\s*(?:-|den)\s*(\d{4})$")
+_ONGOING = {"thuong xuyen", "hang nam", "hang thang", "hang quy", "lien tuc", "thuong xuyen, hang nam"}
+
+
+def parse(text: str) -> Deadline:
+    """Parse a deadline as written; raise DeadlineError listing the accepted forms."""
+    written = " ".join(unicodedata.normalize("NFC", text or "").split())
+    if not written:
+        raise DeadlineError("Chưa ghi thời hạn. Các cách ghi được chấp nhận: " + ACCEPTED + ".")
+    # Dashes of every kind (2026–2027) read as a hyphen.
+    key = fold(re.sub(r"[\u2010-\u2015]", "-", written)).rstrip(".;,")
+    if key in _ONGOING:
+        return Deadline(ONGOING, written, None)
+    try:
+        if match := _DATE.match(key):
+            day, month, year = (int(g) for g in match.groups())
+            _year(str(year))
+            try:
+                return Deadline(DATE, written, datetime.date(year, month, day))
+            except ValueError:
+                raise DeadlineError(f"Ngày {day}/{month}/{year} không có trong lịch.") from None
+        if match := _MONTH.match(key) or _BARE_MONTH.match(key):
+            month, year = int(match.group(1)), _year(match.group(2))
+            return Deadline(MONTH, written, _month_end(year, month))
+        if match := _QUARTER.match(key):
+            raw, year = match.group(1), _year(match.group(2))
+            quarter = int(raw) if raw.isdigit() else from_roman(raw)
+            if not 1 <= quarter <= 4:
+                raise DeadlineError(f"Quý {raw.upper()} không có; quý phải từ I đến IV.")
+            return Deadline(QUARTER, written, _month_end(year, quarter * 3))
+        if match := _HALF.match(key):
+            months, part, year = int(match.group(1)), match.group(2), _year(match.group(3))
+            if months == 9 and part == "cuoi":
+                raise DeadlineError("“9 tháng cuối năm” không phải một kỳ báo cáo; hãy ghi Quý IV hoặc Năm.")
+            kind = NINE_MONTHS if months == 9 else HALF
+            last_month = 12 if part == "cuoi" else months
+            return Deadline(kind, written, _month_end(year, last_month))
+        if match := _YEARS.match(key):
+            first, last = _year(match.group(1)), _year(match.group(2))
+            if last < first:
+                raise DeadlineError(f"Giai đoạn {first}–{last}: năm cuối phải sau năm đầu.")
+            return Deadline(YEARS, written, datetime.date(last, 12, 31))
+        if match := _YEAR.match(key):
+            return Deadline(YEAR, written, datetime.date(_year(match.group(1)), 12, 31))
+    except DeadlineError as exc:
+        raise DeadlineError(f"Thời hạn “{written}”: {exc}") from None
+    except ValueError:
+        pass
+    raise DeadlineError(f"Không hiểu thời hạn “{written}”. Các cách ghi được chấp nhận: {ACCEPTED}.")
+
+
+# The four statuses of government task tracking (REFERENCE §4), and ongoing tasks.
+DONE_ON_TIME = "done_on_time"
+DONE_LATE = "done_late"
+OPEN_IN_TIME = "open_in_time"
+OPEN_OVERDUE = "open_overdue"
+STATUS_ONGOING = "ongoing"
+STATUS_LABELS = {
+    DONE_ON_TIME: "Hoàn thành đúng hạn",
+    DONE_LATE: "Hoàn thành quá hạn",
+    OPEN_IN_TIME: "Chưa hoàn thành (trong hạn)",
+    OPEN_OVERDUE: "Chưa hoàn thành (quá hạn)",
+    STATUS_ONGOING: "Thường xuyên",
+}
+
+
+def status(last_day: datetime.date | None, completed_on: datetime.date | None, today: datetime.date) -> str:
+    """A task's status from its deadline's last day and completion date, as of `today`."""
+    if last_day is None:
+        return STATUS_ONGOING
+    if completed_on is not None:
+        return DONE_ON_TIME if completed_on <= last_day else DONE_LATE
+    return OPEN_IN_TIME if today <= last_day else OPEN_OVERDUE
