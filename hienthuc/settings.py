@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hienthuc.people",
     "hienthuc.committees",
     "hienthuc.documents",
+    "hienthuc.plans",
     "hienthuc.imports",
     "hienthuc.api",
 ]

@@ -11,6 +11,10 @@ ACTION_LABELS = {
     "delete": _("Xóa"),
     "grant": _("Cấp quyền"),
     "revoke": _("Thu hồi"),
+    "issue": _("Ban hành"),
+    "amend": _("Sửa đổi, bổ sung"),
+    "require": _("Giao ban hành kế hoạch"),
+    "progress": _("Báo cáo tiến độ"),
 }
 
 

@@ -1,0 +1,303 @@
+"""Writing plans and tasks: one function per change, atomic and audited."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hienthuc.accounts.scoping import can_edit
+from hienthuc.audit.record import record, snapshot
+from hienthuc.documents.actions import do_create_document, do_link_documents, do_update_document
+from hienthuc.documents.models import Document, DocumentKind, LinkKind, Status
+from hienthuc.lib import deadlines
+from hienthuc.lib.text import clean
+from hienthuc.orgs.models import Organization
+from hienthuc.plans.models import Plan, PlanKind, PlanRequirement, PlanStatus, ProgressUpdate, Task, TaskCooperation
+
+TASK_FIELDS = [
+    "plan", "section", "content", "lead_unit", "output", "deadline_text", "deadline_last_day", "notes", "progress",
+    "completed_on", "output_document", "output_link", "version",
+]  # fmt: skip
+# The document kind a plan is issued as.
+DOCUMENT_KIND = {
+    PlanKind.ACTION_PROGRAM: "chuong_trinh",
+    PlanKind.WORK_PROGRAM: "chuong_trinh",
+    PlanKind.INSPECTION_PROGRAM: "chuong_trinh",
+    PlanKind.IMPLEMENTATION_PLAN: "ke_hoach",
+    PlanKind.STUDY_PLAN: "ke_hoach",
+}
+CONTENT_MAX = 5000
+
+
+@transaction.atomic
+def do_create_plan(
+    *,
+    unit: Organization,
+    kind: str,
+    title: str,
+    source_document: Document | None = None,
+    parent_plan: Plan | None = None,
+    acting_user,
+) -> Plan:
+    """A draft plan, registered as a draft document of its unit (numbered when issued)."""
+    if not can_edit(acting_user, unit):
+        raise ValidationError({"unit": "Bạn không có quyền lập kế hoạch cho đơn vị này."})
+    if kind not in PlanKind.values:
+        raise ValidationError({"kind": "Loại kế hoạch không hợp lệ."})
+    title = clean(title)
+    if not title:
+        raise ValidationError({"title": "Tên kế hoạch không được để trống."})
+    if len(title) > 500:
+        raise ValidationError({"title": "Tên kế hoạch dài tối đa 500 ký tự."})
+    document = do_create_document(
+        issuing_unit=unit,
+        kind=DocumentKind.objects.get(code=DOCUMENT_KIND[kind]),
+        number_text="",
+        issuing_body="btv",
+        issued_on=None,
+        summary=title,
+        status=Status.DRAFT,
+        acting_user=acting_user,
+    )
+    plan = Plan.objects.create(
+        document=document, unit=unit, kind=kind, title=title, source_document=source_document, parent_plan=parent_plan
+    )
+    record(acting_user, "create", plan, organization=unit, after={"title": title, "kind": kind})
+    return plan
+
+
+def _check_editable(plan: Plan, amendment_reason: str | None, acting_user) -> None:
+    if not can_edit(acting_user, plan.unit):
+        raise ValidationError("Bạn không có quyền sửa kế hoạch này.")
+    if plan.is_issued and not (amendment_reason or "").strip():
+        raise ValidationError("Kế hoạch đã ban hành: chỉ thay đổi được bằng một lần sửa đổi, bổ sung có ghi lý do.")
+
+
+def _record_amendment(plan: Plan, reason: str | None, acting_user) -> None:
+    if plan.is_issued:
+        Plan.objects.filter(pk=plan.pk).update(amendment=F("amendment") + 1)
+        plan.refresh_from_db(fields=["amendment"])
+        record(
+            acting_user, "amend", plan, organization=plan.unit, after={"amendment": plan.amendment, "reason": reason}
+        )
+
+
+def _parse_deadline(text: str) -> deadlines.Deadline:
+    try:
+        return deadlines.parse(text)
+    except deadlines.DeadlineError as exc:
+        raise ValidationError({"deadline_text": str(exc)}) from None
+
+
+def _check_units(plan: Plan, lead_unit: Organization, cooperating: list[Organization]) -> None:
+    if not lead_unit.path.startswith(plan.unit.path):
+        raise ValidationError({"lead_unit": f"Cơ quan chủ trì phải thuộc {plan.unit.name} hoặc đơn vị trực thuộc."})
+    for unit in cooperating:
+        if not unit.path.startswith(plan.unit.path):
+            raise ValidationError({"cooperating": f"“{unit.name}” không thuộc {plan.unit.name}."})
+
+
+@transaction.atomic
+def do_add_task(
+    plan: Plan,
+    *,
+    content: str,
+    lead_unit: Organization,
+    deadline_text: str,
+    cooperating: list[Organization] = (),
+    output: str = "",
+    section: str = "",
+    notes: str = "",
+    leader=None,
+    parent: Task | None = None,
+    from_task: Task | None = None,
+    amendment_reason: str | None = None,
+    acting_user,
+) -> Task:
+    plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    _check_editable(plan, amendment_reason, acting_user)
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": "Nội dung nhiệm vụ không được để trống."})
+    if len(content) > CONTENT_MAX:
+        raise ValidationError({"content": f"Nội dung nhiệm vụ dài tối đa {CONTENT_MAX} ký tự."})
+    deadline = _parse_deadline(deadline_text)
+    cooperating = [u for u in cooperating if u.pk != lead_unit.pk]
+    _check_units(plan, lead_unit, cooperating)
+    last = plan.tasks.order_by("-order").values_list("order", flat=True).first() or 0
+    task = Task.objects.create(
+        plan=plan,
+        parent=parent,
+        from_task=from_task,
+        section=clean(section)[:300],
+        order=last + 1,
+        content=content,
+        lead_unit=lead_unit,
+        leader=leader,
+        output=clean(output)[:500],
+        deadline_text=deadline.text,
+        deadline_kind=deadline.kind,
+        deadline_last_day=deadline.last_day,
+        notes=(notes or "").strip(),
+    )
+    TaskCooperation.objects.bulk_create([TaskCooperation(task=task, unit=u) for u in dict.fromkeys(cooperating)])
+    _record_amendment(plan, amendment_reason, acting_user)
+    record(acting_user, "create", task, organization=plan.unit, after=snapshot(task, TASK_FIELDS))
+    return task
+
+
+@transaction.atomic
+def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: str | None = None, **changes) -> Task:
+    """Change a task's content, units, output or deadline. `version` is the one the editor
+    started from: if someone saved in between, nothing is written and they are told."""
+    task = Task.objects.select_for_update().select_related("plan__unit", "lead_unit").get(pk=task.pk)
+    _check_editable(task.plan, amendment_reason, acting_user)
+    if task.version != version:
+        raise ValidationError(
+            "Nhiệm vụ vừa được người khác sửa trong lúc bạn đang sửa. Nội dung bạn nhập chưa được lưu; "
+            "hãy tải lại trang để xem bản mới rồi sửa lại."
+        )
+    before = snapshot(task, TASK_FIELDS)
+    if "content" in changes:
+        content = (changes.pop("content") or "").strip()
+        if not content:
+            raise ValidationError({"content": "Nội dung nhiệm vụ không được để trống."})
+        task.content = content[:CONTENT_MAX]
+    if "deadline_text" in changes:
+        deadline = _parse_deadline(changes.pop("deadline_text"))
+        task.deadline_text, task.deadline_kind, task.deadline_last_day = deadline.text, deadline.kind, deadline.last_day
+    cooperating = changes.pop("cooperating", None)
+    if "lead_unit" in changes:
+        task.lead_unit = changes.pop("lead_unit")
+    _check_units(task.plan, task.lead_unit, list(cooperating or []))
+    for field in ("output", "section", "notes"):
+        if field in changes:
+            setattr(task, field, (changes.pop(field) or "").strip())
+    task.version += 1
+    task.save()
+    if cooperating is not None:
+        task.cooperations.all().delete()
+        TaskCooperation.objects.bulk_create(
+            [TaskCooperation(task=task, unit=u) for u in dict.fromkeys(cooperating) if u.pk != task.lead_unit_id]
+        )
+    _record_amendment(task.plan, amendment_reason, acting_user)
+    record(acting_user, "update", task, organization=task.plan.unit, before=before, after=snapshot(task, TASK_FIELDS))
+    return task
+
+
+@transaction.atomic
+def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, acting_user) -> Plan:
+    plan = Plan.objects.select_for_update().select_related("document__kind", "unit").get(pk=plan.pk)
+    if not can_edit(acting_user, plan.unit):
+        raise ValidationError("Bạn không có quyền ban hành kế hoạch này.")
+    if plan.is_issued:
+        raise ValidationError("Kế hoạch đã được ban hành.")
+    if not plan.tasks.exists():
+        raise ValidationError("Kế hoạch chưa có nhiệm vụ nào.")
+    document = plan.document
+    do_update_document(
+        document,
+        kind=document.kind,
+        number_text=number_text,
+        issuing_body=document.issuing_body,
+        issued_on=issued_on,
+        summary=document.summary,
+        status=Status.ISSUED,
+        acting_user=acting_user,
+    )
+    if plan.source_document_id and not document.links_out.filter(target_id=plan.source_document_id).exists():
+        do_link_documents(document, plan.source_document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
+    if plan.parent_plan_id:
+        parent_document = plan.parent_plan.document
+        if not document.links_out.filter(target=parent_document).exists():
+            do_link_documents(document, parent_document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
+    document.refresh_from_db()
+    plan.status = PlanStatus.ISSUED
+    plan.issued_at = timezone.now()
+    plan.save(update_fields=["status", "issued_at"])
+    record(acting_user, "issue", plan, organization=plan.unit, after={"number": number_text})
+    return plan
+
+
+@transaction.atomic
+def do_require_plans(plan: Plan, *, units: list[Organization], due_on: datetime.date, acting_user) -> int:
+    """Cascade: require units below to issue their own plan for this one by `due_on`."""
+    if not can_edit(acting_user, plan.unit):
+        raise ValidationError("Bạn không có quyền giao việc ban hành kế hoạch từ kế hoạch này.")
+    for unit in units:
+        if unit.pk == plan.unit_id or not unit.path.startswith(plan.unit.path):
+            raise ValidationError({"units": f"“{unit.name}” không phải đơn vị trực thuộc {plan.unit.name}."})
+    existing = set(plan.requirements.values_list("unit_id", flat=True))
+    new = [PlanRequirement(plan=plan, unit=u, due_on=due_on) for u in units if u.pk not in existing]
+    PlanRequirement.objects.bulk_create(new)
+    record(
+        acting_user,
+        "require",
+        plan,
+        organization=plan.unit,
+        after={"units": [u.code for u in units], "due_on": due_on.isoformat()},
+    )
+    return len(new)
+
+
+@transaction.atomic
+def do_record_progress(
+    task: Task,
+    *,
+    percent: int,
+    version: int,
+    text: str = "",
+    evidence_document: Document | None = None,
+    evidence_link: str = "",
+    complete: bool = False,
+    completed_on: datetime.date | None = None,
+    acting_user,
+) -> ProgressUpdate:
+    """A progress report by the lead unit (or the plan's unit); completion needs the output."""
+    task = Task.objects.select_for_update().select_related("plan__unit", "lead_unit").get(pk=task.pk)
+    if not (can_edit(acting_user, task.lead_unit) or can_edit(acting_user, task.plan.unit)):
+        raise ValidationError("Chỉ cơ quan chủ trì hoặc đơn vị ban hành kế hoạch mới báo cáo tiến độ nhiệm vụ này.")
+    if not task.plan.is_issued:
+        raise ValidationError("Kế hoạch chưa ban hành; chưa báo cáo tiến độ được.")
+    if task.version != version:
+        raise ValidationError(
+            "Nhiệm vụ vừa được người khác cập nhật. Báo cáo của bạn chưa được lưu; hãy tải lại trang rồi gửi lại."
+        )
+    if percent is None or not 0 <= percent <= 100:
+        raise ValidationError({"percent": "Tiến độ phải là số phần trăm từ 0 đến 100."})
+    if task.completed_on is not None:
+        raise ValidationError("Nhiệm vụ đã hoàn thành.")
+    evidence_link = (evidence_link or "").strip()[:500]
+    if complete:
+        if evidence_document is None and not evidence_link and task.output_document_id is None:
+            raise ValidationError(
+                {
+                    "evidence_document": "Chỉ ghi hoàn thành khi có sản phẩm: hãy chọn văn bản sản phẩm "
+                    "hoặc ghi đường dẫn tới sản phẩm."
+                }
+            )
+        percent = 100
+        completed_on = completed_on or timezone.localdate()
+        if completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "Ngày hoàn thành không được sau hôm nay."})
+    before = snapshot(task, TASK_FIELDS)
+    update = ProgressUpdate.objects.create(
+        task=task,
+        percent=percent,
+        text=(text or "").strip(),
+        evidence_document=evidence_document,
+        evidence_link=evidence_link,
+        completed=complete,
+        created_by=acting_user if acting_user.pk else None,
+    )
+    task.progress = percent
+    if complete:
+        task.completed_on = completed_on
+        task.output_document = evidence_document or task.output_document
+        task.output_link = evidence_link or task.output_link
+    task.version += 1
+    task.save()
+    record(acting_user, "progress", task, organization=task.plan.unit, before=before, after=snapshot(task, TASK_FIELDS))
+    return update

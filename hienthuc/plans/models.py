@@ -1,0 +1,242 @@
+"""Plans (action programs, implementation plans …) and their tasks.
+
+A plan is issued as a Document (so it has a number) by a unit; each task has a lead unit,
+cooperating units, an output and a deadline as written. A task's status is derived at read
+time from its deadline's last day and its completion date (`with_status`), never stored.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hienthuc.lib import deadlines
+
+
+class PlanKind(models.TextChoices):
+    ACTION_PROGRAM = "action_program", _("Chương trình hành động")
+    IMPLEMENTATION_PLAN = "implementation_plan", _("Kế hoạch thực hiện")
+    WORK_PROGRAM = "work_program", _("Chương trình làm việc toàn khóa")
+    STUDY_PLAN = "study_plan", _("Kế hoạch học tập, quán triệt")
+    INSPECTION_PROGRAM = "inspection_program", _("Chương trình kiểm tra, giám sát")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PlanQuerySet":
+        """The user's subtrees' plans, and issued plans from above that concern them: they are
+        required to implement it, or lead or cooperate on one of its tasks."""
+        from hienthuc.accounts.scoping import subtree_q
+
+        if user.is_superuser:
+            return self
+        own = subtree_q(user, "unit__path")
+        required = Q(pk__in=PlanRequirement.objects.filter(subtree_q(user, "unit__path")).values("plan_id"))
+        tasked = Q(pk__in=Task.objects.filter(subtree_q(user, "lead_unit__path")).values("plan_id")) | Q(
+            pk__in=TaskCooperation.objects.filter(subtree_q(user, "unit__path")).values("task__plan_id")
+        )
+        return self.filter(own | (Q(status=PlanStatus.ISSUED) & (required | tasked)))
+
+
+class Plan(models.Model):
+    document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="plan")
+    unit = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans"
+    )
+    kind = models.CharField(_("loại kế hoạch"), max_length=24, choices=PlanKind.choices)
+    title = models.CharField(_("tên"), max_length=500)
+    source_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("văn bản được thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implementing_plans",
+    )
+    parent_plan = models.ForeignKey(
+        "self",
+        verbose_name=_("kế hoạch cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_plans",
+    )
+    status = models.CharField(_("trạng thái"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every recorded amendment of an issued plan.
+    amendment = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.document.number_normalized or ''}".strip()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("plan_detail", args=[self.pk])
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == PlanStatus.ISSUED
+
+
+class PlanRequirement(models.Model):
+    """A plan requires a unit below to issue its own plan for it by a date (the cascade)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="requirements")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="plan_requirements")
+    due_on = models.DateField(_("hạn ban hành"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="plan_requirement_unique")]
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TaskQuerySet":
+        """Tasks of visible plans where the plan is the user's own, and every task in which a
+        unit of theirs leads or cooperates."""
+        from hienthuc.accounts.scoping import subtree_q
+
+        if user.is_superuser:
+            return self
+        own_plans = subtree_q(user, "plan__unit__path")
+        leading = subtree_q(user, "lead_unit__path")
+        cooperating = Q(pk__in=TaskCooperation.objects.filter(subtree_q(user, "unit__path")).values("task_id"))
+        return self.filter(own_plans | (Q(plan__status=PlanStatus.ISSUED) & (leading | cooperating)))
+
+    def with_status(self, today: datetime.date | None = None) -> "TaskQuerySet":
+        """Annotate `status_code`, derived from the deadline's last day as of today."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            status_code=Case(
+                When(deadline_last_day__isnull=True, then=Value(deadlines.STATUS_ONGOING)),
+                When(
+                    completed_on__isnull=False,
+                    completed_on__lte=F("deadline_last_day"),
+                    then=Value(deadlines.DONE_ON_TIME),
+                ),
+                When(completed_on__isnull=False, then=Value(deadlines.DONE_LATE)),
+                When(deadline_last_day__gte=today, then=Value(deadlines.OPEN_IN_TIME)),
+                default=Value(deadlines.OPEN_OVERDUE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def overdue(self, today: datetime.date | None = None) -> "TaskQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(completed_on__isnull=True, deadline_last_day__lt=today)
+
+    def due_in_month(self, today: datetime.date | None = None) -> "TaskQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(
+            completed_on__isnull=True, deadline_last_day__year=today.year, deadline_last_day__month=today.month
+        )
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subtasks", verbose_name=_("nhiệm vụ cha")
+    )
+    section = models.CharField(_("mục"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    content = models.TextField(_("nội dung nhiệm vụ"))
+    lead_unit = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    cooperating_units = models.ManyToManyField(
+        "orgs.Organization", through="TaskCooperation", related_name="cooperating_tasks", blank=True
+    )
+    leader = models.ForeignKey(
+        "people.Person", verbose_name=_("lãnh đạo phụ trách"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    output = models.CharField(_("sản phẩm"), max_length=500, blank=True)
+    deadline_text = models.CharField(_("thời gian hoàn thành"), max_length=100)
+    deadline_kind = models.CharField(max_length=12)
+    deadline_last_day = models.DateField(null=True, blank=True, db_index=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    from_task = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived_tasks",
+        verbose_name=_("nhiệm vụ cấp trên"),
+    )  # fmt: skip
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    output_document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("văn bản sản phẩm"),
+    )  # fmt: skip
+    output_link = models.URLField(_("đường dẫn sản phẩm"), max_length=500, blank=True)
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        indexes = [models.Index(fields=["lead_unit", "deadline_last_day"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_max_100"),
+            models.CheckConstraint(condition=~Q(content=""), name="task_content_not_empty"),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(progress=100), name="task_completed_at_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:80]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("task_detail", args=[self.pk])
+
+    def current_status(self) -> str:
+        """The status as of today (lists use `with_status()`, which computes it in SQL)."""
+        annotated = self.__dict__.get("status_code")
+        return annotated or deadlines.status(self.deadline_last_day, self.completed_on, timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return deadlines.STATUS_LABELS[self.current_status()]
+
+
+class TaskCooperation(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="cooperations")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="task_cooperation_unique")]
+
+
+class ProgressUpdate(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    text = models.TextField(_("nội dung báo cáo"), blank=True)
+    evidence_document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evidence_link = models.URLField(max_length=500, blank=True)
+    completed = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_update_max_100")]

@@ -1,0 +1,151 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from hienthuc.committees.actions import do_create_term
+from hienthuc.documents.actions import do_create_document
+from hienthuc.documents.models import DocumentKind
+from hienthuc.lib import deadlines
+from hienthuc.plans.actions import (
+    do_add_task,
+    do_create_plan,
+    do_issue_plan,
+    do_record_progress,
+    do_require_plans,
+    do_update_task,
+)
+from hienthuc.plans.models import Plan, Task
+from tests.base import BaseTestCase
+
+TODAY = timezone.localdate()
+
+
+class PlanTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        do_create_term(cls.tinh_a, number="XX", start_year=2020, end_year=2030, acting_user=cls.system)
+        cls.resolution = do_create_document(
+            issuing_unit=cls.tinh_a, kind=DocumentKind.objects.get(code="nghi_quyet"), number_text="01-NQ/TU",
+            issuing_body="bch", issued_on=datetime.date(2021, 10, 4), summary="về nông thôn mới", acting_user=cls.alice,
+        )  # fmt: skip
+        cls.plan = do_create_plan(
+            unit=cls.tinh_a, kind="action_program", title="Chương trình hành động thực hiện Nghị quyết 01-NQ/TU",
+            source_document=cls.resolution, acting_user=cls.alice,
+        )  # fmt: skip
+        cls.task = do_add_task(
+            cls.plan, content="Xây dựng đề án nông thôn mới kiểu mẫu", lead_unit=cls.huyen_a1,
+            cooperating=[cls.office_a], output="Đề án", deadline_text="Quý IV/2021", section="I. Nông nghiệp",
+            acting_user=cls.alice,
+        )  # fmt: skip
+
+    def issue(self):
+        return do_issue_plan(
+            self.plan, number_text="05-CTr/TU", issued_on=datetime.date(2021, 11, 1), acting_user=self.alice
+        )
+
+    def test_it_creates_a_draft_plan_as_a_draft_document(self):
+        self.assertEqual(self.plan.status, "draft")
+        self.assertEqual(self.plan.document.status, "draft")
+        self.assertEqual(self.task.deadline_last_day, datetime.date(2021, 12, 31))
+        self.assertEqual(list(self.task.cooperating_units.all()), [self.office_a])
+
+    def test_it_issues_the_plan_with_its_number_and_links_it_to_the_source(self):
+        plan = self.issue()
+        self.assertEqual(plan.document.number_normalized, "05-CTr/TU")
+        self.assertTrue(plan.document.links_out.filter(target=self.resolution, kind="implements").exists())
+
+    def test_it_refuses_unparseable_deadlines_listing_the_accepted_forms(self):
+        with self.assertRaises(ValidationError) as ctx:
+            do_add_task(
+                self.plan, content="X", lead_unit=self.huyen_a1, deadline_text="sớm nhất có thể", acting_user=self.alice
+            )
+        self.assertIn("Các cách ghi được chấp nhận: Thường xuyên; Tháng 6/2026", str(ctx.exception))
+
+    def test_it_refuses_a_lead_unit_outside_the_issuers_subtree_and_empty_content(self):
+        with self.assertRaisesMessage(ValidationError, "Cơ quan chủ trì phải thuộc Tỉnh ủy A"):
+            do_add_task(self.plan, content="X", lead_unit=self.huyen_b1, deadline_text="2026", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Nội dung nhiệm vụ không được để trống"):
+            do_add_task(self.plan, content="  ", lead_unit=self.huyen_a1, deadline_text="2026", acting_user=self.alice)
+        self.assertEqual(self.plan.tasks.count(), 1)
+
+    def test_it_changes_an_issued_plan_only_by_a_recorded_amendment(self):
+        self.issue()
+        with self.assertRaisesMessage(ValidationError, "chỉ thay đổi được bằng một lần sửa đổi"):
+            do_add_task(self.plan, content="Mới", lead_unit=self.huyen_a2, deadline_text="2026", acting_user=self.alice)
+        do_add_task(
+            self.plan,
+            content="Mới",
+            lead_unit=self.huyen_a2,
+            deadline_text="2026",
+            amendment_reason="Bổ sung theo Kết luận",
+            acting_user=self.alice,
+        )
+        self.assertEqual(Plan.objects.get(pk=self.plan.pk).amendment, 1)
+
+    def test_it_refuses_a_stale_concurrent_edit_and_keeps_the_first(self):
+        first = Task.objects.get(pk=self.task.pk)
+        second = Task.objects.get(pk=self.task.pk)
+        do_update_task(first, version=first.version, content="Bản của người thứ nhất", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "vừa được người khác sửa"):
+            do_update_task(second, version=second.version, content="Bản của người thứ hai", acting_user=self.alice)
+        self.assertEqual(Task.objects.get(pk=self.task.pk).content, "Bản của người thứ nhất")
+
+    def test_it_records_progress_and_completes_only_with_an_output(self):
+        self.issue()
+        task = Task.objects.get(pk=self.task.pk)
+        with self.assertRaisesMessage(ValidationError, "từ 0 đến 100"):
+            do_record_progress(task, percent=120, version=task.version, acting_user=self.bob)
+        do_record_progress(task, percent=60, version=task.version, text="Đã lấy ý kiến", acting_user=self.bob)
+        task.refresh_from_db()
+        self.assertEqual(task.progress, 60)
+        with self.assertRaisesMessage(ValidationError, "Chỉ ghi hoàn thành khi có sản phẩm"):
+            do_record_progress(task, percent=100, version=task.version, complete=True, acting_user=self.bob)
+        do_record_progress(
+            task, percent=100, version=task.version, complete=True, evidence_link="https://intranet/de-an.pdf",
+            completed_on=datetime.date(2022, 1, 10), acting_user=self.bob,
+        )  # fmt: skip
+        task = Task.objects.with_status().get(pk=task.pk)
+        self.assertEqual(task.status_code, deadlines.DONE_LATE)
+        with self.assertRaises(ValidationError):
+            do_record_progress(task, percent=50, version=task.version, acting_user=self.charlie)  # a viewer
+
+    def test_it_derives_the_four_statuses_in_the_database(self):
+        self.issue()
+        specs = {"Tháng 1/2021": None, "Năm 2099": None, "Thường xuyên": None}
+        made = {
+            text: do_add_task(self.plan, content=text, lead_unit=self.huyen_a2, deadline_text=text,
+                              amendment_reason="bổ sung", acting_user=self.alice)
+            for text in specs
+        }  # fmt: skip
+        statuses = dict(Task.objects.with_status().filter(plan=self.plan).values_list("content", "status_code"))
+        self.assertEqual(statuses[made["Tháng 1/2021"].content], deadlines.OPEN_OVERDUE)
+        self.assertEqual(statuses[made["Năm 2099"].content], deadlines.OPEN_IN_TIME)
+        self.assertEqual(statuses[made["Thường xuyên"].content], deadlines.STATUS_ONGOING)
+        self.assertIn(made["Tháng 1/2021"].pk, set(Task.objects.overdue().values_list("pk", flat=True)))
+        for task in Task.objects.with_status().filter(plan=self.plan):
+            self.assertEqual(task.status_code, deadlines.status(task.deadline_last_day, task.completed_on, TODAY))
+
+    def test_it_shows_tasks_to_lead_and_cooperating_units_only_once_issued(self):
+        self.assertFalse(Task.objects.visible_to(self.bob).exists())  # a draft stays at the province
+        self.issue()
+        self.assertEqual(list(Task.objects.visible_to(self.bob)), [self.task])
+        self.assertEqual(list(Plan.objects.visible_to(self.bob)), [self.plan])
+        self.assertFalse(Task.objects.visible_to(self.oscar).exists())
+
+    def test_it_cascades_plan_requirements_to_units_below_only(self):
+        self.issue()
+        self.assertEqual(
+            do_require_plans(
+                self.plan,
+                units=[self.huyen_a1, self.huyen_a2],
+                due_on=datetime.date(2021, 12, 1),
+                acting_user=self.alice,
+            ),
+            2,
+        )
+        with self.assertRaisesMessage(ValidationError, "không phải đơn vị trực thuộc"):
+            do_require_plans(
+                self.plan, units=[self.huyen_b1], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
+            )
