@@ -8,6 +8,7 @@ from hienthuc.committees import views as committees
 from hienthuc.documents import views as documents
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
+from hienthuc.plans import views as plans
 
 urlpatterns = [
     path("", lambda request: redirect("tree"), name="home"),
@@ -62,6 +63,12 @@ urlpatterns = [
     path("attachments/<int:pk>/", documents.attachment_download, name="attachment_download"),
     path("links/<int:pk>/remove/", documents.link_remove, name="link_remove"),
     path("search/", documents.search, name="search"),
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("tasks/", plans.task_list, name="task_list"),
+    path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/progress/", plans.task_progress, name="task_progress"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -21,7 +21,7 @@ from tests.base import BaseTestCase
 TODAY = timezone.localdate()
 
 
-class PlanTestCase(BaseTestCase):
+class PlanBase(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -45,6 +45,8 @@ class PlanTestCase(BaseTestCase):
             self.plan, number_text="05-CTr/TU", issued_on=datetime.date(2021, 11, 1), acting_user=self.alice
         )
 
+
+class PlanTestCase(PlanBase):
     def test_it_creates_a_draft_plan_as_a_draft_document(self):
         self.assertEqual(self.plan.status, "draft")
         self.assertEqual(self.plan.document.status, "draft")
@@ -149,3 +151,78 @@ class PlanTestCase(BaseTestCase):
             do_require_plans(
                 self.plan, units=[self.huyen_b1], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
             )
+
+
+class PlanViewsTestCase(PlanBase):
+    def test_it_shows_the_plan_table_with_sections_and_statuses(self):
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/plans/{self.plan.pk}/")
+        self.assertContains(response, "I. Nông nghiệp")
+        self.assertContains(response, "Xây dựng đề án nông thôn mới kiểu mẫu")
+        self.assertContains(response, "Chưa hoàn thành (quá hạn): <strong>1</strong>", html=False)
+
+    def test_it_adds_tasks_and_issues_through_the_page_with_vietnamese_errors(self):
+        self.client.force_login(self.alice)
+        url = f"/plans/{self.plan.pk}/"
+        response = self.client.post(url, {"task-content": "Mới", "task-lead_unit": "A2", "task-deadline_text": "sớm"})
+        self.assertContains(response, "Các cách ghi được chấp nhận")
+        response = self.client.post(
+            url,
+            {
+                "task-content": "Mới",
+                "task-lead_unit": "A2",
+                "task-cooperating": "A1, KHONG",
+                "task-deadline_text": "2026",
+            },
+        )
+        self.assertContains(response, "Không tìm thấy đơn vị có mã: KHONG")
+        response = self.client.post(
+            url,
+            {
+                "task-content": "Mới",
+                "task-lead_unit": "A2",
+                "task-cooperating": "A1",
+                "task-deadline_text": "Quý II/2026",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        response = self.client.post(url, {"issue-number_text": "05-CTr/TU", "issue-issued_on": "01/11/2021"})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Plan.objects.get(pk=self.plan.pk).is_issued)
+
+    def test_it_lets_the_lead_unit_report_progress_and_refuses_stale_reports(self):
+        self.issue()
+        self.client.force_login(self.bob)
+        url = f"/tasks/{self.task.pk}/progress/"
+        response = self.client.post(url, {"version": self.task.version, "percent": "150"})
+        self.assertContains(response, "từ 0 đến 100", status_code=400)
+        self.client.post(url, {"version": self.task.version, "percent": "40", "text": "Đang làm"})
+        response = self.client.post(url, {"version": self.task.version, "percent": "50"})
+        self.assertContains(response, "vừa được người khác cập nhật", status_code=400)
+        self.assertEqual(Task.objects.get(pk=self.task.pk).progress, 40)
+
+    def test_it_lists_overdue_tasks_and_hides_other_provinces(self):
+        self.issue()
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.get("/tasks/", {"state": "overdue"}), "Xây dựng đề án")
+        self.client.force_login(self.oscar)
+        self.assertNotContains(self.client.get("/tasks/"), "Xây dựng đề án")
+        self.assertEqual(self.client.get(f"/tasks/{self.task.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/plans/{self.plan.pk}/").status_code, 404)
+
+    def test_it_pins_the_query_count_of_the_plan_and_task_pages(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for i in range(10):
+            do_add_task(
+                self.plan, content=f"Nhiệm vụ {i}", lead_unit=self.huyen_a2, cooperating=[self.huyen_a1],
+                deadline_text="2026", acting_user=self.alice,
+            )  # fmt: skip
+        self.client.force_login(self.alice)
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get(f"/plans/{self.plan.pk}/")
+        self.assertLessEqual(len(ctx.captured_queries), 12)
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get("/tasks/")
+        self.assertLessEqual(len(ctx.captured_queries), 8)

@@ -1,0 +1,69 @@
+from django import forms
+
+from hienthuc.forms import ScopedForm, UnitCodeField
+from hienthuc.lib.deadlines import ACCEPTED
+from hienthuc.plans.models import PlanKind
+
+DATE_ERRORS = {"invalid": "Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 01/11/2021."}
+
+
+class PlanForm(ScopedForm):
+    unit = UnitCodeField(label="Mã đơn vị ban hành")
+    kind = forms.ChoiceField(label="Loại", choices=PlanKind.choices)
+    title = forms.CharField(label="Tên kế hoạch", max_length=1000)
+    source = forms.CharField(label="Văn bản được thực hiện (số hiệu, chọn trong gợi ý)", max_length=300, required=False)
+
+
+class TaskForm(ScopedForm):
+    section = forms.CharField(label="Mục (ví dụ I. Xây dựng Đảng)", max_length=300, required=False)
+    content = forms.CharField(label="Nội dung nhiệm vụ", max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = UnitCodeField(label="Mã cơ quan chủ trì")
+    cooperating = forms.CharField(label="Mã cơ quan phối hợp (cách nhau bởi dấu phẩy)", max_length=1000, required=False)
+    output = forms.CharField(label="Sản phẩm", max_length=500, required=False)
+    deadline_text = forms.CharField(label="Thời gian hoàn thành", max_length=100, help_text=f"Ví dụ: {ACCEPTED}.")
+    notes = forms.CharField(label="Ghi chú", max_length=5000, required=False)
+    amendment_reason = forms.CharField(
+        label="Lý do sửa đổi, bổ sung (bắt buộc khi kế hoạch đã ban hành)", max_length=500, required=False
+    )
+
+    def clean_cooperating(self):
+        from hienthuc.orgs.models import Organization
+
+        codes = [c.strip() for c in self.cleaned_data["cooperating"].replace(";", ",").split(",") if c.strip()]
+        units = list(Organization.objects.visible_to(self.user).filter(code__in=codes))
+        found = {u.code.lower() for u in units}
+        missing = [c for c in codes if c.lower() not in found]
+        if missing:
+            raise forms.ValidationError(f"Không tìm thấy đơn vị có mã: {', '.join(missing)}.")
+        return units
+
+
+class IssueForm(forms.Form):
+    number_text = forms.CharField(label="Số hiệu", max_length=60)
+    issued_on = forms.DateField(label="Ngày ban hành", error_messages=DATE_ERRORS)
+
+
+class ProgressForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    percent = forms.IntegerField(
+        label="Tiến độ (%)", error_messages={"invalid": "Tiến độ phải là một số từ 0 đến 100."}
+    )
+    text = forms.CharField(label="Nội dung báo cáo", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_link = forms.CharField(label="Đường dẫn tới sản phẩm", max_length=500, required=False)
+    complete = forms.BooleanField(label="Đã hoàn thành (có sản phẩm)", required=False)
+    completed_on = forms.DateField(label="Ngày hoàn thành", required=False, error_messages=DATE_ERRORS)
+
+
+class TaskFilter(forms.Form):
+    scope = forms.ChoiceField(
+        label="Phạm vi",
+        required=False,
+        choices=[("", "Tất cả"), ("unit", "Đơn vị tôi chủ trì"), ("subtree", "Đơn vị tôi và trực thuộc chủ trì")],
+    )
+    state = forms.ChoiceField(
+        label="Tình trạng",
+        required=False,
+        choices=[("", "—"), ("overdue", "Quá hạn"), ("month", "Đến hạn trong tháng này")],
+    )
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
+    lead = forms.CharField(label="Mã cơ quan chủ trì", required=False, max_length=32)

@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts.scoping import can_edit, root_paths
+from hienthuc.documents.views import resolve_target
+from hienthuc.forms import add_action_errors, submit
+from hienthuc.lib import deadlines
+from hienthuc.orgs.models import Organization
+from hienthuc.plans import actions
+from hienthuc.plans.forms import IssueForm, PlanForm, ProgressForm, TaskFilter, TaskForm
+from hienthuc.plans.models import Plan, Task
+
+
+def access_plan(user, pk: int) -> Plan:
+    return get_object_or_404(Plan.objects.visible_to(user).select_related("unit", "document", "source_document"), pk=pk)
+
+
+def access_task(user, pk: int) -> Task:
+    return get_object_or_404(
+        Task.objects.visible_to(user).with_status().select_related("plan__unit", "plan__document", "lead_unit"), pk=pk
+    )
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user).select_related("unit", "document", "source_document")
+    page = Paginator(plans.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "plans/plan_list.html", {"page": page})
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, initial={"unit": request.GET.get("unit", "")}, user=request.user)
+
+    def create(data):
+        source = resolve_target(request.user, data["source"]) if data["source"] else None
+        return actions.do_create_plan(
+            unit=data["unit"], kind=data["kind"], title=data["title"], source_document=source, acting_user=request.user
+        )
+
+    plan = submit(request, form, create, lambda plan: f"Đã lập dự thảo “{plan.title}”.")
+    if plan:
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk)
+    editable = can_edit(request.user, plan.unit)
+    tasks = list(
+        Task.objects.visible_to(request.user)
+        .with_status()
+        .filter(plan=plan)
+        .select_related("lead_unit")
+        .prefetch_related("cooperating_units")
+        .order_by("order", "id")
+    )
+    sections: list[tuple[str, list[Task]]] = []
+    for task in tasks:
+        if not sections or sections[-1][0] != task.section:
+            sections.append((task.section, []))
+        sections[-1][1].append(task)
+    counts = {code: 0 for code in deadlines.STATUS_LABELS}
+    for task in tasks:
+        counts[task.status_code] += 1
+    task_form = TaskForm(user=request.user, prefix="task")
+    issue_form = IssueForm(prefix="issue")
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
+        if "task-content" in request.POST:
+            task_form = TaskForm(request.POST, user=request.user, prefix="task")
+            if submit(
+                request,
+                task_form,
+                lambda data: actions.do_add_task(plan, acting_user=request.user, **data),
+                "Đã thêm nhiệm vụ.",
+            ):
+                return redirect("plan_detail", pk=plan.pk)
+        else:
+            issue_form = IssueForm(request.POST, prefix="issue")
+            if submit(
+                request,
+                issue_form,
+                lambda data: actions.do_issue_plan(plan, acting_user=request.user, **data),
+                "Đã ban hành kế hoạch.",
+            ):
+                return redirect("plan_detail", pk=plan.pk)
+    context = {
+        "plan": plan,
+        "crumb_current": plan.title,
+        "sections": sections,
+        "counts": [(deadlines.STATUS_LABELS[code], code, n) for code, n in counts.items()],
+        "can_edit": editable,
+        "task_form": task_form,
+        "issue_form": issue_form,
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access_task(request.user, pk)
+    can_report = task.plan.is_issued and (
+        can_edit(request.user, task.lead_unit) or can_edit(request.user, task.plan.unit)
+    )
+    form = ProgressForm(initial={"version": task.version, "percent": task.progress})
+    context = {
+        "task": task,
+        "crumb_current": str(task),
+        "updates": task.updates.select_related("created_by", "evidence_document"),
+        "cooperating": task.cooperating_units.all(),
+        "can_report": can_report and task.completed_on is None,
+        "form": form,
+    }
+    return render(request, "plans/task_detail.html", context)
+
+
+@require_POST
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access_task(request.user, pk)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_record_progress(
+                task,
+                percent=data["percent"],
+                version=data["version"],
+                text=data["text"],
+                evidence_link=data["evidence_link"],
+                complete=data["complete"],
+                completed_on=data["completed_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, "Đã ghi báo cáo tiến độ.")
+            return redirect("task_detail", pk=task.pk)
+    context = {
+        "task": task,
+        "crumb_current": str(task),
+        "updates": task.updates.select_related("created_by"),
+        "cooperating": task.cooperating_units.all(),
+        "can_report": True,
+        "form": form,
+    }
+    return render(request, "plans/task_detail.html", context, status=400)
+
+
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilter(request.GET or None)
+    tasks = Task.objects.visible_to(request.user).with_status().select_related("plan__document", "lead_unit")
+    today = timezone.localdate()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["scope"]:
+            units = Organization.objects.filter(path__in=root_paths(request.user))
+            if data["scope"] == "unit":
+                tasks = tasks.filter(lead_unit__in=units)
+            else:
+                from hienthuc.accounts.scoping import subtree_q
+
+                tasks = tasks.filter(subtree_q(request.user, "lead_unit__path"))
+        if data["state"] == "overdue":
+            tasks = tasks.overdue(today)
+        elif data["state"] == "month":
+            tasks = tasks.due_in_month(today)
+        if data["plan"]:
+            tasks = tasks.filter(plan_id=data["plan"])
+        if data["lead"]:
+            tasks = tasks.filter(lead_unit__code__iexact=data["lead"])
+    tasks = tasks.order_by("deadline_last_day", "id")
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "plans/task_list.html", {"form": form, "page": page, "query": query.urlencode()})
