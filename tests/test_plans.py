@@ -226,3 +226,105 @@ class PlanViewsTestCase(PlanBase):
         with CaptureQueriesContext(connection) as ctx:
             self.client.get("/tasks/")
         self.assertLessEqual(len(ctx.captured_queries), 8)
+
+
+class TaskImportTestCase(PlanBase):
+    ROWS = [
+        [
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Cơ quan chủ trì",
+            "Cơ quan phối hợp",
+            "Sản phẩm",
+            "Thời gian hoàn thành",
+            "Ghi chú",
+        ],
+        ["I.", "XÂY DỰNG ĐẢNG", "", "", "", "", ""],
+        [1, "Quán triệt Nghị quyết", "Huyện ủy A1", "Văn phòng Tỉnh ủy A; huyen uy a2", "Báo cáo", "Quý I/2026", ""],
+        [2, "Kiểm tra việc thực hiện", "a2", "", "Thông báo kết luận", "Thường xuyên", "hằng năm"],
+        ["II.", "PHÁT TRIỂN KINH TẾ", "", "", "", "", ""],
+        [1, "Đề án chuyển đổi số", "Đảng ủy xã Đông Phong", "", "Đề án", "2026 - 2027", ""],
+    ]
+
+    def setUp(self):
+        self.draft = do_create_plan(
+            unit=self.tinh_a, kind="implementation_plan", title="Kế hoạch mới", acting_user=self.alice
+        )
+
+    def test_it_imports_sections_and_tasks_with_merged_title_rows_and_round_trips(self):
+        from hienthuc.plans.importing import do_import_tasks, export_tasks
+        from tests.helpers import read_xlsx, xlsx
+
+        result = do_import_tasks(xlsx(self.ROWS, title="PHỤ LỤC NHIỆM VỤ"), acting_user=self.alice, plan=self.draft)
+        self.assertEqual((len(result.tasks), result.sections), (3, 2))
+        tasks = list(self.draft.tasks.order_by("order"))
+        self.assertEqual(tasks[0].section, "I. XÂY DỰNG ĐẢNG")
+        self.assertEqual(set(tasks[0].cooperating_units.all()), {self.office_a, self.huyen_a2})
+        self.assertEqual(tasks[1].deadline_kind, "ongoing")
+        self.assertEqual(tasks[2].section, "II. PHÁT TRIỂN KINH TẾ")
+        exported = export_tasks(self.draft)
+        again = do_create_plan(unit=self.tinh_a, kind="implementation_plan", title="Bản sao", acting_user=self.alice)
+        do_import_tasks(exported, acting_user=self.alice, plan=again)
+        key = ("section", "content", "lead_unit_id", "output", "deadline_text", "notes")
+        self.assertEqual(
+            list(again.tasks.order_by("order").values_list(*key)),
+            list(self.draft.tasks.order_by("order").values_list(*key)),
+        )
+        self.assertEqual(read_xlsx(exported)[1], self.ROWS[0])
+
+    def test_it_imports_the_same_table_from_a_word_appendix(self):
+        import io
+
+        import docx
+
+        from hienthuc.plans.importing import do_import_tasks
+
+        document = docx.Document()
+        document.add_paragraph("PHỤ LỤC: NHIỆM VỤ CỤ THỂ")
+        table = document.add_table(rows=0, cols=7)
+        for row in self.ROWS:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = str(value)
+        out = io.BytesIO()
+        document.save(out)
+        result = do_import_tasks(out.getvalue(), acting_user=self.alice, plan=self.draft)
+        self.assertEqual(len(result.tasks), 3)
+
+    def test_it_names_row_and_column_of_unknown_units_bad_deadlines_and_empty_content(self):
+        from hienthuc.plans.importing import plan_task_import
+        from tests.helpers import xlsx
+
+        rows = [
+            self.ROWS[0],
+            [1, "Việc A", "Huyện ủy A9", "", "", "2026", ""],
+            [2, "", "Huyện ủy A1", "Huyen uy B1", "", "sớm", ""],
+        ]
+        result = plan_task_import(xlsx(rows), user=self.alice, plan=self.draft)
+        messages = [str(e) for e in result.errors]
+        self.assertTrue(
+            messages[0].startswith("Dòng 2, cột C (Cơ quan chủ trì): Không tìm thấy “Huyện ủy A9” trong Tỉnh ủy A.")
+        )
+        self.assertIn("Có phải: Huyện ủy A2; Huyện ủy A1", messages[0])
+        self.assertEqual(messages[1], "Dòng 3, cột B (Nội dung nhiệm vụ): Nội dung nhiệm vụ không được để trống.")
+        self.assertTrue(messages[2].startswith("Dòng 3, cột D (Cơ quan phối hợp): Không tìm thấy “Huyen uy B1”"))
+        self.assertIn("Dòng 3, cột F (Thời gian hoàn thành)", messages[3])
+        self.assertFalse(self.draft.tasks.exists())
+
+    def test_it_refuses_files_without_a_header_row_through_the_page(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.helpers import xlsx
+
+        self.client.force_login(self.alice)
+        url = f"/plans/{self.draft.pk}/import/"
+        response = self.client.post(url, {"file": SimpleUploadedFile("nv.xlsx", xlsx([["a", "b"], ["c", "d"]]))})
+        self.assertContains(response, "Không tìm thấy dòng tiêu đề")
+        response = self.client.post(url, {"file": SimpleUploadedFile("nv.xlsx", xlsx(self.ROWS))})
+        self.assertContains(response, "Nhập 3 nhiệm vụ")
+        from hienthuc.imports.models import PendingImport
+
+        pending = PendingImport.objects.get()
+        response = self.client.post(f"/plans/{self.draft.pk}/import/{pending.pk}/apply/")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.draft.tasks.count(), 3)

@@ -43,12 +43,21 @@ def upload(
                 pending = PendingImport.objects.create(
                     kind=kind, created_by=request.user, filename=uploaded.name[:255], payload=data
                 )
-            preview = {"plan": result, "pending": pending, "filename": uploaded.name}
+            preview = {**context, "plan": result, "pending": pending, "filename": uploaded.name}
             return render(request, preview_template, preview)
     return render(request, form_template, {**context, "form": form, "problem": problem})
 
 
-def apply(request: HttpRequest, pk: int, *, kind: str, plan: Callable, apply: Callable, preview_template: str):
+def apply(
+    request: HttpRequest,
+    pk: int,
+    *,
+    kind: str,
+    plan: Callable,
+    apply: Callable,
+    preview_template: str,
+    context: dict | None = None,
+):
     """Apply a previewed file. Returns the applied plan, or the response showing why it was not
     (the data changed since the preview): the fresh check, with nothing written."""
     pending = get_object_or_404(PendingImport, pk=pk, kind=kind, created_by=request.user, status=ImportStatus.PREVIEWED)
@@ -57,8 +66,8 @@ def apply(request: HttpRequest, pk: int, *, kind: str, plan: Callable, apply: Ca
         result = apply(data, acting_user=request.user)
     except (ValidationError, FileProblem):
         fresh = plan(data, user=request.user)
-        context = {"plan": fresh, "pending": pending, "filename": pending.filename, "stale": True}
-        return render(request, preview_template, context)
+        preview = {**(context or {}), "plan": fresh, "pending": pending, "filename": pending.filename, "stale": True}
+        return render(request, preview_template, preview)
     pending.status = ImportStatus.DONE
     pending.payload = b""
     pending.save(update_fields=["status", "payload"])

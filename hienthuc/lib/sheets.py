@@ -106,3 +106,32 @@ def write_table(title: str, headers: list[str], rows: list[list], *, sheet_name:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def read_docx_table(data: bytes, headers: list[str], *, max_bytes: int) -> Sheet:
+    """The first table of a Word file whose header row matches, read like a sheet.
+
+    Offices often keep an action program only as a .docx whose appendix is the task table;
+    row numbers count the table's rows from 1, as a person counts them in Word.
+    """
+    import docx
+
+    check_size(len(data), max_bytes)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:
+        raise FileProblem("Không đọc được tệp Word .docx: tệp bị hỏng hoặc không đúng định dạng.") from None
+    wanted = [fold(h) for h in headers]
+    for table in document.tables:
+        rows = [[clean(cell.text) for cell in row.cells] for row in table.rows]
+        for index, cells in enumerate(rows[:20]):
+            # Merged cells repeat their text across the merged columns; the header has none.
+            if [fold(c) for c in cells[: len(wanted)]] == wanted:
+                sheet = Sheet(header_row=index + 1)
+                for number, values in enumerate(rows[index + 1 :], start=index + 2):
+                    values = (values + [""] * len(headers))[: len(headers)]
+                    if any(values):
+                        sheet.rows.append((number, values))
+                return sheet
+    expected = " | ".join(headers)
+    raise FileProblem(f"Không tìm thấy bảng nhiệm vụ trong tệp Word. Dòng tiêu đề của bảng phải là: {expected}.")

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,9 +11,11 @@ from django.views.decorators.http import require_POST
 from hienthuc.accounts.scoping import can_edit, root_paths
 from hienthuc.documents.views import resolve_target
 from hienthuc.forms import add_action_errors, submit
+from hienthuc.imports import flow
 from hienthuc.lib import deadlines
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
-from hienthuc.plans import actions
+from hienthuc.plans import actions, importing
 from hienthuc.plans.forms import IssueForm, PlanForm, ProgressForm, TaskFilter, TaskForm
 from hienthuc.plans.models import Plan, Task
 
@@ -178,3 +182,42 @@ def task_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "plans/task_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk)
+    if not can_edit(request.user, plan.unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
+    return flow.upload(
+        request,
+        kind=f"plan-tasks-{plan.pk}",
+        plan=partial(importing.plan_task_import, plan=plan),
+        form_template="plans/import.html",
+        preview_template="plans/import_preview.html",
+        context={"target": plan, "headers": importing.HEADERS},
+    )
+
+
+@require_POST
+def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> HttpResponse:
+    plan = access_plan(request.user, pk)
+    result = flow.apply(
+        request,
+        pending,
+        kind=f"plan-tasks-{plan.pk}",
+        plan=partial(importing.plan_task_import, plan=plan),
+        apply=partial(importing.do_import_tasks, plan=plan),
+        preview_template="plans/import_preview.html",
+        context={"target": plan},
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    messages.success(request, f"Đã nhập {len(result.tasks)} nhiệm vụ.")
+    return redirect("plan_detail", pk=plan.pk)
+
+
+def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk)
+    response = HttpResponse(importing.export_tasks(plan), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-ke-hoach-{plan.pk}.xlsx"'
+    return response
