@@ -33,6 +33,7 @@ urlpatterns = [
     path("orgs/<int:pk>/deactivate/", orgs.unit_set_active, {"active": False}, name="unit_deactivate"),
     path("orgs/<int:pk>/reactivate/", orgs.unit_set_active, {"active": True}, name="unit_reactivate"),
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
+    path("orgs/<int:pk>/dashboard/", plans.dashboard, name="unit_dashboard"),
     path("orgs/<int:pk>/export.xlsx", orgs.unit_export, name="unit_export"),
     path("orgs/<int:pk>/terms/new/", committees.term_create, name="term_create"),
     path("terms/<int:pk>/", committees.term_detail, name="term_detail"),

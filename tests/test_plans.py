@@ -328,3 +328,84 @@ class TaskImportTestCase(PlanBase):
         response = self.client.post(f"/plans/{self.draft.pk}/import/{pending.pk}/apply/")
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.draft.tasks.count(), 3)
+
+
+class DashboardTestCase(PlanBase):
+    def test_it_counts_tasks_by_status_per_child_and_changes_at_once(self):
+        self.issue()
+        for text, unit in (("Năm 2099", self.huyen_a2), ("Tháng 1/2021", self.xa_a1a), ("Thường xuyên", self.huyen_a1)):
+            do_add_task(
+                self.plan,
+                content=text,
+                lead_unit=unit,
+                deadline_text=text,
+                amendment_reason="bổ sung",
+                acting_user=self.alice,
+            )
+        rollup = Task.objects.rollup_by_child(self.tinh_a)
+        self.assertEqual(rollup[self.huyen_a1.path][deadlines.OPEN_OVERDUE], 2)  # its own task and its commune's
+        self.assertEqual(rollup[self.huyen_a1.path][deadlines.STATUS_ONGOING], 1)
+        self.assertEqual(rollup[self.huyen_a2.path][deadlines.OPEN_IN_TIME], 1)
+        # The rollup agrees with statuses computed one task at a time.
+        for child, counts in rollup.items():
+            expected = dict.fromkeys(deadlines.STATUS_LABELS, 0)
+            for task in Task.objects.filter(lead_unit__path__startswith=child):
+                expected[task.current_status()] += 1
+            self.assertEqual(counts, expected)
+        self.client.force_login(self.alice)
+        url = f"/orgs/{self.tinh_a.pk}/dashboard/"
+        self.assertContains(self.client.get(url), "Chưa hoàn thành (quá hạn)")
+        task = Task.objects.get(content="Tháng 1/2021")
+        do_record_progress(
+            task,
+            percent=100,
+            version=task.version,
+            complete=True,
+            evidence_link="https://x.vn/a",
+            acting_user=self.alice,
+        )
+        self.assertEqual(Task.objects.led_in_subtree(self.tinh_a).status_counts()[deadlines.DONE_LATE], 1)
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_it_shows_which_units_issued_their_plan_on_time_late_or_not_at_all(self):
+        self.issue()
+        do_require_plans(
+            self.plan, units=[self.huyen_a1, self.huyen_a2], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
+        )
+        child = do_create_plan(
+            unit=self.huyen_a1,
+            kind="implementation_plan",
+            title="Kế hoạch của A1",
+            parent_plan=self.plan,
+            acting_user=self.bob,
+        )
+        do_add_task(child, content="Việc", lead_unit=self.xa_a1a, deadline_text="2026", acting_user=self.bob)
+        do_issue_plan(child, number_text="01-KH/HU", issued_on=datetime.date(2021, 11, 20), acting_user=self.bob)
+        from hienthuc.plans.views import coverage_rows
+
+        states = {r["unit"].code: r["state"] for r in coverage_rows(self.plan, datetime.date(2022, 1, 1))}
+        self.assertEqual(states, {"A1": "on_time", "A2": "overdue"})
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
+        self.assertContains(response, "Đã ban hành đúng hạn: <strong>1</strong>", html=False)
+        self.assertContains(response, "Quá hạn, chưa ban hành: <strong>1</strong>", html=False)
+
+    def test_it_pins_the_query_count_of_the_dashboard(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.issue()
+        for i in range(10):
+            do_add_task(
+                self.plan,
+                content=f"V{i}",
+                lead_unit=self.xa_a1b,
+                deadline_text="2026",
+                amendment_reason="x",
+                acting_user=self.alice,
+            )
+        self.client.force_login(self.alice)
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
+        self.assertLessEqual(len(ctx.captured_queries), 14)

@@ -221,3 +221,66 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(importing.export_tasks(plan), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="nhiem-vu-ke-hoach-{plan.pk}.xlsx"'
     return response
+
+
+def coverage_rows(plan: Plan, today) -> list[dict]:
+    """For each unit required to issue its own plan: issued on time, late, overdue or not yet due."""
+    issued = {p.unit_id: p for p in Plan.objects.filter(parent_plan=plan, status="issued").select_related("document")}
+    rows = []
+    for requirement in plan.requirements.select_related("unit").order_by("unit__search_text"):
+        child = issued.get(requirement.unit_id)
+        if child is not None:
+            state = "on_time" if child.document.issued_on and child.document.issued_on <= requirement.due_on else "late"
+        else:
+            state = "overdue" if today > requirement.due_on else "pending"
+        rows.append({"unit": requirement.unit, "due_on": requirement.due_on, "plan": child, "state": state})
+    return rows
+
+
+COVERAGE_LABELS = {
+    "on_time": "Đã ban hành đúng hạn",
+    "late": "Đã ban hành muộn",
+    "overdue": "Quá hạn, chưa ban hành",
+    "pending": "Chưa đến hạn",
+}
+
+
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's dashboard: tasks led in its subtree by status, per child unit ranked by
+    completion, the overdue list and the coverage of its plans' cascades — all live."""
+    from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
+
+    org = access_organization(request.user, pk)
+    today = timezone.localdate()
+    tasks = Task.objects.visible_to(request.user).led_in_subtree(org)
+    totals = tasks.status_counts(today)
+    rollup = tasks.rollup_by_child(org, today)
+    children = []
+    for child in children_of(org):
+        counts = rollup.get(child["path"], dict.fromkeys(deadlines.STATUS_LABELS, 0))
+        due = counts[deadlines.DONE_ON_TIME] + counts[deadlines.DONE_LATE] + counts[deadlines.OPEN_OVERDUE]
+        done = counts[deadlines.DONE_ON_TIME] + counts[deadlines.DONE_LATE]
+        share = round(100 * done / due) if due else None
+        children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
+    children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
+    overdue = tasks.overdue(today).select_related("lead_unit", "plan").order_by("deadline_last_day")[:20]
+    plans = Plan.objects.filter(unit=org, status="issued").order_by("-issued_at")[:5]
+    coverage = []
+    for plan in plans:
+        rows = coverage_rows(plan, today)
+        if rows:
+            summary = {label: sum(1 for r in rows if r["state"] == key) for key, label in COVERAGE_LABELS.items()}
+            coverage.append({"plan": plan, "rows": rows, "summary": summary})
+    context = {
+        "org": org,
+        "crumbs": breadcrumbs(request.user, org),
+        "crumb_current": org.name,
+        "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
+        "total": sum(totals.values()),
+        "children": children,
+        "labels": deadlines.STATUS_LABELS,
+        "overdue": overdue,
+        "coverage": coverage,
+        "coverage_labels": COVERAGE_LABELS,
+    }
+    return render(request, "plans/dashboard.html", context)
