@@ -520,3 +520,70 @@ def load_demo_documents(actor, *, centre, tb, qn) -> None:
         )
     for source, target, kind in DEMO_LINKS:
         do_link_documents(made[source], made[target], kind=kind, acting_user=actor)
+    load_demo_plans(actor, tb=tb, resolution=made["nqdh"])
+
+
+# The province's action program for the XX congress resolution (section, content, lead, cooperating, output, deadline).
+TB_PROGRAM = [
+    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Tổ chức học tập, quán triệt Nghị quyết Đại hội XX đến 100% tổ chức đảng", "TB-BTG", ["TB-VP"], "Báo cáo kết quả quán triệt", "Quý I/2021"),
+    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Ban hành Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX", "TB-VP", ["TB-BTC"], "Quy chế làm việc", "Tháng 12/2020"),
+    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Xây dựng Chương trình kiểm tra, giám sát toàn khóa", "TB-UBKT", ["TB-VP"], "Chương trình kiểm tra, giám sát", "Tháng 12/2020"),
+    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Rà soát, bổ sung quy hoạch cán bộ nhiệm kỳ 2025 - 2030", "TB-BTC", [], "Đề án quy hoạch cán bộ", "Quý IV/2022"),
+    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Kiểm tra việc thực hiện Quy định 37-QĐ/TW về những điều đảng viên không được làm", "TB-UBKT", ["TB-BTC"], "Thông báo kết luận kiểm tra", "Thường xuyên"),
+    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Xây dựng đề án phát triển nông thôn mới nâng cao, kiểu mẫu giai đoạn 2021 - 2025", "TB-UBND", ["TB-HH", "TB-KX"], "Đề án", "6 tháng đầu năm 2021"),
+    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Đề án phát triển Khu kinh tế Thái Bình", "TB-UBND", ["TB-TT", "TB-TH"], "Đề án trình Thủ tướng Chính phủ", "Năm 2022"),
+    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Chương trình chuyển đổi số tỉnh đến năm 2025, định hướng đến năm 2030", "TB-UBND", ["TB-VP"], "Chương trình", "Quý III/2021"),
+    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Thu hút đầu tư vào các khu, cụm công nghiệp", "TB-UBND", ["TB-KDN"], "Báo cáo hằng năm", "Thường xuyên"),
+    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Hoàn thành các chỉ tiêu kinh tế - xã hội giai đoạn 2021 - 2025", "TB-UBND", ["TB-HDND"], "Báo cáo tổng kết", "2021–2025"),
+    ("III. QUỐC PHÒNG, AN NINH", "Xây dựng khu vực phòng thủ tỉnh vững chắc", "TB-QS", ["TB-CA", "TB-BP"], "Báo cáo", "Năm 2025"),
+    ("III. QUỐC PHÒNG, AN NINH", "Bảo đảm an ninh chính trị, trật tự an toàn xã hội dịp Tết", "TB-CA", ["TB-QS"], "Báo cáo", "Tháng 2/2022"),
+]  # fmt: skip
+
+
+def load_demo_plans(actor, *, tb, resolution) -> None:
+    from hienthuc.plans.actions import (
+        do_add_task,
+        do_create_plan,
+        do_issue_plan,
+        do_record_progress,
+        do_require_plans,
+    )
+
+    units = {u.code: u for u in Organization.objects.filter(path__startswith=tb.path, depth__lte=tb.depth + 1)}
+    program = do_create_plan(
+        unit=tb, kind="action_program", title="Chương trình hành động thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XX",
+        source_document=resolution, acting_user=actor,
+    )  # fmt: skip
+    tasks = [
+        do_add_task(program, section=section, content=content, lead_unit=units[lead], cooperating=[units[c] for c in coop],
+                    output=output, deadline_text=deadline, acting_user=actor)
+        for section, content, lead, coop, output, deadline in TB_PROGRAM
+    ]  # fmt: skip
+    do_issue_plan(program, number_text="04-CTr/TU", issued_on=datetime.date(2020, 12, 20), acting_user=actor)
+    districts = [u for code, u in units.items() if u.kind.code in ("huyen_uy", "dang_uy_truc_thuoc")]
+    do_require_plans(program, units=districts, due_on=datetime.date(2021, 2, 28), acting_user=actor)
+    # Completed tasks, one on time and one late; one in progress; the rest as their deadlines say.
+    done = [
+        (tasks[1], datetime.date(2020, 12, 10)),
+        (tasks[2], datetime.date(2021, 1, 15)),
+        (tasks[0], datetime.date(2021, 3, 20)),
+    ]
+    for task, day in done:
+        do_record_progress(task, percent=100, version=task.version, complete=True, completed_on=day,
+                           evidence_link="http://intranet.thaibinh.dcs.vn/van-ban", text="Đã hoàn thành", acting_user=actor)  # fmt: skip
+    task = tasks[5]
+    task.refresh_from_db()
+    do_record_progress(task, percent=70, version=task.version, text="Đã trình dự thảo đề án", acting_user=actor)
+    # District plans for the cascade: some on time, some late, the rest not yet.
+    for code, day in (
+        ("TB-DH", datetime.date(2021, 2, 10)),
+        ("TB-HH", datetime.date(2021, 2, 25)),
+        ("TB-TP", datetime.date(2021, 4, 2)),
+    ):
+        district = units[code]
+        plan = do_create_plan(unit=district, kind="implementation_plan", title=f"Kế hoạch thực hiện Chương trình hành động 04-CTr/TU của {district.name}",
+                              parent_plan=program, acting_user=actor)  # fmt: skip
+        grassroots = Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1).first()
+        do_add_task(plan, content="Quán triệt Chương trình hành động đến các tổ chức cơ sở đảng", lead_unit=grassroots or district,
+                    output="Báo cáo", deadline_text="Quý II/2021", acting_user=actor)  # fmt: skip
+        do_issue_plan(plan, number_text="01-KH/HU", issued_on=day, acting_user=actor)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -53,6 +55,16 @@ class DemoTestCase(TestCase):
         guide = Document.objects.get(number_normalized="01-HD/TW")
         self.assertEqual(guide.number_text, "01-HĐ/TW")  # kept as written in seed 002
         self.assertTrue(Document.objects.filter(issuing_unit__code="QN-MC", kind__code="nghi_quyet").exists())
+
+    def test_it_cascades_the_provinces_action_program_to_the_districts(self):
+        from hienthuc.plans.models import Plan
+        from hienthuc.plans.views import coverage_rows
+
+        program = Plan.objects.get(unit__code="TB", kind="action_program")
+        self.assertEqual(program.tasks.count(), 12)
+        self.assertEqual(program.document.number_normalized, "04-CTr/TU")
+        states = [r["state"] for r in coverage_rows(program, datetime.date(2021, 6, 1))]
+        self.assertEqual((states.count("on_time"), states.count("late"), states.count("overdue")), (2, 1, 10))
 
     def test_it_creates_the_demo_logins(self):
         for username, _label, code, role in DEMO_LOGINS:
