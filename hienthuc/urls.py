@@ -70,6 +70,7 @@ urlpatterns = [
     path("plans/<int:pk>/import/", plans.plan_tasks_import, name="plan_tasks_import"),
     path("plans/<int:pk>/import/<int:pending>/apply/", plans.plan_tasks_import_apply, name="plan_tasks_import_apply"),
     path("plans/<int:pk>/export.xlsx", plans.plan_tasks_export, name="plan_tasks_export"),
+    path("plans/<int:pk>/export.docx", plans.plan_word_export, name="plan_word_export"),
     path("tasks/", plans.task_list, name="task_list"),
     path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
     path("tasks/<int:pk>/progress/", plans.task_progress, name="task_progress"),

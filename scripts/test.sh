@@ -34,18 +34,36 @@ if [ -z "$CHROMIUM" ] && can_apt; then
   banner "installing Debian's chromium"
   apt_install chromium && CHROMIUM="$(command -v chromium || true)"
 fi
-BROWSER_ARGS=()
+# Tests of a skipped leg are deselected by marker.
+SKIP_MARKS=""
+skip_mark() { SKIP_MARKS="${SKIP_MARKS:+$SKIP_MARKS and }$1"; }
 if [ -n "$CHROMIUM" ]; then
   export CHROMIUM
 else
   loud_skip "browser tests" "Chromium is not installed and cannot be installed here (need root and apt-get)."
-  BROWSER_ARGS=(-m "not browser")
+  skip_mark "not browser"
 fi
+
+# --- LibreOffice, to prove generated .docx files open in a real office suite
+OFFICE="$(command -v libreoffice || command -v soffice || true)"
+if [ -z "$OFFICE" ] && can_apt; then
+  banner "installing Debian's libreoffice-writer-nogui"
+  apt_install --no-install-recommends libreoffice-writer-nogui && OFFICE="$(command -v libreoffice || true)"
+fi
+if [ -z "$OFFICE" ]; then
+  loud_skip "LibreOffice checks" "LibreOffice is not installed and cannot be installed here (need root and apt-get)."
+  skip_mark "not office"
+fi
+SQLITE_ARGS=()
+[ -n "$SKIP_MARKS" ] && SQLITE_ARGS=(-m "$SKIP_MARKS")
+# The PostgreSQL leg repeats everything but the browser tests.
+PG_MARKS="not browser"
+[ -z "$OFFICE" ] && PG_MARKS="$PG_MARKS and not office"
 
 $PY manage.py collectstatic --noinput --verbosity 0 || FAILED=1
 
 banner "tests on SQLite"
-$PY -m pytest -q "${BROWSER_ARGS[@]}" || FAILED=1
+$PY -m pytest -q "${SQLITE_ARGS[@]}" || FAILED=1
 
 # --- PostgreSQL: DATABASE_URL, or a throwaway cluster on a Unix socket in a temp folder
 PG_DIR=""
@@ -85,7 +103,7 @@ fi
 
 if [ -n "$PG_URL" ]; then
   banner "tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" $PY -m pytest -q -m "not browser" || FAILED=1
+  DATABASE_URL="$PG_URL" $PY -m pytest -q -m "$PG_MARKS" || FAILED=1
 fi
 
 banner "summary"
@@ -93,6 +111,6 @@ if [ ${#SKIPPED[@]} -gt 0 ]; then
   for leg in "${SKIPPED[@]}"; do echo "SKIPPED: $leg"; done
   if [ "${REQUIRE_ALL_LEGS:-0}" = 1 ]; then echo "REQUIRE_ALL_LEGS=1: a skipped leg fails the run."; FAILED=1; fi
 else
-  echo "All legs ran: lint, SQLite, browser, PostgreSQL."
+  echo "All legs ran: lint, SQLite, browser, LibreOffice, PostgreSQL."
 fi
 exit $FAILED

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -409,3 +410,55 @@ class DashboardTestCase(PlanBase):
         with CaptureQueriesContext(connection) as ctx:
             self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
         self.assertLessEqual(len(ctx.captured_queries), 14)
+
+
+class WordExportTestCase(PlanBase):
+    def test_it_exports_a_plan_as_a_party_document(self):
+        import io
+
+        import docx
+
+        self.issue()
+        self.client.force_login(self.bob)  # a district sees the province's plan it has tasks in
+        response = self.client.get(f"/plans/{self.plan.pk}/export.docx")
+        self.assertEqual(response.status_code, 200)
+        document = docx.Document(io.BytesIO(response.content))
+        header = document.tables[0].rows[0].cells
+        self.assertIn("TỈNH ỦY A", header[0].text)
+        self.assertIn("Số 05-CTr/TU", header[0].text)
+        self.assertIn("ĐẢNG CỘNG SẢN VIỆT NAM", header[1].text)
+        self.assertIn("ngày 01 tháng 11 năm 2021", header[1].text)
+        texts = [p.text for p in document.paragraphs]
+        self.assertIn("CHƯƠNG TRÌNH", texts)
+        self.assertIn("III. TỔ CHỨC THỰC HIỆN", texts)
+        task_table = document.tables[1]
+        self.assertEqual(task_table.rows[1].cells[0].text, "I. Nông nghiệp")
+        self.assertEqual(task_table.rows[2].cells[1].text, "Xây dựng đề án nông thôn mới kiểu mẫu")
+        fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}
+        self.assertEqual(fonts, {"Times New Roman"})
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/plans/{self.plan.pk}/export.docx").status_code, 404)
+
+    @pytest.mark.office
+    def test_it_opens_in_libreoffice(self):
+        import os
+        import shutil
+        import subprocess
+        import tempfile
+
+        from hienthuc.plans.wordexport import export_plan
+
+        office = shutil.which("libreoffice") or shutil.which("soffice")
+        self.assertIsNotNone(office, "LibreOffice is not installed (make test installs libreoffice-writer-nogui)")
+        self.issue()
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, "ke-hoach.docx")
+            with open(source, "wb") as out:
+                out.write(export_plan(self.plan))
+            subprocess.run(
+                [office, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", "pdf",
+                 "--outdir", folder, source],
+                check=True, capture_output=True, timeout=180,
+            )  # fmt: skip
+            with open(os.path.join(folder, "ke-hoach.pdf"), "rb") as pdf:
+                self.assertTrue(pdf.read(5).startswith(b"%PDF"))

@@ -284,3 +284,14 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage_labels": COVERAGE_LABELS,
     }
     return render(request, "plans/dashboard.html", context)
+
+
+def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from hienthuc.plans.wordexport import export_plan
+
+    plan = access_plan(request.user, pk)
+    response = HttpResponse(
+        export_plan(plan), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}.docx"'
+    return response

@@ -1,0 +1,111 @@
+"""A plan as a Party document (.docx): header, title, the task table, signature, recipients."""
+
+import re
+
+from hienthuc.committees.models import Body, CommitteeSeat, SeatRole, Term
+from hienthuc.lib.partydoc import PartyDocument, render
+from hienthuc.orgs.models import Organization
+from hienthuc.plans.models import Plan, Task
+
+# "Tỉnh ủy Thái Bình" -> "Đảng bộ tỉnh Thái Bình" (the superior line of a lower committee's header).
+_COMMITTEE_TO_PARTY = [
+    (r"^Tỉnh ủy\s+", "Đảng bộ tỉnh "),
+    (r"^Thành ủy\s+", "Đảng bộ thành phố "),
+    (r"^Huyện ủy\s+", "Đảng bộ huyện "),
+    (r"^Thị ủy\s+", "Đảng bộ thị xã "),
+    (r"^Đảng ủy\s+", "Đảng bộ "),
+]
+_PLACE = re.compile(r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Thị ủy|Đảng ủy( xã| phường| khối)?)\s+", re.I)
+
+
+def party_name(unit: Organization) -> str:
+    for pattern, replacement in _COMMITTEE_TO_PARTY:
+        if re.match(pattern, unit.name):
+            return re.sub(pattern, replacement, unit.name)
+    return unit.name
+
+
+def place_of(unit: Organization) -> str:
+    return _PLACE.sub("", unit.name)
+
+
+def secretary_name(unit: Organization) -> str:
+    term = Term.objects.current_for(unit)
+    if term is None:
+        return ""
+    seat = (
+        CommitteeSeat.objects.filter(term=term, body=Body.STANDING, role=SeatRole.SECRETARY)
+        .select_related("person")
+        .first()
+    )
+    return seat.person.full_name if seat else ""
+
+
+def export_plan(plan: Plan) -> bytes:
+    document = plan.document
+    unit = plan.unit
+    parent = Organization.objects.get_parent(unit)
+    superior = party_name(parent) if parent is not None and parent.depth >= 2 else ""
+    kind = document.kind.name
+    summary = plan.title
+    if summary.lower().startswith(kind.lower()):
+        summary = summary[len(kind) :].strip()
+    paragraphs = []
+    if plan.source_document:
+        source = plan.source_document
+        date = f", ngày {source.issued_on:%d/%m/%Y}" if source.issued_on else ""
+        paragraphs.append(
+            ("body", f"Thực hiện {source.kind.name} số {source.number_normalized}{date} {source.summary}, "
+                     f"{unit.name} ban hành {kind.lower()} {summary} như sau:")
+        )  # fmt: skip
+    paragraphs += [
+        ("heading", "I. MỤC ĐÍCH, YÊU CẦU"),
+        ("body", "[Cơ quan soạn thảo bổ sung mục đích, yêu cầu.]"),
+        ("heading", "II. NHIỆM VỤ, GIẢI PHÁP"),
+        ("body", "Các nhiệm vụ cụ thể, cơ quan chủ trì, phối hợp, sản phẩm và thời gian hoàn thành tại bảng dưới đây."),
+    ]
+    rows, section, number = [], None, 0
+    tasks = Task.objects.filter(plan=plan).select_related("lead_unit").prefetch_related("cooperating_units")
+    for task in tasks.order_by("order", "id"):
+        if task.section != section:
+            section, number = task.section, 0
+            if section:
+                rows.append([section])
+        number += 1
+        cooperating = "; ".join(u.name for u in task.cooperating_units.all())
+        rows.append([str(number), task.content, task.lead_unit.name, cooperating, task.output, task.deadline_text])
+    leads = sorted({t.lead_unit.name for t in tasks})
+    paragraphs_after = [
+        ("heading", "III. TỔ CHỨC THỰC HIỆN"),
+        ("body", f"Các cơ quan chủ trì ({', '.join(leads)}) cụ thể hóa nhiệm vụ được giao, báo cáo tiến độ và kết quả "
+                 f"trên hệ thống theo dõi; Văn phòng {unit.name} theo dõi, đôn đốc, tổng hợp, báo cáo."),
+    ]  # fmt: skip
+    required = [r.unit.name for r in plan.requirements.select_related("unit")]
+    recipients = ["Ban Thường vụ " + unit.name]
+    recipients += required if len(required) <= 5 else ["Các đơn vị trực thuộc"]
+    doc = PartyDocument(
+        issuer=unit.name,
+        superior=superior,
+        number=document.number_normalized,
+        place=document.place or place_of(unit),
+        date=document.issued_on,
+        kind=kind,
+        summary=summary,
+        paragraphs=paragraphs,
+        table_headers=[
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Cơ quan chủ trì",
+            "Cơ quan phối hợp",
+            "Sản phẩm",
+            "Thời gian hoàn thành",
+        ],
+        table_rows=rows,
+        table_title="Phụ lục: Nhiệm vụ cụ thể",
+        table_widths_mm=[10, 52, 27, 27, 24, 25],
+        signer_name=document.signer or secretary_name(unit),
+        recipients=recipients,
+        archive=f"Lưu Văn phòng {unit.name}",
+    )
+    doc.closing_paragraphs = paragraphs_after
+    return render(doc)
