@@ -74,6 +74,9 @@ urlpatterns = [
     path("tasks/", plans.task_list, name="task_list"),
     path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),
     path("tasks/<int:pk>/progress/", plans.task_progress, name="task_progress"),
+    path("tasks/<int:pk>/explanations/", plans.explanation_request, name="explanation_request"),
+    path("explanations/", plans.explanation_list, name="explanation_list"),
+    path("explanations/<int:pk>/answer/", plans.explanation_answer, name="explanation_answer"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

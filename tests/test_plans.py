@@ -462,3 +462,45 @@ class WordExportTestCase(PlanBase):
             )  # fmt: skip
             with open(os.path.join(folder, "ke-hoach.pdf"), "rb") as pdf:
                 self.assertTrue(pdf.read(5).startswith(b"%PDF"))
+
+
+class ExplanationTestCase(PlanBase):
+    def test_a_leader_asks_for_an_explanation_of_an_overdue_task_and_the_unit_answers(self):
+        from hienthuc.audit.models import AuditEvent
+        from hienthuc.plans.actions import do_answer_explanation, do_request_explanation
+        from hienthuc.plans.models import ExplanationRequest
+
+        self.issue()
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/tasks/{self.task.pk}/")
+        self.assertContains(page, "Yêu cầu cơ quan chủ trì giải trình")
+        self.client.post(f"/tasks/{self.task.pk}/explanations/", {"question": "Vì sao chưa trình đề án?"})
+        request = ExplanationRequest.objects.get()
+        self.assertEqual(request.unit, self.huyen_a1)
+        with self.assertRaisesMessage(ValidationError, "Chỉ lãnh đạo đơn vị cấp trên"):
+            do_request_explanation(unit=self.huyen_a1, task=self.task, question="?", acting_user=self.bob)
+        with self.assertRaisesMessage(ValidationError, "Chỉ đơn vị được yêu cầu"):
+            do_answer_explanation(request, answer="x", acting_user=self.charlie)
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.get("/explanations/"), "Vì sao chưa trình đề án?")
+        self.client.post(f"/explanations/{request.pk}/answer/", {"answer": "Đang chờ ý kiến các sở"})
+        request.refresh_from_db()
+        self.assertEqual(request.answer, "Đang chờ ý kiến các sở")
+        self.assertEqual(AuditEvent.objects.filter(action__in=["request", "answer"]).count(), 2)
+        self.client.force_login(self.oscar)
+        self.assertNotContains(self.client.get("/explanations/"), "Vì sao")
+
+    def test_it_refuses_explanations_for_tasks_that_are_not_overdue(self):
+        from hienthuc.plans.actions import do_request_explanation
+
+        self.issue()
+        future = do_add_task(
+            self.plan,
+            content="Sau",
+            lead_unit=self.huyen_a2,
+            deadline_text="Năm 2099",
+            amendment_reason="x",
+            acting_user=self.alice,
+        )
+        with self.assertRaisesMessage(ValidationError, "Chỉ yêu cầu giải trình nhiệm vụ đang quá hạn"):
+            do_request_explanation(unit=self.huyen_a2, task=future, question="?", acting_user=self.alice)

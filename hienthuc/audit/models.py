@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "amend": _("Sửa đổi, bổ sung"),
     "require": _("Giao ban hành kế hoạch"),
     "progress": _("Báo cáo tiến độ"),
+    "request": _("Yêu cầu giải trình"),
+    "answer": _("Giải trình"),
 }
 
 

@@ -301,3 +301,61 @@ def do_record_progress(
     task.save()
     record(acting_user, "progress", task, organization=task.plan.unit, before=before, after=snapshot(task, TASK_FIELDS))
     return update
+
+
+@transaction.atomic
+def do_request_explanation(*, unit: Organization, question: str, task: Task | None = None, acting_user):
+    """Ask a unit to explain an overdue task (or its results). Only from a unit above it."""
+    from hienthuc.accounts.scoping import covers
+
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": "Hãy ghi nội dung cần giải trình."})
+    if len(question) > 5000:
+        raise ValidationError({"question": "Nội dung yêu cầu dài tối đa 5000 ký tự."})
+    # The asker leads a unit above the one asked (not the unit itself).
+    if not any(covers(acting_user, path) for path in unit.ancestor_paths) and not acting_user.is_superuser:
+        raise ValidationError("Chỉ lãnh đạo đơn vị cấp trên mới yêu cầu đơn vị này giải trình.")
+    if task is not None:
+        if (
+            task.completed_on is not None
+            or task.deadline_last_day is None
+            or task.deadline_last_day >= timezone.localdate()
+        ):
+            raise ValidationError("Chỉ yêu cầu giải trình nhiệm vụ đang quá hạn.")
+        if not task.lead_unit.path.startswith(unit.path):
+            raise ValidationError(
+                {"unit": "Đơn vị giải trình phải là cơ quan chủ trì nhiệm vụ (hoặc đơn vị cấp trên của nó)."}
+            )
+    from hienthuc.plans.models import ExplanationRequest
+
+    request = ExplanationRequest.objects.create(
+        task=task, unit=unit, question=question, requested_by=acting_user if acting_user.pk else None
+    )
+    record(
+        acting_user,
+        "request",
+        request,
+        organization=unit,
+        after={"task": task.pk if task else None, "question": question},
+    )
+    return request
+
+
+@transaction.atomic
+def do_answer_explanation(request, *, answer: str, acting_user):
+    from hienthuc.plans.models import ExplanationRequest
+
+    request = ExplanationRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+    if not can_edit(acting_user, request.unit):
+        raise ValidationError("Chỉ đơn vị được yêu cầu mới giải trình.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": "Hãy ghi nội dung giải trình."})
+    before = {"answer": request.answer}
+    request.answer = answer[:10000]
+    request.answered_by = acting_user if acting_user.pk else None
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    record(acting_user, "answer", request, organization=request.unit, before=before, after={"answer": request.answer})
+    return request

@@ -268,3 +268,39 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_update_max_100")]
+
+
+class ExplanationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ExplanationQuerySet":
+        """Requests about a task the user sees, or addressed to a unit in their subtrees."""
+        from hienthuc.accounts.scoping import subtree_q
+
+        if user.is_superuser:
+            return self
+        return self.filter(Q(task__in=Task.objects.visible_to(user)) | subtree_q(user, "unit__path"))
+
+
+class ExplanationRequest(models.Model):
+    """A leader asks a unit to explain an overdue task, or a unit's results (yêu cầu giải trình)."""
+
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="explanations")
+    unit = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("đơn vị giải trình"), on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("nội dung yêu cầu"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("nội dung giải trình"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExplanationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(question=""), name="explanation_question_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Yêu cầu giải trình: {self.unit}"

@@ -111,8 +111,15 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_edit(request.user, task.lead_unit) or can_edit(request.user, task.plan.unit)
     )
     form = ProgressForm(initial={"version": task.version, "percent": task.progress})
+    from hienthuc.accounts.scoping import covers
+
+    can_ask = task.current_status() == deadlines.OPEN_OVERDUE and any(
+        covers(request.user, path) for path in task.lead_unit.ancestor_paths
+    )
     context = {
         "task": task,
+        "can_ask": can_ask,
+        "explanations": task.explanations.select_related("requested_by", "answered_by"),
         "crumb_current": str(task),
         "updates": task.updates.select_related("created_by", "evidence_document"),
         "cooperating": task.cooperating_units.all(),
@@ -295,3 +302,44 @@ def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}.docx"'
     return response
+
+
+def explanation_list(request: HttpRequest) -> HttpResponse:
+    from hienthuc.plans.models import ExplanationRequest
+
+    items = (
+        ExplanationRequest.objects.visible_to(request.user)
+        .select_related("task", "unit", "requested_by", "answered_by")
+        .order_by("answered_at", "-requested_at")
+    )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    rows = [(item, can_edit(request.user, item.unit) and not item.answer) for item in page]
+    return render(request, "plans/explanations.html", {"page": page, "rows": rows})
+
+
+@require_POST
+def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access_task(request.user, pk)
+    try:
+        actions.do_request_explanation(
+            unit=task.lead_unit, task=task, question=request.POST.get("question", ""), acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã yêu cầu {task.lead_unit.name} giải trình.")
+    return redirect("task_detail", pk=task.pk)
+
+
+@require_POST
+def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    from hienthuc.plans.models import ExplanationRequest
+
+    item = get_object_or_404(ExplanationRequest.objects.visible_to(request.user), pk=pk)
+    try:
+        actions.do_answer_explanation(item, answer=request.POST.get("answer", ""), acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã gửi giải trình.")
+    return redirect("explanation_list")
