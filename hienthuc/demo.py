@@ -520,6 +520,19 @@ def load_demo_documents(actor, *, centre, tb, qn) -> None:
         )
     for source, target, kind in DEMO_LINKS:
         do_link_documents(made[source], made[target], kind=kind, acting_user=actor)
+    from hienthuc.plans.actions import do_add_goal
+
+    do_add_goal(made["nqdh"], kind="general", text=TB_GOAL, acting_user=actor)
+    for year, text in ((2025, "Trở thành tỉnh phát triển khá"), (2030, "Theo kịp nhóm dẫn đầu"),
+                       (2045, "Là tỉnh phát triển trong khu vực đồng bằng sông Hồng")):  # fmt: skip
+        do_add_goal(made["nqdh"], kind="staged", year=year, text=text, acting_user=actor)
+    for text in (
+        "Khai thác hiệu quả tiềm năng, lợi thế khu kinh tế cửa khẩu",
+        "Phát triển hệ thống kết cấu hạ tầng đồng bộ, hiện đại",
+        "Phát triển lĩnh vực văn hóa - xã hội, nâng cao đời sống vật chất và tinh thần của nhân dân",
+        "Bảo đảm vững chắc quốc phòng - an ninh, nâng cao hiệu quả quan hệ đối ngoại và hội nhập quốc tế",
+    ):
+        do_add_goal(made["nqmc"], kind="key_task", text=text, acting_user=actor)
     load_demo_plans(actor, tb=tb, resolution=made["nqdh"])
 
 

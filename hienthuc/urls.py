@@ -61,6 +61,7 @@ urlpatterns = [
     path("documents/<int:pk>/attachments/", documents.attachment_add, name="attachment_add"),
     path("documents/<int:pk>/links/", documents.link_add, name="link_add"),
     path("documents/<int:pk>/grants/", documents.grant_add, name="grant_add"),
+    path("documents/<int:pk>/goals/", documents.goal_add, name="goal_add"),
     path("attachments/<int:pk>/", documents.attachment_download, name="attachment_download"),
     path("links/<int:pk>/remove/", documents.link_remove, name="link_remove"),
     path("search/", documents.search, name="search"),

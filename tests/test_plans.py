@@ -504,3 +504,28 @@ class ExplanationTestCase(PlanBase):
         )
         with self.assertRaisesMessage(ValidationError, "Chỉ yêu cầu giải trình nhiệm vụ đang quá hạn"):
             do_request_explanation(unit=self.huyen_a2, task=future, question="?", acting_user=self.alice)
+
+
+class GoalTestCase(PlanBase):
+    def test_a_resolution_holds_its_goals_staged_goals_and_key_tasks(self):
+        from hienthuc.plans.actions import do_add_goal
+
+        do_add_goal(
+            self.resolution, kind="general", text="Phấn đấu trở thành tỉnh phát triển khá", acting_user=self.alice
+        )
+        do_add_goal(self.resolution, kind="staged", year=2030, text="Theo kịp nhóm dẫn đầu", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "cần ghi năm"):
+            do_add_goal(self.resolution, kind="staged", text="Không năm", acting_user=self.alice)
+        with self.assertRaises(ValidationError):
+            do_add_goal(self.resolution, kind="key_task", text="x", acting_user=self.bob)
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            f"/documents/{self.resolution.pk}/goals/",
+            {"kind": "breakthrough", "year": "abc", "text": "Chuyển đổi số"},
+            follow=True,
+        )
+        self.assertContains(response, "Năm phải là một số")
+        self.client.post(f"/documents/{self.resolution.pk}/goals/", {"kind": "breakthrough", "text": "Chuyển đổi số"})
+        page = self.client.get(f"/documents/{self.resolution.pk}/")
+        self.assertContains(page, "Mục tiêu theo giai đoạn (đến năm 2030)")
+        self.assertContains(page, "Khâu đột phá:</strong> Chuyển đổi số", html=False)

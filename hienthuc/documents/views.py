@@ -242,6 +242,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "below": below,
         "coverage": coverage(user, document, below),
         "attachments": document.attachments.all(),
+        "goals": document.goals.all(),
         "suggestions": suggested_links(document, visible),
         "link_form": LinkForm(),
         "attachment_form": AttachmentForm(),
@@ -407,3 +408,27 @@ def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return plan
     messages.success(request, f"Đã vào sổ {len(plan.creates)} văn bản; bỏ qua {plan.skipped} văn bản đã có.")
     return redirect("document_register")
+
+
+@require_POST
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    from hienthuc.plans.actions import do_add_goal
+
+    document = access_document(request.user, pk)
+    require_edit(request.user, document)
+    year = request.POST.get("year", "").strip()
+    try:
+        if year and not year.isdigit():
+            raise ValidationError({"year": "Năm phải là một số, ví dụ 2030."})
+        do_add_goal(
+            document,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            year=int(year) if year else None,
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã thêm.")
+    return redirect("document_detail", pk=document.pk)

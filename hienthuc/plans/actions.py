@@ -359,3 +359,30 @@ def do_answer_explanation(request, *, answer: str, acting_user):
     request.save(update_fields=["answer", "answered_by", "answered_at"])
     record(acting_user, "answer", request, organization=request.unit, before=before, after={"answer": request.answer})
     return request
+
+
+@transaction.atomic
+def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = None, acting_user):
+    from hienthuc.plans.models import Goal, GoalKind
+
+    if not can_edit(acting_user, document.issuing_unit):
+        raise ValidationError("Bạn không có quyền sửa nội dung văn bản này.")
+    if kind not in GoalKind.values:
+        raise ValidationError({"kind": "Loại mục tiêu không hợp lệ."})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Nội dung không được để trống."})
+    if year is not None and not 1930 <= year <= 2200:
+        raise ValidationError({"year": "Năm phải từ 1930 đến 2200."})
+    if kind == GoalKind.STAGED and year is None:
+        raise ValidationError({"year": "Mục tiêu theo giai đoạn cần ghi năm (ví dụ 2030)."})
+    last = document.goals.order_by("-order").values_list("order", flat=True).first() or 0
+    goal = Goal.objects.create(document=document, kind=kind, text=text[:5000], year=year, order=last + 1)
+    record(
+        acting_user,
+        "create",
+        goal,
+        organization=document.issuing_unit,
+        after={"kind": kind, "year": year, "text": goal.text},
+    )
+    return goal

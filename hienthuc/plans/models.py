@@ -304,3 +304,31 @@ class ExplanationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Yêu cầu giải trình: {self.unit}"
+
+
+class GoalKind(models.TextChoices):
+    GENERAL = "general", _("Mục tiêu tổng quát")
+    STAGED = "staged", _("Mục tiêu theo giai đoạn")
+    KEY_TASK = "key_task", _("Nhiệm vụ trọng tâm")
+    BREAKTHROUGH = "breakthrough", _("Khâu đột phá")
+
+
+class Goal(models.Model):
+    """What a resolution sets out: its general goal, staged goals (2025 / 2030 / 2045), key tasks
+    and breakthroughs. Numeric targets (chỉ tiêu) come with indicators, in their own model."""
+
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="goals")
+    kind = models.CharField(_("loại"), max_length=16, choices=GoalKind.choices)
+    year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+    text = models.TextField(_("nội dung"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["document", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="goal_text_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=GoalKind.values), name="goal_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
