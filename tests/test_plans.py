@@ -529,3 +529,28 @@ class GoalTestCase(PlanBase):
         page = self.client.get(f"/documents/{self.resolution.pk}/")
         self.assertContains(page, "Mục tiêu theo giai đoạn (đến năm 2030)")
         self.assertContains(page, "Khâu đột phá:</strong> Chuyển đổi số", html=False)
+
+
+class CascadeViewsTestCase(PlanBase):
+    def test_a_province_cascades_and_a_district_issues_its_plan_for_it(self):
+        self.issue()
+        self.client.force_login(self.alice)
+        url = f"/plans/{self.plan.pk}/"
+        response = self.client.post(url, {"req-mode": "codes", "req-codes": "A1, B1", "req-due_on": "01/12/2021"})
+        self.assertContains(response, "Không có đơn vị trực thuộc mã: B1")
+        self.client.post(url, {"req-mode": "children", "req-due_on": "01/12/2021"})
+        self.assertEqual(set(self.plan.requirements.values_list("unit__code", flat=True)), {"A1", "A2"})
+        self.client.force_login(self.bob)
+        page = self.client.get(url)
+        self.assertContains(page, "Đơn vị của bạn phải ban hành kế hoạch thực hiện")
+        response = self.client.post(
+            "/plans/new/",
+            {"unit": "A1", "kind": "implementation_plan", "title": "Kế hoạch của A1", "parent": self.plan.pk},
+        )
+        child = Plan.objects.get(title="Kế hoạch của A1")
+        self.assertRedirects(response, f"/plans/{child.pk}/")
+        self.assertEqual((child.parent_plan, child.source_document), (self.plan, self.resolution))
+        do_add_task(child, content="Việc", lead_unit=self.xa_a1a, deadline_text="2026", acting_user=self.bob)
+        do_issue_plan(child, number_text="02-KH/HU", issued_on=datetime.date(2021, 11, 25), acting_user=self.bob)
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get(url), "Đã ban hành đúng hạn")

@@ -67,3 +67,23 @@ class TaskFilter(forms.Form):
     )
     plan = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
     lead = forms.CharField(label="Mã cơ quan chủ trì", required=False, max_length=32)
+
+
+class RequireForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="Đơn vị phải ban hành kế hoạch thực hiện",
+        choices=[
+            ("children", "Tất cả đơn vị trực thuộc trực tiếp"),
+            ("kind", "Mọi đơn vị bên dưới thuộc loại"),
+            ("codes", "Các đơn vị theo mã"),
+        ],
+    )
+    kind = forms.ModelChoiceField(label="Loại đơn vị", queryset=None, required=False)
+    codes = forms.CharField(label="Mã đơn vị (cách nhau bởi dấu phẩy)", max_length=2000, required=False)
+    due_on = forms.DateField(label="Hạn ban hành", error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, **kwargs):
+        from hienthuc.orgs.models import OrgKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = OrgKind.objects.filter(is_body=False)

@@ -16,7 +16,7 @@ from hienthuc.lib import deadlines
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import actions, importing
-from hienthuc.plans.forms import IssueForm, PlanForm, ProgressForm, TaskFilter, TaskForm
+from hienthuc.plans.forms import IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
 from hienthuc.plans.models import Plan, Task
 
 
@@ -37,18 +37,30 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST or None, initial={"unit": request.GET.get("unit", "")}, user=request.user)
+    initial = {"unit": request.GET.get("unit", ""), "parent": request.GET.get("parent")}
+    parent = None
+    if (request.POST or request.GET).get("parent", "").isdigit():
+        parent = access_plan(request.user, int((request.POST or request.GET)["parent"]))
+        initial.update(
+            kind="implementation_plan", title=f"Kế hoạch thực hiện {parent.title[:1].lower()}{parent.title[1:]}"
+        )
+    form = PlanForm(request.POST or None, initial=initial, user=request.user)
 
     def create(data):
         source = resolve_target(request.user, data["source"]) if data["source"] else None
         return actions.do_create_plan(
-            unit=data["unit"], kind=data["kind"], title=data["title"], source_document=source, acting_user=request.user
+            unit=data["unit"],
+            kind=data["kind"],
+            title=data["title"],
+            source_document=source or (parent.source_document if parent else None),
+            parent_plan=parent,
+            acting_user=request.user,
         )
 
     plan = submit(request, form, create, lambda plan: f"Đã lập dự thảo “{plan.title}”.")
     if plan:
         return redirect("plan_detail", pk=plan.pk)
-    return render(request, "plans/plan_form.html", {"form": form})
+    return render(request, "plans/plan_form.html", {"form": form, "parent": parent})
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -72,10 +84,30 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         counts[task.status_code] += 1
     task_form = TaskForm(user=request.user, prefix="task")
     issue_form = IssueForm(prefix="issue")
+    require_form = RequireForm(prefix="req")
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
-        if "task-content" in request.POST:
+        if "req-mode" in request.POST:
+            require_form = RequireForm(request.POST, prefix="req")
+            if submit(
+                request,
+                require_form,
+                lambda data: (
+                    actions.do_require_plans(
+                        plan,
+                        units=required_units(request.user, plan, data),
+                        due_on=data["due_on"],
+                        acting_user=request.user,
+                    )
+                    or "none"
+                ),
+                lambda n: (
+                    "Đã giao các đơn vị ban hành kế hoạch thực hiện." if n != "none" else "Các đơn vị này đã được giao."
+                ),
+            ):
+                return redirect("plan_detail", pk=plan.pk)
+        elif "task-content" in request.POST:
             task_form = TaskForm(request.POST, user=request.user, prefix="task")
             if submit(
                 request,
@@ -101,8 +133,35 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": editable,
         "task_form": task_form,
         "issue_form": issue_form,
+        "require_form": require_form,
+        "coverage": coverage_rows(plan, timezone.localdate()) if plan.is_issued else [],
+        "coverage_labels": COVERAGE_LABELS,
+        "required_here": plan.is_issued
+        and plan.requirements.filter(unit__path__in=root_paths(request.user)).exists()
+        or any(
+            r.unit.path.startswith(p)
+            for r in plan.requirements.select_related("unit")
+            for p in root_paths(request.user)
+        ),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def required_units(user, plan: Plan, data: dict) -> list[Organization]:
+    """The units a cascade form names: the direct children, a kind below, or codes."""
+    below = Organization.objects.subtree_of(plan.unit).filter(depth__gt=plan.unit.depth, is_active=True)
+    if data["mode"] == "children":
+        return list(below.filter(depth=plan.unit.depth + 1, kind__is_body=False))
+    if data["mode"] == "kind":
+        if data["kind"] is None:
+            raise ValidationError({"kind": "Hãy chọn loại đơn vị."})
+        return list(below.filter(kind=data["kind"]))
+    codes = [c.strip() for c in (data["codes"] or "").replace(";", ",").split(",") if c.strip()]
+    units = list(below.filter(code__in=codes))
+    missing = sorted(set(codes) - {u.code for u in units})
+    if not codes or missing:
+        raise ValidationError({"codes": f"Không có đơn vị trực thuộc mã: {', '.join(missing) or '(trống)'}."})
+    return units
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
