@@ -554,3 +554,49 @@ class CascadeViewsTestCase(PlanBase):
         do_issue_plan(child, number_text="02-KH/HU", issued_on=datetime.date(2021, 11, 25), acting_user=self.bob)
         self.client.force_login(self.alice)
         self.assertContains(self.client.get(url), "Đã ban hành đúng hạn")
+
+
+class PlanApiTestCase(PlanBase):
+    def headers(self, user) -> dict:
+        from hienthuc.accounts.actions import do_create_api_token
+
+        _token, raw = do_create_api_token(user, name="t", acting_user=user)
+        return {"Authorization": f"Bearer {raw}"}
+
+    def test_it_serves_plans_tasks_progress_coverage_and_dashboard_with_scoping(self):
+        self.issue()
+        do_require_plans(self.plan, units=[self.huyen_a1], due_on=datetime.date(2021, 12, 1), acting_user=self.alice)
+        bob = self.headers(self.bob)
+        plans = self.client.get("/api/plans", headers=bob).json()
+        self.assertEqual([p["number"] for p in plans["items"]], ["05-CTr/TU"])
+        task = self.client.get(f"/api/tasks/{self.task.pk}", headers=bob).json()
+        self.assertEqual((task["status"], task["cooperating_unit_ids"]), ("open_overdue", [self.office_a.pk]))
+        response = self.client.post(
+            f"/api/tasks/{self.task.pk}/progress",
+            {"percent": 30, "version": task["version"]},
+            content_type="application/json",
+            headers=bob,
+        )
+        self.assertEqual(response.json()["progress"], 30)
+        stale = self.client.post(
+            f"/api/tasks/{self.task.pk}/progress",
+            {"percent": 40, "version": task["version"]},
+            content_type="application/json",
+            headers=bob,
+        )
+        self.assertEqual(stale.status_code, 400)
+        bad = self.client.post(
+            f"/api/tasks/{self.task.pk}/progress",
+            {"percent": 140, "version": 1},
+            content_type="application/json",
+            headers=bob,
+        )
+        self.assertEqual(bad.status_code, 422)
+        coverage = self.client.get(f"/api/plans/{self.plan.pk}/coverage", headers=bob).json()
+        self.assertEqual([c["state"] for c in coverage], ["overdue"])
+        alice = self.headers(self.alice)
+        dashboard = self.client.get(f"/api/units/{self.tinh_a.pk}/dashboard", headers=alice).json()
+        self.assertEqual(dashboard["totals"]["open_overdue"], 1)
+        oscar = self.headers(self.oscar)
+        self.assertEqual(self.client.get(f"/api/tasks/{self.task.pk}", headers=oscar).status_code, 404)
+        self.assertEqual(self.client.get(f"/api/plans/{self.plan.pk}", headers=oscar).status_code, 404)

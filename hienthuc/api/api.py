@@ -441,3 +441,154 @@ def search(request, q: Annotated[Text, Field(min_length=1, max_length=200)]):
         ),
         "people": list(Person.objects.visible_to(request.user).search(q)[:20]),
     }
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    kind: str
+    status: str
+    unit_id: int
+    number: str = Field(..., alias="document.number_normalized")
+    issued_on: datetime.date | None = Field(None, alias="document.issued_on")
+    source_document_id: int | None
+    parent_plan_id: int | None
+    amendment: int
+
+
+class TaskOut(Schema):
+    id: int
+    plan_id: int
+    section: str
+    content: str
+    lead_unit_id: int
+    cooperating_unit_ids: list[int]
+    output: str
+    deadline_text: str
+    deadline_last_day: datetime.date | None
+    status: str
+    progress: int
+    completed_on: datetime.date | None
+    output_link: str
+    version: int
+
+    @staticmethod
+    def resolve_cooperating_unit_ids(obj) -> list[int]:
+        return [u.pk for u in obj.cooperating_units.all()]
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return obj.current_status()
+
+
+class ProgressIn(Schema):
+    percent: int = Field(..., ge=0, le=100)
+    version: int = Field(..., ge=1, le=2**31)
+    text: Text = Field("", max_length=5000)
+    evidence_link: Text = Field("", max_length=500)
+    complete: bool = False
+    completed_on: datetime.date | None = None
+
+
+class CoverageOut(Schema):
+    unit_id: int
+    due_on: datetime.date
+    state: str
+    plan_id: int | None
+
+
+class DashboardOut(Schema):
+    unit_id: int
+    totals: dict[str, int]
+    children: list[dict]
+
+
+class TaskFilterIn(Schema):
+    plan: Id | None = None
+    lead_unit: Id | None = Field(None, description="Nhiệm vụ do đơn vị này và các đơn vị trực thuộc chủ trì")
+    overdue: bool | None = None
+
+
+def _plans(request):
+    from hienthuc.plans.models import Plan
+
+    return Plan.objects.visible_to(request.user).select_related("document")
+
+
+def _tasks(request):
+    from hienthuc.plans.models import Task
+
+    return Task.objects.visible_to(request.user).with_status().prefetch_related("cooperating_units")
+
+
+@api.get("/plans", response=list[PlanOut], tags=["plans"])
+@paginate(Pages, page_size=50)
+def list_plans(request):
+    return _plans(request).order_by("-created_at", "-id")
+
+
+@api.get("/plans/{plan_id}", response=PlanOut, tags=["plans"])
+def get_plan(request, plan_id: Id):
+    return get_object_or_404(_plans(request), pk=plan_id)
+
+
+@api.get("/plans/{plan_id}/coverage", response=list[CoverageOut], tags=["plans"])
+def plan_coverage(request, plan_id: Id):
+    """Which required units issued their implementing plan on time, late, or not yet."""
+    from hienthuc.plans.views import coverage_rows
+
+    plan = get_object_or_404(_plans(request), pk=plan_id)
+    return [
+        {
+            "unit_id": r["unit"].pk,
+            "due_on": r["due_on"],
+            "state": r["state"],
+            "plan_id": r["plan"].pk if r["plan"] else None,
+        }
+        for r in coverage_rows(plan, timezone.localdate())
+    ]
+
+
+@api.get("/tasks", response=list[TaskOut], tags=["plans"])
+@paginate(Pages, page_size=50)
+def list_tasks(request, filters: Query[TaskFilterIn]):
+    tasks = _tasks(request)
+    if filters.plan is not None:
+        tasks = tasks.filter(plan_id=filters.plan)
+    if filters.lead_unit is not None:
+        unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.lead_unit)
+        tasks = tasks.led_in_subtree(unit)
+    if filters.overdue:
+        tasks = tasks.overdue()
+    return tasks.order_by("deadline_last_day", "id")
+
+
+@api.get("/tasks/{task_id}", response=TaskOut, tags=["plans"])
+def get_task(request, task_id: Id):
+    return get_object_or_404(_tasks(request), pk=task_id)
+
+
+@api.post("/tasks/{task_id}/progress", response={200: TaskOut, 400: ErrorOut}, tags=["plans"])
+def report_progress(request, task_id: Id, payload: ProgressIn):
+    """A progress report; `version` is the task's version the reporter saw (a stale one is refused)."""
+    from hienthuc.plans.actions import do_record_progress
+
+    task = get_object_or_404(_tasks(request), pk=task_id)
+    do_record_progress(task, acting_user=request.user, **payload.dict())
+    return Status(200, get_object_or_404(_tasks(request), pk=task_id))
+
+
+@api.get("/units/{unit_id}/dashboard", response=DashboardOut, tags=["plans"])
+def unit_dashboard(request, unit_id: Id):
+    """Tasks led in the unit's subtree by status, and per child unit — live."""
+    from hienthuc.plans.models import Task
+
+    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    tasks = Task.objects.visible_to(request.user).led_in_subtree(unit)
+    rollup = tasks.rollup_by_child(unit)
+    children = Organization.objects.children_of(unit).values_list("pk", "path")
+    return {
+        "unit_id": unit.pk,
+        "totals": tasks.status_counts(),
+        "children": [{"unit_id": pk, "counts": rollup[path]} for pk, path in children if path in rollup],
+    }
