@@ -77,6 +77,8 @@ urlpatterns = [
     path("tasks/<int:pk>/progress/", plans.task_progress, name="task_progress"),
     path("tasks/<int:pk>/explanations/", plans.explanation_request, name="explanation_request"),
     path("explanations/", plans.explanation_list, name="explanation_list"),
+    path("reminders/", plans.reminder_list, name="reminder_list"),
+    path("reminders/mute/", plans.reminder_mute, name="reminder_mute"),
     path("explanations/<int:pk>/answer/", plans.explanation_answer, name="explanation_answer"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

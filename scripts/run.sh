@@ -16,6 +16,7 @@ export SECRET_KEY
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0
 $PY manage.py load_demo
+$PY manage.py send_reminders --schedule
 
 $PY manage.py db_worker --queue-name default --no-reload &
 WORKER=$!

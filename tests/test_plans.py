@@ -600,3 +600,51 @@ class PlanApiTestCase(PlanBase):
         oscar = self.headers(self.oscar)
         self.assertEqual(self.client.get(f"/api/tasks/{self.task.pk}", headers=oscar).status_code, 404)
         self.assertEqual(self.client.get(f"/api/plans/{self.plan.pk}", headers=oscar).status_code, 404)
+
+
+class ReminderTestCase(PlanBase):
+    def test_it_reminds_the_lead_unit_7_3_1_days_before_and_the_day_after_once(self):
+        from django.core import mail
+
+        from hienthuc.plans.models import Reminder
+        from hienthuc.plans.reminders import send_due_reminders
+
+        self.bob.email = "bob@a1.vn"
+        self.bob.save()
+        self.issue()
+        last = self.task.deadline_last_day  # 31/12/2021
+        for offset, kind in ((-7, "before_7"), (-3, "before_3"), (-1, "before_1"), (1, "after_1")):
+            self.assertEqual(send_due_reminders(last + datetime.timedelta(days=offset)), 1, kind)
+            self.assertTrue(Reminder.objects.filter(user=self.bob, task=self.task, kind=kind).exists())
+        self.assertEqual(send_due_reminders(last + datetime.timedelta(days=1)), 0)  # once only
+        self.assertEqual(send_due_reminders(last - datetime.timedelta(days=5)), 0)  # no reminder that day
+        self.assertEqual(len(mail.outbox), 4)
+        self.assertIn("Còn 7 ngày đến hạn", mail.outbox[0].subject)
+        self.assertFalse(Reminder.objects.filter(user=self.charlie).exists())  # a viewer is not reminded
+
+    def test_a_user_sees_and_mutes_reminders(self):
+        from hienthuc.plans.models import Reminder
+        from hienthuc.plans.reminders import send_due_reminders
+
+        self.issue()
+        send_due_reminders(self.task.deadline_last_day - datetime.timedelta(days=7))
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.get("/reminders/"), "Còn 7 ngày đến hạn")
+        self.client.post("/reminders/mute/", {"task": self.task.pk})
+        send_due_reminders(self.task.deadline_last_day - datetime.timedelta(days=3))
+        self.assertFalse(Reminder.objects.filter(kind="before_3").exists())
+        self.client.post("/reminders/mute/", {"task": self.task.pk})  # unmute
+        send_due_reminders(self.task.deadline_last_day - datetime.timedelta(days=1))
+        self.assertTrue(Reminder.objects.filter(kind="before_1").exists())
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.post("/reminders/mute/", {"task": self.task.pk}).status_code, 404)
+
+    def test_the_daily_run_is_scheduled_next_morning(self):
+        from hienthuc.plans.reminders import next_run
+
+        now = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 30))
+        self.assertEqual(timezone.localtime(next_run(now)).replace(tzinfo=None), datetime.datetime(2026, 11, 24, 7, 0))
+        early = timezone.make_aware(datetime.datetime(2026, 11, 23, 6, 0))
+        self.assertEqual(
+            timezone.localtime(next_run(early)).replace(tzinfo=None), datetime.datetime(2026, 11, 23, 7, 0)
+        )

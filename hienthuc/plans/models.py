@@ -332,3 +332,44 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_7 = "before_7", _("Còn 7 ngày đến hạn")
+    BEFORE_3 = "before_3", _("Còn 3 ngày đến hạn")
+    BEFORE_1 = "before_1", _("Còn 1 ngày đến hạn")
+    AFTER_1 = "after_1", _("Đã quá hạn 1 ngày")
+
+
+# Days from the deadline's last day to the day each reminder goes out.
+REMINDER_OFFSETS = {
+    ReminderKind.BEFORE_7: -7,
+    ReminderKind.BEFORE_3: -3,
+    ReminderKind.BEFORE_1: -1,
+    ReminderKind.AFTER_1: 1,
+}
+
+
+class Reminder(models.Model):
+    """A reminder (đôn đốc) about a task, sent once per kind to each responsible user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    emailed = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "task", "kind"], name="reminder_once")]
+
+
+class ReminderMute(models.Model):
+    """A user's choice not to be reminded: of one task, or (task empty) of all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_mutes")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "task"], name="reminder_mute_unique")]

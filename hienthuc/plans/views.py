@@ -402,3 +402,31 @@ def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Đã gửi giải trình.")
     return redirect("explanation_list")
+
+
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    from hienthuc.plans.models import Reminder, ReminderMute
+
+    reminders = Reminder.objects.filter(user=request.user).select_related("task__lead_unit")
+    page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+    mutes = set(ReminderMute.objects.filter(user=request.user).values_list("task_id", flat=True))
+    context = {"page": page, "muted_all": None in mutes, "muted_tasks": mutes}
+    Reminder.objects.filter(user=request.user, read_at__isnull=True, pk__in=[r.pk for r in page]).update(
+        read_at=timezone.now()
+    )
+    return render(request, "plans/reminders.html", context)
+
+
+@require_POST
+def reminder_mute(request: HttpRequest) -> HttpResponse:
+    """Mute or unmute reminders: of one task (task=<id>) or of all."""
+    from hienthuc.plans.models import ReminderMute
+
+    task = None
+    if request.POST.get("task", "").isdigit():
+        task = access_task(request.user, int(request.POST["task"]))
+    mute, created = ReminderMute.objects.get_or_create(user=request.user, task=task)
+    if not created:
+        mute.delete()
+    messages.success(request, "Đã tắt nhắc việc." if created else "Đã bật lại nhắc việc.")
+    return redirect("reminder_list")

@@ -1,0 +1,94 @@
+"""Reminders (đôn đốc) 7, 3 and 1 days before a task's deadline and the day after it.
+
+Sent once a day by a background task that schedules its next run itself (Django's Tasks API
+has no clock of its own); each responsible user gets each reminder once, in the app and by
+e-mail when the account has an address, unless they muted it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from hienthuc.accounts.models import Role, RoleKind
+from hienthuc.plans.models import REMINDER_OFFSETS, PlanStatus, Reminder, ReminderMute, Task
+
+SEND_HOUR = 7
+
+
+def due_reminders(today: datetime.date) -> list[tuple[Task, str]]:
+    """(task, reminder kind) for every open task whose reminder day is today."""
+    by_day = {today - datetime.timedelta(days=offset): kind for kind, offset in REMINDER_OFFSETS.items()}
+    tasks = Task.objects.filter(
+        plan__status=PlanStatus.ISSUED, completed_on__isnull=True, deadline_last_day__in=list(by_day)
+    ).select_related("lead_unit", "plan")
+    return [(t, by_day[t.deadline_last_day]) for t in tasks]
+
+
+def recipients(tasks: list[Task]) -> dict[int, list]:
+    """Users holding an editor or admin role on each task's lead unit itself."""
+    unit_ids = {t.lead_unit_id for t in tasks}
+    roles = Role.objects.filter(
+        organization_id__in=unit_ids, kind__in=[RoleKind.ADMIN, RoleKind.EDITOR]
+    ).select_related("user")
+    users: dict[int, list] = {}
+    for role in roles:
+        if role.user.is_active and role.user not in users.setdefault(role.organization_id, []):
+            users[role.organization_id].append(role.user)
+    return users
+
+
+@transaction.atomic
+def send_due_reminders(today: datetime.date) -> int:
+    due = due_reminders(today)
+    if not due:
+        return 0
+    users_by_unit = recipients([t for t, _kind in due])
+    muted = set(ReminderMute.objects.values_list("user_id", "task_id"))
+    already = set(Reminder.objects.filter(task__in=[t for t, _ in due]).values_list("user_id", "task_id", "kind"))
+    sent = 0
+    for task_obj, kind in due:
+        for user in users_by_unit.get(task_obj.lead_unit_id, []):
+            if (user.pk, None) in muted or (user.pk, task_obj.pk) in muted or (user.pk, task_obj.pk, kind) in already:
+                continue
+            reminder = Reminder.objects.create(user=user, task=task_obj, kind=kind)
+            if user.email:
+                send_mail(
+                    f"[Hiện Thực] {reminder.get_kind_display()}: {task_obj.content[:80]}",
+                    f"Nhiệm vụ: {task_obj.content}\nCơ quan chủ trì: {task_obj.lead_unit.name}\n"
+                    f"Thời gian hoàn thành: {task_obj.deadline_text}\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                    fail_silently=True,
+                )
+                Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
+            sent += 1
+    return sent
+
+
+def next_run(now: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(now)
+    run = local.replace(hour=SEND_HOUR, minute=0, second=0, microsecond=0)
+    return run if run > local else run + datetime.timedelta(days=1)
+
+
+@task()
+def send_reminders_daily() -> int:
+    sent = send_due_reminders(timezone.localdate())
+    schedule_next()
+    return sent
+
+
+def schedule_next() -> bool:
+    """Queue the next daily run unless one is queued already (or the backend cannot defer)."""
+    if not default_task_backend.supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    if DBTaskResult.objects.filter(task_path=send_reminders_daily.module_path, status="READY").exists():
+        return False
+    send_reminders_daily.using(run_after=next_run(timezone.now())).enqueue()
+    return True
