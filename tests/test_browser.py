@@ -162,3 +162,80 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
         page.goto(conclusion_url)
         expect(page.locator("#links-out")).to_contain_text("Được dẫn chiếu bởi: Kế hoạch 01-KH/TU")
+
+    def test_it_runs_a_plan_from_import_to_completion_and_the_dashboard(self):
+        do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2030, acting_user=self.system)
+        page = self.page
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/plans/new/")
+        page.fill("#id_unit", "A")
+        page.select_option("#id_kind", label="Chương trình hành động")
+        page.fill("#id_title", "Chương trình hành động thực hiện Nghị quyết")
+        page.get_by_role("button", name="Lưu dự thảo").click()
+        page.wait_for_url("**/plans/*/")
+        plan_url = page.url
+        rows = [
+            [
+                "STT",
+                "Nội dung nhiệm vụ",
+                "Cơ quan chủ trì",
+                "Cơ quan phối hợp",
+                "Sản phẩm",
+                "Thời gian hoàn thành",
+                "Ghi chú",
+            ],
+            ["I.", "XÂY DỰNG ĐẢNG", "", "", "", "", ""],
+            [1, "Quán triệt nghị quyết đến chi bộ", "Huyện ủy A1", "Văn phòng Tỉnh ủy A", "Báo cáo", "Năm 2099", ""],
+            ["II.", "KINH TẾ", "", "", "", "", ""],
+            [1, "Đề án giao thông nông thôn", "Huyện ủy A2", "", "Đề án", "Tháng 1/2021", ""],
+        ]
+        page.get_by_role("link", name="Nhập bảng nhiệm vụ từ Excel hoặc Word").click()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "chuong-trinh.xlsx"
+            path.write_bytes(xlsx(rows, title="PHỤ LỤC NHIỆM VỤ CỤ THỂ"))
+            page.set_input_files("input[type=file]", str(path))
+            page.get_by_role("button", name="Kiểm tra và xem trước").click()
+        page.get_by_role("button", name="Nhập 2 nhiệm vụ").click()
+        page.wait_for_url(plan_url)
+        expect(page.locator("#tasks")).to_contain_text("I. XÂY DỰNG ĐẢNG")
+        page.fill("#id_issue-number_text", "05-CTr/TU")
+        page.fill("#id_issue-issued_on", "01/11/2021")
+        page.get_by_role("button", name="Ban hành kế hoạch").click()
+        page.select_option("#id_req-mode", value="children")
+        page.fill("#id_req-due_on", "01/12/2099")
+        page.get_by_role("button", name="Giao", exact=True).click()
+        expect(page.locator("#coverage")).to_contain_text("Huyện ủy A1")
+
+        # The district issues its plan and completes its task with the output.
+        self.context.clear_cookies()
+        self.login("bob")
+        page.goto(plan_url)
+        page.get_by_role("link", name="Lập kế hoạch thực hiện").click()
+        page.get_by_role("button", name="Lưu dự thảo").click()
+        page.wait_for_url("**/plans/*/")
+        page.fill("#id_task-content", "Quán triệt đến các chi bộ")
+        page.fill("#id_task-lead_unit", "A1a")
+        page.fill("#id_task-deadline_text", "Quý IV/2099")
+        page.get_by_role("button", name="Thêm", exact=True).click()
+        page.fill("#id_issue-number_text", "01-KH/HU")
+        page.fill("#id_issue-issued_on", "10/11/2021")
+        page.get_by_role("button", name="Ban hành kế hoạch").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Đã ban hành")
+        page.goto(plan_url)
+        page.get_by_role("link", name="Quán triệt nghị quyết đến chi bộ").click()
+        page.fill("#id_percent", "100")
+        page.fill("#id_evidence_link", "https://intranet.a1.vn/bao-cao.pdf")
+        page.check("#id_complete")
+        page.get_by_role("button", name="Gửi báo cáo").click()
+        expect(page.locator("#task-status")).to_contain_text("Hoàn thành đúng hạn")
+
+        # The province sees it at once, and asks for an explanation of the overdue task.
+        self.context.clear_cookies()
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/dashboard/")
+        expect(page.locator("#dashboard-totals")).to_contain_text("Hoàn thành đúng hạn1")
+        expect(page.locator("main")).to_contain_text("Đã ban hành đúng hạn: 1")
+        page.locator("#dashboard-overdue").get_by_role("link", name="Đề án giao thông nông thôn").click()
+        page.fill("#id_question", "Đề nghị giải trình lý do chậm trình đề án")
+        page.get_by_role("button", name="Yêu cầu giải trình").click()
+        expect(page.locator("#explanations")).to_contain_text("Đề nghị giải trình lý do chậm trình đề án")

@@ -44,6 +44,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         initial.update(
             kind="implementation_plan", title=f"Kế hoạch thực hiện {parent.title[:1].lower()}{parent.title[1:]}"
         )
+        # Prefill the user's own unit among those required to implement the parent plan.
+        mine = [r.unit for r in parent.requirements.select_related("unit") if can_edit(request.user, r.unit)]
+        if mine and not initial["unit"]:
+            initial["unit"] = mine[0].code
     form = PlanForm(request.POST or None, initial=initial, user=request.user)
 
     def create(data):
