@@ -234,6 +234,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.login("alice")
         page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/dashboard/")
         expect(page.locator("#dashboard-totals")).to_contain_text("Hoàn thành đúng hạn1")
+        # The chart library is served by the app itself and draws the per-unit chart.
+        assert page.evaluate("typeof window.Chart") == "function"
+        assert page.evaluate("window.Chart.getChart('dashboard-chart') !== undefined")
         expect(page.locator("main")).to_contain_text("Đã ban hành đúng hạn: 1")
         page.locator("#dashboard-overdue").get_by_role("link", name="Đề án giao thông nông thôn").click()
         page.fill("#id_question", "Đề nghị giải trình lý do chậm trình đề án")

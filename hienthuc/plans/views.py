@@ -341,8 +341,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         if rows:
             summary = {label: sum(1 for r in rows if r["state"] == key) for key, label in COVERAGE_LABELS.items()}
             coverage.append({"plan": plan, "rows": rows, "summary": summary})
+    chart = {
+        "labels": [c["unit"]["name"] for c in children if c["total"]],
+        "series": [
+            {"label": str(label), "code": code, "data": [c["counts"][code] for c in children if c["total"]]}
+            for code, label in deadlines.STATUS_LABELS.items()
+        ],
+    }
     context = {
         "org": org,
+        "chart": chart,
         "crumbs": breadcrumbs(request.user, org),
         "crumb_current": org.name,
         "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
