@@ -5,6 +5,7 @@ import re
 from hienthuc.committees.models import Body, CommitteeSeat, SeatRole, Term
 from hienthuc.lib.partydoc import PartyDocument, render
 from hienthuc.orgs.models import Organization
+from hienthuc.plans.importing import HEADERS
 from hienthuc.plans.models import Plan, Task
 
 # "Tỉnh ủy Thái Bình" -> "Đảng bộ tỉnh Thái Bình" (the superior line of a lower committee's header).
@@ -92,14 +93,7 @@ def export_plan(plan: Plan) -> bytes:
         kind=kind,
         summary=summary,
         paragraphs=paragraphs,
-        table_headers=[
-            "STT",
-            "Nội dung nhiệm vụ",
-            "Cơ quan chủ trì",
-            "Cơ quan phối hợp",
-            "Sản phẩm",
-            "Thời gian hoàn thành",
-        ],
+        table_headers=HEADERS[:6],
         table_rows=rows,
         table_title="Phụ lục: Nhiệm vụ cụ thể",
         table_widths_mm=[10, 52, 27, 27, 24, 25],
