@@ -404,15 +404,10 @@ def create_document(request, payload: DocumentIn):
 
 @api.patch("/documents/{document_id}", response={200: DocumentOut, 400: ErrorOut}, tags=["documents"])
 def update_document(request, document_id: Id, payload: DocumentPatch):
-    from hienthuc.documents.actions import do_update_document
+    from hienthuc.documents.actions import current_data, do_update_document
 
     document = get_object_or_404(_visible_documents(request).select_related("issuing_unit"), pk=document_id)
-    data = {
-        "kind": document.kind, "number_text": document.number_text, "issuing_body": document.issuing_body,
-        "issued_on": document.issued_on, "place": document.place, "signer": document.signer,
-        "summary": document.summary, "confidentiality": document.confidentiality, "status": document.status,
-        "full_text": document.full_text,
-    }  # fmt: skip
+    data = current_data(document)
     changes = payload.dict(exclude_unset=True)
     if changes.get("kind"):
         changes["kind"] = _document_kind(changes["kind"])

@@ -142,6 +142,22 @@ def _check_unique(document: Document) -> None:
         )
 
 
+def current_data(document: Document) -> dict:
+    """The document's editable values as `do_update_document` takes them, to change a few."""
+    return {
+        "kind": document.kind,
+        "number_text": document.number_text,
+        "issuing_body": document.issuing_body,
+        "issued_on": document.issued_on,
+        "place": document.place,
+        "signer": document.signer,
+        "summary": document.summary,
+        "confidentiality": document.confidentiality,
+        "status": document.status,
+        "full_text": document.full_text,
+    }
+
+
 def fill_document(document: Document, data: dict) -> None:
     """Check `data` and set it on `document` (unsaved, or locked by the caller); writes nothing."""
     summary = (data.get("summary") or "").strip()
@@ -237,10 +253,9 @@ def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_
     attachment.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(data), save=False)
     attachment.save()
     if text and not document.full_text:
-        Document.objects.filter(pk=document.pk).update(full_text=text[:TEXT_MAX])
         document.full_text = text[:TEXT_MAX]
     document.refresh_search_text()
-    Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
+    Document.objects.filter(pk=document.pk).update(full_text=document.full_text, search_text=document.search_text)
     record(
         acting_user,
         "create",

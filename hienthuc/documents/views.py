@@ -17,7 +17,7 @@ from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.lib import docnumbers
 from hienthuc.lib.roman import from_roman
-from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
 
 PER_PAGE = 50
@@ -105,19 +105,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
     require_edit(request.user, document)
-    initial = {
-        "kind": document.kind,
-        "number_text": document.number_text,
-        "issuing_unit": document.issuing_unit.code,
-        "issuing_body": document.issuing_body,
-        "issued_on": document.issued_on,
-        "place": document.place,
-        "signer": document.signer,
-        "summary": document.summary,
-        "confidentiality": document.confidentiality,
-        "status": document.status,
-        "full_text": document.full_text,
-    }
+    initial = {**actions.current_data(document), "issuing_unit": document.issuing_unit.code}
     form = DocumentForm(request.POST or None, initial=initial, user=request.user)
     # The issuing unit is fixed once registered: numbers run per unit.
     form.fields["issuing_unit"].disabled = True
@@ -203,25 +191,25 @@ def coverage(user, document: Document, below: list[tuple[int, Document]]) -> lis
 
 def suggested_links(document: Document, visible) -> list[dict]:
     """Numbers mentioned in the summary or text that match a visible document, not yet linked."""
-    text = f"{document.summary}\n{document.full_text}"
+    mentions = docnumbers.mentions(f"{document.summary}\n{document.full_text}")[:20]
     linked = set(document.links_out.values_list("target_id", flat=True))
+    found: dict[str, list[Document]] = {}
+    matches = (
+        visible.filter(number_normalized__in=[m.number.normalized for m in mentions])
+        .exclude(pk=document.pk)
+        .exclude(pk__in=linked)
+        .select_related("kind", "issuing_unit")
+    )
+    for candidate in matches:
+        found.setdefault(candidate.number_normalized, []).append(candidate)
     suggestions = []
-    for mention in docnumbers.mentions(text)[:20]:
-        candidates = list(
-            visible.filter(number_normalized=mention.number.normalized)
-            .exclude(pk=document.pk)
-            .select_related("kind", "issuing_unit")[:5]
-        )
+    for mention in mentions:
+        candidates = found.get(mention.number.normalized, [])
         if mention.date:
-            dated = [
-                c
-                for c in candidates
-                if c.issued_on and (c.issued_on.year, c.issued_on.month, c.issued_on.day) == mention.date
-            ]
+            # The date written beside the number picks among documents sharing it.
+            dated = [c for c in candidates if c.issued_on and c.issued_on.timetuple()[:3] == mention.date]
             candidates = dated or candidates
-        for candidate in candidates:
-            if candidate.pk not in linked:
-                suggestions.append({"mention": mention, "document": candidate})
+        suggestions += [{"mention": mention, "document": c} for c in candidates[:5]]
     return suggestions
 
 
@@ -261,12 +249,12 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Hãy chọn một tệp để đính kèm.")
         return redirect("document_detail", pk=document.pk)
     upload = form.cleaned_data["file"]
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        data = b"\0" * (settings.ATTACHMENT_MAX_BYTES + 1)  # let the action word the refusal
-    else:
-        data = upload.read()
     try:
-        actions.do_add_attachment(document, data=data, filename=upload.name, acting_user=request.user)
+        # Refuse an oversized file before reading it into memory (the action checks again).
+        check_size(upload.size, settings.ATTACHMENT_MAX_BYTES)
+        actions.do_add_attachment(document, data=upload.read(), filename=upload.name, acting_user=request.user)
+    except FileProblem as exc:
+        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
