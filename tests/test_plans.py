@@ -648,3 +648,53 @@ class ReminderTestCase(PlanBase):
         self.assertEqual(
             timezone.localtime(next_run(early)).replace(tzinfo=None), datetime.datetime(2026, 11, 23, 7, 0)
         )
+
+
+class ReviewRegressionTestCase(PlanBase):
+    def test_issuing_a_plan_keeps_what_its_document_already_says(self):
+        from hienthuc.documents.actions import current_data, do_update_document
+
+        document = self.plan.document
+        data = current_data(document)
+        data.update(signer="Nguyễn Văn Bí Thư", place="Thành phố A", full_text="Toàn văn dự thảo")
+        do_update_document(document, acting_user=self.alice, **data)
+        self.issue()
+        document.refresh_from_db()
+        self.assertEqual(
+            (document.signer, document.place, document.full_text),
+            ("Nguyễn Văn Bí Thư", "Thành phố A", "Toàn văn dự thảo"),
+        )
+
+    def test_an_implementing_plan_must_answer_an_issued_plan_from_above(self):
+        with self.assertRaisesMessage(ValidationError, "chưa ban hành"):
+            do_create_plan(
+                unit=self.huyen_a1, kind="implementation_plan", title="X", parent_plan=self.plan, acting_user=self.bob
+            )
+        self.issue()
+        other = do_create_plan(unit=self.tinh_b, kind="action_program", title="B", acting_user=self.oscar)
+        other.status = "issued"
+        other.save()
+        with self.assertRaisesMessage(ValidationError, "cấp trên"):
+            do_create_plan(
+                unit=self.huyen_a1, kind="implementation_plan", title="X", parent_plan=other, acting_user=self.bob
+            )
+
+    def test_a_sub_task_belongs_to_the_same_plan(self):
+        other = do_create_plan(unit=self.tinh_a, kind="study_plan", title="Khác", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "cùng kế hoạch"):
+            do_add_task(
+                other,
+                content="Con",
+                lead_unit=self.huyen_a1,
+                deadline_text="2026",
+                parent=self.task,
+                acting_user=self.alice,
+            )
+
+    def test_the_report_form_after_an_error_still_offers_what_the_page_offers(self):
+        self.issue()
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            f"/tasks/{self.task.pk}/progress/", {"version": self.task.version, "percent": "500"}
+        )
+        self.assertContains(response, "Yêu cầu cơ quan chủ trì giải trình", status_code=400)

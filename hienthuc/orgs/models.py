@@ -53,14 +53,14 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         return self.filter(path__startswith=org.path)
 
     def tops_for(self, user) -> list["Organization"]:
-        """The units at the top of what the user sees: their role units, or the roots for a
-        superuser, with `kind_name`; one query (a unit inside another of theirs is no top)."""
+        """The units at the top of what the user sees (their outermost role units, or the roots
+        for a superuser), with `kind_name`."""
+        from hienthuc.accounts.scoping import root_paths
+
         units = self.annotate(kind_name=F("kind__name"))
         if user.is_superuser:
             return list(units.filter(depth=1))
-        held = list(units.filter(roles__user=user).distinct())
-        paths = [u.path for u in held]
-        return [u for u in held if not any(u.path != p and u.path.startswith(p) for p in paths)]
+        return list(units.filter(path__in=root_paths(user)))
 
     def children_of(self, org: "Organization") -> "OrganizationQuerySet":
         return self.filter(path__startswith=org.path, depth=org.depth + 1)

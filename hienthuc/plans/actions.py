@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.record import record, snapshot
-from hienthuc.documents.actions import do_create_document, do_link_documents, do_update_document
+from hienthuc.documents.actions import current_data, do_create_document, do_link_documents, do_update_document
 from hienthuc.documents.models import Document, DocumentKind, LinkKind, Status
 from hienthuc.lib import deadlines
 from hienthuc.lib.text import clean
@@ -51,6 +51,12 @@ def do_create_plan(
         raise ValidationError({"title": "Tên kế hoạch không được để trống."})
     if len(title) > 500:
         raise ValidationError({"title": "Tên kế hoạch dài tối đa 500 ký tự."})
+    if parent_plan is not None:
+        parent_plan = Plan.objects.select_related("unit").get(pk=parent_plan.pk)  # its status as stored now
+        if not parent_plan.is_issued:
+            raise ValidationError({"parent": "Kế hoạch cấp trên chưa ban hành; chưa lập kế hoạch thực hiện được."})
+        if parent_plan.unit_id == unit.pk or not unit.path.startswith(parent_plan.unit.path):
+            raise ValidationError({"parent": "Kế hoạch được thực hiện phải là của một đơn vị cấp trên."})
     document = do_create_document(
         issuing_unit=unit,
         kind=DocumentKind.objects.get(code=DOCUMENT_KIND[kind]),
@@ -123,6 +129,8 @@ def do_add_task(
         raise ValidationError({"content": "Nội dung nhiệm vụ không được để trống."})
     if len(content) > CONTENT_MAX:
         raise ValidationError({"content": f"Nội dung nhiệm vụ dài tối đa {CONTENT_MAX} ký tự."})
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ValidationError({"parent": "Nhiệm vụ con phải thuộc cùng kế hoạch với nhiệm vụ cha."})
     deadline = _parse_deadline(deadline_text)
     cooperating = [u for u in cooperating if u.pk != lead_unit.pk]
     _check_units(plan, lead_unit, cooperating)
@@ -197,16 +205,9 @@ def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, act
     if not plan.tasks.exists():
         raise ValidationError("Kế hoạch chưa có nhiệm vụ nào.")
     document = plan.document
-    do_update_document(
-        document,
-        kind=document.kind,
-        number_text=number_text,
-        issuing_body=document.issuing_body,
-        issued_on=issued_on,
-        summary=document.summary,
-        status=Status.ISSUED,
-        acting_user=acting_user,
-    )
+    # Only the number, date and status change: the rest of the document stays as written.
+    data = {**current_data(document), "number_text": number_text, "issued_on": issued_on, "status": Status.ISSUED}
+    do_update_document(document, acting_user=acting_user, **data)
     if plan.source_document_id and not document.links_out.filter(target_id=plan.source_document_id).exists():
         do_link_documents(document, plan.source_document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
     if plan.parent_plan_id:

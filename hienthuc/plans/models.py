@@ -372,4 +372,8 @@ class ReminderMute(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "task"], name="reminder_mute_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "task"], name="reminder_mute_unique"),
+            # NULLs never clash in a unique index: the "mute all" row needs its own constraint.
+            models.UniqueConstraint(fields=["user"], condition=Q(task__isnull=True), name="reminder_mute_all_once"),
+        ]

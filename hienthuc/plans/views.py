@@ -8,16 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit, root_paths
+from hienthuc.accounts.scoping import can_edit, covers, root_paths, subtree_q
 from hienthuc.documents.views import resolve_target
 from hienthuc.forms import add_action_errors, submit
 from hienthuc.imports import flow
 from hienthuc.lib import deadlines
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
+from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
 from hienthuc.plans import actions, importing
 from hienthuc.plans.forms import IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
-from hienthuc.plans.models import Plan, Task
+from hienthuc.plans.models import ExplanationRequest, Plan, Reminder, ReminderMute, Task
+from hienthuc.plans.wordexport import export_plan
 
 
 def access_plan(user, pk: int) -> Plan:
@@ -94,22 +96,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
         if "req-mode" in request.POST:
             require_form = RequireForm(request.POST, prefix="req")
-            if submit(
+            added = submit(
                 request,
                 require_form,
-                lambda data: (
-                    actions.do_require_plans(
-                        plan,
-                        units=required_units(request.user, plan, data),
-                        due_on=data["due_on"],
-                        acting_user=request.user,
-                    )
-                    or "none"
+                lambda data: actions.do_require_plans(
+                    plan, units=required_units(plan, data), due_on=data["due_on"], acting_user=request.user
                 ),
-                lambda n: (
-                    "Đã giao các đơn vị ban hành kế hoạch thực hiện." if n != "none" else "Các đơn vị này đã được giao."
-                ),
-            ):
+                lambda n: f"Đã giao {n} đơn vị ban hành kế hoạch thực hiện." if n else "Các đơn vị này đã được giao.",
+            )
+            if added is not None:  # 0 is a result too: every unit named was already required
                 return redirect("plan_detail", pk=plan.pk)
         elif "task-content" in request.POST:
             task_form = TaskForm(request.POST, user=request.user, prefix="task")
@@ -140,18 +135,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "require_form": require_form,
         "coverage": coverage_rows(plan, timezone.localdate()) if plan.is_issued else [],
         "coverage_labels": COVERAGE_LABELS,
+        # A unit of the user's must issue its own plan for this one.
         "required_here": plan.is_issued
-        and plan.requirements.filter(unit__path__in=root_paths(request.user)).exists()
-        or any(
-            r.unit.path.startswith(p)
-            for r in plan.requirements.select_related("unit")
-            for p in root_paths(request.user)
-        ),
+        and any(can_edit(request.user, r.unit) for r in plan.requirements.select_related("unit")),
     }
     return render(request, "plans/plan_detail.html", context)
 
 
-def required_units(user, plan: Plan, data: dict) -> list[Organization]:
+def required_units(plan: Plan, data: dict) -> list[Organization]:
     """The units a cascade form names: the direct children, a kind below, or codes."""
     below = Organization.objects.subtree_of(plan.unit).filter(depth__gt=plan.unit.depth, is_active=True)
     if data["mode"] == "children":
@@ -168,18 +159,16 @@ def required_units(user, plan: Plan, data: dict) -> list[Organization]:
     return units
 
 
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = access_task(request.user, pk)
+def task_context(request: HttpRequest, task: Task, form: ProgressForm) -> dict:
+    """What the task page shows; also rendered again, with the errors, after a refused report."""
     can_report = task.plan.is_issued and (
         can_edit(request.user, task.lead_unit) or can_edit(request.user, task.plan.unit)
     )
-    form = ProgressForm(initial={"version": task.version, "percent": task.progress})
-    from hienthuc.accounts.scoping import covers
-
+    # A leader of a unit above the lead body may ask it to explain an overdue task.
     can_ask = task.current_status() == deadlines.OPEN_OVERDUE and any(
         covers(request.user, path) for path in task.lead_unit.ancestor_paths
     )
-    context = {
+    return {
         "task": task,
         "can_ask": can_ask,
         "explanations": task.explanations.select_related("requested_by", "answered_by"),
@@ -189,7 +178,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_report": can_report and task.completed_on is None,
         "form": form,
     }
-    return render(request, "plans/task_detail.html", context)
+
+
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access_task(request.user, pk)
+    form = ProgressForm(initial={"version": task.version, "percent": task.progress})
+    return render(request, "plans/task_detail.html", task_context(request, task, form))
 
 
 @require_POST
@@ -214,15 +208,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi báo cáo tiến độ.")
             return redirect("task_detail", pk=task.pk)
-    context = {
-        "task": task,
-        "crumb_current": str(task),
-        "updates": task.updates.select_related("created_by"),
-        "cooperating": task.cooperating_units.all(),
-        "can_report": True,
-        "form": form,
-    }
-    return render(request, "plans/task_detail.html", context, status=400)
+    return render(request, "plans/task_detail.html", task_context(request, task, form), status=400)
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -236,8 +222,6 @@ def task_list(request: HttpRequest) -> HttpResponse:
             if data["scope"] == "unit":
                 tasks = tasks.filter(lead_unit__in=units)
             else:
-                from hienthuc.accounts.scoping import subtree_q
-
                 tasks = tasks.filter(subtree_q(request.user, "lead_unit__path"))
         if data["state"] == "overdue":
             tasks = tasks.overdue(today)
@@ -271,6 +255,8 @@ def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
+    if not can_edit(request.user, plan.unit):
+        raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
     result = flow.apply(
         request,
         pending,
@@ -318,8 +304,6 @@ COVERAGE_LABELS = {
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's dashboard: tasks led in its subtree by status, per child unit ranked by
     completion, the overdue list and the coverage of its plans' cascades — all live."""
-    from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
-
     org = access_organization(request.user, pk)
     today = timezone.localdate()
     tasks = Task.objects.visible_to(request.user).led_in_subtree(org)
@@ -365,8 +349,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
-    from hienthuc.plans.wordexport import export_plan
-
     plan = access_plan(request.user, pk)
     response = HttpResponse(
         export_plan(plan), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -376,8 +358,6 @@ def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def explanation_list(request: HttpRequest) -> HttpResponse:
-    from hienthuc.plans.models import ExplanationRequest
-
     items = (
         ExplanationRequest.objects.visible_to(request.user)
         .select_related("task", "unit", "requested_by", "answered_by")
@@ -404,8 +384,6 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    from hienthuc.plans.models import ExplanationRequest
-
     item = get_object_or_404(ExplanationRequest.objects.visible_to(request.user), pk=pk)
     try:
         actions.do_answer_explanation(item, answer=request.POST.get("answer", ""), acting_user=request.user)
@@ -417,8 +395,6 @@ def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    from hienthuc.plans.models import Reminder, ReminderMute
-
     reminders = Reminder.objects.filter(user=request.user).select_related("task__lead_unit")
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
     mutes = set(ReminderMute.objects.filter(user=request.user).values_list("task_id", flat=True))
@@ -432,8 +408,6 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reminder_mute(request: HttpRequest) -> HttpResponse:
     """Mute or unmute reminders: of one task (task=<id>) or of all."""
-    from hienthuc.plans.models import ReminderMute
-
     task = None
     if request.POST.get("task", "").isdigit():
         task = access_task(request.user, int(request.POST["task"]))
