@@ -59,8 +59,10 @@ class DocumentQuerySet(models.QuerySet):
         if user.is_superuser:
             scoped = self
         else:
-            roots = root_paths(user)
-            above = {root[:i] for root in roots for i in range(4, len(root), 4)}
+            from hienthuc.orgs.models import Organization
+
+            step = Organization.steplen
+            above = {root[:i] for root in root_paths(user) for i in range(step, len(root), step)}
             scoped = self.filter(
                 subtree_q(user, "issuing_unit__path") | (Q(issuing_unit__path__in=above) & ~Q(status=Status.DRAFT))
             )
