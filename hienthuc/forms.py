@@ -7,9 +7,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import Organization
+
+
+def lookup_attrs(url_name: str, kind: str) -> dict:
+    """htmx attributes filling the page's <datalist id="{kind}-suggestions"> as the user types."""
+    return {
+        "hx-get": reverse_lazy(url_name),
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": f"#{kind}-suggestions",
+    }
 
 
 class UnitCodeField(forms.CharField):
@@ -21,7 +31,9 @@ class UnitCodeField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 32)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"list": "unit-suggestions", "autocomplete": "off"})
+        self.widget.attrs.update(
+            {"list": "unit-suggestions", "autocomplete": "off", **lookup_attrs("unit_lookup", "unit")}
+        )
         self.user = None
 
     def clean(self, value):
@@ -63,7 +75,9 @@ class PersonField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"list": "person-suggestions", "autocomplete": "off"})
+        self.widget.attrs.update(
+            {"list": "person-suggestions", "autocomplete": "off", **lookup_attrs("person_lookup", "person")}
+        )
         self.user = None
 
     def clean(self, value):

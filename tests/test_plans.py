@@ -332,7 +332,18 @@ class TaskImportTestCase(PlanBase):
 
 
 class DashboardTestCase(PlanBase):
+    maxDiff = None
+
+    def assert_tallies_match_the_rows(self):
+        from hienthuc.plans import tallies
+
+        stored, expected = tallies.stored(), tallies.expected()
+        for s, e in zip(stored, expected, strict=True):
+            self.assertEqual(dict(sorted(s.items())), dict(sorted(e.items())))
+
     def test_it_counts_tasks_by_status_per_child_and_changes_at_once(self):
+        from hienthuc.plans import tallies
+
         self.issue()
         for text, unit in (("Năm 2099", self.huyen_a2), ("Tháng 1/2021", self.xa_a1a), ("Thường xuyên", self.huyen_a1)):
             do_add_task(
@@ -343,16 +354,19 @@ class DashboardTestCase(PlanBase):
                 amendment_reason="bổ sung",
                 acting_user=self.alice,
             )
-        rollup = Task.objects.rollup_by_child(self.tinh_a)
-        self.assertEqual(rollup[self.huyen_a1.path][deadlines.OPEN_OVERDUE], 2)  # its own task and its commune's
-        self.assertEqual(rollup[self.huyen_a1.path][deadlines.STATUS_ONGOING], 1)
-        self.assertEqual(rollup[self.huyen_a2.path][deadlines.OPEN_IN_TIME], 1)
-        # The rollup agrees with statuses computed one task at a time.
-        for child, counts in rollup.items():
+        totals, rollup = tallies.task_rollup(self.tinh_a, TODAY)
+        self.assertEqual(rollup[self.huyen_a1.pk][deadlines.OPEN_OVERDUE], 2)  # its own task and its commune's
+        self.assertEqual(rollup[self.huyen_a1.pk][deadlines.STATUS_ONGOING], 1)
+        self.assertEqual(rollup[self.huyen_a2.pk][deadlines.OPEN_IN_TIME], 1)
+        # The tallies agree with statuses computed one task at a time.
+        for unit in (self.huyen_a1, self.huyen_a2):
             expected = dict.fromkeys(deadlines.STATUS_LABELS, 0)
-            for task in Task.objects.filter(lead_unit__path__startswith=child):
+            for task in Task.objects.filter(lead_unit__path__startswith=unit.path):
                 expected[task.current_status()] += 1
-            self.assertEqual(counts, expected)
+            self.assertEqual(rollup[unit.pk], expected)
+        self.assertEqual(totals, Task.objects.led_in_subtree(self.tinh_a).status_counts())
+        # The Centre (no stored row of its own) adds up its provinces.
+        self.assertEqual(tallies.task_rollup(self.centre, TODAY)[0], totals)
         self.client.force_login(self.alice)
         url = f"/orgs/{self.tinh_a.pk}/dashboard/"
         self.assertContains(self.client.get(url), "Chưa hoàn thành (quá hạn)")
@@ -365,9 +379,60 @@ class DashboardTestCase(PlanBase):
             evidence_link="https://x.vn/a",
             acting_user=self.alice,
         )
-        self.assertEqual(Task.objects.led_in_subtree(self.tinh_a).status_counts()[deadlines.DONE_LATE], 1)
+        response = self.client.get(url)
+        self.assertEqual(response.context["totals"][1], ("Hoàn thành quá hạn", deadlines.DONE_LATE, 1))
+        # Each figure links to the task list behind it, which shows as many tasks.
+        listed = self.client.get(f"/tasks/?under=A&status={deadlines.DONE_LATE}&issued=on")
+        self.assertEqual([t.content for t in listed.context["page"]], ["Tháng 1/2021"])
+        self.assert_tallies_match_the_rows()
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_it_keeps_the_tallies_equal_to_a_recount_through_every_kind_of_write(self):
+        from hienthuc.orgs.actions import do_move_organization
+        from hienthuc.plans import tallies
+
+        # Drafts are not counted.
+        self.assert_tallies_match_the_rows()
+        self.assertEqual(tallies.task_rollup(self.tinh_a, TODAY)[0][deadlines.OPEN_OVERDUE], 0)
+        self.issue()
+        self.assert_tallies_match_the_rows()
+        do_update_task(
+            self.task,
+            version=self.task.version,
+            lead_unit=self.xa_a1b,
+            deadline_text="Năm 2099",
+            amendment_reason="giao lại",
+            acting_user=self.alice,
+        )
+        self.assert_tallies_match_the_rows()
+        do_require_plans(
+            self.plan, units=[self.huyen_a1, self.xa_a1a], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
+        )
+        self.assert_tallies_match_the_rows()
+        child = do_create_plan(
+            unit=self.huyen_a1, kind="implementation_plan", title="KH A1", parent_plan=self.plan, acting_user=self.bob
+        )
+        do_add_task(child, content="Việc", lead_unit=self.xa_a1a, deadline_text="Tháng 1/2021", acting_user=self.bob)
+        do_issue_plan(child, number_text="02-KH/HU", issued_on=datetime.date(2021, 12, 5), acting_user=self.bob)
+        self.assert_tallies_match_the_rows()
+        # Moving a district with its communes carries its figures to the new province.
+        do_move_organization(self.huyen_a1, self.tinh_b, acting_user=self.superuser())
+        self.assert_tallies_match_the_rows()
+        self.assertEqual(tallies.task_rollup(self.tinh_a, TODAY)[0][deadlines.OPEN_OVERDUE], 0)
+        self.assertEqual(tallies.task_rollup(self.tinh_b, TODAY)[0][deadlines.OPEN_OVERDUE], 1)
+        # A rebuild from scratch writes the same figures.
+        before = tallies.stored()
+        tallies.rebuild()
+        self.assertEqual(tallies.stored(), before)
+
+    def superuser(self):
+        from tests.base import make_user
+
+        user = make_user("root")
+        user.is_superuser = True
+        user.save()
+        return user
 
     def test_it_shows_which_units_issued_their_plan_on_time_late_or_not_at_all(self):
         self.issue()
@@ -383,33 +448,204 @@ class DashboardTestCase(PlanBase):
         )
         do_add_task(child, content="Việc", lead_unit=self.xa_a1a, deadline_text="2026", acting_user=self.bob)
         do_issue_plan(child, number_text="01-KH/HU", issued_on=datetime.date(2021, 11, 20), acting_user=self.bob)
+        # The district passes the cascade on to its communes; one issues late, one not yet.
+        do_require_plans(
+            child, units=[self.xa_a1a, self.xa_a1b], due_on=datetime.date(2022, 1, 1), acting_user=self.bob
+        )
+        commune = do_create_plan(
+            unit=self.xa_a1a, kind="implementation_plan", title="KH xã", parent_plan=child, acting_user=self.bob
+        )
+        do_add_task(commune, content="Việc xã", lead_unit=self.xa_a1a, deadline_text="2026", acting_user=self.bob)
+        do_issue_plan(commune, number_text="03-KH/ĐU", issued_on=datetime.date(2022, 2, 1), acting_user=self.bob)
         from hienthuc.plans.views import coverage_rows
 
         states = {r["unit"].code: r["state"] for r in coverage_rows(self.plan, datetime.date(2022, 1, 1))}
         self.assertEqual(states, {"A1": "on_time", "A2": "overdue"})
         self.client.force_login(self.alice)
         response = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
-        self.assertContains(response, "Đã ban hành đúng hạn: <strong>1</strong>", html=False)
-        self.assertContains(response, "Quá hạn, chưa ban hành: <strong>1</strong>", html=False)
+        [row] = response.context["coverage"]
+        self.assertEqual(row["document"], self.resolution)
+        self.assertEqual(row["summary"], {"on_time": 1, "late": 1, "overdue": 2, "pending": 0})
+        # The coverage page for the province, per district, then drilled down to the district.
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/coverage/?document={self.resolution.pk}")
+        per_child = {c["unit"]["code"]: c["counts"] for c in response.context["children"]}
+        self.assertEqual(per_child["A1"], {"on_time": 1, "late": 1, "overdue": 1, "pending": 0})
+        self.assertEqual(per_child["A2"], {"on_time": 0, "late": 0, "overdue": 1, "pending": 0})
+        self.assertEqual({r["unit"].code for r in response.context["rows"]}, {"A1", "A2"})
+        response = self.client.get(f"/orgs/{self.huyen_a1.pk}/coverage/?document={self.resolution.pk}")
+        self.assertEqual(
+            {r["unit"].code: r["state"] for r in response.context["rows"]},
+            {"A1": "on_time", "A1a": "late", "A1b": "overdue"},
+        )
+        self.assertContains(response, "Đã ban hành muộn")
+        # Without a document: every cascade that reached the subtree.
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/coverage/")
+        self.assertContains(response, "01-NQ/TU")
+        # Another province's unit, or a document the user cannot see, is a 404.
+        self.assertEqual(self.client.get(f"/orgs/{self.tinh_b.pk}/coverage/").status_code, 404)
+        self.client.force_login(self.oscar)
+        response = self.client.get(f"/orgs/{self.tinh_b.pk}/coverage/?document={self.resolution.pk}")
+        self.assertEqual(response.status_code, 404)
 
-    def test_it_pins_the_query_count_of_the_dashboard(self):
+    def test_it_pins_the_query_count_of_the_dashboard_and_coverage(self):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         self.issue()
-        for i in range(10):
-            do_add_task(
-                self.plan,
-                content=f"V{i}",
-                lead_unit=self.xa_a1b,
-                deadline_text="2026",
-                amendment_reason="x",
-                acting_user=self.alice,
-            )
+        do_require_plans(
+            self.plan, units=[self.huyen_a1, self.huyen_a2], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
+        )
         self.client.force_login(self.alice)
-        with CaptureQueriesContext(connection) as ctx:
-            self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
-        self.assertLessEqual(len(ctx.captured_queries), 14)
+        counts = []
+        for n in (1, 10):
+            for i in range(n):
+                do_add_task(
+                    self.plan,
+                    content=f"V{n}-{i}",
+                    lead_unit=self.xa_a1b,
+                    deadline_text="2020",
+                    amendment_reason="x",
+                    acting_user=self.alice,
+                )
+            for url in (
+                f"/orgs/{self.tinh_a.pk}/dashboard/",
+                f"/orgs/{self.tinh_a.pk}/coverage/?document={self.resolution.pk}",
+                "/tasks/?scope=subtree&status=open_overdue",
+            ):
+                with CaptureQueriesContext(connection) as ctx:
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                counts.append(len(ctx.captured_queries))
+        # The same number of queries with 1 or 11 more tasks: no query per row.
+        self.assertEqual(counts[:3], counts[3:])
+        self.assertLessEqual(max(counts), 14)
+
+
+class TaskListTestCase(PlanBase):
+    def setUp(self):
+        self.issue()
+        self.later = do_add_task(
+            self.plan,
+            content="Tổng kết",
+            lead_unit=self.huyen_a2,
+            deadline_text="Năm 2099",
+            amendment_reason="bổ sung",
+            acting_user=self.alice,
+        )
+
+    def test_it_filters_by_subtree_status_source_document_and_mine(self):
+        from hienthuc.accounts.actions import do_link_person
+
+        self.client.force_login(self.alice)
+
+        def listed(query):
+            response = self.client.get(f"/tasks/?{query}")
+            self.assertEqual(response.status_code, 200)
+            return {t.content for t in response.context["page"]}
+
+        self.assertEqual(listed("under=A1"), {self.task.content})
+        self.assertEqual(listed("status=open_in_time"), {"Tổng kết"})
+        self.assertEqual(listed(f"document={self.resolution.pk}"), {self.task.content, "Tổng kết"})
+        self.assertEqual(listed("scope=mine"), set())
+        do_update_task(self.later, version=self.later.version, amendment_reason="x", acting_user=self.alice)
+        Task.objects.filter(pk=self.later.pk).update(leader=self.person_a1)
+        do_link_person(self.alice, self.person_a1, acting_user=self.alice)
+        self.assertEqual(listed("scope=mine"), {"Tổng kết"})
+        # A unit outside the user's scope is refused with a message, not silently ignored.
+        response = self.client.get("/tasks/?under=B")
+        self.assertContains(response, "Không tìm thấy đơn vị có mã “B” trong phạm vi của bạn.")
+
+    def test_it_links_an_account_to_a_person_within_the_admins_scope(self):
+        from hienthuc.accounts.actions import do_link_person
+
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            f"/accounts/users/{self.bob.pk}/",
+            {"action": "link-person", "link-person": f"{self.person_a1.full_name} [{self.person_a1.pk}]"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.person_a1.refresh_from_db()
+        self.assertEqual(self.person_a1.user, self.bob)
+        with self.assertRaisesMessage(ValidationError, "đã gắn với một tài khoản khác"):
+            do_link_person(self.alice, self.person_a1, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Bạn không quản trị"):
+            do_link_person(self.oscar, self.person_a1, acting_user=self.oscar)
+
+    def test_it_changes_deadlines_in_bulk_all_or_nothing(self):
+        self.client.force_login(self.alice)
+        picked = [f"{self.task.pk}:{self.task.version}", f"{self.later.pk}:{self.later.version}"]
+        data = {"action": "deadline", "tasks": picked, "deadline_text": "Quý II/2027", "next": "/tasks/"}
+        # Without the amendment reason an issued plan refuses, and neither task changes.
+        response = self.client.post("/tasks/bulk/", data, follow=True)
+        self.assertContains(response, "Chưa thay đổi nhiệm vụ nào.")
+        self.assertEqual(Task.objects.filter(deadline_text="Quý II/2027").count(), 0)
+        # A stale version on one row refuses the whole batch.
+        stale = {
+            **data,
+            "amendment_reason": "lùi hạn",
+            "tasks": [picked[0], f"{self.later.pk}:{self.later.version - 1}"],
+        }
+        response = self.client.post("/tasks/bulk/", stale, follow=True)
+        self.assertContains(response, "vừa được người khác sửa")
+        self.assertEqual(Task.objects.filter(deadline_text="Quý II/2027").count(), 0)
+        response = self.client.post("/tasks/bulk/", {**data, "amendment_reason": "lùi hạn"}, follow=True)
+        self.assertContains(response, "2 nhiệm vụ đã đổi thời hạn.")
+        self.assertEqual(Task.objects.filter(deadline_text="Quý II/2027").count(), 2)
+        # Nothing picked, or a bad deadline: a message, nothing written.
+        response = self.client.post("/tasks/bulk/", {"action": "deadline", "deadline_text": "x"}, follow=True)
+        self.assertContains(response, "Hãy chọn ít nhất một nhiệm vụ.")
+        self.task.refresh_from_db()
+        bad = {
+            **data,
+            "tasks": [f"{self.task.pk}:{self.task.version}"],
+            "deadline_text": "sớm",
+            "amendment_reason": "x",
+        }
+        self.assertContains(self.client.post("/tasks/bulk/", bad, follow=True), "Thường xuyên")
+
+    def test_it_requests_explanations_in_bulk_only_for_overdue_tasks(self):
+        from hienthuc.plans.models import ExplanationRequest
+
+        self.client.force_login(self.alice)
+        data = {"action": "explain", "question": "Vì sao chậm?", "next": "/tasks/?state=overdue"}
+        response = self.client.post(
+            "/tasks/bulk/", {**data, "tasks": [f"{self.task.pk}:1", f"{self.later.pk}:1"]}, follow=True
+        )
+        self.assertContains(response, "Chỉ yêu cầu giải trình nhiệm vụ đang quá hạn.")
+        self.assertEqual(ExplanationRequest.objects.count(), 0)
+        response = self.client.post("/tasks/bulk/", {**data, "tasks": [f"{self.task.pk}:1"]}, follow=True)
+        self.assertContains(response, "1 nhiệm vụ đã yêu cầu giải trình.")
+        self.assertEqual(ExplanationRequest.objects.get().unit, self.huyen_a1)
+        # Another province's task is not found, whatever its id.
+        self.client.force_login(self.oscar)
+        response = self.client.post("/tasks/bulk/", {**data, "tasks": [f"{self.task.pk}:1"]}, follow=True)
+        self.assertContains(response, "Không tìm thấy nhiệm vụ")
+
+    def test_it_adds_a_task_with_its_leader_parent_and_the_task_above(self):
+        self.client.force_login(self.bob)
+        child = do_create_plan(
+            unit=self.huyen_a1, kind="implementation_plan", title="KH A1", parent_plan=self.plan, acting_user=self.bob
+        )
+        response = self.client.post(
+            f"/plans/{child.pk}/",
+            {
+                "task-content": "Xây dựng đề án cấp huyện",
+                "task-lead_unit": "A1",
+                "task-deadline_text": "Quý III/2021",
+                "task-leader": f"{self.person_a1.full_name} [{self.person_a1.pk}]",
+                "task-from_task": self.task.pk,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        task = child.tasks.get()
+        self.assertEqual((task.leader, task.from_task), (self.person_a1, self.task))
+        response = self.client.get(f"/tasks/{self.task.pk}/")
+        self.assertContains(response, "Các đơn vị cấp dưới thực hiện")
+        # A task of an unrelated plan cannot be named as the task above.
+        with self.assertRaisesMessage(ValidationError, "kế hoạch cấp trên"):
+            do_add_task(
+                self.plan, content="x", lead_unit=self.huyen_a1, deadline_text="2030", from_task=task,
+                amendment_reason="x", acting_user=self.alice,
+            )  # fmt: skip
 
 
 class WordExportTestCase(PlanBase):

@@ -86,6 +86,35 @@ def do_revoke_role(role: Role, *, acting_user) -> None:
 
 
 @transaction.atomic
+def do_link_person(user, person, *, acting_user):
+    """Tie an account to the person who uses it (or untie it with person=None): tasks that
+    person leads in person become the account's "my tasks"."""
+    from hienthuc.people.models import Person
+
+    current = Person.objects.select_related("home_unit").filter(user=user).first()
+    for unit in [p.home_unit for p in (current, person) if p is not None]:
+        if not can_admin(acting_user, unit):
+            raise ValidationError({"person": f"Bạn không quản trị {unit.name}."})
+    if person is not None and person.user_id not in (None, user.pk):
+        raise ValidationError({"person": f"{person.full_name} đã gắn với một tài khoản khác."})
+    if current is not None and person is not None and current.pk == person.pk:
+        return user
+    if current is not None:
+        Person.objects.filter(pk=current.pk).update(user=None)
+    if person is not None:
+        Person.objects.filter(pk=person.pk).update(user=user)
+    record(
+        acting_user,
+        "link",
+        user,
+        organization=(person or current).home_unit if (person or current) else None,
+        before={"person": current.pk if current else None},
+        after={"person": person.pk if person else None},
+    )
+    return user
+
+
+@transaction.atomic
 def do_create_api_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]:
     """Return the token row and its raw value, which is never stored and shown only once."""
     raw = ApiToken.generate()

@@ -1,7 +1,7 @@
 from django import forms
 
 from hienthuc.accounts.models import RoleKind
-from hienthuc.forms import ScopedForm, UnitCodeField
+from hienthuc.forms import PersonField, ScopedForm, UnitCodeField
 
 
 class UserCreateForm(ScopedForm):
@@ -18,6 +18,12 @@ class UserCreateForm(ScopedForm):
 class GrantRoleForm(ScopedForm):
     organization = UnitCodeField(label="Mã đơn vị")
     kind = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
+
+
+class PersonLinkForm(ScopedForm):
+    person = PersonField(
+        label="Hồ sơ cán bộ của tài khoản (họ tên, chọn trong gợi ý; để trống để bỏ gắn)", required=False
+    )
 
 
 class TokenForm(forms.Form):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts import actions
-from hienthuc.accounts.forms import GrantRoleForm, TokenForm, UserCreateForm
+from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
 from hienthuc.accounts.scoping import can_admin, root_paths
 from hienthuc.forms import submit
@@ -70,17 +70,32 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         account = request.user
     else:
         account = access_account(request.user, pk)
-    form = GrantRoleForm(request.POST or None, user=request.user)
+    linking = request.POST.get("action") == "link-person"
+    form = GrantRoleForm(None if linking else (request.POST or None), user=request.user)
+    person = getattr(account, "person", None)
+    link_form = PersonLinkForm(
+        request.POST if linking else None,
+        user=request.user,
+        prefix="link",
+        initial={"person": f"{person.full_name} [{person.pk}]" if person else ""},
+    )
     if request.method == "POST":
         require_some_admin(request.user)
-    granted = submit(
-        request,
-        form,
-        lambda data: actions.do_grant_role(account, acting_user=request.user, **data),
-        "Đã cấp vai trò.",
-    )
-    if granted:
-        return redirect("user_detail", pk=account.pk)
+        if linking:
+            if submit(
+                request,
+                link_form,
+                lambda data: actions.do_link_person(account, data["person"], acting_user=request.user),
+                "Đã cập nhật hồ sơ cán bộ của tài khoản.",
+            ):
+                return redirect("user_detail", pk=account.pk)
+        elif submit(
+            request,
+            form,
+            lambda data: actions.do_grant_role(account, acting_user=request.user, **data),
+            "Đã cấp vai trò.",
+        ):
+            return redirect("user_detail", pk=account.pk)
     roles = Role.objects.filter(user=account).select_related("organization")
     rows = [(role, can_admin(request.user, role.organization)) for role in roles]
     return render(
@@ -90,6 +105,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "rows": rows,
             "form": form,
+            "person": person,
+            "link_form": link_form,
             "is_admin": bool(root_paths(request.user, (RoleKind.ADMIN,))) or request.user.is_superuser,
         },
     )

@@ -575,15 +575,42 @@ def report_progress(request, task_id: Id, payload: ProgressIn):
 
 @api.get("/units/{unit_id}/dashboard", response=DashboardOut, tags=["plans"])
 def unit_dashboard(request, unit_id: Id):
-    """Tasks led in the unit's subtree by status, and per child unit — live."""
-    from hienthuc.plans.models import Task
+    """Tasks of issued plans led in the unit's subtree by status, and per child unit — live."""
+    from hienthuc.plans import tallies
 
     unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
-    tasks = Task.objects.visible_to(request.user).led_in_subtree(unit)
-    rollup = tasks.rollup_by_child(unit)
-    children = Organization.objects.children_of(unit).values_list("pk", "path")
+    totals, rollup = tallies.task_rollup(unit, timezone.localdate())
     return {
         "unit_id": unit.pk,
-        "totals": tasks.status_counts(),
-        "children": [{"unit_id": pk, "counts": rollup[path]} for pk, path in children if path in rollup],
+        "totals": totals,
+        "children": [{"unit_id": pk, "counts": counts} for pk, counts in sorted(rollup.items())],
     }
+
+
+class UnitCoverageOut(Schema):
+    document_id: int
+    totals: dict[str, int] = Field(description="on_time, late, overdue, pending: units strictly below")
+    children: list[dict]
+
+
+@api.get("/units/{unit_id}/coverage", response=list[UnitCoverageOut], tags=["plans"])
+def unit_coverage(request, unit_id: Id, document: Id | None = None):
+    """For each source document cascaded below the unit (or the one asked): how many units
+    below issued their plan on time, late, are overdue or not yet due — per child unit."""
+    from hienthuc.documents.models import Document
+    from hienthuc.plans import tallies
+
+    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    if document is not None:
+        get_object_or_404(Document.objects.visible_to(request.user), pk=document)
+    by_document = tallies.coverage_rollup(unit, timezone.localdate(), document_id=document)
+    visible = set(Document.objects.visible_to(request.user).filter(pk__in=by_document).values_list("pk", flat=True))
+    return [
+        {
+            "document_id": doc,
+            "totals": tallies.add_up(children.values(), tallies.COVERAGE_LABELS),
+            "children": [{"unit_id": pk, "counts": counts} for pk, counts in sorted(children.items())],
+        }
+        for doc, children in sorted(by_document.items())
+        if doc in visible
+    ]

@@ -119,7 +119,11 @@ def do_move_organization(org: Organization, new_parent: Organization, *, acting_
     units, people = aggregates.subtree_totals(org)
     moved_units = units + (1 if org.is_active else 0)
     aggregates.bump(org.ancestor_paths, units=-moved_units, people=-people)
-    Organization.objects.move(org, new_parent, "last-child")
+    # Task and plan-coverage tallies follow the subtree (plans depends on orgs, not the reverse,
+    # hence the import here).
+    from hienthuc.plans import tallies
+
+    tallies.move_subtree(org, new_parent, lambda: Organization.objects.move(org, new_parent, "last-child"))
     org = Organization.objects.get(pk=org.pk)
     if org.has_aggregates:
         Organization.objects.filter(pk=org.pk).update(units_below=units, people_below=people)

@@ -14,6 +14,7 @@ from hienthuc.documents.models import Document, DocumentKind, LinkKind, Status
 from hienthuc.lib import deadlines
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
+from hienthuc.plans import tallies
 from hienthuc.plans.models import Plan, PlanKind, PlanRequirement, PlanStatus, ProgressUpdate, Task, TaskCooperation
 
 TASK_FIELDS = [
@@ -57,6 +58,10 @@ def do_create_plan(
             raise ValidationError({"parent": "Kế hoạch cấp trên chưa ban hành; chưa lập kế hoạch thực hiện được."})
         if parent_plan.unit_id == unit.pk or not unit.path.startswith(parent_plan.unit.path):
             raise ValidationError({"parent": "Kế hoạch được thực hiện phải là của một đơn vị cấp trên."})
+        # The cascade follows one source document all the way down, so coverage can be read
+        # for it at any depth: the parent's source, or the parent itself when it has none.
+        if source_document is None:
+            source_document = parent_plan.source_document or parent_plan.document
     document = do_create_document(
         issuing_unit=unit,
         kind=DocumentKind.objects.get(code=DOCUMENT_KIND[kind]),
@@ -131,6 +136,10 @@ def do_add_task(
         raise ValidationError({"content": f"Nội dung nhiệm vụ dài tối đa {CONTENT_MAX} ký tự."})
     if parent is not None and parent.plan_id != plan.pk:
         raise ValidationError({"parent": "Nhiệm vụ con phải thuộc cùng kế hoạch với nhiệm vụ cha."})
+    if from_task is not None and (plan.parent_plan_id is None or from_task.plan_id != plan.parent_plan_id):
+        raise ValidationError(
+            {"from_task": "Nhiệm vụ cấp trên phải thuộc kế hoạch cấp trên mà kế hoạch này thực hiện."}
+        )
     deadline = _parse_deadline(deadline_text)
     cooperating = [u for u in cooperating if u.pk != lead_unit.pk]
     _check_units(plan, lead_unit, cooperating)
@@ -151,6 +160,7 @@ def do_add_task(
         notes=(notes or "").strip(),
     )
     TaskCooperation.objects.bulk_create([TaskCooperation(task=task, unit=u) for u in dict.fromkeys(cooperating)])
+    tallies.count_task(task, +1)
     _record_amendment(plan, amendment_reason, acting_user)
     record(acting_user, "create", task, organization=plan.unit, after=snapshot(task, TASK_FIELDS))
     return task
@@ -168,6 +178,7 @@ def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: s
             "hãy tải lại trang để xem bản mới rồi sửa lại."
         )
     before = snapshot(task, TASK_FIELDS)
+    tallies.count_task(task, -1)
     if "content" in changes:
         content = (changes.pop("content") or "").strip()
         if not content:
@@ -185,6 +196,7 @@ def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: s
             setattr(task, field, (changes.pop(field) or "").strip())
     task.version += 1
     task.save()
+    tallies.count_task(task, +1)
     if cooperating is not None:
         task.cooperations.all().delete()
         TaskCooperation.objects.bulk_create(
@@ -215,9 +227,16 @@ def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, act
         if not document.links_out.filter(target=parent_document).exists():
             do_link_documents(document, parent_document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
     document.refresh_from_db()
+    # The parent plan's coverage: this unit's requirement turns from open to issued.
+    requirements = []
+    if plan.parent_plan_id:
+        requirements = list(PlanRequirement.objects.filter(plan_id=plan.parent_plan_id, unit=plan.unit))
+        tallies.count_requirements(plan.parent_plan, requirements, -1)
     plan.status = PlanStatus.ISSUED
     plan.issued_at = timezone.now()
     plan.save(update_fields=["status", "issued_at"])
+    tallies.count_plan_tasks(plan, +1)
+    tallies.count_requirements(plan.parent_plan, requirements, +1)
     record(acting_user, "issue", plan, organization=plan.unit, after={"number": number_text})
     return plan
 
@@ -233,6 +252,7 @@ def do_require_plans(plan: Plan, *, units: list[Organization], due_on: datetime.
     existing = set(plan.requirements.values_list("unit_id", flat=True))
     new = [PlanRequirement(plan=plan, unit=u, due_on=due_on) for u in units if u.pk not in existing]
     PlanRequirement.objects.bulk_create(new)
+    tallies.count_requirements(plan, new, +1)
     record(
         acting_user,
         "require",
@@ -284,6 +304,7 @@ def do_record_progress(
         if completed_on > timezone.localdate():
             raise ValidationError({"completed_on": "Ngày hoàn thành không được sau hôm nay."})
     before = snapshot(task, TASK_FIELDS)
+    tallies.count_task(task, -1)
     update = ProgressUpdate.objects.create(
         task=task,
         percent=percent,
@@ -300,6 +321,7 @@ def do_record_progress(
         task.output_link = evidence_link or task.output_link
     task.version += 1
     task.save()
+    tallies.count_task(task, +1)
     record(acting_user, "progress", task, organization=task.plan.unit, before=before, after=snapshot(task, TASK_FIELDS))
     return update
 

@@ -1,8 +1,8 @@
 from django import forms
 
-from hienthuc.forms import ScopedForm, UnitCodeField
-from hienthuc.lib.deadlines import ACCEPTED
-from hienthuc.plans.models import PlanKind
+from hienthuc.forms import PersonField, ScopedForm, UnitCodeField
+from hienthuc.lib.deadlines import ACCEPTED, STATUS_LABELS
+from hienthuc.plans.models import PlanKind, Task
 
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 01/11/2021."}
 
@@ -22,9 +22,28 @@ class TaskForm(ScopedForm):
     output = forms.CharField(label="Sản phẩm", max_length=500, required=False)
     deadline_text = forms.CharField(label="Thời gian hoàn thành", max_length=100, help_text=f"Ví dụ: {ACCEPTED}.")
     notes = forms.CharField(label="Ghi chú", max_length=5000, required=False)
+    leader = PersonField(label="Lãnh đạo phụ trách (họ tên, chọn trong gợi ý)", required=False)
+    parent = forms.ModelChoiceField(label="Là nhiệm vụ con của", queryset=Task.objects.none(), required=False)
+    from_task = forms.ModelChoiceField(
+        label="Thực hiện nhiệm vụ của kế hoạch cấp trên", queryset=Task.objects.none(), required=False
+    )
     amendment_reason = forms.CharField(
         label="Lý do sửa đổi, bổ sung (bắt buộc khi kế hoạch đã ban hành)", max_length=500, required=False
     )
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["parent"].queryset = plan.tasks.filter(parent=None)
+            self.fields["parent"].label_from_instance = short_task
+            # A task of the plan above, led by this plan's unit or a unit above it.
+            above = (
+                Task.objects.visible_to(self.user).filter(plan_id=plan.parent_plan_id) if plan.parent_plan_id else None
+            )
+            self.fields["from_task"].queryset = above if above is not None else Task.objects.none()
+            self.fields["from_task"].label_from_instance = short_task
+        else:
+            del self.fields["parent"], self.fields["from_task"]
 
     def clean_cooperating(self):
         from hienthuc.orgs.models import Organization
@@ -36,6 +55,10 @@ class TaskForm(ScopedForm):
         if missing:
             raise forms.ValidationError(f"Không tìm thấy đơn vị có mã: {', '.join(missing)}.")
         return units
+
+
+def short_task(task: Task) -> str:
+    return f"{task.order}. {task.content[:90]}"
 
 
 class IssueForm(forms.Form):
@@ -54,19 +77,28 @@ class ProgressForm(forms.Form):
     completed_on = forms.DateField(label="Ngày hoàn thành", required=False, error_messages=DATE_ERRORS)
 
 
-class TaskFilter(forms.Form):
+class TaskFilter(ScopedForm):
     scope = forms.ChoiceField(
         label="Phạm vi",
         required=False,
-        choices=[("", "Tất cả"), ("unit", "Đơn vị tôi chủ trì"), ("subtree", "Đơn vị tôi và trực thuộc chủ trì")],
+        choices=[
+            ("", "Tất cả"),
+            ("mine", "Tôi phụ trách"),
+            ("unit", "Đơn vị tôi chủ trì"),
+            ("subtree", "Đơn vị tôi và trực thuộc chủ trì"),
+        ],
     )
     state = forms.ChoiceField(
-        label="Tình trạng",
+        label="Thời hạn",
         required=False,
         choices=[("", "—"), ("overdue", "Quá hạn"), ("month", "Đến hạn trong tháng này")],
     )
-    plan = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
+    status = forms.ChoiceField(label="Tình trạng", required=False, choices=[("", "—"), *STATUS_LABELS.items()])
+    under = UnitCodeField(label="Do đơn vị này và trực thuộc chủ trì (mã)", required=False)
     lead = forms.CharField(label="Mã cơ quan chủ trì", required=False, max_length=32)
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
+    issued = forms.BooleanField(label="Chỉ kế hoạch đã ban hành", required=False)
 
 
 class RequireForm(forms.Form):
@@ -87,3 +119,43 @@ class RequireForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = OrgKind.objects.filter(is_body=False)
+
+
+class VersionedTasksField(forms.Field):
+    """Checked tasks as "id:version" values: the version each row showed, for optimistic locking."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[tuple[int, int]]:
+        picked = []
+        for item in value or []:
+            pk, _, version = str(item).partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError("Danh sách nhiệm vụ được chọn không hợp lệ; hãy tải lại trang.")
+            picked.append((int(pk), int(version)))
+        if not picked:
+            raise forms.ValidationError("Hãy chọn ít nhất một nhiệm vụ.")
+        if len(picked) > 500:
+            raise forms.ValidationError("Mỗi lần chỉ thao tác tối đa 500 nhiệm vụ.")
+        return picked
+
+
+class BulkTaskForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Thao tác",
+        choices=[("deadline", "Đổi thời hạn hoàn thành"), ("explain", "Yêu cầu giải trình (nhiệm vụ quá hạn)")],
+    )
+    tasks = VersionedTasksField(required=False)
+    deadline_text = forms.CharField(label="Thời hạn mới", max_length=100, required=False)
+    amendment_reason = forms.CharField(
+        label="Lý do (bắt buộc với kế hoạch đã ban hành)", max_length=500, required=False
+    )
+    question = forms.CharField(label="Nội dung yêu cầu giải trình", max_length=5000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "deadline" and not (data.get("deadline_text") or "").strip():
+            self.add_error("deadline_text", "Hãy ghi thời hạn mới.")
+        if data.get("action") == "explain" and not (data.get("question") or "").strip():
+            self.add_error("question", "Hãy ghi nội dung cần giải trình.")
+        return data

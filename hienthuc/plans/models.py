@@ -377,3 +377,45 @@ class ReminderMute(models.Model):
             # NULLs never clash in a unique index: the "mute all" row needs its own constraint.
             models.UniqueConstraint(fields=["user"], condition=Q(task__isnull=True), name="reminder_mute_all_once"),
         ]
+
+
+# Tallies: counts kept in step with every write so that dashboards and coverage read a few
+# hundred rows, not millions of tasks (see tallies.py). The day a tally row carries only
+# matters for open items, whose status turns at that day; other rows carry NO_DAY so they
+# collapse into one row per unit and state (a unique key cannot hold NULL).
+NO_DAY = datetime.date(9999, 12, 31)
+
+
+class TallyState(models.TextChoices):
+    ONGOING = "ongoing"  # tasks with no deadline ("Thường xuyên")
+    OPEN = "open"  # tasks not completed / units that have not issued their plan
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+class TaskTally(models.Model):
+    """Tasks of issued plans led in `unit`'s subtree (the unit itself included), by state and,
+    for open tasks, deadline day. Kept for units at AGGREGATE_MIN_DEPTH and below."""
+
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=TallyState.choices)
+    due = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "state", "due"], name="task_tally_key")]
+
+
+class CoverageTally(models.Model):
+    """Requirements to issue a plan for `document` (the source document of the cascade) on
+    units in `unit`'s subtree (the unit itself included): issued on time, late, or still open
+    with its due day."""
+
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=TallyState.choices)
+    due = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "document", "state", "due"], name="coverage_tally_key")]

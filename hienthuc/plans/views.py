@@ -3,12 +3,16 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit, covers, root_paths, subtree_q
+from hienthuc.documents.models import Document
 from hienthuc.documents.views import resolve_target
 from hienthuc.forms import add_action_errors, submit
 from hienthuc.imports import flow
@@ -16,9 +20,9 @@ from hienthuc.lib import deadlines
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
 from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
-from hienthuc.plans import actions, importing
-from hienthuc.plans.forms import IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
-from hienthuc.plans.models import ExplanationRequest, Plan, Reminder, ReminderMute, Task
+from hienthuc.plans import actions, importing, tallies
+from hienthuc.plans.forms import BulkTaskForm, IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
+from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, PlanStatus, Reminder, ReminderMute, Task
 from hienthuc.plans.wordexport import export_plan
 
 
@@ -28,7 +32,10 @@ def access_plan(user, pk: int) -> Plan:
 
 def access_task(user, pk: int) -> Task:
     return get_object_or_404(
-        Task.objects.visible_to(user).with_status().select_related("plan__unit", "plan__document", "lead_unit"), pk=pk
+        Task.objects.visible_to(user)
+        .with_status()
+        .select_related("plan__unit", "plan__document", "lead_unit", "leader", "parent", "from_task"),
+        pk=pk,
     )
 
 
@@ -58,7 +65,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             unit=data["unit"],
             kind=data["kind"],
             title=data["title"],
-            source_document=source or (parent.source_document if parent else None),
+            source_document=source,
             parent_plan=parent,
             acting_user=request.user,
         )
@@ -88,7 +95,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = {code: 0 for code in deadlines.STATUS_LABELS}
     for task in tasks:
         counts[task.status_code] += 1
-    task_form = TaskForm(user=request.user, prefix="task")
+    task_form = TaskForm(user=request.user, prefix="task", plan=plan)
     issue_form = IssueForm(prefix="issue")
     require_form = RequireForm(prefix="req")
     if request.method == "POST":
@@ -107,7 +114,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if added is not None:  # 0 is a result too: every unit named was already required
                 return redirect("plan_detail", pk=plan.pk)
         elif "task-content" in request.POST:
-            task_form = TaskForm(request.POST, user=request.user, prefix="task")
+            task_form = TaskForm(request.POST, user=request.user, prefix="task", plan=plan)
             if submit(
                 request,
                 task_form,
@@ -134,7 +141,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issue_form": issue_form,
         "require_form": require_form,
         "coverage": coverage_rows(plan, timezone.localdate()) if plan.is_issued else [],
-        "coverage_labels": COVERAGE_LABELS,
+        "coverage_labels": tallies.COVERAGE_LABELS,
         # A unit of the user's must issue its own plan for this one.
         "required_here": plan.is_issued
         and any(can_edit(request.user, r.unit) for r in plan.requirements.select_related("unit")),
@@ -175,6 +182,12 @@ def task_context(request: HttpRequest, task: Task, form: ProgressForm) -> dict:
         "crumb_current": str(task),
         "updates": task.updates.select_related("created_by", "evidence_document"),
         "cooperating": task.cooperating_units.all(),
+        "subtasks": task.subtasks.with_status().order_by("order", "id"),
+        # Tasks below that carry this one out, as far as the user may see them.
+        "derived": Task.objects.visible_to(request.user)
+        .with_status()
+        .filter(from_task=task)
+        .select_related("lead_unit"),
         "can_report": can_report and task.completed_on is None,
         "form": form,
     }
@@ -211,31 +224,102 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task_detail.html", task_context(request, task, form), status=400)
 
 
-def task_list(request: HttpRequest) -> HttpResponse:
-    form = TaskFilter(request.GET or None)
-    tasks = Task.objects.visible_to(request.user).with_status().select_related("plan__document", "lead_unit")
+def filtered_tasks(request: HttpRequest, form: TaskFilter):
+    """The task list's rows: visible tasks narrowed by the filter form (when valid)."""
+    tasks = Task.objects.visible_to(request.user).with_status()
+    if not form.is_valid():
+        return tasks
+    data = form.cleaned_data
     today = timezone.localdate()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["scope"]:
-            units = Organization.objects.filter(path__in=root_paths(request.user))
-            if data["scope"] == "unit":
-                tasks = tasks.filter(lead_unit__in=units)
-            else:
-                tasks = tasks.filter(subtree_q(request.user, "lead_unit__path"))
-        if data["state"] == "overdue":
-            tasks = tasks.overdue(today)
-        elif data["state"] == "month":
-            tasks = tasks.due_in_month(today)
-        if data["plan"]:
-            tasks = tasks.filter(plan_id=data["plan"])
-        if data["lead"]:
-            tasks = tasks.filter(lead_unit__code__iexact=data["lead"])
-    tasks = tasks.order_by("deadline_last_day", "id")
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    if data["scope"] == "mine":
+        person = getattr(request.user, "person", None)
+        tasks = tasks.filter(leader=person) if person else tasks.none()
+    elif data["scope"]:
+        units = Organization.objects.filter(path__in=root_paths(request.user))
+        if data["scope"] == "unit":
+            tasks = tasks.filter(lead_unit__in=units)
+        else:
+            tasks = tasks.filter(subtree_q(request.user, "lead_unit__path"))
+    if data["state"] == "overdue":
+        tasks = tasks.overdue(today)
+    elif data["state"] == "month":
+        tasks = tasks.due_in_month(today)
+    if data["status"]:
+        tasks = tasks.filter(status_code=data["status"])
+    if data["under"]:
+        tasks = tasks.led_in_subtree(data["under"])
+    if data["lead"]:
+        tasks = tasks.filter(lead_unit__code__iexact=data["lead"])
+    if data["plan"]:
+        tasks = tasks.filter(plan_id=data["plan"])
+    if data["document"]:
+        tasks = tasks.filter(Q(plan__source_document_id=data["document"]) | Q(plan__document_id=data["document"]))
+    if data["issued"]:
+        tasks = tasks.filter(plan__status=PlanStatus.ISSUED)
+    return tasks
+
+
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilter(request.GET or None, user=request.user)
+    tasks = filtered_tasks(request, form).select_related("plan__document", "plan__unit", "lead_unit", "leader")
+    page = Paginator(tasks.order_by("deadline_last_day", "id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "plans/task_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    # Bulk actions are offered on the rows the user may change (their own plans' tasks).
+    editable = {t.pk for t in page if can_edit(request.user, t.plan.unit)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "editable": editable,
+        "bulk_form": BulkTaskForm(),
+        "path": request.get_full_path(),
+    }
+    return render(request, "plans/task_list.html", context)
+
+
+@require_POST
+def task_bulk(request: HttpRequest) -> HttpResponse:
+    """One change applied to several tasks at once, all or nothing: a new deadline, or an
+    explanation request on each overdue task. Each checkbox carries the version the user saw."""
+    form = BulkTaskForm(request.POST)
+    back = request.POST.get("next", "")
+    back = back if back.startswith("/tasks/") else reverse("task_list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    picked = dict(data["tasks"])
+    tasks = {t.pk: t for t in Task.objects.visible_to(request.user).select_related("lead_unit").filter(pk__in=picked)}
+    try:
+        with transaction.atomic():
+            for pk, version in picked.items():
+                task = tasks.get(pk)
+                if task is None:
+                    raise ValidationError(f"Không tìm thấy nhiệm vụ số {pk} trong phạm vi của bạn.")
+                try:
+                    if data["action"] == "deadline":
+                        actions.do_update_task(
+                            task,
+                            version=version,
+                            deadline_text=data["deadline_text"],
+                            amendment_reason=data["amendment_reason"],
+                            acting_user=request.user,
+                        )
+                    else:
+                        actions.do_request_explanation(
+                            unit=task.lead_unit, task=task, question=data["question"], acting_user=request.user
+                        )
+                except ValidationError as exc:
+                    raise ValidationError(f"Nhiệm vụ “{task.content[:60]}”: {' '.join(exc.messages)}") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages) + " Chưa thay đổi nhiệm vụ nào.")
+    else:
+        done = "đã đổi thời hạn" if data["action"] == "deadline" else "đã yêu cầu giải trình"
+        messages.success(request, f"{len(picked)} nhiệm vụ {done}.")
+    return redirect(back)
 
 
 def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -279,52 +363,77 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def coverage_rows(plan: Plan, today) -> list[dict]:
-    """For each unit required to issue its own plan: issued on time, late, overdue or not yet due."""
-    issued = {p.unit_id: p for p in Plan.objects.filter(parent_plan=plan, status="issued").select_related("document")}
+def requirement_rows(requirements, today) -> list[dict]:
+    """Each requirement to issue a plan with its state: issued on time, late, overdue or not
+    yet due, and the issued plan when there is one. Two queries."""
+    requirements = list(requirements.select_related("unit", "plan"))
+    issued: dict[tuple[int, int], list[Plan]] = {}
+    children = Plan.objects.filter(
+        parent_plan_id__in={r.plan_id for r in requirements},
+        unit_id__in={r.unit_id for r in requirements},
+        status=PlanStatus.ISSUED,
+    ).select_related("document")
+    for child in children:
+        issued.setdefault((child.parent_plan_id, child.unit_id), []).append(child)
     rows = []
-    for requirement in plan.requirements.select_related("unit").order_by("unit__search_text"):
-        child = issued.get(requirement.unit_id)
-        if child is not None:
-            state = "on_time" if child.document.issued_on and child.document.issued_on <= requirement.due_on else "late"
+    for r in requirements:
+        plans = issued.get((r.plan_id, r.unit_id), [])
+        on_time = [p for p in plans if p.document.issued_on and p.document.issued_on <= r.due_on]
+        if on_time or plans:
+            state, child = (tallies.COVERAGE_ON_TIME, on_time[0]) if on_time else (tallies.COVERAGE_LATE, plans[0])
         else:
-            state = "overdue" if today > requirement.due_on else "pending"
-        rows.append({"unit": requirement.unit, "due_on": requirement.due_on, "plan": child, "state": state})
+            state, child = (tallies.COVERAGE_OVERDUE if today > r.due_on else tallies.COVERAGE_PENDING), None
+        rows.append({"unit": r.unit, "due_on": r.due_on, "plan": child, "required_by": r.plan, "state": state})
     return rows
 
 
-COVERAGE_LABELS = {
-    "on_time": "Đã ban hành đúng hạn",
-    "late": "Đã ban hành muộn",
-    "overdue": "Quá hạn, chưa ban hành",
-    "pending": "Chưa đến hạn",
-}
+def coverage_rows(plan: Plan, today) -> list[dict]:
+    return requirement_rows(plan.requirements.order_by("unit__search_text"), today)
+
+
+def coverage_documents(org: Organization, today, limit: int | None = None) -> list[dict]:
+    """Source documents cascaded into `org`'s subtree, latest first, with how the units below
+    stand (from the tallies: one query, plus one for the documents)."""
+    by_document = tallies.coverage_rollup(org, today)
+    documents = Document.objects.filter(pk__in=by_document).select_related("kind", "issuing_unit")
+    documents = documents.order_by(F("issued_on").desc(nulls_last=True), "-id")
+    if limit:
+        documents = documents[:limit]
+    return [
+        {
+            "document": document,
+            "summary": tallies.add_up(by_document[document.pk].values(), tallies.COVERAGE_LABELS),
+        }
+        for document in documents
+    ]
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    """A unit's dashboard: tasks led in its subtree by status, per child unit ranked by
-    completion, the overdue list and the coverage of its plans' cascades — all live."""
+    """A unit's dashboard: tasks of issued plans led in its subtree by status, per child unit
+    ranked by completion, the overdue list and how the latest cascades stand — all live, read
+    from the tallies every write keeps (tallies.py), so it costs the same for a commune and
+    for the Centre."""
     org = access_organization(request.user, pk)
     today = timezone.localdate()
-    tasks = Task.objects.visible_to(request.user).led_in_subtree(org)
-    totals = tasks.status_counts(today)
-    rollup = tasks.rollup_by_child(org, today)
+    totals, rollup = tallies.task_rollup(org, today)
     children = []
-    for child in children_of(org):
-        counts = rollup.get(child["path"], dict.fromkeys(deadlines.STATUS_LABELS, 0))
+    for child in children_of(org, include_inactive=True):
+        counts = rollup.get(child["pk"])
+        if counts is None and not child["is_active"]:
+            continue
+        counts = counts or dict.fromkeys(deadlines.STATUS_LABELS, 0)
         due = counts[deadlines.DONE_ON_TIME] + counts[deadlines.DONE_LATE] + counts[deadlines.OPEN_OVERDUE]
         done = counts[deadlines.DONE_ON_TIME] + counts[deadlines.DONE_LATE]
         share = round(100 * done / due) if due else None
         children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
-    overdue = tasks.overdue(today).select_related("lead_unit", "plan").order_by("deadline_last_day")[:20]
-    plans = Plan.objects.filter(unit=org, status="issued").order_by("-issued_at")[:5]
-    coverage = []
-    for plan in plans:
-        rows = coverage_rows(plan, today)
-        if rows:
-            summary = {label: sum(1 for r in rows if r["state"] == key) for key, label in COVERAGE_LABELS.items()}
-            coverage.append({"plan": plan, "rows": rows, "summary": summary})
+    overdue = (
+        Task.objects.filter(plan__status=PlanStatus.ISSUED)
+        .led_in_subtree(org)
+        .overdue(today)
+        .select_related("lead_unit")
+        .order_by("deadline_last_day", "id")[:20]
+    )
     chart = {
         "labels": [c["unit"]["name"] for c in children if c["total"]],
         "series": [
@@ -342,10 +451,52 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
-        "coverage": coverage,
-        "coverage_labels": COVERAGE_LABELS,
+        "coverage": coverage_documents(org, today, limit=5),
+        "coverage_labels": tallies.COVERAGE_LABELS,
     }
     return render(request, "plans/dashboard.html", context)
+
+
+def coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which units below `org` have issued their plan for a source document, which are late,
+    which have not: counts per child unit, each a link one level down, and the units required
+    right below it. Without a document: every cascade that reached the subtree."""
+    org = access_organization(request.user, pk)
+    today = timezone.localdate()
+    context = {
+        "org": org,
+        "crumbs": breadcrumbs(request.user, org),
+        "crumb_current": org.name,
+        "labels": tallies.COVERAGE_LABELS,
+    }
+    document_id = request.GET.get("document", "")
+    if not document_id.isdigit():
+        context["documents"] = coverage_documents(org, today)
+        return render(request, "plans/coverage.html", context)
+    document = get_object_or_404(Document.objects.visible_to(request.user).select_related("kind"), pk=document_id)
+    by_child = tallies.coverage_rollup(org, today, document_id=document.pk).get(document.pk, {})
+    children = []
+    for child in children_of(org, include_inactive=True):
+        counts = by_child.get(child["pk"])
+        if counts:
+            required = sum(counts.values())
+            issued = counts[tallies.COVERAGE_ON_TIME] + counts[tallies.COVERAGE_LATE]
+            children.append(
+                {"unit": child, "counts": counts, "required": required, "share": round(100 * issued / required)}
+            )
+    children.sort(key=lambda c: (c["share"], c["unit"]["name"]))
+    requirements = PlanRequirement.objects.filter(
+        Q(plan__source_document=document) | Q(plan__source_document__isnull=True, plan__document=document),
+        unit__path__startswith=org.path,
+        unit__depth__lte=org.depth + 1,
+    ).order_by("unit__depth", "unit__search_text")
+    context.update(
+        document=document,
+        children=children,
+        summary=tallies.add_up(by_child.values(), tallies.COVERAGE_LABELS),
+        rows=requirement_rows(requirements, today),
+    )
+    return render(request, "plans/coverage.html", context)
 
 
 def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:

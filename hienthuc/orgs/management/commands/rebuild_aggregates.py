@@ -1,11 +1,17 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from hienthuc.orgs import aggregates
+from hienthuc.plans import tallies
 
 
 class Command(BaseCommand):
-    help = "Recount the stored subtree counts of every unit from the rows and fix those that differ."
+    help = "Recount every stored figure (units, people, task and plan-coverage tallies) from the rows."
 
     def handle(self, *args, **options):
-        changed = aggregates.rebuild()
-        self.stdout.write(f"Đã đếm lại; {changed} đơn vị có số liệu tích lũy được sửa.")
+        with transaction.atomic():
+            changed = aggregates.rebuild()
+            tallies.rebuild()
+        self.stdout.write(
+            f"Đã đếm lại; {changed} đơn vị có số liệu tích lũy được sửa; đã đếm lại nhiệm vụ và kế hoạch."
+        )

@@ -1,0 +1,354 @@
+"""Task and coverage tallies, kept in step with every write (DESIGN §3, "live figures").
+
+A national deployment holds millions of tasks: a dashboard cannot group them on every view.
+Each unit at depth ≥ AGGREGATE_MIN_DEPTH stores, per state, how many tasks of issued plans
+its subtree leads (TaskTally) and how many units of its subtree were required to issue a
+plan for a source document (CoverageTally). Open items are kept per due day, because whether
+they are overdue depends on the day the figure is read. Units above AGGREGATE_MIN_DEPTH (the
+Centre) add up their children at read time, so no write in the country updates a hot row.
+
+Every write in actions.py calls the bump functions inside its own transaction; `rebuild()`
+recounts from the rows (`manage.py rebuild_aggregates`) and tests compare the two.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from hienthuc.lib import deadlines
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+from hienthuc.plans.models import (
+    NO_DAY,
+    CoverageTally,
+    Plan,
+    PlanRequirement,
+    PlanStatus,
+    TallyState,
+    Task,
+    TaskTally,
+)
+
+STEP = Organization.steplen
+
+# The coverage states a reader sees (an open requirement is overdue after its due day).
+COVERAGE_ON_TIME, COVERAGE_LATE, COVERAGE_OVERDUE, COVERAGE_PENDING = "on_time", "late", "overdue", "pending"
+COVERAGE_LABELS = {
+    COVERAGE_ON_TIME: "Đã ban hành đúng hạn",
+    COVERAGE_LATE: "Đã ban hành muộn",
+    COVERAGE_OVERDUE: "Quá hạn, chưa ban hành",
+    COVERAGE_PENDING: "Chưa đến hạn",
+}
+
+
+# ---- keys ---------------------------------------------------------------------------------
+
+
+def task_key(deadline_last_day: datetime.date | None, completed_on: datetime.date | None) -> tuple[str, datetime.date]:
+    if deadline_last_day is None:
+        return TallyState.ONGOING, NO_DAY
+    if completed_on is None:
+        return TallyState.OPEN, deadline_last_day
+    return (TallyState.ON_TIME if completed_on <= deadline_last_day else TallyState.LATE), NO_DAY
+
+
+def coverage_document_id(plan: Plan) -> int:
+    """The document a cascade implements: the plan's source, or the plan itself when it has none."""
+    return plan.source_document_id or plan.document_id
+
+
+def requirement_keys(plan: Plan, requirements: Iterable[PlanRequirement]) -> dict[int, tuple[str, datetime.date]]:
+    """{unit id: (state, due)} for requirements of one plan, from its issued child plans."""
+    requirements = list(requirements)
+    issued: dict[int, list] = {}
+    children = Plan.objects.filter(
+        parent_plan_id=plan.pk, status=PlanStatus.ISSUED, unit_id__in=[r.unit_id for r in requirements]
+    ).values_list("unit_id", "document__issued_on")
+    for unit_id, issued_on in children:
+        issued.setdefault(unit_id, []).append(issued_on)
+    keys = {}
+    for r in requirements:
+        days = issued.get(r.unit_id)
+        if not days:
+            keys[r.unit_id] = (TallyState.OPEN, r.due_on)
+        elif any(day is not None and day <= r.due_on for day in days):
+            keys[r.unit_id] = (TallyState.ON_TIME, NO_DAY)
+        else:
+            keys[r.unit_id] = (TallyState.LATE, NO_DAY)
+    return keys
+
+
+# ---- writes -------------------------------------------------------------------------------
+
+
+def _chain(path: str, *, ancestors_only: bool = False) -> list[str]:
+    """The paths whose tally counts an item of the unit at `path`: its own (unless
+    `ancestors_only`) and its ancestors' at depth ≥ AGGREGATE_MIN_DEPTH."""
+    depth = len(path) // STEP - (1 if ancestors_only else 0)
+    return [path[: d * STEP] for d in range(depth, AGGREGATE_MIN_DEPTH - 1, -1)]
+
+
+def _upsert(table: str, key_columns: list[str], deltas: Counter) -> None:
+    rows = [(*key, n) for key, n in deltas.items() if n]
+    if not rows:
+        return
+    columns = ", ".join(key_columns)
+    marks = ", ".join(["%s"] * (len(key_columns) + 1))
+    sql = (
+        f"INSERT INTO {table} ({columns}, n) VALUES ({marks}) "
+        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n"
+    )
+    # A stable order keeps two concurrent writers from locking the same rows in opposite order.
+    rows.sort(key=lambda row: tuple(str(v) for v in row[:-1]))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _spread(items: Counter, *, ancestors_only: bool = False) -> Counter:
+    """Per-unit deltas {(path, *rest): n} spread to every tally row they count in, by unit id."""
+    by_path: Counter = Counter()
+    for (path, *rest), n in items.items():
+        for prefix in _chain(path, ancestors_only=ancestors_only):
+            by_path[(prefix, *rest)] += n
+    ids = dict(Organization.objects.filter(path__in={key[0] for key in by_path}).values_list("path", "pk"))
+    return Counter({(ids[path], *rest): n for (path, *rest), n in by_path.items()})
+
+
+def bump_tasks(items: Counter, *, ancestors_only: bool = False) -> None:
+    """`items`: {(lead unit path, state, due): delta}."""
+    spread = _spread(items, ancestors_only=ancestors_only)
+    _upsert(TaskTally._meta.db_table, ["unit_id", "state", "due"], spread)
+
+
+def bump_coverage(items: Counter, *, ancestors_only: bool = False) -> None:
+    """`items`: {(required unit path, document id, state, due): delta}."""
+    spread = _spread(items, ancestors_only=ancestors_only)
+    _upsert(CoverageTally._meta.db_table, ["unit_id", "document_id", "state", "due"], spread)
+
+
+def count_task(task: Task, sign: int) -> None:
+    """Add (+1) or take away (-1) one task as it stands; tasks of drafts are not counted."""
+    if task.plan.status == PlanStatus.ISSUED:
+        bump_tasks(Counter({(task.lead_unit.path, *task_key(task.deadline_last_day, task.completed_on)): sign}))
+
+
+def count_plan_tasks(plan: Plan, sign: int) -> None:
+    """Add or take away every task of a plan (when it is issued)."""
+    items: Counter = Counter()
+    rows = Task.objects.filter(plan=plan).values_list("lead_unit__path", "deadline_last_day", "completed_on")
+    for path, day, done in rows:
+        items[(path, *task_key(day, done))] += sign
+    bump_tasks(items)
+
+
+def count_requirements(plan: Plan, requirements: list[PlanRequirement], sign: int) -> None:
+    """Add or take away requirements of `plan` in their current state."""
+    if not requirements:
+        return
+    keys = requirement_keys(plan, requirements)
+    document_id = coverage_document_id(plan)
+    paths = dict(Organization.objects.filter(pk__in={r.unit_id for r in requirements}).values_list("pk", "path"))
+    items: Counter = Counter()
+    for r in requirements:
+        items[(paths[r.unit_id], document_id, *keys[r.unit_id])] += sign
+    bump_coverage(items)
+
+
+def move_subtree(org: Organization, new_parent: Organization, move) -> None:
+    """Run `move()` (which re-paths `org`'s subtree) with the tallies following it: the
+    subtree's figures leave the old ancestors' rows and join the new ones'. Rows of units in
+    the subtree are keyed by id and stay as they are."""
+    tasks, coverage = _subtree_counts(org)
+    had_rows = org.depth >= AGGREGATE_MIN_DEPTH
+    bump_tasks(_as_of(tasks, org.path, -1), ancestors_only=True)
+    bump_coverage(_as_of(coverage, org.path, -1), ancestors_only=True)
+    move()
+    org = Organization.objects.get(pk=org.pk)
+    # The moved unit keeps its own rows if it had them (they are keyed by id); a unit that
+    # had none (it was above AGGREGATE_MIN_DEPTH) gets them now.
+    bump_tasks(_as_of(tasks, org.path, +1), ancestors_only=had_rows)
+    bump_coverage(_as_of(coverage, org.path, +1), ancestors_only=had_rows)
+
+
+def _subtree_counts(org: Organization) -> tuple[Counter, Counter]:
+    """The subtree's totals, counted from the rows: {(state, due): n} and {(document, state, due): n}."""
+    tasks: Counter = Counter()
+    rows = Task.objects.filter(plan__status=PlanStatus.ISSUED, lead_unit__path__startswith=org.path)
+    for day, done in rows.values_list("deadline_last_day", "completed_on").iterator(chunk_size=10_000):
+        tasks[task_key(day, done)] += 1
+    coverage: Counter = Counter()
+    requirements = PlanRequirement.objects.filter(unit__path__startswith=org.path).select_related("plan", "unit")
+    by_plan: dict[int, list] = {}
+    for r in requirements:
+        by_plan.setdefault(r.plan_id, []).append(r)
+    for group in by_plan.values():
+        plan = group[0].plan
+        for unit_id, key in requirement_keys(plan, group).items():
+            coverage[(coverage_document_id(plan), *key)] += sum(1 for r in group if r.unit_id == unit_id)
+    return tasks, coverage
+
+
+def _as_of(counts: Counter, path: str, sign: int) -> Counter:
+    return Counter({(path, *key): sign * n for key, n in counts.items()})
+
+
+# ---- reads --------------------------------------------------------------------------------
+
+
+def _children_rows(model, org: Organization, **filters):
+    return model.objects.filter(unit__path__startswith=org.path, unit__depth=org.depth + 1, **filters)
+
+
+def task_rollup(org: Organization, today: datetime.date) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    """Status counts of the tasks (of issued plans) led in `org`'s subtree, and per child unit
+    keyed by unit id: two small queries whatever the number of tasks."""
+    per_child: dict[int, dict[str, int]] = {}
+    rows = (
+        _children_rows(TaskTally, org)
+        .values("unit_id", "state")
+        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(due__lt=today)))
+        .order_by()
+    )
+    for row in rows:
+        counts = per_child.setdefault(row["unit_id"], dict.fromkeys(deadlines.STATUS_LABELS, 0))
+        _add_state(counts, row["state"], row["total"], row["overdue"] or 0)
+    totals = Task.objects.filter(lead_unit=org, plan__status=PlanStatus.ISSUED).status_counts(today)
+    for counts in per_child.values():
+        for code, n in counts.items():
+            totals[code] += n
+    return totals, per_child
+
+
+def _add_state(counts: dict[str, int], state: str, total: int, overdue: int) -> None:
+    if state == TallyState.OPEN:
+        counts[deadlines.OPEN_OVERDUE] += overdue
+        counts[deadlines.OPEN_IN_TIME] += total - overdue
+    elif state == TallyState.ON_TIME:
+        counts[deadlines.DONE_ON_TIME] += total
+    elif state == TallyState.LATE:
+        counts[deadlines.DONE_LATE] += total
+    else:
+        counts[deadlines.STATUS_ONGOING] += total
+
+
+def coverage_rollup(
+    org: Organization, today: datetime.date, *, document_id: int | None = None
+) -> dict[int, dict[int, dict[str, int]]]:
+    """{document id: {child unit id: {coverage state: n}}} for the units strictly below `org`
+    that were required to issue a plan; one query."""
+    rows = _children_rows(CoverageTally, org)
+    if document_id is not None:
+        rows = rows.filter(document_id=document_id)
+    rows = (
+        rows.values("document_id", "unit_id", "state")
+        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(due__lt=today)))
+        .order_by()
+    )
+    result: dict[int, dict[int, dict[str, int]]] = {}
+    for row in rows:
+        counts = result.setdefault(row["document_id"], {}).setdefault(row["unit_id"], dict.fromkeys(COVERAGE_LABELS, 0))
+        if row["state"] == TallyState.OPEN:
+            counts[COVERAGE_OVERDUE] += row["overdue"] or 0
+            counts[COVERAGE_PENDING] += row["total"] - (row["overdue"] or 0)
+        else:
+            counts[row["state"]] += row["total"]
+    return result
+
+
+def add_up(counts: Iterable[dict[str, int]], keys: Iterable[str]) -> dict[str, int]:
+    total = dict.fromkeys(keys, 0)
+    for c in counts:
+        for key, n in c.items():
+            total[key] += n
+    return total
+
+
+# ---- from scratch -------------------------------------------------------------------------
+
+_TASK_SELECT = """
+    SELECT a.id, {state}, {due}, COUNT(*)
+    FROM plans_task t
+    JOIN plans_plan p ON p.id = t.plan_id
+    JOIN orgs_organization l ON l.id = t.lead_unit_id
+    JOIN orgs_organization a ON a.path = SUBSTR(l.path, 1, %s)
+    WHERE p.status = 'issued' AND l.depth >= %s
+    GROUP BY 1, 2, 3
+""".format(
+    state="CASE WHEN t.deadline_last_day IS NULL THEN 'ongoing' WHEN t.completed_on IS NULL THEN 'open' "
+    "WHEN t.completed_on <= t.deadline_last_day THEN 'on_time' ELSE 'late' END",
+    due="CASE WHEN t.deadline_last_day IS NOT NULL AND t.completed_on IS NULL THEN t.deadline_last_day ELSE %s END",
+)
+
+_ISSUED_CHILD = (
+    "SELECT 1 FROM plans_plan c JOIN documents_document cd ON cd.id = c.document_id "
+    "WHERE c.parent_plan_id = r.plan_id AND c.unit_id = r.unit_id AND c.status = 'issued'"
+)
+_COVERAGE_SELECT = f"""
+    SELECT a.id, COALESCE(p.source_document_id, p.document_id), r.state,
+        CASE WHEN r.state = 'open' THEN r.due_on ELSE %s END, COUNT(*)
+    FROM (
+        SELECT r.plan_id, r.unit_id, r.due_on,
+            CASE WHEN EXISTS ({_ISSUED_CHILD} AND cd.issued_on <= r.due_on) THEN 'on_time'
+                 WHEN EXISTS ({_ISSUED_CHILD}) THEN 'late' ELSE 'open' END AS state
+        FROM plans_planrequirement r
+    ) r
+    JOIN plans_plan p ON p.id = r.plan_id
+    JOIN orgs_organization u ON u.id = r.unit_id
+    JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s)
+    WHERE u.depth >= %s
+    GROUP BY 1, 2, 3, 4
+"""
+
+
+def _depths() -> range:
+    deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
+    return range(AGGREGATE_MIN_DEPTH, deepest + 1)
+
+
+def expected() -> tuple[dict, dict]:
+    """Both tallies counted from the rows: {(unit id, state, due): n}, {(unit id, document id, state, due): n}."""
+    tasks, coverage = {}, {}
+    with connection.cursor() as cursor:
+        for depth in _depths():
+            cursor.execute(_TASK_SELECT, [NO_DAY, depth * STEP, depth])
+            tasks.update({(unit, state, _day(due)): n for unit, state, due, n in cursor.fetchall()})
+            cursor.execute(_COVERAGE_SELECT, [NO_DAY, depth * STEP, depth])
+            coverage.update({(unit, doc, state, _day(due)): n for unit, doc, state, due, n in cursor.fetchall()})
+    return tasks, coverage
+
+
+def stored() -> tuple[dict, dict]:
+    tasks = {
+        (unit, state, due): n
+        for unit, state, due, n in TaskTally.objects.exclude(n=0).values_list("unit_id", "state", "due", "n")
+    }
+    coverage = {
+        (unit, doc, state, due): n
+        for unit, doc, state, due, n in CoverageTally.objects.exclude(n=0).values_list(
+            "unit_id", "document_id", "state", "due", "n"
+        )
+    }
+    return tasks, coverage
+
+
+def _day(value) -> datetime.date:
+    # SQLite hands back the text it stored; PostgreSQL a date.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def rebuild() -> None:
+    """Recount both tallies from the rows, in SQL (minutes at the national tier, not hours)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TaskTally._meta.db_table}")
+        cursor.execute(f"DELETE FROM {CoverageTally._meta.db_table}")
+        for depth in _depths():
+            cursor.execute(
+                f"INSERT INTO {TaskTally._meta.db_table} (unit_id, state, due, n) {_TASK_SELECT}",
+                [NO_DAY, depth * STEP, depth],
+            )
+            cursor.execute(
+                f"INSERT INTO {CoverageTally._meta.db_table} (unit_id, document_id, state, due, n) {_COVERAGE_SELECT}",
+                [NO_DAY, depth * STEP, depth],
+            )
