@@ -8,11 +8,12 @@ committees of seed 004. Everything is written through the actions, so it is audi
 """
 
 import datetime
+import functools
 import random
 
 from django.db import transaction
 
-from hienthuc.accounts.actions import do_create_user
+from hienthuc.accounts.actions import do_create_user, do_link_person
 from hienthuc.accounts.system import system_user
 from hienthuc.committees.actions import do_add_assignment, do_add_seat, do_create_term
 from hienthuc.committees.models import Body, SeatRole
@@ -284,8 +285,9 @@ def load_demo(seed: int = 20201203) -> None:
 
     load_demo_documents(actor, centre=centre, tb=tb, qn=qn)
 
+    logins = {}
     for username, _label, code, role in DEMO_LOGINS:
-        do_create_user(
+        logins[username] = do_create_user(
             username=username,
             password=DEMO_PASSWORD,
             full_name="",
@@ -293,6 +295,10 @@ def load_demo(seed: int = 20201203) -> None:
             role=role,
             acting_user=actor,
         )
+    # The province and district logins belong to their secretaries: "Tôi phụ trách" lists their tasks.
+    do_link_person(logins["tinhuy"], standing[0], acting_user=actor)
+    dong_hung = next(d for d in districts if d.code == "TB-DH")
+    do_link_person(logins["huyen"], district_secretaries[districts.index(dong_hung)], acting_user=actor)
 
 
 TB_GOAL = (
@@ -399,40 +405,6 @@ DEMO_DOCUMENTS = [
         "",
     ),
     (
-        "kh25",
-        "TB",
-        "ke_hoach",
-        "25-KH/TU",
-        "btv",
-        (2021, 10, 28),
-        "về tổ chức hội nghị trực tuyến toàn tỉnh nghiên cứu, quán triệt Kết luận số 21-KL/TW, ngày 25-10-2021 của Ban "
-        "Chấp hành Trung ương; Kết luận số 14-KL/TW, ngày 22-9-2021 của Bộ Chính trị; Quy định số 37-QĐ/TW, ngày "
-        "25-10-2021; Quy định số 24-QĐ/TW, ngày 30-7-2021; Hướng dẫn số 01-HD/TW; Quy định số 22-QĐ/TW, ngày 28-7-2021 "
-        "và Nghị quyết số 01-NQ/TU, ngày 4-10-2021 của Ban Chấp hành Đảng bộ tỉnh",
-        "",
-    ),
-    (
-        "ctr10",
-        "TB",
-        "chuong_trinh",
-        "10-CTr/TU",
-        "btv",
-        (2021, 12, 15),
-        "Chương trình hành động thực hiện Kết luận số 21-KL/TW, ngày 25-10-2021 của Ban Chấp hành Trung ương Đảng khóa XIII",
-        "",
-    ),
-    (
-        "kh05dh",
-        "TB-DH",
-        "ke_hoach",
-        "05-KH/HU",
-        "btv",
-        (2022, 1, 10),
-        "Kế hoạch thực hiện Chương trình hành động số 10-CTr/TU của Ban Thường vụ Tỉnh ủy về thực hiện Kết luận số "
-        "21-KL/TW",
-        "",
-    ),
-    (
         "nqmc",
         "QN-MC",
         "nghi_quyet",
@@ -487,10 +459,7 @@ DEMO_DOCUMENTS = [
 ]
 DEMO_LINKS = [
     ("qc01", "nqdh", "implements"), ("ctr02", "nqdh", "implements"), ("ctr03", "nqdh", "implements"),
-    ("nq01tu", "nqdh", "implements"), ("kh25", "kl21", "implements"), ("kh25", "kl14", "implements"),
-    ("kh25", "qd37", "implements"), ("kh25", "qd24", "implements"), ("kh25", "hd01", "implements"),
-    ("kh25", "qd22", "implements"), ("kh25", "nq01tu", "implements"), ("hd01", "qd24", "guides"),
-    ("ctr10", "kl21", "implements"), ("kh05dh", "ctr10", "implements"), ("ctrmc", "nqmc", "implements"),
+    ("nq01tu", "nqdh", "implements"), ("hd01", "qd24", "guides"), ("ctrmc", "nqmc", "implements"),
     ("ctrmc2", "nqmc", "implements"), ("ctrmc3", "nqmc", "implements"),
 ]  # fmt: skip
 
@@ -533,70 +502,217 @@ def load_demo_documents(actor, *, centre, tb, qn) -> None:
         "Bảo đảm vững chắc quốc phòng - an ninh, nâng cao hiệu quả quan hệ đối ngoại và hội nhập quốc tế",
     ):
         do_add_goal(made["nqmc"], kind="key_task", text=text, acting_user=actor)
-    load_demo_plans(actor, tb=tb, resolution=made["nqdh"])
+    load_demo_plans(actor, tb=tb, documents=made)
 
 
-# The province's action program for the XX congress resolution (section, content, lead, cooperating, output, deadline).
+# The province's action program for the XX congress resolution: (section, content, lead,
+# cooperating, output, deadline, leader's title, what happened). What happened is a completion
+# date, a progress percentage, or "?" for an overdue task the Standing Committee asks about.
+S1, S2, S3, S4, S5 = (
+    "I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "II. PHÁT TRIỂN KINH TẾ", "III. VĂN HÓA - XÃ HỘI",
+    "IV. QUỐC PHÒNG, AN NINH", "V. TỔ CHỨC THỰC HIỆN",
+)  # fmt: skip
 TB_PROGRAM = [
-    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Tổ chức học tập, quán triệt Nghị quyết Đại hội XX đến 100% tổ chức đảng", "TB-BTG", ["TB-VP"], "Báo cáo kết quả quán triệt", "Quý I/2021"),
-    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Ban hành Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX", "TB-VP", ["TB-BTC"], "Quy chế làm việc", "Tháng 12/2020"),
-    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Xây dựng Chương trình kiểm tra, giám sát toàn khóa", "TB-UBKT", ["TB-VP"], "Chương trình kiểm tra, giám sát", "Tháng 12/2020"),
-    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Rà soát, bổ sung quy hoạch cán bộ nhiệm kỳ 2025 - 2030", "TB-BTC", [], "Đề án quy hoạch cán bộ", "Quý IV/2022"),
-    ("I. XÂY DỰNG ĐẢNG VÀ HỆ THỐNG CHÍNH TRỊ", "Kiểm tra việc thực hiện Quy định 37-QĐ/TW về những điều đảng viên không được làm", "TB-UBKT", ["TB-BTC"], "Thông báo kết luận kiểm tra", "Thường xuyên"),
-    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Xây dựng đề án phát triển nông thôn mới nâng cao, kiểu mẫu giai đoạn 2021 - 2025", "TB-UBND", ["TB-HH", "TB-KX"], "Đề án", "6 tháng đầu năm 2021"),
-    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Đề án phát triển Khu kinh tế Thái Bình", "TB-UBND", ["TB-TT", "TB-TH"], "Đề án trình Thủ tướng Chính phủ", "Năm 2022"),
-    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Chương trình chuyển đổi số tỉnh đến năm 2025, định hướng đến năm 2030", "TB-UBND", ["TB-VP"], "Chương trình", "Quý III/2021"),
-    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Thu hút đầu tư vào các khu, cụm công nghiệp", "TB-UBND", ["TB-KDN"], "Báo cáo hằng năm", "Thường xuyên"),
-    ("II. PHÁT TRIỂN KINH TẾ - XÃ HỘI", "Hoàn thành các chỉ tiêu kinh tế - xã hội giai đoạn 2021 - 2025", "TB-UBND", ["TB-HDND"], "Báo cáo tổng kết", "2021–2025"),
-    ("III. QUỐC PHÒNG, AN NINH", "Xây dựng khu vực phòng thủ tỉnh vững chắc", "TB-QS", ["TB-CA", "TB-BP"], "Báo cáo", "Năm 2025"),
-    ("III. QUỐC PHÒNG, AN NINH", "Bảo đảm an ninh chính trị, trật tự an toàn xã hội dịp Tết", "TB-CA", ["TB-QS"], "Báo cáo", "Tháng 2/2022"),
+    (S1, "Tổ chức học tập, quán triệt Nghị quyết Đại hội XX đến 100% tổ chức đảng", "TB-BTG", ["TB-VP"], "Báo cáo kết quả quán triệt", "Quý I/2021", "Trưởng Ban Tuyên giáo", (2021, 3, 20)),
+    (S1, "Ban hành Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX", "TB-VP", ["TB-BTC"], "Quy chế làm việc", "Tháng 12/2020", "Chánh Văn phòng", (2020, 12, 10)),
+    (S1, "Xây dựng Chương trình kiểm tra, giám sát toàn khóa", "TB-UBKT", ["TB-VP"], "Chương trình kiểm tra, giám sát", "Tháng 12/2020", "Chủ nhiệm Ủy ban Kiểm tra", (2021, 1, 15)),
+    (S1, "Xây dựng Chương trình làm việc toàn khóa của Ban Chấp hành Đảng bộ tỉnh", "TB-VP", [], "Chương trình làm việc", "Tháng 1/2021", "Chánh Văn phòng", (2021, 1, 20)),
+    (S1, "Rà soát, bổ sung quy hoạch cán bộ nhiệm kỳ 2025 - 2030", "TB-BTC", [], "Đề án quy hoạch cán bộ", "Quý IV/2022", "Trưởng Ban Tổ chức", (2022, 12, 20)),
+    (S1, "Kiểm tra việc thực hiện Quy định 37-QĐ/TW về những điều đảng viên không được làm", "TB-UBKT", ["TB-BTC"], "Thông báo kết luận kiểm tra", "Thường xuyên", "Chủ nhiệm Ủy ban Kiểm tra", None),
+    (S1, "Đề án nâng cao chất lượng sinh hoạt chi bộ giai đoạn 2021 - 2025", "TB-BTC", ["TB-BTG"], "Đề án", "Quý II/2021", "Trưởng Ban Tổ chức", (2021, 7, 30)),
+    (S1, "Sắp xếp, kiện toàn tổ chức bộ máy các cơ quan tham mưu của Tỉnh ủy", "TB-BTC", ["TB-VP"], "Đề án sắp xếp tổ chức bộ máy", "Năm 2022", "Trưởng Ban Tổ chức", "?"),
+    (S1, "Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", "TB-BTG", ["TB-KCQ", "TB-KDN"], "Báo cáo sơ kết hằng năm", "Thường xuyên", "Trưởng Ban Tuyên giáo", None),
+    (S1, "Thực hiện Quy chế dân chủ ở cơ sở; tăng cường công tác dân vận của chính quyền", "TB-BTG", ["TB-UBND"], "Báo cáo", "Năm 2023", "Trưởng Ban Tuyên giáo", (2023, 12, 15)),
+    (S1, "Chuyển đổi số trong hoạt động của các cơ quan đảng", "TB-VP", [], "Hệ thống thông tin điều hành", "Năm 2025", "Chánh Văn phòng", (2026, 2, 10)),
+    (S2, "Xây dựng đề án phát triển nông thôn mới nâng cao, kiểu mẫu giai đoạn 2021 - 2025", "TB-UBND", ["TB-HH", "TB-KX"], "Đề án", "6 tháng đầu năm 2021", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", 70),
+    (S2, "Đề án phát triển Khu kinh tế Thái Bình", "TB-UBND", ["TB-TT", "TB-TH"], "Đề án trình Thủ tướng Chính phủ", "Năm 2022", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2022, 11, 30)),
+    (S2, "Chương trình chuyển đổi số tỉnh đến năm 2025, định hướng đến năm 2030", "TB-UBND", ["TB-VP"], "Chương trình", "Quý III/2021", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2021, 8, 25)),
+    (S2, "Thu hút đầu tư vào các khu, cụm công nghiệp", "TB-UBND", ["TB-KDN"], "Báo cáo hằng năm", "Thường xuyên", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", None),
+    (S2, "Hoàn thành các chỉ tiêu kinh tế - xã hội giai đoạn 2021 - 2025", "TB-UBND", ["TB-HDND"], "Báo cáo tổng kết", "2021–2025", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2026, 1, 20)),
+    (S2, "Quy hoạch tỉnh Thái Bình thời kỳ 2021 - 2030, tầm nhìn đến năm 2050", "TB-UBND", ["TB-HDND"], "Quy hoạch được phê duyệt", "Năm 2023", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2023, 12, 28)),
+    (S2, "Đầu tư xây dựng tuyến đường bộ ven biển qua địa bàn tỉnh", "TB-UBND", ["TB-TT", "TB-TH"], "Công trình hoàn thành", "Năm 2025", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", "?"),
+    (S2, "Phát triển điện khí, điện gió ngoài khơi và năng lượng tái tạo", "TB-UBND", ["TB-TH"], "Đề án", "Năm 2024", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2025, 3, 10)),
+    (S2, "Tích tụ, tập trung ruộng đất, phát triển nông nghiệp hàng hóa", "TB-UBND", ["TB-QP", "TB-VT"], "Nghị quyết chuyên đề", "Quý II/2022", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2022, 6, 20)),
+    (S2, "Nâng cao chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "TB-UBND", ["TB-KDN"], "Báo cáo hằng năm", "Thường xuyên", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", None),
+    (S2, "Cải cách hành chính, xây dựng chính quyền số", "TB-UBND", ["TB-VP"], "Kế hoạch cải cách hành chính", "Năm 2026", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", 60),
+    (S2, "Phát triển thành phố Thái Bình đạt đô thị loại I", "TB-TP", ["TB-UBND"], "Đề án", "Năm 2027", "Bí thư Thành ủy", 45),
+    (S2, "Phát triển kinh tế biển gắn với bảo vệ môi trường vùng ven biển", "TB-TH", ["TB-TT", "TB-UBND"], "Báo cáo", "Quý IV/2026", "", 80),
+    (S3, "Nâng cao chất lượng giáo dục và đào tạo; xây dựng trường đạt chuẩn quốc gia", "TB-UBND", [], "Báo cáo", "Năm 2025", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2025, 12, 20)),
+    (S3, "Củng cố mạng lưới y tế cơ sở, nâng cao chất lượng khám, chữa bệnh", "TB-UBND", [], "Đề án", "Năm 2022", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2023, 2, 15)),
+    (S3, "Bảo tồn, phát huy giá trị di sản văn hóa; xây dựng con người Thái Bình", "TB-BTG", ["TB-UBND"], "Nghị quyết chuyên đề", "Năm 2022", "Trưởng Ban Tuyên giáo", (2022, 9, 15)),
+    (S3, "Thực hiện chính sách an sinh xã hội, giảm nghèo bền vững", "TB-UBND", ["TB-HDND"], "Báo cáo hằng năm", "Thường xuyên", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", None),
+    (S3, "Phòng, chống dịch COVID-19 và thích ứng an toàn, linh hoạt", "TB-UBND", ["TB-CA", "TB-QS"], "Kế hoạch", "Tháng 12/2021", "Phó Bí thư Thường trực", (2021, 11, 20)),
+    (S3, "Xây dựng đời sống văn hóa ở khu dân cư; phong trào Toàn dân đoàn kết", "TB-BTG", [], "Báo cáo", "Năm 2026", "Trưởng Ban Tuyên giáo", 50),
+    (S3, "Tạo việc làm, đào tạo nghề cho lao động nông thôn", "TB-UBND", ["TB-KDN"], "Báo cáo", "Quý III/2026", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", "?"),
+    (S4, "Xây dựng khu vực phòng thủ tỉnh vững chắc", "TB-QS", ["TB-CA", "TB-BP"], "Báo cáo", "Năm 2025", "", (2025, 11, 30)),
+    (S4, "Bảo đảm an ninh chính trị, trật tự an toàn xã hội dịp Tết", "TB-CA", ["TB-QS"], "Báo cáo", "Tháng 2/2022", "", (2022, 2, 25)),
+    (S4, "Tổ chức diễn tập khu vực phòng thủ cấp huyện", "TB-QS", ["TB-DH", "TB-HH"], "Báo cáo kết quả diễn tập", "Năm 2023", "", (2023, 10, 12)),
+    (S4, "Quản lý, bảo vệ chủ quyền vùng biển, giữ vững an ninh biên giới biển", "TB-BP", ["TB-QS"], "Báo cáo", "Thường xuyên", "", None),
+    (S4, "Giải quyết dứt điểm khiếu nại, tố cáo kéo dài", "TB-UBND", ["TB-CA", "TB-UBKT"], "Báo cáo", "Năm 2024", "Phó Bí thư Tỉnh ủy, Chủ tịch UBND", (2025, 4, 18)),
+    (S5, "Sơ kết giữa nhiệm kỳ việc thực hiện Nghị quyết Đại hội XX", "TB-VP", ["TB-BTG"], "Báo cáo sơ kết", "Quý II/2023", "Phó Bí thư Thường trực", (2023, 6, 28)),
+    (S5, "Tổng kết thực hiện Nghị quyết Đại hội XX, chuẩn bị văn kiện Đại hội XXI", "TB-VP", ["TB-BTG", "TB-BTC"], "Báo cáo chính trị", "Quý II/2025", "Bí thư Tỉnh ủy", (2025, 6, 30)),
+    (S5, "Đôn đốc các cấp ủy báo cáo kết quả thực hiện Chương trình hành động hằng năm", "TB-VP", [], "Báo cáo hằng năm", "Thường xuyên", "Chánh Văn phòng", None),
+    (S5, "Đánh giá kết quả thực hiện Chương trình hành động năm 2026", "TB-VP", [], "Báo cáo", "Tháng 12/2026", "Chánh Văn phòng", 30),
+]  # fmt: skip
+
+# The province online conference of seed 002 (3-11-2021) and what it studied.
+TB_STUDY = [
+    ("Thông báo nhanh kết quả Hội nghị Trung ương 4 khóa XIII; quán triệt Kết luận 21-KL/TW, Kết luận 14-KL/TW và Quy định 37-QĐ/TW", "TB", "Bí thư Tỉnh ủy"),
+    ("Quán triệt Quy định 24-QĐ/TW và Hướng dẫn 01-HD/TW về thi hành Điều lệ Đảng", "TB-BTC", "Trưởng Ban Tổ chức"),
+    ("Quán triệt Quy định 22-QĐ/TW về công tác kiểm tra, giám sát và kỷ luật của Đảng", "TB-UBKT", "Chủ nhiệm Ủy ban Kiểm tra"),
+    ("Quán triệt Nghị quyết 01-NQ/TU về xây dựng nông thôn mới nâng cao, kiểu mẫu", "TB-BTG", "Trưởng Ban Tuyên giáo"),
+    ("Chuẩn bị hội trường, kết nối điểm cầu chính với 213 điểm cầu các huyện ủy, thành ủy, đảng ủy trực thuộc và cơ sở", "TB-VP", "Chánh Văn phòng"),
+]  # fmt: skip
+
+# The province's action program for 21-KL/TW (10-CTr/TU).
+TB_KL21 = [
+    ("Kiểm điểm tự phê bình và phê bình theo Kết luận 21-KL/TW gắn với kiểm điểm cuối năm", "TB-BTC", "Quý I/2022", (2022, 2, 28)),
+    ("Rà soát, nhận diện biểu hiện suy thoái, “tự diễn biến”, “tự chuyển hóa” trong nội bộ", "TB-UBKT", "Năm 2022", (2023, 1, 20)),
+    ("Bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan điểm sai trái, thù địch", "TB-BTG", "Thường xuyên", None),
+    ("Sơ kết 5 năm thực hiện Kết luận 21-KL/TW", "TB-VP", "Quý IV/2026", None),
 ]  # fmt: skip
 
 
-def load_demo_plans(actor, *, tb, resolution) -> None:
+def load_demo_plans(actor, *, tb, documents) -> None:
+    """Plans with tasks in every status, cascaded to the district-level committees: some
+    issued their own plans on time, some late, some not yet; overdue tasks with explanation
+    requests, one of them answered."""
+    from hienthuc.documents.actions import do_link_documents
+    from hienthuc.people.models import Person
     from hienthuc.plans.actions import (
         do_add_task,
+        do_answer_explanation,
         do_create_plan,
         do_issue_plan,
         do_record_progress,
+        do_request_explanation,
         do_require_plans,
     )
 
     units = {u.code: u for u in Organization.objects.filter(path__startswith=tb.path, depth__lte=tb.depth + 1)}
+    districts = [u for code, u in units.items() if u.kind.code in ("huyen_uy", "dang_uy_truc_thuoc")]
+    people = Person.objects.filter(positions__unit__path__startswith=tb.path, positions__unit__depth__lte=tb.depth + 1)
+
+    @functools.cache
+    def leader(title: str):
+        return people.filter(positions__title__startswith=title).first() if title else None
+
+    def complete(task, day: datetime.date, text: str = "Đã hoàn thành") -> None:
+        task.refresh_from_db()
+        do_record_progress(task, percent=100, version=task.version, complete=True, completed_on=day, text=text,
+                           evidence_link="http://intranet.thaibinh.dcs.vn/van-ban", acting_user=actor)  # fmt: skip
+
+    # 04-CTr/TU: the action program for the congress resolution.
     program = do_create_plan(
         unit=tb, kind="action_program", title="Chương trình hành động thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XX",
-        source_document=resolution, acting_user=actor,
+        source_document=documents["nqdh"], acting_user=actor,
     )  # fmt: skip
-    tasks = [
-        do_add_task(program, section=section, content=content, lead_unit=units[lead], cooperating=[units[c] for c in coop],
-                    output=output, deadline_text=deadline, acting_user=actor)
-        for section, content, lead, coop, output, deadline in TB_PROGRAM
-    ]  # fmt: skip
+    tasks = []
+    for section, content, lead, coop, output, deadline, title, _fate in TB_PROGRAM:
+        tasks.append(do_add_task(program, section=section, content=content, lead_unit=units[lead], output=output,
+                                 cooperating=[units[c] for c in coop], deadline_text=deadline, leader=leader(title),
+                                 acting_user=actor))  # fmt: skip
     do_issue_plan(program, number_text="04-CTr/TU", issued_on=datetime.date(2020, 12, 20), acting_user=actor)
-    districts = [u for code, u in units.items() if u.kind.code in ("huyen_uy", "dang_uy_truc_thuoc")]
+    asked = []
+    for task, (*_, fate) in zip(tasks, TB_PROGRAM, strict=True):
+        if isinstance(fate, tuple):
+            complete(task, datetime.date(*fate))
+        elif isinstance(fate, int):
+            task.refresh_from_db()
+            do_record_progress(task, percent=fate, version=task.version, text="Đang triển khai", acting_user=actor)
+        elif fate == "?":
+            asked.append(task)
+    for i, task in enumerate(asked):
+        request = do_request_explanation(
+            unit=task.lead_unit, task=task, acting_user=actor,
+            question="Đề nghị báo cáo rõ nguyên nhân chậm tiến độ, trách nhiệm của tập thể, cá nhân và thời hạn hoàn thành.",
+        )  # fmt: skip
+        if i == 0:
+            do_answer_explanation(
+                request, acting_user=actor,
+                answer="Chậm do chờ hướng dẫn của Trung ương về sắp xếp tổ chức bộ máy; dự kiến trình Ban Thường vụ trong Quý I/2027.",
+            )  # fmt: skip
     do_require_plans(program, units=districts, due_on=datetime.date(2021, 2, 28), acting_user=actor)
-    # Completed tasks, one on time and one late; one in progress; the rest as their deadlines say.
-    done = [
-        (tasks[1], datetime.date(2020, 12, 10)),
-        (tasks[2], datetime.date(2021, 1, 15)),
-        (tasks[0], datetime.date(2021, 3, 20)),
-    ]
-    for task, day in done:
-        do_record_progress(task, percent=100, version=task.version, complete=True, completed_on=day,
-                           evidence_link="http://intranet.thaibinh.dcs.vn/van-ban", text="Đã hoàn thành", acting_user=actor)  # fmt: skip
-    task = tasks[5]
-    task.refresh_from_db()
-    do_record_progress(task, percent=70, version=task.version, text="Đã trình dự thảo đề án", acting_user=actor)
-    # District plans for the cascade: some on time, some late, the rest not yet.
     for code, day in (
         ("TB-DH", datetime.date(2021, 2, 10)),
         ("TB-HH", datetime.date(2021, 2, 25)),
+        ("TB-KX", datetime.date(2021, 2, 26)),
+        ("TB-QP", datetime.date(2021, 2, 27)),
         ("TB-TP", datetime.date(2021, 4, 2)),
+        ("TB-VT", datetime.date(2021, 3, 15)),
     ):
         district = units[code]
         plan = do_create_plan(unit=district, kind="implementation_plan", title=f"Kế hoạch thực hiện Chương trình hành động 04-CTr/TU của {district.name}",
                               parent_plan=program, acting_user=actor)  # fmt: skip
-        grassroots = Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1).first()
-        do_add_task(plan, content="Quán triệt Chương trình hành động đến các tổ chức cơ sở đảng", lead_unit=grassroots or district,
-                    output="Báo cáo", deadline_text="Quý II/2021", acting_user=actor)  # fmt: skip
+        grassroots = list(Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1)[:2])
+        first = do_add_task(plan, content="Quán triệt Chương trình hành động đến các tổ chức cơ sở đảng", lead_unit=district,
+                            output="Báo cáo", deadline_text="Quý II/2021", from_task=tasks[0], acting_user=actor)  # fmt: skip
+        for g in grassroots:
+            do_add_task(plan, content=f"Xây dựng mô hình điểm về nông thôn mới kiểu mẫu tại {g.name}", lead_unit=g,
+                        output="Báo cáo", deadline_text="Năm 2024", from_task=tasks[11], acting_user=actor)  # fmt: skip
         do_issue_plan(plan, number_text="01-KH/HU", issued_on=day, acting_user=actor)
+        complete(first, datetime.date(2021, 6, 15) if code != "TB-TP" else datetime.date(2021, 8, 2))
+
+    # 25-KH/TU: the study plan for the online conference of 3-11-2021 (seed 002).
+    study = do_create_plan(
+        unit=tb, kind="study_plan",
+        title="Kế hoạch tổ chức hội nghị trực tuyến toàn tỉnh nghiên cứu, quán triệt Kết luận 21-KL/TW, Kết luận 14-KL/TW, "
+        "Quy định 37-QĐ/TW, Quy định 24-QĐ/TW, Hướng dẫn 01-HD/TW, Quy định 22-QĐ/TW và Nghị quyết 01-NQ/TU",
+        acting_user=actor,
+    )  # fmt: skip
+    studied = [
+        do_add_task(
+            study,
+            content=content,
+            lead_unit=units[lead],
+            leader=leader(title),
+            output="Bài quán triệt",
+            deadline_text="03/11/2021",
+            acting_user=actor,
+        )  # fmt: skip
+        for content, lead, title in TB_STUDY
+    ]
+    do_issue_plan(study, number_text="25-KH/TU", issued_on=datetime.date(2021, 10, 28), acting_user=actor)
+    for key in ("kl21", "kl14", "qd37", "qd24", "hd01", "qd22", "nq01tu"):
+        do_link_documents(study.document, documents[key], kind="implements", acting_user=actor)
+    for task in studied:
+        complete(
+            task,
+            datetime.date(2021, 11, 3),
+            "Đã quán triệt tại hội nghị trực tuyến, 213 điểm cầu, trên 8.000 cán bộ chủ chốt",
+        )
+    # Each district-level committee passes the study on to its grassroots units by its own plan.
+    do_require_plans(study, units=districts, due_on=datetime.date(2021, 11, 20), acting_user=actor)
+    for i, district in enumerate(districts[:10]):
+        day = datetime.date(2021, 11, 8 + i) if i < 8 else datetime.date(2021, 12, 1 + i)
+        plan = do_create_plan(unit=district, kind="study_plan", title=f"Kế hoạch học tập, quán triệt của {district.name}",
+                              parent_plan=study, acting_user=actor)  # fmt: skip
+        do_add_task(plan, content="Tổ chức học tập, quán triệt đến 100% chi bộ, đảng viên", lead_unit=district,
+                    output="Báo cáo kết quả học tập", deadline_text="Tháng 12/2021", acting_user=actor)  # fmt: skip
+        do_issue_plan(plan, number_text=f"{30 + i:02d}-KH/HU", issued_on=day, acting_user=actor)
+
+    # 10-CTr/TU: the action program for 21-KL/TW; Đông Hưng's 05-KH/HU implements it.
+    kl21 = do_create_plan(
+        unit=tb, kind="action_program",
+        title="Chương trình hành động thực hiện Kết luận số 21-KL/TW, ngày 25-10-2021 của Ban Chấp hành Trung ương Đảng khóa XIII",
+        source_document=documents["kl21"], acting_user=actor,
+    )  # fmt: skip
+    kl21_tasks = [
+        do_add_task(
+            kl21, content=content, lead_unit=units[lead], output="Báo cáo", deadline_text=deadline, acting_user=actor
+        )  # fmt: skip
+        for content, lead, deadline, _done in TB_KL21
+    ]
+    do_issue_plan(kl21, number_text="10-CTr/TU", issued_on=datetime.date(2021, 12, 15), acting_user=actor)
+    for task, (*_, done) in zip(kl21_tasks, TB_KL21, strict=True):
+        if done:
+            complete(task, datetime.date(*done))
+    do_require_plans(kl21, units=districts, due_on=datetime.date(2022, 1, 15), acting_user=actor)
+    dong_hung = do_create_plan(
+        unit=units["TB-DH"], kind="implementation_plan", acting_user=actor, parent_plan=kl21,
+        title="Kế hoạch thực hiện Chương trình hành động số 10-CTr/TU của Ban Thường vụ Tỉnh ủy về thực hiện Kết luận số 21-KL/TW",
+    )  # fmt: skip
+    do_add_task(dong_hung, content="Kiểm điểm tự phê bình và phê bình theo Kết luận 21-KL/TW ở các chi bộ",
+                lead_unit=units["TB-DH"], output="Báo cáo", deadline_text="Quý I/2022", from_task=kl21_tasks[0],
+                acting_user=actor)  # fmt: skip
+    do_issue_plan(dong_hung, number_text="05-KH/HU", issued_on=datetime.date(2022, 1, 10), acting_user=actor)

@@ -28,8 +28,10 @@ run_leg() {
   $PY manage.py collectstatic --noinput --verbosity 0 || return 1
   $PY manage.py generate_tier "$tier" || return 1
   $PY manage.py generate_documents 50000 || return 1
+  $PY manage.py generate_plans || return 1
   $PY -m bench.tree || status=1
   $PY -m bench.search || status=1
+  $PY -m bench.dashboard || status=1
   return ${status:-0}
 }
 

@@ -237,7 +237,17 @@ class BrowserTestCase(StaticLiveServerTestCase):
         # The chart library is served by the app itself and draws the per-unit chart.
         assert page.evaluate("typeof window.Chart") == "function"
         assert page.evaluate("window.Chart.getChart('dashboard-chart') !== undefined")
-        expect(page.locator("main")).to_contain_text("Đã ban hành đúng hạn: 1")
+        # The cascade's coverage: one district issued on time, the other not yet due; down to the district.
+        page.locator(".coverage-documents").get_by_role("link", name="05-CTr/TU").click()
+        expect(page.locator("#coverage-totals")).to_contain_text("Đã ban hành đúng hạn1")
+        expect(page.locator("#coverage-totals")).to_contain_text("Chưa đến hạn1")
+        expect(page.locator("#coverage-rows")).to_contain_text("01-KH/HU")
+        page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/dashboard/")
+        # Every figure opens the task list behind it.
+        page.locator("#dashboard-totals .status-done_on_time a").click()
+        expect(page.locator("main table").first).to_contain_text("Quán triệt nghị quyết đến chi bộ")
+        expect(page.locator("main")).to_contain_text("1 nhiệm vụ.")
+        page.go_back()
         page.locator("#dashboard-overdue").get_by_role("link", name="Đề án giao thông nông thôn").click()
         page.fill("#id_question", "Đề nghị giải trình lý do chậm trình đề án")
         page.get_by_role("button", name="Yêu cầu giải trình").click()

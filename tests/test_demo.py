@@ -3,6 +3,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from hienthuc.committees.models import CommitteeSeat, Term
 from hienthuc.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
@@ -48,7 +49,8 @@ class DemoTestCase(TestCase):
         from hienthuc.documents.models import Document
 
         conclusion = Document.objects.get(number_normalized="21-KL/TW")
-        self.assertEqual(conclusion.links_in.filter(kind="implements").count(), 2)
+        # The study plan 25-KH/TU, the action program 10-CTr/TU and Đông Hưng's 05-KH/HU.
+        self.assertEqual(conclusion.links_in.filter(kind="implements").count(), 3)
         resolution = Document.objects.get(issuing_unit__code="TB", number_normalized="01-NQ/ĐH")
         self.assertIn("đến năm 2045 là tỉnh phát triển", resolution.summary)
         self.assertEqual(resolution.term.roman, "XX")
@@ -57,14 +59,35 @@ class DemoTestCase(TestCase):
         self.assertTrue(Document.objects.filter(issuing_unit__code="QN-MC", kind__code="nghi_quyet").exists())
 
     def test_it_cascades_the_provinces_action_program_to_the_districts(self):
-        from hienthuc.plans.models import Plan
+        from hienthuc.lib import deadlines
+        from hienthuc.plans import tallies
+        from hienthuc.plans.models import ExplanationRequest, Plan, Task
         from hienthuc.plans.views import coverage_rows
 
-        program = Plan.objects.get(unit__code="TB", kind="action_program")
-        self.assertEqual(program.tasks.count(), 12)
-        self.assertEqual(program.document.number_normalized, "04-CTr/TU")
+        program = Plan.objects.get(unit__code="TB", document__number_normalized="04-CTr/TU")
+        self.assertEqual(program.tasks.count(), 40)
         states = [r["state"] for r in coverage_rows(program, datetime.date(2021, 6, 1))]
-        self.assertEqual((states.count("on_time"), states.count("late"), states.count("overdue")), (2, 1, 10))
+        self.assertEqual((states.count("on_time"), states.count("late"), states.count("overdue")), (4, 2, 7))
+        # Tasks in every status, each overdue one asked about at least once in the program.
+        counts = program.tasks.status_counts()
+        self.assertTrue(all(counts.values()), counts)
+        self.assertEqual(ExplanationRequest.objects.filter(task__plan=program).count(), 3)
+        self.assertEqual(ExplanationRequest.objects.exclude(answer="").count(), 1)
+        # The study conference of seed 002 and the plans it asked of each district.
+        study = Plan.objects.get(kind="study_plan", unit__code="TB")
+        self.assertEqual(study.document.number_normalized, "25-KH/TU")
+        self.assertEqual(study.tasks.filter(completed_on=datetime.date(2021, 11, 3)).count(), 5)
+        states = [r["state"] for r in coverage_rows(study, datetime.date(2022, 1, 1))]
+        self.assertEqual((states.count("on_time"), states.count("late"), states.count("overdue")), (8, 2, 3))
+        # The tallies the dashboards read agree with a recount.
+        self.assertEqual(tallies.stored(), tallies.expected())
+        tb = Organization.objects.get(code="TB")
+        totals, _ = tallies.task_rollup(tb, timezone.localdate())
+        self.assertEqual(totals, Task.objects.filter(plan__status="issued").led_in_subtree(tb).status_counts())
+        self.assertGreater(totals[deadlines.OPEN_OVERDUE], 0)
+        # The province login belongs to the secretary, who leads tasks in person.
+        tinhuy = get_user_model().objects.get(username="tinhuy")
+        self.assertTrue(Task.objects.filter(leader=tinhuy.person).exists())
 
     def test_it_creates_the_demo_logins(self):
         for username, _label, code, role in DEMO_LOGINS:
