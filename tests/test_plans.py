@@ -833,7 +833,15 @@ class PlanApiTestCase(PlanBase):
         alice = self.headers(self.alice)
         dashboard = self.client.get(f"/api/units/{self.tinh_a.pk}/dashboard", headers=alice).json()
         self.assertEqual(dashboard["totals"]["open_overdue"], 1)
+        self.assertEqual(dashboard["children"], [{"unit_id": self.huyen_a1.pk, "counts": dashboard["totals"]}])
+        [cascade] = self.client.get(f"/api/units/{self.tinh_a.pk}/coverage", headers=alice).json()
+        self.assertEqual(cascade["document_id"], self.resolution.pk)
+        self.assertEqual(cascade["totals"], {"on_time": 0, "late": 0, "overdue": 1, "pending": 0})
+        self.assertEqual(cascade["children"][0]["unit_id"], self.huyen_a1.pk)
         oscar = self.headers(self.oscar)
+        self.assertEqual(self.client.get(f"/api/units/{self.tinh_a.pk}/coverage", headers=oscar).status_code, 404)
+        url = f"/api/units/{self.tinh_b.pk}/coverage?document={self.plan.document_id}"
+        self.assertEqual(self.client.get(url, headers=oscar).status_code, 404)  # another province's document
         self.assertEqual(self.client.get(f"/api/tasks/{self.task.pk}", headers=oscar).status_code, 404)
         self.assertEqual(self.client.get(f"/api/plans/{self.plan.pk}", headers=oscar).status_code, 404)
 
