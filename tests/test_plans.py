@@ -416,6 +416,15 @@ class DashboardTestCase(PlanBase):
         do_add_task(child, content="Việc", lead_unit=self.xa_a1a, deadline_text="Tháng 1/2021", acting_user=self.bob)
         do_issue_plan(child, number_text="02-KH/HU", issued_on=datetime.date(2021, 12, 5), acting_user=self.bob)
         self.assert_tallies_match_the_rows()
+        # Correcting the district plan's issue date turns its answer from late to on time.
+        from hienthuc.documents.actions import current_data, do_update_document
+
+        child.refresh_from_db()
+        data = {**current_data(child.document), "issued_on": datetime.date(2021, 11, 30)}
+        do_update_document(child.document, acting_user=self.bob, **data)
+        self.assert_tallies_match_the_rows()
+        on_time = tallies.coverage_rollup(self.tinh_a, TODAY)[self.resolution.pk][self.huyen_a1.pk]["on_time"]
+        self.assertEqual(on_time, 1)
         # Moving a district with its communes carries its figures to the new province.
         do_move_organization(self.huyen_a1, self.tinh_b, acting_user=self.superuser())
         self.assert_tallies_match_the_rows()

@@ -212,9 +212,13 @@ def do_update_document(document: Document, *, acting_user, **data) -> Document:
     if not can_edit(acting_user, document.issuing_unit):
         raise ValidationError("Bạn không có quyền sửa văn bản của đơn vị này.")
     before = snapshot(document, AUDIT_FIELDS)
-    fill_document(document, data)
-    document.refresh_search_text()
-    document.save()
+    # A plan answering a cascade is a document too (plans imports documents, hence the local import).
+    from hienthuc.plans.tallies import recounting_answer
+
+    with recounting_answer(document):
+        fill_document(document, data)
+        document.refresh_search_text()
+        document.save()
     if document.confidentiality == Confidentiality.SECRET and acting_user.pk:
         DocumentGrant.objects.get_or_create(document=document, user=acting_user, defaults={"granted_by": acting_user})
     after = snapshot(document, AUDIT_FIELDS)

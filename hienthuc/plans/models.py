@@ -143,26 +143,6 @@ class TaskQuerySet(models.QuerySet):
         counts = dict(self.with_status(today).order_by().values_list("status_code").annotate(n=models.Count("pk")))
         return {code: counts.get(code, 0) for code in deadlines.STATUS_LABELS}
 
-    def rollup_by_child(self, org, today: datetime.date | None = None) -> dict[str, dict[str, int]]:
-        """Status counts of the tasks led in each child's subtree: one GROUP BY on the lead
-        unit's path prefix, never a walk of the tree. Keys are the children's paths."""
-        from django.db.models.functions import Substr
-
-        length = len(org.path) + org.steplen
-        rows = (
-            self.led_in_subtree(org)
-            .filter(lead_unit__depth__gt=org.depth)
-            .with_status(today)
-            .annotate(child=Substr("lead_unit__path", 1, length))
-            .order_by()
-            .values_list("child", "status_code")
-            .annotate(n=models.Count("pk"))
-        )
-        result: dict[str, dict[str, int]] = {}
-        for child, code, n in rows:
-            result.setdefault(child, dict.fromkeys(deadlines.STATUS_LABELS, 0))[code] = n
-        return result
-
     def overdue(self, today: datetime.date | None = None) -> "TaskQuerySet":
         today = today or timezone.localdate()
         return self.filter(completed_on__isnull=True, deadline_last_day__lt=today)

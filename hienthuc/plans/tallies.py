@@ -13,7 +13,8 @@ recounts from the rows (`manage.py rebuild_aggregates`) and tests compare the tw
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Q, Sum
@@ -154,6 +155,25 @@ def count_requirements(plan: Plan, requirements: list[PlanRequirement], sign: in
     for r in requirements:
         items[(paths[r.unit_id], document_id, *keys[r.unit_id])] += sign
     bump_coverage(items)
+
+
+@contextmanager
+def recounting_answer(document) -> Iterator[None]:
+    """Around a change to a document: if it is an issued plan answering a cascade, its issue
+    date decides whether it answered on time, so its requirement is counted again."""
+    plan = (
+        Plan.objects.filter(document_id=document.pk, status=PlanStatus.ISSUED, parent_plan__isnull=False)
+        .select_related("parent_plan")
+        .first()
+    )
+    requirements = (
+        list(PlanRequirement.objects.filter(plan_id=plan.parent_plan_id, unit_id=plan.unit_id)) if plan else []
+    )
+    if requirements:
+        count_requirements(plan.parent_plan, requirements, -1)
+    yield
+    if requirements:
+        count_requirements(plan.parent_plan, requirements, +1)
 
 
 def move_subtree(org: Organization, new_parent: Organization, move) -> None:
