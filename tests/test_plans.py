@@ -735,6 +735,28 @@ class ExplanationTestCase(PlanBase):
         self.client.force_login(self.oscar)
         self.assertNotContains(self.client.get("/explanations/"), "Vì sao")
 
+    def test_a_leader_above_asks_a_unit_to_explain_its_results_from_its_dashboard(self):
+        from hienthuc.plans.models import ExplanationRequest
+
+        self.client.force_login(self.alice)
+        url = f"/orgs/{self.huyen_a1.pk}/dashboard/"
+        self.assertContains(self.client.get(url), "giải trình kết quả thực hiện")
+        response = self.client.post(f"/orgs/{self.huyen_a1.pk}/explanations/", {"question": ""}, follow=True)
+        self.assertContains(response, "Hãy ghi nội dung cần giải trình.")
+        self.client.post(f"/orgs/{self.huyen_a1.pk}/explanations/", {"question": "Vì sao tỷ lệ hoàn thành thấp?"})
+        request = ExplanationRequest.objects.get()
+        self.assertEqual((request.unit, request.task), (self.huyen_a1, None))
+        # The district answers; it cannot ask itself, and another province's unit is a 404.
+        self.client.force_login(self.bob)
+        self.assertNotContains(self.client.get(url), "giải trình kết quả thực hiện")
+        self.client.post(f"/explanations/{request.pk}/answer/", {"answer": "Do thiếu kinh phí."})
+        request.refresh_from_db()
+        self.assertEqual(request.answer, "Do thiếu kinh phí.")
+        self.client.force_login(self.oscar)
+        self.assertEqual(
+            self.client.post(f"/orgs/{self.huyen_a1.pk}/explanations/", {"question": "x"}).status_code, 404
+        )
+
     def test_it_refuses_explanations_for_tasks_that_are_not_overdue(self):
         from hienthuc.plans.actions import do_request_explanation
 

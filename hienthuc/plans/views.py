@@ -452,6 +452,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
         "coverage": coverage_documents(org, today, limit=5),
+        # Leaders of a unit above may ask this one to explain its results.
+        "can_ask": any(covers(request.user, path) for path in org.ancestor_paths),
         "coverage_labels": tallies.COVERAGE_LABELS,
     }
     return render(request, "plans/dashboard.html", context)
@@ -531,6 +533,19 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã yêu cầu {task.lead_unit.name} giải trình.")
     return redirect("task_detail", pk=task.pk)
+
+
+@require_POST
+def unit_explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader above a unit asks it to explain its results (not one task): from its dashboard."""
+    org = access_organization(request.user, pk)
+    try:
+        actions.do_request_explanation(unit=org, question=request.POST.get("question", ""), acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã yêu cầu {org.name} giải trình.")
+    return redirect("unit_dashboard", pk=org.pk)
 
 
 @require_POST
