@@ -96,8 +96,10 @@ def generate_plans(*, per_unit: int = 15, seed: int = 1, out=None) -> dict[str, 
         counts["plans"] = len(plan_of)
         counts["tasks"] = _insert_tasks(units, plan_of, rng, per_unit, now)
         if out:
-            out.write(f"  {counts['plans']:,} kế hoạch, {counts['requirements']:,} đơn vị được giao, ")
-            out.write(f"{counts['tasks']:,} nhiệm vụ; đang đếm lại số liệu tích lũy…\n")
+            out.write(
+                f"  {counts['plans']:,} kế hoạch, {counts['requirements']:,} đơn vị được giao, "
+                f"{counts['tasks']:,} nhiệm vụ; đang đếm lại số liệu tích lũy…"
+            )
         tallies.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
