@@ -1,0 +1,33 @@
+"""The synthetic data behind `make bench`, on a tiny tier: what the benchmarks measure must be right."""
+
+from unittest import mock
+
+from django.test import TestCase
+from django.utils import timezone
+
+from hienthuc.orgs.generate import TIERS, Tier, generate
+from hienthuc.orgs.models import Organization
+from hienthuc.plans import tallies
+from hienthuc.plans.generate import generate_plans
+from hienthuc.plans.models import Plan, Task
+
+
+class GenerateTestCase(TestCase):
+    def test_it_cascades_a_resolution_down_a_generated_tree_with_exact_tallies(self):
+        from bench.dashboard import baseline_dashboard, ours
+
+        with mock.patch.dict(TIERS, {"tiny": Tier(2, (3, 3), (2, 2), (2, 2), (1, 1), (1, 1))}):
+            generate("tiny")
+        counts = generate_plans(per_unit=4)
+        units = Organization.objects.count()
+        self.assertEqual(counts["tasks"], units * 4)
+        self.assertEqual(Task.objects.count(), units * 4)
+        self.assertGreater(Plan.objects.filter(parent_plan__isnull=False).count(), 2)
+        self.assertEqual(tallies.stored(), tallies.expected())
+        root = Organization.objects.get(depth=1)
+        today = timezone.localdate()
+        for unit in (root, Organization.objects.children_of(root).first()):
+            self.assertEqual(
+                ours(unit, today),
+                {k: v for k, v in baseline_dashboard(unit, today).items() if k in ("totals", "overdue")},
+            )
