@@ -178,7 +178,7 @@ def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: s
             "hãy tải lại trang để xem bản mới rồi sửa lại."
         )
     before = snapshot(task, TASK_FIELDS)
-    tallies.count_task(task, -1)
+    counted = tallies.task_items(task, -1)
     if "content" in changes:
         content = (changes.pop("content") or "").strip()
         if not content:
@@ -196,7 +196,7 @@ def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: s
             setattr(task, field, (changes.pop(field) or "").strip())
     task.version += 1
     task.save()
-    tallies.count_task(task, +1)
+    tallies.recount_task(counted, task)
     if cooperating is not None:
         task.cooperations.all().delete()
         TaskCooperation.objects.bulk_create(
@@ -304,7 +304,7 @@ def do_record_progress(
         if completed_on > timezone.localdate():
             raise ValidationError({"completed_on": "Ngày hoàn thành không được sau hôm nay."})
     before = snapshot(task, TASK_FIELDS)
-    tallies.count_task(task, -1)
+    counted = tallies.task_items(task, -1)
     update = ProgressUpdate.objects.create(
         task=task,
         percent=percent,
@@ -321,7 +321,7 @@ def do_record_progress(
         task.output_link = evidence_link or task.output_link
     task.version += 1
     task.save()
-    tallies.count_task(task, +1)
+    tallies.recount_task(counted, task)
     record(acting_user, "progress", task, organization=task.plan.unit, before=before, after=snapshot(task, TASK_FIELDS))
     return update
 

@@ -129,10 +129,23 @@ def bump_coverage(items: Counter, *, ancestors_only: bool = False) -> None:
     _upsert(CoverageTally._meta.db_table, ["unit_id", "document_id", "state", "due"], spread)
 
 
+def task_items(task: Task, sign: int) -> Counter:
+    """One task as it stands, to add (+1) or take away (-1); tasks of drafts are not counted."""
+    if task.plan.status != PlanStatus.ISSUED:
+        return Counter()
+    return Counter({(task.lead_unit.path, *task_key(task.deadline_last_day, task.completed_on)): sign})
+
+
 def count_task(task: Task, sign: int) -> None:
-    """Add (+1) or take away (-1) one task as it stands; tasks of drafts are not counted."""
-    if task.plan.status == PlanStatus.ISSUED:
-        bump_tasks(Counter({(task.lead_unit.path, *task_key(task.deadline_last_day, task.completed_on)): sign}))
+    bump_tasks(task_items(task, sign))
+
+
+def recount_task(before: Counter, task: Task) -> None:
+    """After a change: take away the task as it was (`before`, from task_items(task, -1)) and
+    add it as it is, in one write so that unchanged keys cancel and rows are locked in order."""
+    items = Counter(before)
+    items.update(task_items(task, +1))
+    bump_tasks(items)
 
 
 def count_plan_tasks(plan: Plan, sign: int) -> None:

@@ -4,17 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_trigram_search_indexes'),
-        ('orgs', '0002_seed_levels_and_kinds'),
-        ('people', '0002_person_user'),
-        ('plans', '0003_tallies'),
+        ("documents", "0003_trigram_search_indexes"),
+        ("orgs", "0002_seed_levels_and_kinds"),
+        ("people", "0002_person_user"),
+        ("plans", "0003_tallies"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('completed_on__isnull', True)), fields=['deadline_last_day', 'id'], name='task_open_by_deadline'),
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(("completed_on__isnull", True)),
+                fields=["deadline_last_day", "id"],
+                name="task_open_by_deadline",
+            ),
         ),
     ]
