@@ -39,8 +39,7 @@ SQL_TASK_OWN = """
 """
 SQL_OVERDUE = """
     SELECT t.id FROM plans_task t JOIN plans_plan p ON p.id = t.plan_id
-    JOIN orgs_organization l ON l.id = t.lead_unit_id
-    WHERE p.status = 'issued' AND l.path LIKE %s AND t.completed_on IS NULL AND t.deadline_last_day < %s
+    WHERE p.status = 'issued' AND t.lead_path LIKE %s AND t.completed_on IS NULL AND t.deadline_last_day < %s
     ORDER BY t.deadline_last_day, t.id LIMIT 20
 """
 SQL_COVERAGE_CHILDREN = """
@@ -108,13 +107,7 @@ def baseline_coverage(unit: Organization, today, document: int) -> list:
 
 def ours(root: Organization, today) -> dict:
     totals, _children = tallies.task_rollup(root, today)
-    overdue = list(
-        Task.objects.filter(plan__status="issued")
-        .led_in_subtree(root)
-        .overdue(today)
-        .order_by("deadline_last_day", "id")
-        .values_list("pk", flat=True)[:20]
-    )
+    overdue = [task.pk for task in tallies.overdue_list(root, today)]
     return {"totals": totals, "overdue": overdue}
 
 

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from hienthuc.committees.actions import do_create_term
@@ -337,6 +338,8 @@ class DashboardTestCase(PlanBase):
     def assert_tallies_match_the_rows(self):
         from hienthuc.plans import tallies
 
+        # Each task carries its lead unit's path.
+        self.assertFalse(Task.objects.exclude(lead_path=F("lead_unit__path")).exists())
         stored, expected = tallies.stored(), tallies.expected()
         for s, e in zip(stored, expected, strict=True):
             self.assertEqual(dict(sorted(s.items())), dict(sorted(e.items())))
@@ -434,6 +437,32 @@ class DashboardTestCase(PlanBase):
         before = tallies.stored()
         tallies.rebuild()
         self.assertEqual(tallies.stored(), before)
+
+    def test_the_overdue_list_is_the_most_overdue_tasks_of_the_subtree(self):
+        from hienthuc.plans import tallies
+
+        self.issue()
+        units = [self.tinh_a, self.huyen_a1, self.xa_a1a, self.xa_a1b, self.huyen_a2, self.office_a]
+        for i in range(30):
+            do_add_task(
+                self.plan,
+                content=f"Việc {i}",
+                lead_unit=units[i % len(units)],
+                deadline_text=f"Tháng {1 + i % 12}/{2020 + i % 3}",
+                amendment_reason="bổ sung",
+                acting_user=self.alice,
+            )
+        done = Task.objects.get(content="Việc 0")
+        do_record_progress(
+            done, percent=100, version=done.version, complete=True, evidence_link="https://x.vn", acting_user=self.alice
+        )
+        for org in (self.centre, self.tinh_a, self.huyen_a1, self.xa_a1b, self.tinh_b):
+            expected = list(
+                Task.objects.filter(plan__status="issued", lead_unit__path__startswith=org.path)
+                .overdue(TODAY)
+                .order_by("deadline_last_day", "id")[:7]
+            )
+            self.assertEqual(tallies.overdue_list(org, TODAY, limit=7), expected, org.code)
 
     def superuser(self):
         from tests.base import make_user

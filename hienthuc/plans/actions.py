@@ -152,6 +152,7 @@ def do_add_task(
         order=last + 1,
         content=content,
         lead_unit=lead_unit,
+        lead_path=lead_unit.path,
         leader=leader,
         output=clean(output)[:500],
         deadline_text=deadline.text,
@@ -190,6 +191,7 @@ def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: s
     cooperating = changes.pop("cooperating", None)
     if "lead_unit" in changes:
         task.lead_unit = changes.pop("lead_unit")
+        task.lead_path = task.lead_unit.path
     _check_units(task.plan, task.lead_unit, list(cooperating or []))
     for field in ("output", "section", "notes"):
         if field in changes:

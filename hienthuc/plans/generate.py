@@ -173,7 +173,18 @@ def _task_rows(units, plan_of: dict[str, int], rng: random.Random, per_unit: int
                 chance = 0.75 if last_day < TODAY else 0.15
                 if rng.random() < chance:
                     completed = min(last_day + datetime.timedelta(days=rng.randint(-60, 45)), TODAY)
-            yield (plan, order, rng.choice(CONTENTS), pk, text, kind, last_day, 100 if completed else 0, completed)
+            yield (
+                plan,
+                order,
+                rng.choice(CONTENTS),
+                pk,
+                path,
+                text,
+                kind,
+                last_day,
+                100 if completed else 0,
+                completed,
+            )
 
 
 def _insert_tasks(units, plan_of, rng, per_unit: int, now) -> int:
@@ -181,16 +192,16 @@ def _insert_tasks(units, plan_of, rng, per_unit: int, now) -> int:
     n = 0
     if connection.vendor == "postgresql":
         columns = (
-            'plan_id, section, "order", content, lead_unit_id, output, deadline_text, deadline_kind, '
+            'plan_id, section, "order", content, lead_unit_id, lead_path, output, deadline_text, deadline_kind, '
             "deadline_last_day, notes, progress, completed_on, output_link, version, created_at, updated_at"
         )
         stamp, null = now.isoformat(), "\\N"
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY plans_task ({columns}) FROM STDIN") as copy:
             buffer = io.StringIO()
-            for plan, order, content, lead, text, kind, last_day, progress, completed in rows:
+            for plan, order, content, lead, path, text, kind, last_day, progress, completed in rows:
                 buffer.write(
-                    f"{plan}\t\t{order}\t{content}\t{lead}\t\t{text}\t{kind}\t{last_day or null}\t\t{progress}\t"
-                    f"{completed or null}\t\t1\t{stamp}\t{stamp}\n"
+                    f"{plan}\t\t{order}\t{content}\t{lead}\t{path}\t\t{text}\t{kind}\t{last_day or null}\t\t"
+                    f"{progress}\t{completed or null}\t\t1\t{stamp}\t{stamp}\n"
                 )
                 n += 1
                 if buffer.tell() > 1 << 22:
@@ -199,10 +210,11 @@ def _insert_tasks(units, plan_of, rng, per_unit: int, now) -> int:
             copy.write(buffer.getvalue())
         return n
     batch = []
-    for plan, order, content, lead, text, kind, last_day, progress, completed in rows:
+    for plan, order, content, lead, path, text, kind, last_day, progress, completed in rows:
         batch.append(
             Task(
-                plan_id=plan, order=order, content=content, lead_unit_id=lead, deadline_text=text, deadline_kind=kind,
+                plan_id=plan, order=order, content=content, lead_unit_id=lead, lead_path=path, deadline_text=text,
+                deadline_kind=kind,
                 deadline_last_day=last_day, progress=progress, completed_on=completed, created_at=now, updated_at=now,
             )
         )  # fmt: skip

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import CharField, Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, Concat, Substr
 
 from hienthuc.lib import deadlines
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
@@ -151,7 +152,7 @@ def recount_task(before: Counter, task: Task) -> None:
 def count_plan_tasks(plan: Plan, sign: int) -> None:
     """Add or take away every task of a plan (when it is issued)."""
     items: Counter = Counter()
-    rows = Task.objects.filter(plan=plan).values_list("lead_unit__path", "deadline_last_day", "completed_on")
+    rows = Task.objects.filter(plan=plan).values_list("lead_path", "deadline_last_day", "completed_on")
     for path, day, done in rows:
         items[(path, *task_key(day, done))] += sign
     bump_tasks(items)
@@ -192,13 +193,18 @@ def recounting_answer(document) -> Iterator[None]:
 def move_subtree(org: Organization, new_parent: Organization, move) -> None:
     """Run `move()` (which re-paths `org`'s subtree) with the tallies following it: the
     subtree's figures leave the old ancestors' rows and join the new ones'. Rows of units in
-    the subtree are keyed by id and stay as they are."""
+    the subtree are keyed by id and stay as they are; the paths copied on tasks follow."""
     tasks, coverage = _subtree_counts(org)
     had_rows = org.depth >= AGGREGATE_MIN_DEPTH
     bump_tasks(_as_of(tasks, org.path, -1), ancestors_only=True)
     bump_coverage(_as_of(coverage, org.path, -1), ancestors_only=True)
+    old_path = org.path
     move()
     org = Organization.objects.get(pk=org.pk)
+    # Tasks carry their lead unit's path (Task.lead_path): re-prefix the subtree's.
+    Task.objects.filter(lead_path__startswith=old_path).update(
+        lead_path=Concat(Value(org.path), Substr("lead_path", len(old_path) + 1), output_field=CharField())
+    )
     # The moved unit keeps its own rows if it had them (they are keyed by id); a unit that
     # had none (it was above AGGREGATE_MIN_DEPTH) gets them now.
     bump_tasks(_as_of(tasks, org.path, +1), ancestors_only=had_rows)
@@ -208,7 +214,7 @@ def move_subtree(org: Organization, new_parent: Organization, move) -> None:
 def _subtree_counts(org: Organization) -> tuple[Counter, Counter]:
     """The subtree's totals, counted from the rows: {(state, due): n} and {(document, state, due): n}."""
     tasks: Counter = Counter()
-    rows = Task.objects.filter(plan__status=PlanStatus.ISSUED, lead_unit__path__startswith=org.path)
+    rows = Task.objects.filter(plan__status=PlanStatus.ISSUED, lead_path__startswith=org.path)
     for day, done in rows.values_list("deadline_last_day", "completed_on").iterator(chunk_size=10_000):
         tasks[task_key(day, done)] += 1
     coverage: Counter = Counter()
@@ -252,6 +258,43 @@ def task_rollup(org: Organization, today: datetime.date) -> tuple[dict[str, int]
         for code, n in counts.items():
             totals[code] += n
     return totals, per_child
+
+
+def overdue_list(org: Organization, today: datetime.date, limit: int = 20) -> list[Task]:
+    """The subtree's most overdue tasks (of issued plans), oldest deadline first.
+
+    The tallies say which due days hold them, so the query reads only tasks up to the day by
+    which `limit` are reached. The top of a tree holds every task: walking the open tasks'
+    deadline index finds them at once. Below it, ordering by an expression keeps the database
+    from walking the whole country's index for one subtree's tasks; it gathers the subtree's
+    (one range scan of Task.lead_path) and sorts those few.
+    """
+    per_day: Counter = Counter()
+    rows = _children_rows(TaskTally, org, state=TallyState.OPEN, due__lt=today).values("due").annotate(total=Sum("n"))
+    for row in rows.order_by():
+        per_day[row["due"]] += row["total"]
+    own = Task.objects.filter(lead_unit=org, plan__status=PlanStatus.ISSUED).overdue(today)
+    for day, n in own.values_list("deadline_last_day").annotate(n=Count("pk")).order_by():
+        per_day[day] += n
+    bound, seen = None, 0
+    for day in sorted(per_day):
+        if per_day[day] > 0:
+            bound, seen = day, seen + per_day[day]
+            if seen >= limit:
+                break
+    if bound is None:
+        return []
+    tasks = (
+        Task.objects.filter(plan__status=PlanStatus.ISSUED, deadline_last_day__lte=bound)
+        .led_in_subtree(org)
+        .overdue(today)
+        .select_related("lead_unit")
+    )
+    if org.depth > 1:
+        tasks = tasks.order_by(Coalesce("deadline_last_day", Value(NO_DAY)), "id")
+    else:
+        tasks = tasks.order_by("deadline_last_day", "id")
+    return list(tasks[:limit])
 
 
 def _add_state(counts: dict[str, int], state: str, total: int, overdue: int) -> None:

@@ -239,7 +239,7 @@ def filtered_tasks(request: HttpRequest, form: TaskFilter):
         if data["scope"] == "unit":
             tasks = tasks.filter(lead_unit__in=units)
         else:
-            tasks = tasks.filter(subtree_q(request.user, "lead_unit__path"))
+            tasks = tasks.filter(subtree_q(request.user, "lead_path"))
     if data["state"] == "overdue":
         tasks = tasks.overdue(today)
     elif data["state"] == "month":
@@ -427,13 +427,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         share = round(100 * done / due) if due else None
         children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
-    overdue = (
-        Task.objects.filter(plan__status=PlanStatus.ISSUED)
-        .led_in_subtree(org)
-        .overdue(today)
-        .select_related("lead_unit")
-        .order_by("deadline_last_day", "id")[:20]
-    )
+    overdue = tallies.overdue_list(org, today)
     chart = {
         "labels": [c["unit"]["name"] for c in children if c["total"]],
         "series": [
