@@ -1,0 +1,129 @@
+"""Reporting periods (kỳ báo cáo): month, quarter, six months, nine months, year.
+
+A period has a stable key for storage and files ("2021-Q1", "2021-T03", "2021-H1", "2021-H2",
+"2021-9T", "2021") and a Vietnamese label ("Quý I/2021"). `parse` reads the key or the label
+as offices write it, through the deadline parser (the same phrases name the same periods).
+Django-free.
+"""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from hienthuc.lib import deadlines
+from hienthuc.lib.roman import to_roman
+
+MONTH, QUARTER, HALF, NINE_MONTHS, YEAR = "month", "quarter", "half", "nine_months", "year"
+KIND_LABELS = {
+    MONTH: "Tháng",
+    QUARTER: "Quý",
+    HALF: "6 tháng",
+    NINE_MONTHS: "9 tháng",
+    YEAR: "Năm",
+}
+ACCEPTED = "2021-Q1, Quý I/2021, 2021-T03, Tháng 3/2021, 2021-H1, 6 tháng đầu năm 2021, 2021-9T, 2021"
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    kind: str
+    number: int  # month 1–12, quarter 1–4, half 1–2; 1 for nine months and year
+
+    @property
+    def key(self) -> str:
+        return {
+            MONTH: f"{self.year}-T{self.number:02d}",
+            QUARTER: f"{self.year}-Q{self.number}",
+            HALF: f"{self.year}-H{self.number}",
+            NINE_MONTHS: f"{self.year}-9T",
+            YEAR: f"{self.year}",
+        }[self.kind]
+
+    @property
+    def label(self) -> str:
+        return {
+            MONTH: f"Tháng {self.number}/{self.year}",
+            QUARTER: f"Quý {to_roman(self.number)}/{self.year}",
+            HALF: f"6 tháng {'đầu' if self.number == 1 else 'cuối'} năm {self.year}",
+            NINE_MONTHS: f"9 tháng năm {self.year}",
+            YEAR: f"Năm {self.year}",
+        }[self.kind]
+
+    @property
+    def first_month(self) -> int:
+        return {MONTH: self.number, QUARTER: 3 * self.number - 2, HALF: 6 * self.number - 5}.get(self.kind, 1)
+
+    @property
+    def last_month(self) -> int:
+        return {MONTH: self.number, QUARTER: 3 * self.number, HALF: 6 * self.number, NINE_MONTHS: 9}.get(self.kind, 12)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+
+    def due(self, days_after: int) -> datetime.date:
+        """The submission deadline: `days_after` days after the period ends (e.g. day 15)."""
+        return self.end + datetime.timedelta(days=days_after)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def periods_of_year(kind: str, year: int) -> list[Period]:
+    count = {MONTH: 12, QUARTER: 4, HALF: 2}.get(kind, 1)
+    return [Period(year, kind, n) for n in range(1, count + 1)]
+
+
+def closed_periods(kind: str, first_year: int, today: datetime.date) -> list[Period]:
+    """Every period of a kind from `first_year` that has ended by `today`, latest first."""
+    result = []
+    for year in range(first_year, today.year + 1):
+        result.extend(p for p in periods_of_year(kind, year) if p.end < today)
+    return sorted(result, key=lambda p: p.end, reverse=True)
+
+
+_KEY = re.compile(r"^(\d{4})(?:-(T\d{1,2}|Q[1-4]|H[12]|9T))?$", re.IGNORECASE)
+
+
+def parse(text: str) -> Period:
+    """A period from its key or as written ("Quý I/2021", "6 tháng đầu năm 2021", "Năm 2021")."""
+    written = (text or "").strip()
+    if match := _KEY.match(written):
+        year, part = int(match.group(1)), (match.group(2) or "").upper()
+        if not deadlines.YEAR_MIN <= year <= deadlines.YEAR_MAX:
+            raise PeriodError(f"Kỳ “{written}”: năm {year} nằm ngoài khoảng {deadlines.YEAR_MIN}–{deadlines.YEAR_MAX}.")
+        if not part:
+            return Period(year, YEAR, 1)
+        if part == "9T":
+            return Period(year, NINE_MONTHS, 1)
+        number = int(part[1:])
+        kind = {"T": MONTH, "Q": QUARTER, "H": HALF}[part[0]]
+        if kind == MONTH and not 1 <= number <= 12:
+            raise PeriodError(f"Kỳ “{written}”: tháng phải từ 1 đến 12.")
+        return Period(year, kind, number)
+    try:
+        deadline = deadlines.parse(written)
+    except deadlines.DeadlineError:
+        raise PeriodError(f"Không hiểu kỳ báo cáo “{written}”. Các cách ghi được chấp nhận: {ACCEPTED}.") from None
+    day = deadline.last_day
+    if deadline.kind == deadlines.MONTH:
+        return Period(day.year, MONTH, day.month)
+    if deadline.kind == deadlines.QUARTER:
+        return Period(day.year, QUARTER, day.month // 3)
+    if deadline.kind == deadlines.HALF:
+        return Period(day.year, HALF, 1 if day.month == 6 else 2)
+    if deadline.kind == deadlines.NINE_MONTHS:
+        return Period(day.year, NINE_MONTHS, 1)
+    if deadline.kind == deadlines.YEAR:
+        return Period(day.year, YEAR, 1)
+    raise PeriodError(f"“{written}” không phải một kỳ báo cáo. Các cách ghi được chấp nhận: {ACCEPTED}.")
