@@ -21,6 +21,7 @@ from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 
 from hienthuc.lib import deadlines
+from hienthuc.orgs import rollup
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
 from hienthuc.plans.models import (
     NO_DAY,
@@ -85,49 +86,16 @@ def requirement_keys(plan: Plan, requirements: Iterable[PlanRequirement]) -> dic
 # ---- writes -------------------------------------------------------------------------------
 
 
-def _chain(path: str, *, ancestors_only: bool = False) -> list[str]:
-    """The paths whose tally counts an item of the unit at `path`: its own (unless
-    `ancestors_only`) and its ancestors' at depth ≥ AGGREGATE_MIN_DEPTH."""
-    depth = len(path) // STEP - (1 if ancestors_only else 0)
-    return [path[: d * STEP] for d in range(depth, AGGREGATE_MIN_DEPTH - 1, -1)]
-
-
-def _upsert(table: str, key_columns: list[str], deltas: Counter) -> None:
-    rows = [(*key, n) for key, n in deltas.items() if n]
-    if not rows:
-        return
-    columns = ", ".join(key_columns)
-    marks = ", ".join(["%s"] * (len(key_columns) + 1))
-    sql = (
-        f"INSERT INTO {table} ({columns}, n) VALUES ({marks}) "
-        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n"
-    )
-    # A stable order keeps two concurrent writers from locking the same rows in opposite order.
-    rows.sort(key=lambda row: tuple(str(v) for v in row[:-1]))
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _spread(items: Counter, *, ancestors_only: bool = False) -> Counter:
-    """Per-unit deltas {(path, *rest): n} spread to every tally row they count in, by unit id."""
-    by_path: Counter = Counter()
-    for (path, *rest), n in items.items():
-        for prefix in _chain(path, ancestors_only=ancestors_only):
-            by_path[(prefix, *rest)] += n
-    ids = dict(Organization.objects.filter(path__in={key[0] for key in by_path}).values_list("path", "pk"))
-    return Counter({(ids[path], *rest): n for (path, *rest), n in by_path.items()})
-
-
 def bump_tasks(items: Counter, *, ancestors_only: bool = False) -> None:
     """`items`: {(lead unit path, state, due): delta}."""
-    spread = _spread(items, ancestors_only=ancestors_only)
-    _upsert(TaskTally._meta.db_table, ["unit_id", "state", "due"], spread)
+    deltas = rollup.spread(items, ancestors_only=ancestors_only)
+    rollup.upsert_add(TaskTally._meta.db_table, ["unit_id", "state", "due"], ["n"], deltas)
 
 
 def bump_coverage(items: Counter, *, ancestors_only: bool = False) -> None:
     """`items`: {(required unit path, document id, state, due): delta}."""
-    spread = _spread(items, ancestors_only=ancestors_only)
-    _upsert(CoverageTally._meta.db_table, ["unit_id", "document_id", "state", "due"], spread)
+    deltas = rollup.spread(items, ancestors_only=ancestors_only)
+    rollup.upsert_add(CoverageTally._meta.db_table, ["unit_id", "document_id", "state", "due"], ["n"], deltas)
 
 
 def task_items(task: Task, sign: int) -> Counter:
