@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hienthuc.committees",
     "hienthuc.documents",
     "hienthuc.plans",
+    "hienthuc.indicators",
     "hienthuc.imports",
     "hienthuc.api",
 ]

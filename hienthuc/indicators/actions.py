@@ -1,0 +1,408 @@
+"""Writing indicators, targets, report forms, submissions and values: one function per
+change, atomic and audited, keeping the tallies (tallies.py) in the same transaction."""
+
+import re
+import statistics
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hienthuc.accounts.scoping import EDIT_KINDS, can_edit, covers
+from hienthuc.audit.record import record
+from hienthuc.indicators import tallies
+from hienthuc.indicators.models import (
+    Aggregation,
+    Comparison,
+    FormIndicator,
+    FormRule,
+    FormUnit,
+    Indicator,
+    PeriodKind,
+    ReportForm,
+    Submission,
+    SubmissionStatus,
+    Target,
+    TargetKind,
+    TimeAggregation,
+    Value,
+)
+from hienthuc.lib import periods
+from hienthuc.lib.numbers import NumberError, decimals_of, format_number, parse_number
+from hienthuc.lib.text import clean
+from hienthuc.orgs.models import Organization
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+VALUE_LIMIT = Decimal("1e14")
+
+
+@transaction.atomic
+def do_create_indicator(
+    *,
+    owner: Organization,
+    code: str,
+    name: str,
+    measure: str,
+    aggregation: str = Aggregation.SUM,
+    weight: Indicator | None = None,
+    time_aggregation: str = TimeAggregation.SUM,
+    higher_is_better: bool = True,
+    decimals: int = 0,
+    min_value: Decimal | None = None,
+    max_value: Decimal | None = None,
+    document=None,
+    acting_user,
+) -> Indicator:
+    if not can_edit(acting_user, owner):
+        raise ValidationError({"owner": "Bạn không có quyền xác định chỉ tiêu cho đơn vị này."})
+    code = (code or "").strip().upper()
+    if not CODE_RE.match(code):
+        raise ValidationError({"code": "Mã chỉ tiêu gồm 1–40 ký tự: chữ không dấu, chữ số, _ . -"})
+    if Indicator.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"Đã có chỉ tiêu mã {code}."})
+    name, measure = clean(name)[:300], clean(measure)[:40]
+    if not name:
+        raise ValidationError({"name": "Tên chỉ tiêu không được để trống."})
+    if not measure:
+        raise ValidationError({"measure": "Hãy ghi đơn vị tính (%, tỷ đồng, người, km …)."})
+    if aggregation not in Aggregation.values:
+        raise ValidationError({"aggregation": "Cách cộng dồn không hợp lệ."})
+    if time_aggregation not in TimeAggregation.values:
+        raise ValidationError({"time_aggregation": "Cách cộng dồn trong năm không hợp lệ."})
+    if aggregation == Aggregation.WEIGHTED and weight is None:
+        raise ValidationError({"weight": "Bình quân gia quyền cần chọn chỉ tiêu làm trọng số."})
+    if not 0 <= (decimals or 0) <= 6:
+        raise ValidationError({"decimals": "Số chữ số thập phân từ 0 đến 6."})
+    if min_value is not None and max_value is not None and min_value > max_value:
+        raise ValidationError({"max_value": "Giá trị lớn nhất phải không nhỏ hơn giá trị nhỏ nhất."})
+    last = Indicator.objects.order_by("-order").values_list("order", flat=True).first() or 0
+    indicator = Indicator.objects.create(
+        owner=owner, code=code, name=name, measure=measure, aggregation=aggregation,
+        weight=weight if aggregation == Aggregation.WEIGHTED else None, time_aggregation=time_aggregation,
+        higher_is_better=higher_is_better, decimals=decimals or 0, min_value=min_value, max_value=max_value,
+        document=document, order=last + 1,
+    )  # fmt: skip
+    record(acting_user, "create", indicator, organization=owner, after={"code": code, "name": name})
+    return indicator
+
+
+@transaction.atomic
+def do_set_target(
+    indicator: Indicator, *, unit: Organization, year: int, value, kind: str = TargetKind.YEAR, acting_user
+) -> Target:
+    """Set (or change) a target; targets below the indicator's owner are set by that owner."""
+    if not (can_edit(acting_user, unit) and (unit.path.startswith(indicator.owner.path) or acting_user.is_superuser)):
+        raise ValidationError({"unit": "Chỉ đặt chỉ tiêu cho đơn vị xác định chỉ tiêu hoặc đơn vị trực thuộc."})
+    if kind not in TargetKind.values:
+        raise ValidationError({"kind": "Loại chỉ tiêu không hợp lệ."})
+    if not 1930 <= int(year or 0) <= 2200:
+        raise ValidationError({"year": "Năm phải từ 1930 đến 2200."})
+    number = _check_value(indicator, value, field="value")
+    target, created = Target.objects.update_or_create(
+        indicator=indicator, unit=unit, kind=kind, year=year, defaults={"value": number}
+    )
+    record(
+        acting_user,
+        "create" if created else "update",
+        target,
+        organization=unit,
+        after={"indicator": indicator.code, "year": year, "kind": kind, "value": str(number)},
+    )
+    return target
+
+
+def _check_value(indicator: Indicator, raw, *, field: str) -> Decimal:
+    """A value typed for an indicator: a number, within its range and decimals."""
+    try:
+        value = parse_number(raw)
+    except NumberError as exc:
+        raise ValidationError({field: str(exc)}) from None
+    if abs(value) >= VALUE_LIMIT:
+        raise ValidationError({field: "Số quá lớn."})
+    if decimals_of(value) > indicator.decimals:
+        allowed = f"tối đa {indicator.decimals} chữ số thập phân" if indicator.decimals else "số nguyên"
+        raise ValidationError({field: f"“{indicator.name}” ghi {allowed}."})
+    low, high = indicator.min_value, indicator.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = f"từ {format_number(low, indicator.decimals) if low is not None else '…'} đến " + (
+            format_number(high, indicator.decimals) if high is not None else "…"
+        )
+        raise ValidationError({field: f"“{indicator.name}” phải {span} {indicator.measure}."})
+    return value
+
+
+@transaction.atomic
+def do_create_form(
+    *,
+    owner: Organization,
+    name: str,
+    period_kind: str,
+    first_year: int,
+    indicators: list[Indicator],
+    deadline_days: int = 15,
+    sections: str = "",
+    acting_user,
+) -> ReportForm:
+    if not can_edit(acting_user, owner):
+        raise ValidationError({"owner": "Bạn không có quyền ban hành mẫu báo cáo cho đơn vị này."})
+    name = clean(name)[:300]
+    if not name:
+        raise ValidationError({"name": "Tên mẫu báo cáo không được để trống."})
+    if period_kind not in PeriodKind.values:
+        raise ValidationError({"period_kind": "Kỳ báo cáo không hợp lệ."})
+    if not 1930 <= int(first_year or 0) <= 2200:
+        raise ValidationError({"first_year": "Năm bắt đầu phải từ 1930 đến 2200."})
+    if not 0 <= int(deadline_days) <= 120:
+        raise ValidationError({"deadline_days": "Hạn nộp từ 0 đến 120 ngày sau khi hết kỳ."})
+    if not indicators:
+        raise ValidationError({"indicators": "Mẫu báo cáo cần ít nhất một chỉ tiêu."})
+    form = ReportForm.objects.create(
+        owner=owner, name=name, period_kind=period_kind, first_year=first_year, deadline_days=deadline_days,
+        sections="\n".join(line.strip() for line in (sections or "").splitlines() if line.strip()),
+    )  # fmt: skip
+    FormIndicator.objects.bulk_create(
+        [FormIndicator(form=form, indicator=i, order=n) for n, i in enumerate(dict.fromkeys(indicators), 1)]
+    )
+    record(
+        acting_user,
+        "create",
+        form,
+        organization=owner,
+        after={"name": name, "indicators": [i.code for i in indicators]},
+    )
+    return form
+
+
+@transaction.atomic
+def do_require_reports(form: ReportForm, *, units: list[Organization], acting_user) -> int:
+    """Name the units that must submit the form every period (units below its owner)."""
+    if not can_edit(acting_user, form.owner):
+        raise ValidationError("Bạn không có quyền giao mẫu báo cáo này.")
+    for unit in units:
+        if not unit.path.startswith(form.owner.path):
+            raise ValidationError({"units": f"“{unit.name}” không thuộc {form.owner.name}."})
+    existing = set(form.required.values_list("unit_id", flat=True))
+    new = [u for u in dict.fromkeys(units) if u.pk not in existing]
+    FormUnit.objects.bulk_create([FormUnit(form=form, unit=u) for u in new])
+    tallies.bump_required(form, new, +1)
+    record(acting_user, "require", form, organization=form.owner, after={"units": [u.code for u in new]})
+    return len(new)
+
+
+@transaction.atomic
+def do_add_rule(form: ReportForm, *, left: Indicator, comparison: str, right: Indicator, acting_user) -> FormRule:
+    if not can_edit(acting_user, form.owner):
+        raise ValidationError("Bạn không có quyền sửa mẫu báo cáo này.")
+    if comparison not in Comparison.values:
+        raise ValidationError({"comparison": "Phép so sánh không hợp lệ."})
+    codes = set(form.items.values_list("indicator_id", flat=True))
+    if left.pk not in codes or right.pk not in codes or left.pk == right.pk:
+        raise ValidationError("Quy tắc phải so sánh hai chỉ tiêu khác nhau của mẫu báo cáo.")
+    rule = FormRule.objects.create(form=form, left=left, comparison=comparison, right=right)
+    record(
+        acting_user, "create", rule, organization=form.owner, after={"rule": f"{left.code} {comparison} {right.code}"}
+    )
+    return rule
+
+
+def check_period(form: ReportForm, text: str) -> periods.Period:
+    """The period a submission is for: of the form's kind, from its first year, already begun."""
+    try:
+        period = periods.parse(text)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    if period.kind != form.period_kind:
+        raise ValidationError({"period": f"Mẫu “{form.name}” báo cáo theo {form.get_period_kind_display().lower()}; "
+                                         f"kỳ “{period.label}” không thuộc mẫu này."})  # fmt: skip
+    if period.year < form.first_year:
+        raise ValidationError({"period": f"Mẫu “{form.name}” áp dụng từ năm {form.first_year}."})
+    if period.start > timezone.localdate():
+        raise ValidationError({"period": f"Kỳ {period.label} chưa bắt đầu."})
+    return period
+
+
+RULE_CHECKS = {
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "=": lambda a, b: a == b,
+}
+
+
+@transaction.atomic
+def do_save_submission(
+    form: ReportForm,
+    *,
+    unit: Organization,
+    period: str,
+    values: dict[int, str],
+    narrative: dict[str, str] | None = None,
+    version: int | None = None,
+    submit: bool = False,
+    acting_user,
+) -> Submission:
+    """Save a unit's report for a period: its values (by indicator id, as typed) and narrative.
+    Every value is checked (number, range, decimals, the form's rules); one bad value writes
+    nothing. With `submit`, every indicator must have a value and the report goes up."""
+    if not can_edit(acting_user, unit):
+        raise ValidationError("Bạn không có quyền báo cáo cho đơn vị này.")
+    if not form.required.filter(unit=unit).exists():
+        raise ValidationError(f"{unit.name} không thuộc các đơn vị phải nộp mẫu “{form.name}”.")
+    key = check_period(form, period).key
+    submission, _created = Submission.objects.select_for_update().get_or_create(form=form, unit=unit, period=key)
+    if version is not None and submission.version != version:
+        raise ValidationError(
+            "Báo cáo vừa được người khác lưu trong lúc bạn đang nhập. Số liệu bạn nhập chưa được lưu; "
+            "hãy tải lại trang rồi nhập lại."
+        )
+    if submission.is_locked:
+        state = "đã được duyệt" if submission.status == SubmissionStatus.ACCEPTED else "đã gửi lên cấp trên"
+        raise ValidationError(f"Báo cáo {state}, không sửa được; đề nghị cấp trên trả lại nếu cần sửa.")
+    items = list(form.items.select_related("indicator__weight").order_by("order"))
+    current = {
+        v.indicator_id: v
+        for v in Value.objects.filter(unit=unit, period=key, indicator__in=[i.indicator for i in items])
+    }
+    errors: dict[str, list[str]] = {}
+    typed: dict[int, Decimal | None] = {}
+    for item in items:
+        indicator = item.indicator
+        field = f"value_{indicator.pk}"
+        raw = values.get(indicator.pk)
+        held = current.get(indicator.pk)
+        if held is not None and held.submission_id not in (None, submission.pk) and _locked(held):
+            continue  # entered once, in an accepted report: shown, not changed here
+        if raw is None or str(raw).strip() == "":
+            typed[indicator.pk] = None
+            if submit:
+                errors.setdefault(field, []).append(f"Chưa nhập “{indicator.name}”.")
+            continue
+        try:
+            typed[indicator.pk] = _check_value(indicator, raw, field=field)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.message_dict[field])
+    merged = {pk: v.value for pk, v in current.items()} | {pk: v for pk, v in typed.items() if v is not None}
+    for rule in form.rules.select_related("left", "right"):
+        a, b = merged.get(rule.left_id), merged.get(rule.right_id)
+        if a is not None and b is not None and not RULE_CHECKS[rule.comparison](a, b):
+            errors.setdefault(f"value_{rule.left_id}", []).append(
+                f"“{rule.left.name}” ({format_number(a, rule.left.decimals)}) phải {rule.get_comparison_display()} "
+                f"“{rule.right.name}” ({format_number(b, rule.right.decimals)})."
+            )
+    if errors:
+        raise ValidationError(errors)
+    changes = []
+    for item in items:
+        indicator = item.indicator
+        if indicator.pk not in typed:
+            continue
+        new, held = typed[indicator.pk], current.get(indicator.pk)
+        old = held.value if held is not None else None
+        if new == old:
+            continue
+        changes.append((indicator, unit, key, old, new))
+    # Deltas are computed against the stored values, before any of them changes.
+    deltas = tallies.value_deltas(changes)
+    for indicator, _unit, _key, _old, new in changes:
+        if new is None:
+            Value.objects.filter(indicator=indicator, unit=unit, period=key).delete()
+        else:
+            Value.objects.update_or_create(
+                indicator=indicator, unit=unit, period=key,
+                defaults={"value": new, "submission": submission, "updated_by": _user(acting_user)},
+            )  # fmt: skip
+    tallies.bump_values(deltas)
+    titles = form.section_titles
+    submission.narrative = {t: (narrative or {}).get(t, "").strip()[:20000] for t in titles}
+    before = {"status": submission.status}
+    if submit:
+        now = timezone.now()
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.submitted_at = now
+        if submission.first_submitted_at is None:
+            submission.first_submitted_at = now
+            tallies.bump_submitted(submission, unit)
+    submission.version += 1
+    submission.save()
+    record(
+        acting_user,
+        "submit" if submit else "update",
+        submission,
+        organization=unit,
+        before=before,
+        after={
+            "status": submission.status,
+            "period": key,
+            "values": {i.code: str(new) if new is not None else None for i, _u, _k, _o, new in changes},
+        },
+    )
+    return submission
+
+
+def _locked(value: Value) -> bool:
+    return Submission.objects.filter(pk=value.submission_id, status=SubmissionStatus.ACCEPTED).exists()
+
+
+def _user(user):
+    return user if user.pk else None
+
+
+def can_review(user, submission: Submission) -> bool:
+    """Reports are accepted or returned by an editor of a unit above the reporting one."""
+    return user.is_superuser or any(covers(user, path, EDIT_KINDS) for path in submission.unit.ancestor_paths)
+
+
+@transaction.atomic
+def do_review_submission(submission: Submission, *, accept: bool, comment: str = "", acting_user) -> Submission:
+    submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
+    if not can_review(acting_user, submission):
+        raise ValidationError("Chỉ đơn vị cấp trên mới duyệt hoặc trả lại báo cáo này.")
+    comment = (comment or "").strip()[:5000]
+    if submission.status != SubmissionStatus.SUBMITTED and not (accept is False and submission.status == "accepted"):
+        raise ValidationError("Chỉ duyệt hoặc trả lại báo cáo đã gửi.")
+    if not accept and not comment:
+        raise ValidationError({"comment": "Trả lại báo cáo cần ghi rõ lý do để đơn vị sửa."})
+    before = {"status": submission.status}
+    submission.status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.RETURNED
+    submission.comment = comment
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = _user(acting_user)
+    submission.version += 1
+    submission.save()
+    record(
+        acting_user,
+        "accept" if accept else "return",
+        submission,
+        organization=submission.unit,
+        before=before,
+        after={"status": submission.status, "comment": comment},
+    )
+    return submission
+
+
+def history_warnings(unit: Organization, period: str, values: dict[int, Decimal], indicators) -> dict[int, str]:
+    """Values far from the unit's own history for the same kind of period (a warning, not an
+    error): more than three spreads, and at least half, away from its past average."""
+    kind = periods.parse(period).kind
+    past: dict[int, list[Decimal]] = {}
+    rows = Value.objects.filter(unit=unit, indicator__in=list(values)).exclude(period=period)
+    for indicator_id, key, value in rows.values_list("indicator_id", "period", "value"):
+        if periods.parse(key).kind == kind:
+            past.setdefault(indicator_id, []).append(value)
+    warnings = {}
+    names = {i.pk: i for i in indicators}
+    for indicator_id, value in values.items():
+        history = past.get(indicator_id, [])
+        if len(history) < 2 or value is None:
+            continue
+        mean = statistics.fmean(history)
+        spread = max(statistics.pstdev(history), abs(mean) * 0.1, 1e-9)
+        if abs(float(value) - mean) > max(3 * spread, abs(mean) * 0.5):
+            indicator = names[indicator_id]
+            average = format_number(Decimal(str(round(mean, indicator.decimals))), indicator.decimals)
+            warnings[indicator_id] = (
+                f"Khác xa các kỳ trước của đơn vị (bình quân {average} {indicator.measure}); hãy kiểm tra lại."
+            )
+    return warnings

@@ -1,0 +1,345 @@
+"""Indicators (chỉ tiêu), their targets, and the periodic reports that feed them.
+
+A figure is entered once, by the unit that owns it: a Value is keyed by indicator, unit and
+period, whichever report form carried it, so every form asking for the same figure shows it
+filled. Submissions move draft → submitted → accepted (locked) or returned with a comment.
+Tallies keep live rollups (values up the tree, who submitted) as tasks do (see tallies.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hienthuc.lib import periods
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Cộng")
+    AVERAGE = "avg", _("Trung bình")
+    WEIGHTED = "weighted", _("Bình quân gia quyền theo chỉ tiêu khác")
+    NONE = "none", _("Không cộng dồn")
+
+
+class TimeAggregation(models.TextChoices):
+    SUM = "sum", _("Cộng các kỳ")
+    LAST = "last", _("Số kỳ cuối")
+    AVERAGE = "avg", _("Trung bình các kỳ")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = periods.MONTH, _("Tháng")
+    QUARTER = periods.QUARTER, _("Quý")
+    HALF = periods.HALF, _("6 tháng")
+    NINE_MONTHS = periods.NINE_MONTHS, _("9 tháng")
+    YEAR = periods.YEAR, _("Năm")
+
+
+def _from_here_or_above(user, field: str) -> Q:
+    """Defined in the user's subtrees or by a unit above them: what comes from above applies below."""
+    from hienthuc.accounts.scoping import root_paths, subtree_q
+    from hienthuc.orgs.models import Organization
+
+    step = Organization.steplen
+    above = {root[:i] for root in root_paths(user) for i in range(step, len(root), step)}
+    return subtree_q(user, field) | Q(**{f"{field}__in": above})
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IndicatorQuerySet":
+        return self if user.is_superuser else self.filter(_from_here_or_above(user, "owner__path"))
+
+
+class Indicator(models.Model):
+    code = models.CharField(_("mã chỉ tiêu"), max_length=40, unique=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    measure = models.CharField(_("đơn vị tính"), max_length=40)
+    higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
+    aggregation = models.CharField(
+        _("cộng dồn theo đơn vị"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    weight = models.ForeignKey(
+        "self",
+        verbose_name=_("trọng số (chỉ tiêu)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="weighted",
+    )
+    time_aggregation = models.CharField(
+        _("cộng dồn trong năm"), max_length=4, choices=TimeAggregation.choices, default=TimeAggregation.SUM
+    )
+    decimals = models.PositiveSmallIntegerField(_("số chữ số thập phân"), default=0)
+    min_value = models.DecimalField(_("giá trị nhỏ nhất"), max_digits=20, decimal_places=6, null=True, blank=True)
+    max_value = models.DecimalField(_("giá trị lớn nhất"), max_digits=20, decimal_places=6, null=True, blank=True)
+    owner = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("đơn vị xác định"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("văn bản đề ra"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="indicator_name_not_empty"),
+            models.CheckConstraint(condition=Q(decimals__lte=6), name="indicator_decimals_max_6"),
+            models.CheckConstraint(
+                condition=Q(aggregation="weighted", weight__isnull=False) | ~Q(aggregation="weighted"),
+                name="indicator_weighted_has_weight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.measure})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("indicator_detail", args=[self.pk])
+
+
+class TargetKind(models.TextChoices):
+    YEAR = "year", _("Chỉ tiêu năm")
+    TERM = "term", _("Chỉ tiêu cuối nhiệm kỳ")
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TargetQuerySet":
+        return self if user.is_superuser else self.filter(_from_here_or_above(user, "unit__path"))
+
+
+class Target(models.Model):
+    """A target for an indicator at a unit: a year's, or the term-end one (kind TERM, its year
+    the term's last)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=4, choices=TargetKind.choices, default=TargetKind.YEAR)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("chỉ tiêu"), max_digits=20, decimal_places=6)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "kind", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "kind", "year"], name="target_unique"),
+            models.CheckConstraint(condition=Q(year__gte=1930, year__lte=2200), name="target_year_range"),
+        ]
+
+
+class ReportFormQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReportFormQuerySet":
+        return self if user.is_superuser else self.filter(_from_here_or_above(user, "owner__path"))
+
+
+class ReportForm(models.Model):
+    """A report form (mẫu báo cáo): the indicators and narrative sections some units report
+    each period, by a number of days after the period ends."""
+
+    owner = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("đơn vị ban hành mẫu"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("tên mẫu báo cáo"), max_length=300)
+    period_kind = models.CharField(_("kỳ báo cáo"), max_length=12, choices=PeriodKind.choices)
+    first_year = models.PositiveSmallIntegerField(_("từ năm"))
+    deadline_days = models.PositiveSmallIntegerField(_("hạn nộp (số ngày sau khi hết kỳ)"), default=15)
+    # One narrative section title per line ("Tình hình", "Khó khăn, vướng mắc", …).
+    sections = models.TextField(_("các phần thuyết minh"), blank=True)
+    indicators = models.ManyToManyField(Indicator, through="FormIndicator", related_name="forms")
+    units = models.ManyToManyField("orgs.Organization", through="FormUnit", related_name="report_forms")
+    is_active = models.BooleanField(default=True)
+
+    objects = ReportFormQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["owner", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="report_form_name_not_empty"),
+            models.CheckConstraint(condition=Q(period_kind__in=PeriodKind.values), name="report_form_period_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("report_form_detail", args=[self.pk])
+
+    @property
+    def section_titles(self) -> list[str]:
+        return [line.strip() for line in self.sections.splitlines() if line.strip()]
+
+
+class FormIndicator(models.Model):
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["form", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "indicator"], name="form_indicator_unique")]
+
+
+class FormUnit(models.Model):
+    """A unit that must submit the form every period."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="required")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["form", "unit"], name="form_unit_unique")]
+
+
+class Comparison(models.TextChoices):
+    LE = "<=", "≤"
+    LT = "<", "<"
+    GE = ">=", "≥"
+    GT = ">", ">"
+    EQ = "=", "="
+
+
+class FormRule(models.Model):
+    """A rule between two values of a form, e.g. "đảng viên mới ≤ tổng số đảng viên"."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="rules")
+    left = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    comparison = models.CharField(max_length=2, choices=Comparison.choices)
+    right = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã duyệt")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SubmissionQuerySet":
+        from hienthuc.accounts.scoping import subtree_q
+
+        return self if user.is_superuser else self.filter(subtree_q(user, "unit__path"))
+
+
+class Submission(models.Model):
+    """One unit's report on one form for one period."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("kỳ báo cáo"), max_length=8)
+    status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    narrative = models.JSONField(default=dict, blank=True)
+    # The first time it was sent: timeliness is judged on it, whatever happened after.
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(_("ý kiến"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "unit", "period"], name="submission_unique"),
+            models.CheckConstraint(condition=Q(status__in=SubmissionStatus.values), name="submission_status_valid"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("submission_detail", args=[self.pk])
+
+    @property
+    def period_obj(self) -> periods.Period:
+        return periods.parse(self.period)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+
+class ValueQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ValueQuerySet":
+        from hienthuc.accounts.scoping import subtree_q
+
+        return self if user.is_superuser else self.filter(subtree_q(user, "unit__path"))
+
+
+class Value(models.Model):
+    """An indicator's value for a unit and a period, entered once by the unit that owns it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=8)
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit", "period"], name="value_unique")]
+        indexes = [models.Index(fields=["unit", "period"])]
+
+
+# Tallies (see tallies.py): live rollups read by dashboards, kept by every write.
+
+
+class ValueTally(models.Model):
+    """Values of an indicator and period reported in `unit`'s subtree (itself included) by
+    units at `depth`: how many, their sum, and for weighted averages Σ value×weight and Σ weight."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    depth = models.PositiveSmallIntegerField()
+    n = models.IntegerField(default=0)
+    total = models.DecimalField(max_digits=30, decimal_places=6, default=0)
+    wsum = models.DecimalField(max_digits=38, decimal_places=6, default=0)
+    wtotal = models.DecimalField(max_digits=30, decimal_places=6, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "indicator", "period", "depth"], name="value_tally_key")]
+
+
+class FormUnitTally(models.Model):
+    """How many units of `unit`'s subtree (itself included) must submit `form`."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "form"], name="form_unit_tally_key")]
+
+
+class SubmissionTally(models.Model):
+    """Submissions of `form` for `period` sent from `unit`'s subtree: on time or late."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8)  # on_time, late
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "form", "period", "state"], name="submission_tally_key")]

@@ -1,0 +1,309 @@
+"""Live rollups of indicator values and of report submissions (DESIGN §3, "live figures").
+
+Values: every unit from the province down keeps, per indicator, period and the depth of the
+reporting units, how many values its subtree holds, their sum, and Σ value×weight and
+Σ weight for weighted averages. A unit's figure is its own value when it reported one, else
+the rollup of the shallowest level below it that reported (so a district's figure and its
+communes' are never added together). Submissions: how many units of each subtree must submit
+each form, and how many sent each period's report on time or late.
+
+Every write in actions.py bumps these in its transaction; rebuild() recounts them from the rows.
+"""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from hienthuc.indicators.models import (
+    Aggregation,
+    FormUnit,
+    FormUnitTally,
+    Indicator,
+    ReportForm,
+    Submission,
+    SubmissionTally,
+    Value,
+    ValueTally,
+)
+from hienthuc.lib import periods
+from hienthuc.orgs import rollup
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+
+ZERO = Decimal(0)
+ON_TIME, LATE, MISSING = "on_time", "late", "missing"
+COMPLETENESS_LABELS = {ON_TIME: "Nộp đúng hạn", LATE: "Nộp muộn", MISSING: "Chưa nộp"}
+
+
+# ---- writes -------------------------------------------------------------------------------
+
+
+def value_deltas(changes) -> dict:
+    """Tally deltas for value changes [(indicator, unit, period, old, new)] (old/new a Decimal
+    or None), computed before they are written: {(unit path, indicator id, period, depth):
+    (n, total, wsum, wtotal)}.
+
+    A weighted average keeps Σ value×weight and Σ weight over the values present, a missing
+    weight counting as 0; its share is recomputed before and after the batch, so a value and
+    its weight may arrive in either order or together."""
+    deltas: dict = {}
+
+    def add(unit, indicator_id, period, delta) -> None:
+        key = (unit.path, indicator_id, period, unit.depth)
+        deltas[key] = tuple(a + b for a, b in zip(deltas.get(key, (0, ZERO, ZERO, ZERO)), delta, strict=True))
+
+    new_values = {(i.pk, u.pk, p): new for i, u, p, _old, new in changes}
+    weighted: set = set()
+    for indicator, unit, period, old, new in changes:
+        add(
+            unit,
+            indicator.pk,
+            period,
+            ((new is not None) - (old is not None), (new or ZERO) - (old or ZERO), ZERO, ZERO),
+        )
+        if indicator.aggregation == Aggregation.WEIGHTED:
+            weighted.add((indicator.pk, indicator.weight_id, unit, period))
+        for weighted_id in indicator.weighted.values_list("pk", flat=True):
+            weighted.add((weighted_id, indicator.pk, unit, period))
+    for indicator_id, weight_id, unit, period in weighted:
+        value_old, weight_old = _value(indicator_id, unit, period), _value(weight_id, unit, period)
+        value_new = new_values.get((indicator_id, unit.pk, period), value_old)
+        weight_new = new_values.get((weight_id, unit.pk, period), weight_old)
+        before = ((value_old or ZERO) * (weight_old or ZERO), (weight_old or ZERO) if value_old is not None else ZERO)
+        after = ((value_new or ZERO) * (weight_new or ZERO), (weight_new or ZERO) if value_new is not None else ZERO)
+        add(unit, indicator_id, period, (0, ZERO, after[0] - before[0], after[1] - before[1]))
+    return deltas
+
+
+def _value(indicator_id, unit, period) -> Decimal | None:
+    if indicator_id is None:
+        return None
+    return (
+        Value.objects.filter(indicator_id=indicator_id, unit=unit, period=period)
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+def bump_values(deltas: dict) -> None:
+    rollup.upsert_add(
+        ValueTally._meta.db_table,
+        ["unit_id", "indicator_id", "period", "depth"],
+        ["n", "total", "wsum", "wtotal"],
+        rollup.spread(deltas),
+    )
+
+
+def bump_required(form: ReportForm, units: list[Organization], sign: int) -> None:
+    deltas = rollup.spread(Counter({(unit.path, form.pk): sign for unit in units}))
+    rollup.upsert_add(FormUnitTally._meta.db_table, ["unit_id", "form_id"], ["n"], deltas)
+
+
+def submission_state(submission: Submission) -> str:
+    due = submission.period_obj.due(submission.form.deadline_days)
+    return ON_TIME if timezone.localdate(submission.first_submitted_at) <= due else LATE
+
+
+def bump_submitted(submission: Submission, unit: Organization) -> None:
+    """A submission sent for the first time counts, on time or late, once and for good."""
+    key = (unit.path, submission.form_id, submission.period, submission_state(submission))
+    deltas = rollup.spread(Counter({key: 1}))
+    rollup.upsert_add(SubmissionTally._meta.db_table, ["unit_id", "form_id", "period", "state"], ["n"], deltas)
+
+
+# ---- reads: values ------------------------------------------------------------------------
+
+
+class Figure:
+    """A rolled-up (n, total, wsum, wtotal), read as the indicator's aggregation says."""
+
+    __slots__ = ("n", "total", "wsum", "wtotal")
+
+    def __init__(self, n=0, total=ZERO, wsum=ZERO, wtotal=ZERO):
+        self.n, self.total, self.wsum, self.wtotal = n, Decimal(total), Decimal(wsum), Decimal(wtotal)
+
+    def __add__(self, other: "Figure") -> "Figure":
+        return Figure(self.n + other.n, self.total + other.total, self.wsum + other.wsum, self.wtotal + other.wtotal)
+
+    def value(self, aggregation: str) -> Decimal | None:
+        if not self.n:
+            return None
+        if aggregation == Aggregation.SUM:
+            return self.total
+        if aggregation == Aggregation.AVERAGE:
+            return self.total / self.n
+        if aggregation == Aggregation.WEIGHTED:
+            return self.wsum / self.wtotal if self.wtotal else None
+        return None  # not added up: only a unit's own value counts
+
+
+def children_figures(org: Organization, indicator_ids, period_keys) -> dict[tuple, dict[int, Figure]]:
+    """{(indicator id, period): {child unit id: its figure}} in one query: each child's own
+    value if it reported one, else the shallowest level below it that reported."""
+    rows = (
+        ValueTally.objects.filter(
+            unit__path__startswith=org.path,
+            unit__depth=org.depth + 1,
+            indicator_id__in=indicator_ids,
+            period__in=period_keys,
+            n__gt=0,
+        )
+        .values_list("indicator_id", "period", "unit_id", "depth", "n", "total", "wsum", "wtotal")
+        .order_by("depth")
+    )
+    result: dict[tuple, dict[int, Figure]] = {}
+    for indicator_id, period, unit_id, _depth, n, total, wsum, wtotal in rows:
+        per_child = result.setdefault((indicator_id, period), {})
+        if unit_id not in per_child:  # rows come shallowest first
+            per_child[unit_id] = Figure(n, total, wsum, wtotal)
+    return result
+
+
+def own_values(units: list[int], indicator_ids, period_keys) -> dict[tuple, Decimal]:
+    """{(indicator id, period, unit id): value} reported by the units themselves."""
+    rows = Value.objects.filter(unit_id__in=units, indicator_id__in=indicator_ids, period__in=period_keys)
+    return {(i, p, u): v for i, p, u, v in rows.values_list("indicator_id", "period", "unit_id", "value")}
+
+
+def unit_figures(org: Organization, indicators: list[Indicator], period_keys) -> dict[tuple, Decimal | None]:
+    """{(indicator id, period): figure} for `org`: its own value, else its children's rollup."""
+    ids = [i.pk for i in indicators]
+    own = own_values([org.pk], ids, period_keys)
+    below = children_figures(org, ids, period_keys)
+    result = {}
+    for indicator in indicators:
+        for period in period_keys:
+            if (indicator.pk, period, org.pk) in own:
+                result[(indicator.pk, period)] = own[(indicator.pk, period, org.pk)]
+                continue
+            figures = below.get((indicator.pk, period), {}).values()
+            result[(indicator.pk, period)] = sum(figures, Figure()).value(indicator.aggregation)
+    return result
+
+
+def year_value(indicator: Indicator, figures: dict, year: int) -> Decimal | None:
+    """An indicator's figure for a year from {(indicator id, period): figure}: the year's own,
+    else its quarters', halves' or months' as the indicator adds up over time."""
+    direct = figures.get((indicator.pk, str(year)))
+    if direct is not None:
+        return direct
+    for kind in (periods.QUARTER, periods.HALF, periods.MONTH):
+        parts = [figures.get((indicator.pk, p.key)) for p in periods.periods_of_year(kind, year)]
+        parts = [v for v in parts if v is not None]
+        if not parts:
+            continue
+        if indicator.time_aggregation == "last":
+            return parts[-1]
+        if indicator.time_aggregation == "avg":
+            return sum(parts) / len(parts)
+        return sum(parts)
+    return None
+
+
+def year_keys(years) -> list[str]:
+    """The period keys a year's figure may come from."""
+    keys = []
+    for year in years:
+        keys.append(str(year))
+        for kind in (periods.QUARTER, periods.HALF, periods.MONTH):
+            keys.extend(p.key for p in periods.periods_of_year(kind, year))
+    return keys
+
+
+# ---- reads: completeness ------------------------------------------------------------------
+
+
+def completeness(org: Organization, form: ReportForm, period: str) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    """How many units below `org` must submit `form`, and sent it on time, late or not at all,
+    in total and per child unit (keyed by id): two small queries."""
+    required = dict(
+        FormUnitTally.objects.filter(unit__path__startswith=org.path, unit__depth=org.depth + 1, form=form)
+        .values_list("unit_id", "n")
+        .order_by()
+    )
+    per_child = {pk: {ON_TIME: 0, LATE: 0, MISSING: n} for pk, n in required.items() if n}
+    rows = SubmissionTally.objects.filter(
+        unit__path__startswith=org.path, unit__depth=org.depth + 1, form=form, period=period
+    ).values_list("unit_id", "state", "n")
+    for unit_id, state, n in rows.order_by():
+        counts = per_child.setdefault(unit_id, {ON_TIME: 0, LATE: 0, MISSING: 0})
+        counts[state] += n
+        counts[MISSING] -= n
+    totals = dict.fromkeys(COMPLETENESS_LABELS, 0)
+    for counts in per_child.values():
+        for key, n in counts.items():
+            totals[key] += n
+    return totals, per_child
+
+
+# ---- from scratch -------------------------------------------------------------------------
+
+
+def expected() -> tuple[dict, dict, dict]:
+    """The three tallies counted from the rows (for tests and rebuilds), non-zero rows only."""
+    step = Organization.steplen
+    units = dict(Organization.objects.values_list("pk", "path"))
+    ids = {path: pk for pk, path in units.items()}
+    weights = dict(Indicator.objects.filter(aggregation=Aggregation.WEIGHTED).values_list("pk", "weight_id"))
+    all_values = {
+        (i, u, p): v for i, u, p, v in Value.objects.values_list("indicator_id", "unit_id", "period", "value")
+    }
+    values: dict = {}
+    for (indicator_id, unit_id, period), value in all_values.items():
+        path = units[unit_id]
+        depth = len(path) // step
+        wsum = wtotal = ZERO
+        if indicator_id in weights:
+            weight = all_values.get((weights[indicator_id], unit_id, period), ZERO)
+            wsum, wtotal = value * weight, weight
+        for d in range(AGGREGATE_MIN_DEPTH, depth + 1):
+            key = (ids[path[: d * step]], indicator_id, period, depth)
+            old = values.get(key, (0, ZERO, ZERO, ZERO))
+            values[key] = (old[0] + 1, old[1] + value, old[2] + wsum, old[3] + wtotal)
+    required: Counter = Counter()
+    for form_id, path in FormUnit.objects.values_list("form_id", "unit__path"):
+        for prefix in rollup.ancestry(path):
+            required[(ids[prefix], form_id)] += 1
+    submitted: Counter = Counter()
+    for submission in Submission.objects.filter(first_submitted_at__isnull=False).select_related("form", "unit"):
+        for prefix in rollup.ancestry(submission.unit.path):
+            submitted[(ids[prefix], submission.form_id, submission.period, submission_state(submission))] += 1
+    return values, dict(+required), dict(+submitted)
+
+
+def stored() -> tuple[dict, dict, dict]:
+    values = {
+        (u, i, p, d): (n, total, wsum, wtotal)
+        for u, i, p, d, n, total, wsum, wtotal in ValueTally.objects.values_list(
+            "unit_id", "indicator_id", "period", "depth", "n", "total", "wsum", "wtotal"
+        )
+        if n or total or wsum or wtotal
+    }
+    required = {(u, f): n for u, f, n in FormUnitTally.objects.exclude(n=0).values_list("unit_id", "form_id", "n")}
+    submitted = {
+        (u, f, p, s): n
+        for u, f, p, s, n in SubmissionTally.objects.exclude(n=0).values_list(
+            "unit_id", "form_id", "period", "state", "n"
+        )
+    }
+    return values, required, submitted
+
+
+def rebuild() -> None:
+    values, required, submitted = expected()
+    with connection.cursor() as cursor:
+        for model in (ValueTally, FormUnitTally, SubmissionTally):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+    ValueTally.objects.bulk_create(
+        [
+            ValueTally(unit_id=u, indicator_id=i, period=p, depth=d, n=n, total=t, wsum=ws, wtotal=wt)
+            for (u, i, p, d), (n, t, ws, wt) in values.items()
+        ],
+        batch_size=5000,
+    )
+    FormUnitTally.objects.bulk_create([FormUnitTally(unit_id=u, form_id=f, n=n) for (u, f), n in required.items()])
+    SubmissionTally.objects.bulk_create(
+        [SubmissionTally(unit_id=u, form_id=f, period=p, state=s, n=n) for (u, f, p, s), n in submitted.items()],
+        batch_size=5000,
+    )

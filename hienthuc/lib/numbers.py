@@ -1,0 +1,51 @@
+"""Numbers as Vietnamese offices type them: "1.234,5", "1234,5", "3,23", "3.23", "-12".
+
+A comma is the decimal mark. A dot is a thousands separator when it groups digits by three
+("1.234", "12.345.678"), otherwise a decimal mark ("3.23", as spreadsheets export it).
+Django-free.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+class NumberError(ValueError):
+    pass
+
+
+def parse_number(text) -> Decimal:
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+        return Decimal(str(text))
+    written = str(text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not written:
+        raise NumberError("Chưa nhập số.")
+    if _GROUPED.match(written):
+        normal = written.replace(".", "").replace(",", ".")
+    elif "," in written:
+        if "." in written or written.count(",") > 1:
+            raise NumberError(f"“{text}” không phải một số; ví dụ hợp lệ: 1.234,5 hoặc 3,23.")
+        normal = written.replace(",", ".")
+    else:
+        normal = written
+    try:
+        value = Decimal(normal)
+    except InvalidOperation:
+        raise NumberError(f"“{text}” không phải một số; ví dụ hợp lệ: 1.234,5 hoặc 3,23.") from None
+    if not value.is_finite():
+        raise NumberError(f"“{text}” không phải một số.")
+    return value
+
+
+def decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_number(value: Decimal | None, decimals: int = 0) -> str:
+    """Vietnamese notation: dots between thousands, a comma before decimals."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")

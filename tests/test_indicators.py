@@ -1,0 +1,192 @@
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from hienthuc.indicators import tallies
+from hienthuc.indicators.actions import (
+    do_add_rule,
+    do_create_form,
+    do_create_indicator,
+    do_require_reports,
+    do_review_submission,
+    do_save_submission,
+    do_set_target,
+    history_warnings,
+)
+from hienthuc.indicators.models import Submission, Value
+from tests.base import BaseTestCase
+
+Q1 = "2021-Q1"
+
+
+class IndicatorBase(BaseTestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make = lambda code, name, measure, **kw: do_create_indicator(  # noqa: E731
+            owner=cls.tinh_a, code=code, name=name, measure=measure, acting_user=cls.alice, **kw
+        )
+        cls.members = make("DV", "Tổng số đảng viên", "người", min_value=0)
+        cls.admitted = make("DV_MOI", "Đảng viên mới kết nạp", "người", min_value=0)
+        cls.growth = make("GRDP", "Tốc độ tăng GRDP", "%", decimals=2, aggregation="avg", time_aggregation="last")
+        cls.good = make(
+            "TCCS_TOT", "Tỷ lệ tổ chức cơ sở đảng tốt", "%", decimals=1, min_value=0, max_value=100,
+            aggregation="weighted", weight=cls.members, time_aggregation="last",
+        )  # fmt: skip
+        cls.form = do_create_form(
+            owner=cls.tinh_a, name="Báo cáo quý về công tác đảng", period_kind="quarter", first_year=2021,
+            indicators=[cls.members, cls.admitted, cls.growth, cls.good], sections="Tình hình\nKhó khăn",
+            acting_user=cls.alice,
+        )  # fmt: skip
+        do_add_rule(cls.form, left=cls.admitted, comparison="<=", right=cls.members, acting_user=cls.alice)
+        do_require_reports(cls.form, units=[cls.huyen_a1, cls.huyen_a2, cls.xa_a1a], acting_user=cls.alice)
+
+    def report(self, unit, user, values, *, period=Q1, submit=False, **kw):
+        by_id = {getattr(self, name).pk: v for name, v in values.items()}
+        return do_save_submission(
+            self.form, unit=unit, period=period, values=by_id, submit=submit, acting_user=user, **kw
+        )
+
+    def assert_tallies_match_the_rows(self):
+        for stored, expected in zip(tallies.stored(), tallies.expected(), strict=True):
+            differing = {
+                k: (stored.get(k), expected.get(k))
+                for k in stored.keys() | expected.keys()
+                if stored.get(k) != expected.get(k)
+            }
+            self.assertEqual(differing, {})
+
+
+class SubmissionTestCase(IndicatorBase):
+    def test_it_saves_a_draft_then_submits_and_the_province_accepts_or_returns(self):
+        draft = self.report(self.huyen_a1, self.bob, {"members": "1.234", "admitted": "25"})
+        self.assertEqual(draft.status, "draft")
+        self.assertEqual(Value.objects.get(indicator=self.members, unit=self.huyen_a1).value, 1234)
+        with self.assertRaises(ValidationError) as error:
+            self.report(self.huyen_a1, self.bob, {"members": "1234", "admitted": "25"}, submit=True)
+        self.assertIn("Chưa nhập “Tốc độ tăng GRDP”.", str(error.exception))
+        sent = self.report(
+            self.huyen_a1,
+            self.bob,
+            {"members": "1234", "admitted": "25", "growth": "3,23", "good": "92,5"},
+            submit=True,
+        )
+        self.assertEqual(sent.status, "submitted")
+        with self.assertRaisesMessage(ValidationError, "đã gửi lên cấp trên"):
+            self.report(self.huyen_a1, self.bob, {"members": "1300"})
+        with self.assertRaisesMessage(ValidationError, "cần ghi rõ lý do"):
+            do_review_submission(sent, accept=False, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Chỉ đơn vị cấp trên"):
+            do_review_submission(sent, accept=True, acting_user=self.bob)
+        returned = do_review_submission(sent, accept=False, comment="Kiểm tra lại số đảng viên", acting_user=self.alice)
+        self.assertEqual(returned.status, "returned")
+        fixed = self.report(
+            self.huyen_a1, self.bob, {"members": "1240", "admitted": "25", "growth": "3,23", "good": "92,5"},
+            submit=True, version=returned.version,
+        )  # fmt: skip
+        accepted = do_review_submission(fixed, accept=True, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "đã được duyệt"):
+            self.report(self.huyen_a1, self.bob, {"members": "1300"})
+        self.assertEqual(accepted.status, "accepted")
+        self.assert_tallies_match_the_rows()
+
+    def test_it_refuses_bad_values_and_writes_nothing(self):
+        cases = [
+            ({"members": "nhiều"}, "không phải một số"),
+            ({"good": "120"}, "phải từ 0,0 đến 100,0 %"),
+            ({"members": "12,5"}, "ghi số nguyên"),
+            ({"growth": "3,234"}, "tối đa 2 chữ số thập phân"),
+            ({"members": "100", "admitted": "150"}, "phải ≤ “Tổng số đảng viên”"),
+        ]
+        for values, message in cases:
+            with self.subTest(values=values), self.assertRaisesMessage(ValidationError, message):
+                self.report(self.huyen_a1, self.bob, values)
+        self.assertFalse(Value.objects.exists())
+        self.assertFalse(Submission.objects.exists())
+
+    def test_it_refuses_periods_units_and_stale_saves_that_do_not_belong(self):
+        with self.assertRaisesMessage(ValidationError, "không thuộc mẫu này"):
+            self.report(self.huyen_a1, self.bob, {"members": "1"}, period="2021-T03")
+        with self.assertRaisesMessage(ValidationError, "áp dụng từ năm 2021"):
+            self.report(self.huyen_a1, self.bob, {"members": "1"}, period="2020-Q4")
+        with self.assertRaisesMessage(ValidationError, "chưa bắt đầu"):
+            self.report(self.huyen_a1, self.bob, {"members": "1"}, period=f"{timezone.localdate().year + 1}-Q1")
+        with self.assertRaisesMessage(ValidationError, "Không hiểu kỳ báo cáo"):
+            self.report(self.huyen_a1, self.bob, {"members": "1"}, period="quý 9")
+        with self.assertRaisesMessage(ValidationError, "không thuộc các đơn vị phải nộp"):
+            self.report(self.xa_a1b, self.bob, {"members": "1"})
+        with self.assertRaisesMessage(ValidationError, "không có quyền"):
+            self.report(self.huyen_a2, self.bob, {"members": "1"})
+        first = self.report(self.huyen_a1, self.bob, {"members": "1"})
+        self.report(self.huyen_a1, self.bob, {"members": "2"}, version=first.version)
+        with self.assertRaisesMessage(ValidationError, "vừa được người khác lưu"):
+            self.report(self.huyen_a1, self.bob, {"members": "3"}, version=first.version)
+        self.assertEqual(Value.objects.get().value, 2)
+
+    def test_it_warns_of_values_far_from_the_units_history(self):
+        for quarter, n in ((1, "1000"), (2, "1010"), (3, "990")):
+            self.report(self.huyen_a1, self.bob, {"members": n}, period=f"2021-Q{quarter}")
+        warnings = history_warnings(self.huyen_a1, "2021-Q4", {self.members.pk: Decimal(10000)}, [self.members])
+        self.assertIn("Khác xa các kỳ trước", warnings[self.members.pk])
+        self.assertEqual(
+            history_warnings(self.huyen_a1, "2021-Q4", {self.members.pk: Decimal(1005)}, [self.members]), {}
+        )
+
+
+class RollupTestCase(IndicatorBase):
+    def test_it_rolls_values_up_by_each_indicators_rule_and_keeps_tallies_exact(self):
+        self.report(self.huyen_a1, self.bob, {"members": "1000", "growth": "3,5", "good": "90"})
+        self.report(self.huyen_a2, self.alice, {"members": "3000", "growth": "2,5", "good": "80"})
+        self.report(self.xa_a1a, self.bob, {"members": "200", "good": "50"})
+        indicators = [self.members, self.growth, self.good, self.admitted]
+        figures = tallies.unit_figures(self.tinh_a, indicators, [Q1])
+        # The district's own figure counts, not its commune's on top of it.
+        self.assertEqual(figures[(self.members.pk, Q1)], 4000)
+        self.assertEqual(figures[(self.growth.pk, Q1)], 3)
+        self.assertEqual(figures[(self.good.pk, Q1)], Decimal("82.5"))  # (90×1000 + 80×3000) / 4000
+        self.assertIsNone(figures[(self.admitted.pk, Q1)])
+        # A weight arriving after the value, or changing, moves the weighted average.
+        self.report(self.huyen_a2, self.alice, {"members": "1000", "growth": "2,5", "good": "80"})
+        figures = tallies.unit_figures(self.tinh_a, indicators, [Q1])
+        self.assertEqual(figures[(self.good.pk, Q1)], 85)
+        self.assert_tallies_match_the_rows()
+        # The Centre adds up its provinces.
+        self.assertEqual(tallies.unit_figures(self.centre, [self.members], [Q1])[(self.members.pk, Q1)], 2000)
+        # A year from its quarters, as each indicator adds up over time.
+        self.report(self.huyen_a1, self.bob, {"members": "1100", "growth": "4"}, period="2021-Q2")
+        keys = tallies.year_keys([2021])
+        figures = tallies.unit_figures(self.huyen_a1, indicators, keys)
+        self.assertEqual(tallies.year_value(self.members, figures, 2021), 2100)
+        self.assertEqual(tallies.year_value(self.growth, figures, 2021), 4)
+
+    def test_it_counts_who_submitted_on_time_late_or_not_at_all(self):
+        values = {"members": "10", "admitted": "1", "growth": "1", "good": "50"}
+        self.report(self.huyen_a1, self.bob, values, submit=True)
+        Submission.objects.filter(unit=self.huyen_a1).update(
+            first_submitted_at=timezone.make_aware(datetime.datetime(2021, 4, 10))
+        )
+        tallies.rebuild()
+        totals, per_child = tallies.completeness(self.tinh_a, self.form, Q1)
+        self.assertEqual(totals, {"on_time": 1, "late": 0, "missing": 2})
+        self.assertEqual(per_child[self.huyen_a1.pk], {"on_time": 1, "late": 0, "missing": 1})
+        self.report(self.xa_a1a, self.bob, values, submit=True)  # today: long after 15 April 2021
+        totals, _ = tallies.completeness(self.tinh_a, self.form, Q1)
+        self.assertEqual(totals, {"on_time": 1, "late": 1, "missing": 1})
+        self.assert_tallies_match_the_rows()
+
+
+class TargetTestCase(IndicatorBase):
+    def test_it_sets_yearly_and_term_targets_within_the_owners_subtree(self):
+        do_set_target(self.growth, unit=self.tinh_a, year=2021, value="6,5", acting_user=self.alice)
+        target = do_set_target(self.growth, unit=self.tinh_a, year=2025, value="7", kind="term", acting_user=self.alice)
+        self.assertEqual(target.value, 7)
+        do_set_target(self.growth, unit=self.tinh_a, year=2021, value="6,8", acting_user=self.alice)
+        self.assertEqual(self.growth.targets.get(kind="year").value, Decimal("6.8"))
+        with self.assertRaisesMessage(ValidationError, "tối đa 2 chữ số"):
+            do_set_target(self.growth, unit=self.huyen_a1, year=2021, value="6,555", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Chỉ đặt chỉ tiêu"):
+            do_set_target(self.growth, unit=self.tinh_b, year=2021, value="5", acting_user=self.oscar)
