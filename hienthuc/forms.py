@@ -115,3 +115,42 @@ def submit(request, form: forms.Form, action: Callable[[dict], Any], success: st
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result
+
+
+class UnitsBelowForm(forms.Form):
+    """Units below a unit, named the three ways a cascade names them: its direct children,
+    every unit of a kind below it, or a list of codes."""
+
+    mode = forms.ChoiceField(
+        label="Các đơn vị",
+        choices=[
+            ("children", "Tất cả đơn vị trực thuộc trực tiếp"),
+            ("kind", "Mọi đơn vị bên dưới thuộc loại"),
+            ("codes", "Các đơn vị theo mã"),
+        ],
+    )
+    kind = forms.ModelChoiceField(label="Loại đơn vị", queryset=None, required=False)
+    codes = forms.CharField(label="Mã đơn vị (cách nhau bởi dấu phẩy)", max_length=4000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from hienthuc.orgs.models import OrgKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = OrgKind.objects.filter(is_body=False)
+
+    def units_below(self, org: Organization) -> list[Organization]:
+        """The active units the valid form names below `org`; a ValidationError for the form's fields."""
+        data = self.cleaned_data
+        below = Organization.objects.subtree_of(org).filter(depth__gt=org.depth, is_active=True)
+        if data["mode"] == "children":
+            return list(below.filter(depth=org.depth + 1, kind__is_body=False))
+        if data["mode"] == "kind":
+            if data["kind"] is None:
+                raise ValidationError({"kind": "Hãy chọn loại đơn vị."})
+            return list(below.filter(kind=data["kind"]))
+        codes = [c.strip() for c in (data["codes"] or "").replace(";", ",").split(",") if c.strip()]
+        units = list(below.filter(code__in=codes))
+        missing = sorted(set(codes) - {u.code for u in units})
+        if not codes or missing:
+            raise ValidationError({"codes": f"Không có đơn vị trực thuộc mã: {', '.join(missing) or '(trống)'}."})
+        return units

@@ -6,6 +6,7 @@ from hienthuc.accounts import views as accounts
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.documents import views as documents
+from hienthuc.indicators import views as indicators
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 from hienthuc.plans import views as plans
@@ -74,6 +75,14 @@ urlpatterns = [
     path("plans/<int:pk>/import/<int:pending>/apply/", plans.plan_tasks_import_apply, name="plan_tasks_import_apply"),
     path("plans/<int:pk>/export.xlsx", plans.plan_tasks_export, name="plan_tasks_export"),
     path("plans/<int:pk>/export.docx", plans.plan_word_export, name="plan_word_export"),
+    path("indicators/", indicators.indicator_list, name="indicator_list"),
+    path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
+    path("reports/", indicators.form_list, name="report_form_list"),
+    path("reports/<int:pk>/", indicators.form_detail, name="report_form_detail"),
+    path("reports/<int:pk>/fill/", indicators.fill, name="report_fill"),
+    path("reports/<int:pk>/completeness/", indicators.completeness, name="report_completeness"),
+    path("submissions/<int:pk>/", indicators.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/review/", indicators.review, name="submission_review"),
     path("tasks/", plans.task_list, name="task_list"),
     path("tasks/bulk/", plans.task_bulk, name="task_bulk"),
     path("tasks/<int:pk>/", plans.task_detail, name="task_detail"),

@@ -190,3 +190,121 @@ class TargetTestCase(IndicatorBase):
             do_set_target(self.growth, unit=self.huyen_a1, year=2021, value="6,555", acting_user=self.alice)
         with self.assertRaisesMessage(ValidationError, "Chỉ đặt chỉ tiêu"):
             do_set_target(self.growth, unit=self.tinh_b, year=2021, value="5", acting_user=self.oscar)
+
+
+class ReportPagesTestCase(IndicatorBase):
+    def test_a_district_fills_a_report_with_one_bad_value_then_submits_and_the_province_reviews(self):
+        self.client.force_login(self.bob)
+        url = f"/reports/{self.form.pk}/fill/?unit={self.huyen_a1.pk}&period={Q1}"
+        page = self.client.get(url)
+        self.assertContains(page, "Quý I/2021")
+        data = {
+            f"value_{self.members.pk}": "1.200",
+            f"value_{self.admitted.pk}": "1.500",
+            f"value_{self.growth.pk}": "3,23",
+            f"value_{self.good.pk}": "91",
+            "section_0": "Ổn định",
+            "version": "1",
+            "submit": "1",
+        }
+        refused = self.client.post(url, data)
+        self.assertEqual(refused.status_code, 400)
+        self.assertContains(refused, "phải ≤ “Tổng số đảng viên”", status_code=400)
+        self.assertFalse(Value.objects.exists())
+        sent = self.client.post(url, {**data, f"value_{self.admitted.pk}": "25"})
+        self.assertEqual(sent.status_code, 302)
+        self.assertEqual(Submission.objects.get().status, "submitted")
+        self.client.force_login(self.alice)
+        submission = Submission.objects.get()
+        self.assertContains(self.client.get(url), "Duyệt")
+        self.client.post(f"/submissions/{submission.pk}/review/", {"return": "1", "comment": "Xem lại tỷ lệ"})
+        self.assertEqual(Submission.objects.get().status, "returned")
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.get(url), "Xem lại tỷ lệ")
+        self.client.post(url, {**data, f"value_{self.admitted.pk}": "25", "version": Submission.objects.get().version})
+        self.client.force_login(self.alice)
+        self.client.post(f"/submissions/{submission.pk}/review/", {"accept": "1"})
+        self.assertEqual(Submission.objects.get().status, "accepted")
+        # Completeness and the indicator page change at once.
+        page = self.client.get(f"/reports/{self.form.pk}/completeness/?unit={self.tinh_a.pk}&period={Q1}")
+        self.assertEqual(page.context["totals"]["missing"], 2)
+        page = self.client.get(f"/indicators/{self.members.pk}/?unit={self.tinh_a.pk}&year=2021")
+        self.assertEqual(next(r for r in page.context["history"] if r["year"] == 2021)["actual"], 1200)
+        self.assertContains(page, "Huyện ủy A1")
+        # Another province sees none of it.
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/submissions/{submission.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/indicators/{self.members.pk}/").status_code, 404)
+
+    def test_it_shows_values_entered_elsewhere_as_filled_and_counts_them(self):
+        other = do_create_form(
+            owner=self.tinh_a, name="Báo cáo nhanh", period_kind="quarter", first_year=2021,
+            indicators=[self.members], acting_user=self.alice,
+        )  # fmt: skip
+        do_require_reports(other, units=[self.huyen_a1], acting_user=self.alice)
+        do_save_submission(other, unit=self.huyen_a1, period=Q1, values={self.members.pk: "1000"}, acting_user=self.bob)
+        self.client.force_login(self.bob)
+        page = self.client.get(f"/reports/{self.form.pk}/fill/?unit={self.huyen_a1.pk}&period={Q1}")
+        self.assertEqual(page.context["filled"], 1)
+        self.assertContains(page, "1.000")
+
+    def test_it_creates_indicators_and_forms_through_the_pages_with_vietnamese_errors(self):
+        self.client.force_login(self.alice)
+        page = self.client.post(
+            "/indicators/",
+            {
+                "owner": "A",
+                "code": "GRDP",
+                "name": "x",
+                "measure": "%",
+                "aggregation": "sum",
+                "time_aggregation": "sum",
+                "decimals": "2",
+            },
+        )
+        self.assertContains(page, "Đã có chỉ tiêu mã GRDP.")
+        page = self.client.post(
+            "/indicators/",
+            {"owner": "A", "code": "THU_NS", "name": "Thu ngân sách", "measure": "tỷ đồng", "aggregation": "sum",
+             "time_aggregation": "sum", "decimals": "1"},
+        )  # fmt: skip
+        self.assertEqual(page.status_code, 302)
+        page = self.client.post(
+            "/reports/",
+            {"owner": "A", "name": "Báo cáo năm", "period_kind": "year", "first_year": "2021", "deadline_days": "30",
+             "indicators": "THU_NS, KHONG_CO"},
+        )  # fmt: skip
+        self.assertContains(page, "Không có chỉ tiêu mã: KHONG_CO.")
+        page = self.client.post(
+            "/reports/",
+            {"owner": "A", "name": "Báo cáo năm", "period_kind": "year", "first_year": "2021", "deadline_days": "30",
+             "indicators": "THU_NS"},
+        )  # fmt: skip
+        self.assertEqual(page.status_code, 302)
+        form = self.form.__class__.objects.get(name="Báo cáo năm")
+        page = self.client.post(f"/reports/{form.pk}/", {"req-mode": "children"})
+        self.assertEqual(form.required.count(), 2)  # the two districts (the office is a body)
+        page = self.client.get(f"/reports/{form.pk}/fill/?unit={self.huyen_a1.pk}&period=2021-Q1", follow=True)
+        self.assertContains(page, "không thuộc mẫu này")
+
+    def test_it_pins_the_query_count_of_the_report_pages(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(self.alice)
+        urls = [
+            f"/reports/{self.form.pk}/",
+            f"/reports/{self.form.pk}/completeness/?unit={self.tinh_a.pk}&period={Q1}",
+            f"/indicators/{self.good.pk}/?unit={self.tinh_a.pk}",
+            f"/reports/{self.form.pk}/fill/?unit={self.huyen_a1.pk}&period={Q1}",
+        ]
+        counts = []
+        for values in ({"members": "10"}, {"members": "10", "admitted": "1", "growth": "2", "good": "50"}):
+            self.report(self.huyen_a1, self.bob, values)
+            self.report(self.huyen_a2, self.alice, values)
+            for url in urls:
+                with CaptureQueriesContext(connection) as ctx:
+                    self.assertEqual(self.client.get(url).status_code, 200, url)
+                counts.append(len(ctx.captured_queries))
+        self.assertEqual(counts[:4], counts[4:])
+        self.assertLessEqual(max(counts), 25)

@@ -1,6 +1,6 @@
 from django import forms
 
-from hienthuc.forms import PersonField, ScopedForm, UnitCodeField
+from hienthuc.forms import PersonField, ScopedForm, UnitCodeField, UnitsBelowForm
 from hienthuc.lib.deadlines import ACCEPTED, STATUS_LABELS
 from hienthuc.plans.models import PlanKind, Task
 
@@ -101,24 +101,12 @@ class TaskFilter(ScopedForm):
     issued = forms.BooleanField(label="Chỉ kế hoạch đã ban hành", required=False)
 
 
-class RequireForm(forms.Form):
-    mode = forms.ChoiceField(
-        label="Đơn vị phải ban hành kế hoạch thực hiện",
-        choices=[
-            ("children", "Tất cả đơn vị trực thuộc trực tiếp"),
-            ("kind", "Mọi đơn vị bên dưới thuộc loại"),
-            ("codes", "Các đơn vị theo mã"),
-        ],
-    )
-    kind = forms.ModelChoiceField(label="Loại đơn vị", queryset=None, required=False)
-    codes = forms.CharField(label="Mã đơn vị (cách nhau bởi dấu phẩy)", max_length=2000, required=False)
+class RequireForm(UnitsBelowForm):
     due_on = forms.DateField(label="Hạn ban hành", error_messages=DATE_ERRORS)
 
     def __init__(self, *args, **kwargs):
-        from hienthuc.orgs.models import OrgKind
-
         super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = OrgKind.objects.filter(is_body=False)
+        self.fields["mode"].label = "Đơn vị phải ban hành kế hoạch thực hiện"
 
 
 class VersionedTasksField(forms.Field):

@@ -107,7 +107,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 require_form,
                 lambda data: actions.do_require_plans(
-                    plan, units=required_units(plan, data), due_on=data["due_on"], acting_user=request.user
+                    plan, units=require_form.units_below(plan.unit), due_on=data["due_on"], acting_user=request.user
                 ),
                 lambda n: f"Đã giao {n} đơn vị ban hành kế hoạch thực hiện." if n else "Các đơn vị này đã được giao.",
             )
@@ -147,23 +147,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and any(can_edit(request.user, r.unit) for r in plan.requirements.select_related("unit")),
     }
     return render(request, "plans/plan_detail.html", context)
-
-
-def required_units(plan: Plan, data: dict) -> list[Organization]:
-    """The units a cascade form names: the direct children, a kind below, or codes."""
-    below = Organization.objects.subtree_of(plan.unit).filter(depth__gt=plan.unit.depth, is_active=True)
-    if data["mode"] == "children":
-        return list(below.filter(depth=plan.unit.depth + 1, kind__is_body=False))
-    if data["mode"] == "kind":
-        if data["kind"] is None:
-            raise ValidationError({"kind": "Hãy chọn loại đơn vị."})
-        return list(below.filter(kind=data["kind"]))
-    codes = [c.strip() for c in (data["codes"] or "").replace(";", ",").split(",") if c.strip()]
-    units = list(below.filter(code__in=codes))
-    missing = sorted(set(codes) - {u.code for u in units})
-    if not codes or missing:
-        raise ValidationError({"codes": f"Không có đơn vị trực thuộc mã: {', '.join(missing) or '(trống)'}."})
-    return units
 
 
 def task_context(request: HttpRequest, task: Task, form: ProgressForm) -> dict:

@@ -1,0 +1,88 @@
+from django import forms
+
+from hienthuc.forms import ScopedForm, UnitCodeField, UnitsBelowForm
+from hienthuc.indicators.models import Aggregation, Comparison, Indicator, PeriodKind, TargetKind, TimeAggregation
+
+
+class IndicatorCodesField(forms.CharField):
+    """Indicators typed by their codes, comma-separated, resolved among those the user sees."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4000)
+        super().__init__(*args, **kwargs)
+        self.user = None
+
+    def clean(self, value):
+        text = super().clean(value)
+        codes = [c.strip().upper() for c in (text or "").replace(";", ",").split(",") if c.strip()]
+        if not codes:
+            return []
+        found = {i.code: i for i in Indicator.objects.visible_to(self.user).filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise forms.ValidationError(f"Không có chỉ tiêu mã: {', '.join(missing)}.")
+        return [found[c] for c in dict.fromkeys(codes)]
+
+
+class IndicatorScopedForm(ScopedForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, IndicatorCodesField):
+                field.user = user
+
+
+class IndicatorForm(IndicatorScopedForm):
+    owner = UnitCodeField(label="Mã đơn vị xác định chỉ tiêu")
+    code = forms.CharField(label="Mã chỉ tiêu (ví dụ GRDP)", max_length=40)
+    name = forms.CharField(label="Tên chỉ tiêu", max_length=300)
+    measure = forms.CharField(label="Đơn vị tính (%, tỷ đồng, người, km …)", max_length=40)
+    higher_is_better = forms.BooleanField(label="Càng cao càng tốt", required=False, initial=True)
+    aggregation = forms.ChoiceField(label="Cộng dồn theo đơn vị", choices=Aggregation.choices)
+    weight = IndicatorCodesField(label="Trọng số: mã chỉ tiêu (khi bình quân gia quyền)", required=False)
+    time_aggregation = forms.ChoiceField(label="Cộng dồn trong năm", choices=TimeAggregation.choices)
+    decimals = forms.IntegerField(
+        label="Số chữ số thập phân", min_value=0, max_value=6, initial=0,
+        error_messages={"invalid": "Số chữ số thập phân là số nguyên từ 0 đến 6."},
+    )  # fmt: skip
+    min_value = forms.DecimalField(label="Giá trị nhỏ nhất", required=False, max_digits=20, decimal_places=6)
+    max_value = forms.DecimalField(label="Giá trị lớn nhất", required=False, max_digits=20, decimal_places=6)
+
+    def clean_weight(self):
+        weights = self.cleaned_data["weight"]
+        if len(weights) > 1:
+            raise forms.ValidationError("Chỉ chọn một chỉ tiêu làm trọng số.")
+        return weights[0] if weights else None
+
+
+class TargetForm(ScopedForm):
+    unit = UnitCodeField(label="Mã đơn vị")
+    kind = forms.ChoiceField(label="Loại", choices=TargetKind.choices)
+    year = forms.IntegerField(label="Năm", error_messages={"invalid": "Năm là một số, ví dụ 2025."})
+    value = forms.CharField(label="Chỉ tiêu", max_length=40)
+
+
+class ReportFormForm(IndicatorScopedForm):
+    owner = UnitCodeField(label="Mã đơn vị ban hành mẫu")
+    name = forms.CharField(label="Tên mẫu báo cáo", max_length=300)
+    period_kind = forms.ChoiceField(label="Kỳ báo cáo", choices=PeriodKind.choices)
+    first_year = forms.IntegerField(label="Áp dụng từ năm", error_messages={"invalid": "Năm là một số."})
+    deadline_days = forms.IntegerField(
+        label="Hạn nộp (số ngày sau khi hết kỳ)", initial=15, error_messages={"invalid": "Số ngày là một số."}
+    )
+    indicators = IndicatorCodesField(label="Mã các chỉ tiêu, cách nhau bởi dấu phẩy")
+    sections = forms.CharField(
+        label="Các phần thuyết minh (mỗi dòng một phần)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RequireReportsForm(UnitsBelowForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].label = "Đơn vị phải nộp báo cáo"
+
+
+class RuleForm(IndicatorScopedForm):
+    left = IndicatorCodesField(label="Mã chỉ tiêu")
+    comparison = forms.ChoiceField(label="Phải", choices=Comparison.choices)
+    right = IndicatorCodesField(label="Mã chỉ tiêu so sánh")

@@ -1,0 +1,421 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hienthuc.accounts.scoping import can_edit, root_paths
+from hienthuc.forms import submit
+from hienthuc.indicators import actions, tallies
+from hienthuc.indicators.forms import IndicatorForm, ReportFormForm, RequireReportsForm, RuleForm, TargetForm
+from hienthuc.indicators.models import FormUnit, Indicator, ReportForm, Submission, SubmissionStatus, Target, Value
+from hienthuc.lib import periods
+from hienthuc.lib.numbers import format_number
+from hienthuc.orgs.models import Organization
+from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
+
+
+def access_indicator(user, pk: int) -> Indicator:
+    return get_object_or_404(Indicator.objects.visible_to(user).select_related("owner", "weight"), pk=pk)
+
+
+def access_form(user, pk: int) -> ReportForm:
+    return get_object_or_404(ReportForm.objects.visible_to(user).select_related("owner"), pk=pk)
+
+
+def access_submission(user, pk: int) -> Submission:
+    return get_object_or_404(Submission.objects.visible_to(user).select_related("form__owner", "unit"), pk=pk)
+
+
+def home_unit(request: HttpRequest) -> Organization | None:
+    """The unit a page is about: ?unit=<id> if the user sees it, else the top of what they see."""
+    if request.GET.get("unit", "").isdigit():
+        return access_organization(request.user, int(request.GET["unit"]))
+    tops = Organization.objects.tops_for(request.user)
+    return tops[0] if tops else None
+
+
+# ---- indicators ---------------------------------------------------------------------------
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    indicators = Indicator.objects.visible_to(request.user).select_related("owner", "document")
+    form = IndicatorForm(request.POST or None, user=request.user)
+    created = submit(
+        request,
+        form,
+        lambda data: actions.do_create_indicator(acting_user=request.user, **data),
+        lambda indicator: f"Đã thêm chỉ tiêu {indicator.code}.",
+    )
+    if created:
+        return redirect(created)
+    can_create = request.user.is_superuser or bool(root_paths(request.user, ("admin", "editor")))
+    return render(
+        request, "indicators/indicator_list.html", {"indicators": indicators, "form": form, "can_create": can_create}
+    )
+
+
+def year_rows(indicator: Indicator, unit: Organization, years: list[int]) -> list[dict]:
+    """Target and actual per year for a unit, with % of target and the change on the year before."""
+    figures = tallies.unit_figures(unit, [indicator], tallies.year_keys(years))
+    targets = dict(
+        Target.objects.filter(indicator=indicator, unit=unit, kind="year", year__in=years).values_list("year", "value")
+    )
+    rows, previous = [], None
+    for year in years:
+        actual = tallies.year_value(indicator, figures, year)
+        target = targets.get(year)
+        rows.append(
+            {
+                "year": year,
+                "target": target,
+                "actual": actual,
+                "share": round(100 * actual / target, 1) if actual is not None and target else None,
+                "change": actual - previous if actual is not None and previous is not None else None,
+            }
+        )
+        previous = actual
+    return rows
+
+
+def light(indicator: Indicator, actual, target) -> str:
+    """Forecast light: green on course, orange close, red at risk, grey when it cannot be judged."""
+    if actual is None or target is None or target == 0:
+        return "grey"
+    ratio = actual / target if indicator.higher_is_better else target / actual if actual else 0
+    return "green" if ratio >= 1 else "orange" if ratio >= 0.9 else "red"
+
+
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = access_indicator(request.user, pk)
+    unit = home_unit(request)
+    today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    year = min(max(year, 1930), today.year + 10)
+    # Six years up to today, reaching back to the year asked for.
+    years = list(range(min(year, today.year - 5), max(year, today.year) + 1))
+    target_form = TargetForm(request.POST or None, user=request.user, initial={"year": today.year})
+    if submit(
+        request,
+        target_form,
+        lambda data: actions.do_set_target(indicator, acting_user=request.user, **data),
+        "Đã lưu chỉ tiêu.",
+    ):
+        return redirect(request.get_full_path())
+    children = []
+    if unit is not None:
+        rows = children_of(unit)
+        keys = tallies.year_keys([year])
+        below = tallies.children_figures(unit, [indicator.pk], keys)
+        own = tallies.own_values([r["pk"] for r in rows], [indicator.pk], keys)
+        targets = dict(
+            Target.objects.filter(
+                indicator=indicator, kind="year", year=year, unit__in=[r["pk"] for r in rows]
+            ).values_list("unit_id", "value")
+        )
+        for row in rows:
+            figures = {
+                (indicator.pk, key): own.get((indicator.pk, key, row["pk"]))
+                if (indicator.pk, key, row["pk"]) in own
+                else below.get((indicator.pk, key), {}).get(row["pk"], tallies.Figure()).value(indicator.aggregation)
+                for key in keys
+            }
+            actual = tallies.year_value(indicator, figures, year)
+            target = targets.get(row["pk"])
+            if actual is None and target is None:
+                continue
+            share = round(100 * actual / target, 1) if actual is not None and target else None
+            children.append(
+                {
+                    "unit": row,
+                    "actual": actual,
+                    "target": target,
+                    "share": share,
+                    "light": light(indicator, actual, target),
+                }
+            )
+        children.sort(
+            key=lambda c: (
+                c["actual"] is None,
+                -(c["actual"] or 0) if indicator.higher_is_better else (c["actual"] or 0),
+            )
+        )
+    history = year_rows(indicator, unit, years) if unit else []
+    chart = {
+        "labels": [str(r["year"]) for r in history],
+        "series": [
+            {"label": "Chỉ tiêu", "data": [float(r["target"]) if r["target"] is not None else None for r in history]},
+            {"label": "Thực hiện", "data": [float(r["actual"]) if r["actual"] is not None else None for r in history]},
+        ],
+    }
+    context = {
+        "indicator": indicator,
+        "unit": unit,
+        "crumbs": breadcrumbs(request.user, unit) if unit else [],
+        "history": history,
+        "children": children,
+        "year": year,
+        "years": years,
+        "chart": chart,
+        "term_targets": Target.objects.filter(indicator=indicator, kind="term").select_related("unit"),
+        "target_form": target_form,
+        "can_set": unit is not None and can_edit(request.user, unit),
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+# ---- report forms -------------------------------------------------------------------------
+
+
+def form_list(request: HttpRequest) -> HttpResponse:
+    forms_ = ReportForm.objects.visible_to(request.user).select_related("owner")
+    form = ReportFormForm(request.POST or None, user=request.user, initial={"first_year": timezone.localdate().year})
+    created = submit(
+        request,
+        form,
+        lambda data: actions.do_create_form(acting_user=request.user, **data),
+        lambda created: f"Đã tạo mẫu “{created.name}”.",
+    )
+    if created:
+        return redirect(created)
+    can_create = request.user.is_superuser or bool(root_paths(request.user, ("admin", "editor")))
+    return render(request, "indicators/form_list.html", {"forms": forms_, "form": form, "can_create": can_create})
+
+
+def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    form = access_form(request.user, pk)
+    editable = can_edit(request.user, form.owner)
+    require_form = RequireReportsForm(prefix="req")
+    rule_form = RuleForm(user=request.user, prefix="rule")
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Bạn chỉ có quyền xem mẫu báo cáo này.")
+        if "req-mode" in request.POST:
+            require_form = RequireReportsForm(request.POST, prefix="req")
+            if (
+                submit(
+                    request,
+                    require_form,
+                    lambda data: actions.do_require_reports(
+                        form, units=require_form.units_below(form.owner), acting_user=request.user
+                    ),
+                    lambda n: f"Đã giao {n} đơn vị nộp báo cáo." if n else "Các đơn vị này đã được giao.",
+                )
+                is not None
+            ):
+                return redirect(form)
+        else:
+            rule_form = RuleForm(request.POST, user=request.user, prefix="rule")
+            if submit(
+                request,
+                rule_form,
+                lambda data: actions.do_add_rule(
+                    form,
+                    left=data["left"][0],
+                    comparison=data["comparison"],
+                    right=data["right"][0],
+                    acting_user=request.user,
+                ),
+                "Đã thêm quy tắc kiểm tra.",
+            ):
+                return redirect(form)
+    today = timezone.localdate()
+    recent = periods.closed_periods(form.period_kind, form.first_year, today)[:8]
+    # The user's own units that must submit this form, with their submissions.
+    mine = [
+        fu.unit for fu in FormUnit.objects.filter(form=form).select_related("unit") if can_edit(request.user, fu.unit)
+    ][:50]
+    submissions = {
+        (s.unit_id, s.period): s
+        for s in Submission.objects.filter(form=form, unit__in=mine, period__in=[p.key for p in recent])
+    }
+    top = home_unit(request)
+    completeness = []
+    if top is not None:
+        for period in recent[:4]:
+            totals, _ = tallies.completeness(top, form, period.key)
+            completeness.append({"period": period, "totals": totals})
+    context = {
+        "form": form,
+        "items": form.items.select_related("indicator"),
+        "rules": form.rules.select_related("left", "right"),
+        "required_count": form.required.count(),
+        "can_edit": editable,
+        "require_form": require_form,
+        "rule_form": rule_form,
+        "recent": recent,
+        "mine": [(unit, [(p, submissions.get((unit.pk, p.key))) for p in recent]) for unit in mine],
+        "top": top,
+        "completeness": completeness,
+        "labels": tallies.COMPLETENESS_LABELS,
+    }
+    return render(request, "indicators/form_detail.html", context)
+
+
+def fill(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's report for a period: values already known are shown filled, the rest asked."""
+    form = access_form(request.user, pk)
+    unit = home_unit(request)
+    period_key = request.GET.get("period", "")
+    try:
+        period = actions.check_period(form, period_key)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(form)
+    if unit is None or not FormUnit.objects.filter(form=form, unit=unit).exists():
+        messages.error(request, "Đơn vị này không phải nộp mẫu báo cáo này.")
+        return redirect(form)
+    submission = Submission.objects.filter(form=form, unit=unit, period=period.key).first()
+    items = list(form.items.select_related("indicator").order_by("order"))
+    held = {
+        v.indicator_id: v
+        for v in Value.objects.filter(unit=unit, period=period.key, indicator__in=[i.indicator for i in items])
+    }
+    errors: dict = {}
+    typed: dict[int, str] = {}
+    narrative = dict(submission.narrative) if submission else {}
+    if request.method == "POST":
+        if not can_edit(request.user, unit):
+            raise PermissionDenied("Bạn chỉ có quyền xem báo cáo này.")
+        typed = {i.indicator_id: request.POST.get(f"value_{i.indicator_id}", "") for i in items}
+        narrative = {t: request.POST.get(f"section_{n}", "") for n, t in enumerate(form.section_titles)}
+        version = request.POST.get("version", "")
+        try:
+            saved = actions.do_save_submission(
+                form,
+                unit=unit,
+                period=period.key,
+                values=typed,
+                narrative=narrative,
+                version=int(version) if version.isdigit() else None,
+                submit="submit" in request.POST,
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        else:
+            messages.success(
+                request, "Đã gửi báo cáo lên cấp trên." if saved.status == "submitted" else "Đã lưu bản nháp."
+            )
+            return redirect(f"{request.path}?unit={unit.pk}&period={period.key}")
+    from_elsewhere = 0
+    rows = []
+    for item in items:
+        value = held.get(item.indicator_id)
+        elsewhere = value is not None and (submission is None or value.submission_id != submission.pk)
+        from_elsewhere += elsewhere
+        rows.append(
+            {
+                "indicator": item.indicator,
+                "field": f"value_{item.indicator_id}",
+                "value": typed.get(item.indicator_id)
+                if item.indicator_id in typed
+                else format_number(value.value, item.indicator.decimals)
+                if value
+                else "",
+                "elsewhere": elsewhere,
+                "errors": errors.get(f"value_{item.indicator_id}", []),
+            }
+        )
+    current = {i.indicator_id: held[i.indicator_id].value for i in items if i.indicator_id in held}
+    warnings = actions.history_warnings(unit, period.key, current, [i.indicator for i in items]) if current else {}
+    for row in rows:
+        row["warning"] = warnings.get(row["indicator"].pk)
+    context = {
+        "form": form,
+        "unit": unit,
+        "period": period,
+        "due": period.due(form.deadline_days),
+        "submission": submission,
+        "rows": rows,
+        "filled": from_elsewhere,
+        "sections": [(n, t, narrative.get(t, "")) for n, t in enumerate(form.section_titles)],
+        "errors": errors.get("__all__", []),
+        "editable": can_edit(request.user, unit) and not (submission and submission.is_locked),
+        "can_review": submission is not None and actions.can_review(request.user, submission),
+    }
+    return render(request, "indicators/fill.html", context, status=400 if errors else 200)
+
+
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = access_submission(request.user, pk)
+    try:
+        actions.do_review_submission(
+            submission,
+            accept="accept" in request.POST,
+            comment=request.POST.get("comment", ""),
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã duyệt báo cáo." if "accept" in request.POST else "Đã trả lại báo cáo.")
+    return redirect(submission)
+
+
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = access_submission(request.user, pk)
+    url = reverse("report_fill", args=[submission.form_id])
+    return redirect(f"{url}?unit={submission.unit_id}&period={submission.period}")
+
+
+def completeness(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who had to report, who sent it on time, late, not at all — per child, drill-down."""
+    form = access_form(request.user, pk)
+    unit = home_unit(request)
+    if unit is None:
+        raise PermissionDenied("Bạn chưa có đơn vị nào.")
+    today = timezone.localdate()
+    recent = periods.closed_periods(form.period_kind, form.first_year, today)
+    try:
+        period = actions.check_period(form, request.GET["period"]) if request.GET.get("period") else recent[0]
+    except (ValidationError, IndexError):
+        messages.error(request, "Kỳ báo cáo không hợp lệ cho mẫu này.")
+        return redirect(form)
+    totals, per_child = tallies.completeness(unit, form, period.key)
+    children = []
+    for child in children_of(unit, include_inactive=True):
+        counts = per_child.get(child["pk"])
+        if counts and sum(counts.values()):
+            required = sum(counts.values())
+            children.append(
+                {
+                    "unit": child,
+                    "counts": counts,
+                    "required": required,
+                    "share": round(100 * (required - counts["missing"]) / required),
+                }
+            )
+    children.sort(key=lambda c: (c["share"], c["unit"]["name"]))
+    # The units required right below, each with its submission.
+    direct = list(
+        FormUnit.objects.filter(form=form, unit__path__startswith=unit.path, unit__depth__lte=unit.depth + 1)
+        .select_related("unit")
+        .order_by("unit__depth", "unit__search_text")
+    )
+    sent = {
+        s.unit_id: s for s in Submission.objects.filter(form=form, period=period.key, unit__in=[d.unit for d in direct])
+    }
+    due = period.due(form.deadline_days)
+    rows = []
+    for d in direct:
+        s = sent.get(d.unit_id)
+        state = tallies.submission_state(s) if s and s.first_submitted_at else "missing"
+        rows.append({"unit": d.unit, "submission": s, "state": state})
+    context = {
+        "form": form,
+        "unit": unit,
+        "crumbs": breadcrumbs(request.user, unit),
+        "period": period,
+        "recent": recent[:12],
+        "due": due,
+        "totals": totals,
+        "children": children,
+        "rows": rows,
+        "labels": tallies.COMPLETENESS_LABELS,
+        "statuses": dict(SubmissionStatus.choices),
+    }
+    return render(request, "indicators/completeness.html", context)
