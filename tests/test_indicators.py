@@ -308,3 +308,26 @@ class ReportPagesTestCase(IndicatorBase):
                 counts.append(len(ctx.captured_queries))
         self.assertEqual(counts[:4], counts[4:])
         self.assertLessEqual(max(counts), 25)
+
+
+class DashboardPanelTestCase(IndicatorBase):
+    def test_the_unit_dashboard_shows_indicators_against_targets_and_report_completeness(self):
+        from hienthuc.lib import periods
+
+        today = timezone.localdate()
+        current = periods.closed_periods("quarter", 2021, today)[0]
+        do_set_target(self.members, unit=self.tinh_a, year=today.year, value="5000", acting_user=self.alice)
+        do_set_target(self.growth, unit=self.tinh_a, year=today.year, value="7", acting_user=self.alice)
+        values = {"members": "2000", "admitted": "10", "growth": "7,5", "good": "80"}
+        self.report(self.huyen_a1, self.bob, values, period=current.key, submit=True)
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
+        rows = {r["indicator"].code: r for r in page.context["indicators"]}
+        self.assertEqual(rows["DV"]["actual"], 2000)
+        self.assertEqual(rows["DV"]["light"], "red")  # 40% of the target
+        self.assertEqual(rows["GRDP"]["light"], "green")
+        self.assertEqual(page.context["indicators"][0]["indicator"].code, "DV")  # red first
+        [report] = page.context["reports"]
+        self.assertEqual(report["totals"]["missing"], 2)
+        self.assertEqual(report["totals"]["on_time"] + report["totals"]["late"], 1)
+        self.assertContains(page, "Báo cáo định kỳ của các đơn vị trực thuộc")

@@ -10,7 +10,16 @@ from hienthuc.accounts.scoping import can_edit, root_paths
 from hienthuc.forms import submit
 from hienthuc.indicators import actions, tallies
 from hienthuc.indicators.forms import IndicatorForm, ReportFormForm, RequireReportsForm, RuleForm, TargetForm
-from hienthuc.indicators.models import FormUnit, Indicator, ReportForm, Submission, SubmissionStatus, Target, Value
+from hienthuc.indicators.models import (
+    FormUnit,
+    FormUnitTally,
+    Indicator,
+    ReportForm,
+    Submission,
+    SubmissionStatus,
+    Target,
+    Value,
+)
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
 from hienthuc.orgs.models import Organization
@@ -164,6 +173,51 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_set": unit is not None and can_edit(request.user, unit),
     }
     return render(request, "indicators/indicator_detail.html", context)
+
+
+def indicator_panel(org: Organization, year: int) -> list[dict]:
+    """The unit's indicators with a target this year: target, actual so far, % of target, last
+    year's actual and the forecast light — red first. Three queries."""
+    targets = {
+        t.indicator_id: t for t in Target.objects.filter(unit=org, kind="year", year=year).select_related("indicator")
+    }
+    indicators = [t.indicator for t in targets.values()]
+    if not indicators:
+        return []
+    figures = tallies.unit_figures(org, indicators, tallies.year_keys([year - 1, year]))
+    rows = []
+    for indicator in indicators:
+        actual = tallies.year_value(indicator, figures, year)
+        target = targets[indicator.pk].value
+        rows.append(
+            {
+                "indicator": indicator,
+                "target": target,
+                "actual": actual,
+                "share": round(100 * actual / target, 1) if actual is not None and target else None,
+                "last_year": tallies.year_value(indicator, figures, year - 1),
+                "light": light(indicator, actual, target),
+            }
+        )
+    order = {"red": 0, "orange": 1, "grey": 2, "green": 3}
+    rows.sort(key=lambda r: (order[r["light"]], r["indicator"].order))
+    return rows
+
+
+def completeness_panel(org: Organization, today) -> list[dict]:
+    """Each report form some units below must submit, at its latest closed period."""
+    form_ids = (
+        FormUnitTally.objects.filter(unit__path__startswith=org.path, unit__depth=org.depth + 1, n__gt=0)
+        .values_list("form_id", flat=True)
+        .distinct()
+    )
+    pairs = []
+    for form in ReportForm.objects.filter(pk__in=form_ids, is_active=True).order_by("name")[:10]:
+        closed = periods.closed_periods(form.period_kind, form.first_year, today)
+        if closed:
+            pairs.append((form, closed[0]))
+    totals = tallies.completeness_many(org, [(form, period.key) for form, period in pairs])
+    return [{"form": form, "period": period, "totals": totals[form.pk]} for form, period in pairs]
 
 
 # ---- report forms -------------------------------------------------------------------------
