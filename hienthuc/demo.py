@@ -284,6 +284,7 @@ def load_demo(seed: int = 20201203) -> None:
             do_create_term(d, number="XXVIII", start_year=2020, end_year=2025, acting_user=actor)
 
     load_demo_documents(actor, centre=centre, tb=tb, qn=qn)
+    load_demo_indicators(actor, tb=tb, rng=rng)
 
     logins = {}
     for username, _label, code, role in DEMO_LOGINS:
@@ -716,3 +717,144 @@ def load_demo_plans(actor, *, tb, documents) -> None:
                 lead_unit=units["TB-DH"], output="Báo cáo", deadline_text="Quý I/2022", from_task=kl21_tasks[0],
                 acting_user=actor)  # fmt: skip
     do_issue_plan(dong_hung, number_text="05-KH/HU", issued_on=datetime.date(2022, 1, 10), acting_user=actor)
+
+
+# The XX resolution's targets (code, name, measure, decimals, aggregation, over the year,
+# higher is better, 2020 actual, term-end target, yearly targets 2021–2026). Figures are
+# realistic but simulated, except GRDP 2020 (+3,23 %, seed 003).
+TB_INDICATORS = [
+    ("TB_GRDP", "Tốc độ tăng tổng sản phẩm trên địa bàn (GRDP)", "%", 2, "none", "last", True, "3.23", "10", ["8.5", "9", "9.5", "10", "10", "10"]),
+    ("TB_GRDP_BQ", "GRDP bình quân đầu người", "triệu đồng", 1, "none", "last", True, "52.4", "85", ["58", "63", "68", "74", "85", "90"]),
+    ("TB_THU_NS", "Thu ngân sách nhà nước trên địa bàn", "tỷ đồng", 0, "sum", "sum", True, "6810", "10000", ["7200", "7800", "8500", "9200", "10000", "11000"]),
+    ("TB_VON_DT", "Tổng vốn đầu tư toàn xã hội", "tỷ đồng", 0, "sum", "sum", True, "36500", "60000", ["40000", "44000", "50000", "55000", "60000", "64000"]),
+    ("TB_XUAT_KHAU", "Kim ngạch xuất khẩu", "triệu USD", 0, "sum", "sum", True, "1720", "3000", ["1900", "2100", "2400", "2700", "3000", "3300"]),
+    ("TB_XA_NTM_NC", "Số xã đạt chuẩn nông thôn mới nâng cao", "xã", 0, "sum", "last", True, "12", "130", ["30", "55", "80", "105", "130", "150"]),
+    ("TB_XA_NTM_KM", "Số xã đạt chuẩn nông thôn mới kiểu mẫu", "xã", 0, "sum", "last", True, "0", "26", ["3", "8", "13", "20", "26", "32"]),
+    ("TB_DO_THI", "Tỷ lệ đô thị hóa", "%", 1, "none", "last", True, "12.0", "25", ["13", "15", "18", "21", "25", "27"]),
+    ("TB_LD_DT", "Tỷ lệ lao động qua đào tạo", "%", 1, "none", "last", True, "65.0", "70", ["66", "67", "68", "69", "70", "71"]),
+    ("TB_HO_NGHEO", "Tỷ lệ hộ nghèo (chuẩn đa chiều)", "%", 2, "none", "last", False, "2.10", "1", ["1.8", "1.6", "1.4", "1.2", "1", "0.9"]),
+    ("TB_BHYT", "Tỷ lệ dân số tham gia bảo hiểm y tế", "%", 1, "none", "last", True, "90.5", "95", ["91.5", "92.5", "93.5", "94", "95", "95.5"]),
+    ("TB_BAC_SI", "Số bác sĩ trên một vạn dân", "bác sĩ", 1, "none", "last", True, "10.2", "12", ["10.5", "10.9", "11.2", "11.6", "12", "12.3"]),
+    ("TB_TRUONG_CQG", "Tỷ lệ trường đạt chuẩn quốc gia", "%", 1, "none", "last", True, "88.0", "95", ["89", "90.5", "92", "93.5", "95", "96"]),
+    ("TB_RAC", "Tỷ lệ chất thải rắn sinh hoạt được thu gom, xử lý", "%", 1, "none", "last", True, "95.0", "99", ["96", "97", "98", "98.5", "99", "99"]),
+    ("TB_NUOC_SACH", "Tỷ lệ dân số nông thôn dùng nước sạch", "%", 1, "none", "last", True, "95.0", "100", ["96", "97", "98", "99", "100", "100"]),
+    ("TB_DV", "Tổng số đảng viên", "người", 0, "sum", "last", True, "", "", []),
+    ("TB_DV_MOI", "Số đảng viên mới kết nạp", "người", 0, "sum", "sum", True, "", "10000", ["2000", "2000", "2000", "2000", "2000", "2000"]),
+    ("TB_TCCS", "Số tổ chức cơ sở đảng", "tổ chức", 0, "sum", "last", True, "", "", []),
+    ("TB_TCCS_TOT", "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên", "%", 1, "weighted:TB_TCCS", "last", True, "", "90", ["88", "88", "89", "89", "90", "90"]),
+    ("TB_DV_TOT", "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên", "%", 1, "weighted:TB_DV", "last", True, "", "90", ["88", "88", "89", "90", "90", "90"]),
+]  # fmt: skip
+# What the district-level committees report each quarter (the rest is the province's own).
+TB_DISTRICT_REPORTED = ["TB_THU_NS", "TB_VON_DT", "TB_XA_NTM_NC", "TB_XA_NTM_KM", "TB_DV", "TB_DV_MOI", "TB_TCCS", "TB_TCCS_TOT", "TB_DV_TOT"]  # fmt: skip
+
+
+def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
+    """The resolution's 20 indicators with term and yearly targets; the province's own yearly
+    figures 2020–2025; the district-level committees' quarterly reports for 2021 and 2026 —
+    most on time and accepted, some late, some returned with a comment, some missing."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from hienthuc.documents.models import Document
+    from hienthuc.indicators.actions import (
+        do_add_rule,
+        do_create_form,
+        do_create_indicator,
+        do_require_reports,
+        do_review_submission,
+        do_save_submission,
+        do_set_target,
+    )
+    from hienthuc.lib.periods import Period
+
+    resolution = Document.objects.get(issuing_unit=tb, number_normalized="01-NQ/ĐH")
+    made = {}
+    for code, name, measure, decimals, aggregation, over_year, higher, *_ in TB_INDICATORS:
+        weight = made[aggregation.split(":")[1]] if aggregation.startswith("weighted") else None
+        made[code] = do_create_indicator(
+            owner=tb, code=code, name=name, measure=measure, decimals=decimals, time_aggregation=over_year,
+            aggregation="weighted" if weight else aggregation, weight=weight, higher_is_better=higher,
+            min_value=Decimal(0), max_value=Decimal(100) if measure == "%" else None, document=resolution,
+            acting_user=actor,
+        )  # fmt: skip
+    for code, *_, _actual_2020, term, yearly in TB_INDICATORS:
+        if term:
+            do_set_target(made[code], unit=tb, year=2025, value=term, kind="term", acting_user=actor)
+        for year, value in zip(range(2021, 2027), yearly, strict=False):
+            do_set_target(made[code], unit=tb, year=year, value=value, acting_user=actor)
+
+    # The province's own yearly figures (2020 from seed 003; the rest simulated on course).
+    own = [i for i in made.values() if i.code not in TB_DISTRICT_REPORTED]
+    yearly = do_create_form(
+        owner=tb, name="Báo cáo kết quả thực hiện các chỉ tiêu Nghị quyết Đại hội XX (năm)", period_kind="year",
+        first_year=2020, deadline_days=30, indicators=own, acting_user=actor,
+    )  # fmt: skip
+    do_require_reports(yearly, units=[tb], acting_user=actor)
+    rows = {row[0]: row for row in TB_INDICATORS}
+    for year in range(2020, 2026):
+        values = {}
+        for indicator in own:
+            *_, actual_2020, _term, targets = rows[indicator.code]
+            target = Decimal(actual_2020) if year == 2020 else Decimal(targets[year - 2021])
+            drift = Decimal(str(rng.uniform(0.93, 1.05))) if year > 2020 else Decimal(1)
+            value = round(target * drift, indicator.decimals)
+            values[indicator.pk] = str(min(value, indicator.max_value) if indicator.max_value is not None else value)
+        sent = do_save_submission(
+            yearly, unit=tb, period=str(year), values=values, submit=True, acting_user=actor,
+            submitted_at=_aware(datetime.date(year + 1, 1, 20)),
+        )  # fmt: skip
+        do_review_submission(sent, accept=True, acting_user=actor)
+
+    # The district-level committees' quarterly report.
+    districts = list(
+        Organization.objects.filter(path__startswith=tb.path, depth=tb.depth + 1, kind__is_body=False).order_by("code")
+    )
+    reported = [made[code] for code in TB_DISTRICT_REPORTED]
+    quarterly = do_create_form(
+        owner=tb, name="Báo cáo quý kết quả thực hiện Nghị quyết Đại hội XX", period_kind="quarter", first_year=2021,
+        deadline_days=15, indicators=reported, sections="Kết quả nổi bật\nKhó khăn, vướng mắc\nKiến nghị",
+        acting_user=actor,
+    )  # fmt: skip
+    do_add_rule(quarterly, left=made["TB_DV_MOI"], comparison="<=", right=made["TB_DV"], acting_user=actor)
+    do_require_reports(quarterly, units=districts, acting_user=actor)
+    quarters = [Period(2021, "quarter", q) for q in range(1, 5)] + [Period(2026, "quarter", q) for q in range(1, 4)]
+    for i, district in enumerate(districts):
+        members = rng.randint(6000, 14000)
+        cells = rng.randint(40, 90)
+        for quarter in quarters:
+            if (i + quarter.number + quarter.year) % 11 == 0:
+                continue  # not sent at all
+            members += rng.randint(10, 60)
+            values = {
+                made["TB_THU_NS"].pk: str(rng.randint(80, 160)),
+                made["TB_VON_DT"].pk: str(rng.randint(500, 1200)),
+                made["TB_XA_NTM_NC"].pk: str(min(21, 2 + quarter.number + (quarter.year - 2021) * 3)),
+                made["TB_XA_NTM_KM"].pk: str(max(0, quarter.number - 2 + (quarter.year - 2021))),
+                made["TB_DV"].pk: str(members),
+                made["TB_DV_MOI"].pk: str(rng.randint(20, 90)),
+                made["TB_TCCS"].pk: str(cells),
+                made["TB_TCCS_TOT"].pk: f"{rng.uniform(82, 96):.1f}".replace(".", ","),
+                made["TB_DV_TOT"].pk: f"{rng.uniform(84, 95):.1f}".replace(".", ","),
+            }
+            late = (i * 3 + quarter.number) % 7 == 0
+            day = quarter.due(quarterly.deadline_days) + datetime.timedelta(
+                days=rng.randint(5, 20) if late else -rng.randint(1, 10)
+            )
+            narrative = {"Kết quả nổi bật": f"Hoàn thành các nhiệm vụ trọng tâm {quarter.label.lower()}."}
+            sent = do_save_submission(
+                quarterly, unit=district, period=quarter.key, values=values, narrative=narrative, submit=True,
+                submitted_at=_aware(min(day, timezone.localdate())), acting_user=actor,
+            )  # fmt: skip
+            if (i + quarter.number) % 9 == 4:
+                do_review_submission(
+                    sent, accept=False, comment="Đề nghị rà soát lại số đảng viên mới kết nạp.", acting_user=actor
+                )
+            elif quarter.year == 2021 or quarter.number < 3:
+                do_review_submission(sent, accept=True, acting_user=actor)
+
+
+def _aware(day: datetime.date):
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))

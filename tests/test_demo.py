@@ -89,6 +89,31 @@ class DemoTestCase(TestCase):
         tinhuy = get_user_model().objects.get(username="tinhuy")
         self.assertTrue(Task.objects.filter(leader=tinhuy.person).exists())
 
+    def test_it_loads_the_resolutions_indicators_and_the_districts_quarterly_reports(self):
+        from decimal import Decimal
+
+        from hienthuc.indicators import tallies
+        from hienthuc.indicators.models import Indicator, ReportForm, Submission, Target, Value
+
+        self.assertEqual(Indicator.objects.count(), 20)
+        tb = Organization.objects.get(code="TB")
+        grdp = Indicator.objects.get(code="TB_GRDP")
+        self.assertEqual(Value.objects.get(indicator=grdp, unit=tb, period="2020").value, Decimal("3.23"))
+        self.assertTrue(Target.objects.filter(indicator=grdp, kind="term", year=2025).exists())
+        quarterly = ReportForm.objects.get(period_kind="quarter")
+        q1 = Submission.objects.filter(form=quarterly, period="2021-Q1")
+        self.assertEqual(quarterly.required.count(), 13)
+        self.assertTrue(Submission.objects.filter(form=quarterly, status="returned").exists())
+        totals, _ = tallies.completeness(tb, quarterly, "2021-Q1")
+        self.assertEqual(totals["on_time"] + totals["late"], q1.count())
+        self.assertGreater(totals["late"], 0)
+        self.assertGreater(
+            sum(tallies.completeness(tb, quarterly, key)[0]["missing"] for key in ("2021-Q2", "2021-Q3")), 0
+        )
+        figures = tallies.unit_figures(tb, [Indicator.objects.get(code="TB_DV")], ["2021-Q4"])
+        self.assertGreater(figures[(Indicator.objects.get(code="TB_DV").pk, "2021-Q4")], 50000)
+        self.assertEqual(tallies.stored(), tallies.expected())
+
     def test_it_creates_the_demo_logins(self):
         for username, _label, code, role in DEMO_LOGINS:
             user = get_user_model().objects.get(username=username)

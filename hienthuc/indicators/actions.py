@@ -241,11 +241,13 @@ def do_save_submission(
     narrative: dict[str, str] | None = None,
     version: int | None = None,
     submit: bool = False,
+    submitted_at=None,
     acting_user,
 ) -> Submission:
     """Save a unit's report for a period: its values (by indicator id, as typed) and narrative.
     Every value is checked (number, range, decimals, the form's rules); one bad value writes
-    nothing. With `submit`, every indicator must have a value and the report goes up."""
+    nothing. With `submit`, every indicator must have a value and the report goes up;
+    `submitted_at` records when a paper report was actually received (not in the future)."""
     if not can_edit(acting_user, unit):
         raise ValidationError("Bạn không có quyền báo cáo cho đơn vị này.")
     if not form.required.filter(unit=unit).exists():
@@ -318,7 +320,9 @@ def do_save_submission(
     submission.narrative = {t: (narrative or {}).get(t, "").strip()[:20000] for t in titles}
     before = {"status": submission.status}
     if submit:
-        now = timezone.now()
+        now = submitted_at or timezone.now()
+        if now > timezone.now():
+            raise ValidationError({"submitted_at": "Ngày nhận báo cáo không được sau hôm nay."})
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at = now
         if submission.first_submitted_at is None:
