@@ -829,8 +829,8 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
             values = {
                 made["TB_THU_NS"].pk: str(rng.randint(80, 160)),
                 made["TB_VON_DT"].pk: str(rng.randint(500, 1200)),
-                made["TB_XA_NTM_NC"].pk: str(min(21, 2 + quarter.number + (quarter.year - 2021) * 3)),
-                made["TB_XA_NTM_KM"].pk: str(max(0, quarter.number - 2 + (quarter.year - 2021))),
+                made["TB_XA_NTM_NC"].pk: str(min(12, quarter.number + (quarter.year - 2021) * 2)),
+                made["TB_XA_NTM_KM"].pk: str((quarter.year - 2021) // 2 + (quarter.number > 2)),
                 made["TB_DV"].pk: str(members),
                 made["TB_DV_MOI"].pk: str(rng.randint(20, 90)),
                 made["TB_TCCS"].pk: str(cells),

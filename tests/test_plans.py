@@ -640,6 +640,14 @@ class TaskListTestCase(PlanBase):
         }
         self.assertContains(self.client.post("/tasks/bulk/", bad, follow=True), "Thường xuyên")
 
+    def test_ids_in_links_and_checkboxes_are_never_written_with_thousands_separators(self):
+        # Vietnamese number formatting writes 12345 as "12.345": ids in URLs and form values must not.
+        Task.objects.filter(pk=self.later.pk).update(id=12345)
+        self.client.force_login(self.alice)
+        page = self.client.get("/tasks/")
+        self.assertContains(page, 'value="12345:1"')
+        self.assertNotContains(page, "12.345")
+
     def test_it_requests_explanations_in_bulk_only_for_overdue_tasks(self):
         from hienthuc.plans.models import ExplanationRequest
 

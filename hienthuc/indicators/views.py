@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -89,10 +91,15 @@ def year_rows(indicator: Indicator, unit: Organization, years: list[int]) -> lis
     return rows
 
 
-def light(indicator: Indicator, actual, target) -> str:
-    """Forecast light: green on course, orange close, red at risk, grey when it cannot be judged."""
+def light(indicator: Indicator, actual, target, *, elapsed: float = 1.0) -> str:
+    """Forecast light: green on course, orange close, red at risk, grey when it cannot be judged.
+
+    A figure that adds up over the year is judged against the share of the year gone by
+    (`elapsed`): 60 % of the target by the end of July is on course."""
     if actual is None or target is None or target == 0:
         return "grey"
+    if indicator.time_aggregation == "sum":
+        target = target * Decimal(str(max(elapsed, 1 / 12)))
     ratio = actual / target if indicator.higher_is_better else target / actual if actual else 0
     return "green" if ratio >= 1 else "orange" if ratio >= 0.9 else "red"
 
@@ -178,6 +185,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_panel(org: Organization, year: int) -> list[dict]:
     """The unit's indicators with a target this year: target, actual so far, % of target, last
     year's actual and the forecast light — red first. Three queries."""
+    today = timezone.localdate()
     targets = {
         t.indicator_id: t for t in Target.objects.filter(unit=org, kind="year", year=year).select_related("indicator")
     }
@@ -189,6 +197,7 @@ def indicator_panel(org: Organization, year: int) -> list[dict]:
     for indicator in indicators:
         actual = tallies.year_value(indicator, figures, year)
         target = targets[indicator.pk].value
+        elapsed = (today.month - 1) / 12 if year == today.year else 1.0
         rows.append(
             {
                 "indicator": indicator,
@@ -196,7 +205,7 @@ def indicator_panel(org: Organization, year: int) -> list[dict]:
                 "actual": actual,
                 "share": round(100 * actual / target, 1) if actual is not None and target else None,
                 "last_year": tallies.year_value(indicator, figures, year - 1),
-                "light": light(indicator, actual, target),
+                "light": light(indicator, actual, target, elapsed=elapsed),
             }
         )
     order = {"red": 0, "orange": 1, "grey": 2, "green": 3}
