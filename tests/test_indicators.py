@@ -331,3 +331,53 @@ class DashboardPanelTestCase(IndicatorBase):
         self.assertEqual(report["totals"]["missing"], 2)
         self.assertEqual(report["totals"]["on_time"] + report["totals"]["late"], 1)
         self.assertContains(page, "Báo cáo định kỳ của các đơn vị trực thuộc")
+
+
+class IndicatorApiTestCase(IndicatorBase):
+    def headers(self, user) -> dict:
+        from hienthuc.accounts.actions import do_create_api_token
+
+        _token, raw = do_create_api_token(user, name="t", acting_user=user)
+        return {"Authorization": f"Bearer {raw}"}
+
+    def test_it_serves_indicators_forms_submissions_and_completeness_with_the_same_rules(self):
+        bob, alice, oscar = self.headers(self.bob), self.headers(self.alice), self.headers(self.oscar)
+        codes = [i["code"] for i in self.client.get("/api/indicators", headers=bob).json()["items"]]
+        self.assertEqual(codes, ["DV", "DV_MOI", "GRDP", "TCCS_TOT"])
+        self.assertEqual(self.client.get("/api/indicators", headers=oscar).json()["items"], [])
+        url = f"/api/report-forms/{self.form.pk}/submissions"
+        body = {"unit_id": self.huyen_a1.pk, "period": "Quý I/2021", "values": {"DV": "100", "DV_MOI": "150"}}
+        refused = self.client.post(url, body, content_type="application/json", headers=bob)
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("phải ≤ “Tổng số đảng viên”", refused.json()["detail"])
+        unknown = self.client.post(url, {**body, "values": {"XYZ": 1}}, content_type="application/json", headers=bob)
+        self.assertIn("không có chỉ tiêu mã: XYZ", unknown.json()["detail"])
+        full = {"DV": "100", "DV_MOI": 5, "GRDP": "3,5", "TCCS_TOT": 90.5}
+        sent = self.client.post(
+            url, {**body, "values": full, "submit": True}, content_type="application/json", headers=bob
+        )
+        self.assertEqual(sent.status_code, 200, sent.content)
+        self.assertEqual((sent.json()["status"], sent.json()["period"]), ("submitted", Q1))
+        self.assertEqual(Decimal(sent.json()["values"]["GRDP"]), Decimal("3.5"))
+        review = f"/api/submissions/{sent.json()['id']}/review"
+        self.assertEqual(
+            self.client.post(review, {"accept": False}, content_type="application/json", headers=alice).status_code, 400
+        )
+        accepted = self.client.post(review, {"accept": True}, content_type="application/json", headers=alice)
+        self.assertEqual(accepted.json()["status"], "accepted")
+        completeness = self.client.get(
+            f"/api/report-forms/{self.form.pk}/completeness?unit={self.tinh_a.pk}&period=2021-Q1", headers=alice
+        ).json()
+        self.assertEqual(completeness["totals"]["missing"], 2)
+        # Scoping: another province sees neither the submission nor can report for these units.
+        self.assertEqual(self.client.get(f"/api/submissions/{sent.json()['id']}", headers=oscar).status_code, 404)
+        self.assertEqual(self.client.post(url, body, content_type="application/json", headers=oscar).status_code, 404)
+        target = self.client.post(
+            f"/api/indicators/{self.growth.pk}/targets",
+            {"unit_id": self.tinh_a.pk, "year": 2021, "value": "6,5"},
+            content_type="application/json",
+            headers=alice,
+        )
+        self.assertEqual(Decimal(target.json()["value"]), Decimal("6.5"))
+        panel = self.client.get(f"/api/units/{self.tinh_a.pk}/indicators?year=2021", headers=alice).json()
+        self.assertEqual(panel[0]["indicator_id"], self.growth.pk)

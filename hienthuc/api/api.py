@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
-from pydantic import AfterValidator
 
 from hienthuc.accounts import actions as account_actions
 from hienthuc.accounts.models import ApiToken, hash_token
+from hienthuc.api.common import ErrorOut, Id, Pages, Text
 from hienthuc.committees.models import Assignment, CommitteeSeat, Term
 from hienthuc.orgs import aggregates
 from hienthuc.orgs.models import Organization
@@ -49,30 +49,6 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Chuỗi chứa ký tự không hợp lệ (NUL).")
-    return value
-
-
-# Every free-text input of the API: PostgreSQL cannot store or compare NUL characters.
-Text = Annotated[str, AfterValidator(_no_nul)]
-# Ids in paths and filters: bounded so no database is asked for a number it cannot store.
-Id = Annotated[int, Field(ge=1, le=2**53)]
-
-
-class Pages(PageNumberPagination):
-    """Page numbers bounded so an absurd page is a 422, not a database overflow."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=500)
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class TokenIn(Schema):
@@ -614,3 +590,9 @@ def unit_coverage(request, unit_id: Id, document: Id | None = None):
         for doc, children in sorted(by_document.items())
         if doc in visible
     ]
+
+
+# Indicators, report forms and submissions live in their own module.
+from hienthuc.api.indicators import router as indicators_router  # noqa: E402
+
+api.add_router("", indicators_router)

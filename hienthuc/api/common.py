@@ -1,0 +1,31 @@
+"""Types every part of the API shares: bounded ids, NUL-free text, pages, errors."""
+
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Chuỗi chứa ký tự không hợp lệ (NUL).")
+    return value
+
+
+# Every free-text input of the API: PostgreSQL cannot store or compare NUL characters.
+Text = Annotated[str, AfterValidator(_no_nul)]
+# Ids in paths and filters: bounded so no database is asked for a number it cannot store.
+Id = Annotated[int, Field(ge=1, le=2**53)]
+
+
+class Pages(PageNumberPagination):
+    """Page numbers bounded so an absurd page is a 422, not a database overflow."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
+
+
+class ErrorOut(Schema):
+    detail: str

@@ -1,0 +1,280 @@
+"""API for indicators, targets, report forms, submissions, values and completeness.
+
+Same rules as the pages: objects come through visible_to(user) (404 otherwise), writes go
+through indicators.actions with the same validation and Vietnamese messages (400)."""
+
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from hienthuc.api.common import ErrorOut, Id, Pages, Text
+from hienthuc.indicators import actions, tallies
+from hienthuc.indicators.models import Indicator, ReportForm, Submission, Target
+from hienthuc.orgs.models import Organization
+
+router = Router(tags=["indicators"])
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    measure: str
+    aggregation: str
+    weight_id: int | None
+    time_aggregation: str
+    higher_is_better: bool
+    decimals: int
+    min_value: Decimal | None
+    max_value: Decimal | None
+    owner_id: int
+    document_id: int | None
+
+
+class TargetOut(Schema):
+    id: int
+    indicator_id: int
+    unit_id: int
+    kind: str
+    year: int
+    value: Decimal
+
+
+class TargetIn(Schema):
+    unit_id: Id
+    year: int = Field(..., ge=1930, le=2200)
+    value: Text = Field(..., max_length=40, description="Số, ghi kiểu Việt Nam (6,5) hoặc 6.5")
+    kind: str = Field("year", pattern="^(year|term)$")
+
+
+class FormOut(Schema):
+    id: int
+    name: str
+    owner_id: int
+    period_kind: str
+    first_year: int
+    deadline_days: int
+    indicator_ids: list[int]
+    sections: list[str]
+
+    @staticmethod
+    def resolve_indicator_ids(obj) -> list[int]:
+        return [item.indicator_id for item in obj.items.all()]
+
+    @staticmethod
+    def resolve_sections(obj) -> list[str]:
+        return obj.section_titles
+
+
+class SubmissionOut(Schema):
+    id: int
+    form_id: int
+    unit_id: int
+    period: str
+    status: str
+    version: int
+    comment: str
+    first_submitted_at: str | None
+    values: dict[str, Decimal]
+    narrative: dict
+
+    @staticmethod
+    def resolve_first_submitted_at(obj) -> str | None:
+        return obj.first_submitted_at.isoformat() if obj.first_submitted_at else None
+
+    @staticmethod
+    def resolve_values(obj) -> dict[str, Decimal]:
+        from hienthuc.indicators.models import Value
+
+        codes = obj.form.items.values_list("indicator_id", "indicator__code")
+        held = dict(
+            Value.objects.filter(
+                unit_id=obj.unit_id, period=obj.period, indicator__in=[i for i, _ in codes]
+            ).values_list("indicator_id", "value")
+        )
+        return {code: held[i] for i, code in codes if i in held}
+
+
+class SubmissionIn(Schema):
+    unit_id: Id
+    period: Text = Field(..., max_length=40, description="2021-Q1, Quý I/2021, 2021-T03, 2021 …")
+    values: dict[Text, Text | float | int] = Field(default_factory=dict, description="mã chỉ tiêu → số liệu")
+    narrative: dict[Text, Text] = Field(default_factory=dict)
+    submit: bool = False
+    version: int | None = Field(None, ge=1, le=2**31)
+
+
+class ReviewIn(Schema):
+    accept: bool
+    comment: Text = Field("", max_length=5000)
+
+
+class CompletenessOut(Schema):
+    form_id: int
+    unit_id: int
+    period: str
+    totals: dict[str, int]
+    children: list[dict]
+
+
+def _indicators(request):
+    return Indicator.objects.visible_to(request.user)
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+@paginate(Pages, page_size=100)
+def list_indicators(request):
+    return _indicators(request).order_by("order", "code")
+
+
+@router.get("/indicators/{indicator_id}", response=IndicatorOut)
+def get_indicator(request, indicator_id: Id):
+    return get_object_or_404(_indicators(request), pk=indicator_id)
+
+
+@router.get("/indicators/{indicator_id}/targets", response=list[TargetOut])
+def list_targets(request, indicator_id: Id):
+    indicator = get_object_or_404(_indicators(request), pk=indicator_id)
+    return Target.objects.visible_to(request.user).filter(indicator=indicator)
+
+
+@router.post("/indicators/{indicator_id}/targets", response={200: TargetOut, 400: ErrorOut})
+def set_target(request, indicator_id: Id, payload: TargetIn):
+    indicator = get_object_or_404(_indicators(request).select_related("owner"), pk=indicator_id)
+    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.unit_id)
+    return actions.do_set_target(
+        indicator, unit=unit, year=payload.year, value=payload.value, kind=payload.kind, acting_user=request.user
+    )
+
+
+def _forms(request):
+    return ReportForm.objects.visible_to(request.user).prefetch_related("items")
+
+
+@router.get("/report-forms", response=list[FormOut])
+@paginate(Pages, page_size=50)
+def list_forms(request):
+    return _forms(request).order_by("name", "id")
+
+
+@router.get("/report-forms/{form_id}", response=FormOut)
+def get_form(request, form_id: Id):
+    return get_object_or_404(_forms(request), pk=form_id)
+
+
+@router.post("/report-forms/{form_id}/submissions", response={200: SubmissionOut, 400: ErrorOut})
+def save_submission(request, form_id: Id, payload: SubmissionIn):
+    """Save (or submit) a unit's report for a period, values by indicator code — the same checks
+    as the page: one bad value and nothing is written."""
+    from django.core.exceptions import ValidationError
+
+    form = get_object_or_404(_forms(request).select_related("owner"), pk=form_id)
+    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.unit_id)
+    by_code = {item.indicator.code: item.indicator_id for item in form.items.select_related("indicator")}
+    unknown = sorted(code for code in payload.values if code.upper() not in by_code)
+    if unknown:
+        raise ValidationError({"values": f"Mẫu báo cáo không có chỉ tiêu mã: {', '.join(unknown)}."})
+    submission = actions.do_save_submission(
+        form,
+        unit=unit,
+        period=payload.period,
+        values={by_code[code.upper()]: str(value) for code, value in payload.values.items()},
+        narrative=payload.narrative,
+        version=payload.version,
+        submit=payload.submit,
+        acting_user=request.user,
+    )
+    return Status(200, _submission(request, submission.pk))
+
+
+def _submission(request, pk: int) -> Submission:
+    return get_object_or_404(Submission.objects.visible_to(request.user).select_related("form"), pk=pk)
+
+
+class SubmissionFilter(Schema):
+    form: Id | None = None
+    unit: Id | None = None
+    period: Text | None = Field(None, max_length=8)
+
+
+@router.get("/submissions", response=list[SubmissionOut])
+@paginate(Pages, page_size=50)
+def list_submissions(request, filters: Query[SubmissionFilter]):
+    rows = Submission.objects.visible_to(request.user).select_related("form")
+    if filters.form is not None:
+        rows = rows.filter(form_id=filters.form)
+    if filters.unit is not None:
+        rows = rows.filter(unit_id=filters.unit)
+    if filters.period:
+        rows = rows.filter(period=filters.period)
+    return rows.order_by("-period", "unit_id", "id")
+
+
+@router.get("/submissions/{submission_id}", response=SubmissionOut)
+def get_submission(request, submission_id: Id):
+    return _submission(request, submission_id)
+
+
+@router.post("/submissions/{submission_id}/review", response={200: SubmissionOut, 400: ErrorOut})
+def review_submission(request, submission_id: Id, payload: ReviewIn):
+    """Accept, or return with a comment (a unit above the reporting one)."""
+    submission = _submission(request, submission_id)
+    actions.do_review_submission(submission, accept=payload.accept, comment=payload.comment, acting_user=request.user)
+    return Status(200, get_object_or_404(Submission.objects.select_related("form"), pk=submission_id))
+
+
+class CompletenessQuery(Schema):
+    unit: Id
+    period: Text = Field(..., max_length=40)
+
+
+@router.get("/report-forms/{form_id}/completeness", response=CompletenessOut)
+def form_completeness(request, form_id: Id, query: Query[CompletenessQuery]):
+    """How many units below `unit` had to report, sent it on time, late, or not at all — per child."""
+    form = get_object_or_404(_forms(request), pk=form_id)
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=query.unit)
+    key = actions.check_period(form, query.period).key
+    totals, per_child = tallies.completeness(org, form, key)
+    return {
+        "form_id": form.pk,
+        "unit_id": org.pk,
+        "period": key,
+        "totals": totals,
+        "children": [{"unit_id": pk, "counts": counts} for pk, counts in sorted(per_child.items())],
+    }
+
+
+class PanelRow(Schema):
+    indicator_id: int
+    target: Decimal | None
+    actual: Decimal | None
+    share: float | None
+    last_year: Decimal | None
+    light: str
+
+
+class YearQuery(Schema):
+    year: int | None = Field(None, ge=1930, le=2200)
+
+
+@router.get("/units/{unit_id}/indicators", response=list[PanelRow])
+def unit_indicators(request, unit_id: Id, query: Query[YearQuery]):
+    """The unit's indicators with a target for the year: actual so far, % of target, forecast light."""
+    from hienthuc.indicators.views import indicator_panel
+
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    rows = indicator_panel(org, query.year or timezone.localdate().year)
+    return [
+        {
+            "indicator_id": r["indicator"].pk,
+            "target": r["target"],
+            "actual": r["actual"],
+            "share": float(r["share"]) if r["share"] is not None else None,
+            "last_year": r["last_year"],
+            "light": r["light"],
+        }
+        for r in rows
+    ]
