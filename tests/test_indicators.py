@@ -1,5 +1,7 @@
 import datetime
+import json
 from decimal import Decimal
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,6 +17,7 @@ from hienthuc.indicators.actions import (
     do_set_target,
     history_warnings,
 )
+from hienthuc.indicators.importing import HEADERS, do_import_values, plan_value_import
 from hienthuc.indicators.models import Submission, Value
 from tests.base import BaseTestCase
 
@@ -381,3 +384,110 @@ class IndicatorApiTestCase(IndicatorBase):
         self.assertEqual(Decimal(target.json()["value"]), Decimal("6.5"))
         panel = self.client.get(f"/api/units/{self.tinh_a.pk}/indicators?year=2021", headers=alice).json()
         self.assertEqual(panel[0]["indicator_id"], self.growth.pk)
+
+
+class ValueImportTestCase(IndicatorBase):
+    def csv(self, rows, header="Mã đơn vị,Mã chỉ tiêu,Kỳ,Giá trị") -> bytes:
+        return ("\n".join([header, *(",".join(f'"{c}"' for c in r) for r in rows)]) + "\n").encode()
+
+    def test_it_previews_then_imports_values_from_csv_xlsx_and_json_and_rolls_them_up(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from hienthuc.lib.sheets import write_table
+
+        self.client.force_login(self.alice)
+        self.report(self.huyen_a1, self.bob, {"members": "1000"})
+        data = self.csv(
+            [["A1", "DV", "2021-Q1", "1000"], ["A2", "DV", "Quý I/2021", "1.500"], ["A1", "GRDP", Q1, "3,25"]]
+        )
+        page = self.client.post("/indicators/import/", {"file": SimpleUploadedFile("so-lieu.csv", data)})
+        self.assertContains(page, "Sẽ tạo mới 2 giá trị, cập nhật 0 giá trị, giữ nguyên 1 giá trị.")
+        self.assertEqual(Value.objects.count(), 1)  # the dry run wrote nothing
+        from hienthuc.imports.models import PendingImport
+
+        pending = PendingImport.objects.get()
+        page = self.client.post(f"/indicators/import/{pending.pk}/apply/", follow=True)
+        self.assertContains(page, "Đã nhập: 2 giá trị mới, 0 giá trị cập nhật, 1 giá trị không đổi.")
+        figures = tallies.unit_figures(self.tinh_a, [self.members], [Q1])
+        self.assertEqual(figures[(self.members.pk, Q1)], 2500)
+        self.assert_tallies_match_the_rows()
+        xlsx = write_table("Số liệu", HEADERS, [["A2", "DV", "2021-Q1", 1600], ["A1a", "DV_MOI", "2021-Q2", 3]])
+        self.assertEqual(plan_value_import(xlsx, user=self.alice).updated, 1)
+        do_import_values(xlsx, acting_user=self.alice)
+        as_json = json.dumps([{"unit": "A2", "indicator": "TCCS_TOT", "period": "2021-Q1", "value": 90.5}]).encode()
+        self.assertEqual(do_import_values(as_json, acting_user=self.alice).created, 1)
+        self.assertEqual(tallies.unit_figures(self.tinh_a, [self.members], [Q1])[(self.members.pk, Q1)], 2600)
+        self.assert_tallies_match_the_rows()
+
+    def test_it_names_the_row_and_column_of_every_bad_value_and_writes_nothing(self):
+        do_create_indicator(owner=self.tinh_b, code="B_X", name="Chỉ tiêu B", measure="người", acting_user=self.oscar)
+        rows = [
+            ["A1", "DV", "2021-Q1", "nhiều"],  # 2: not a number
+            ["A1", "TCCS_TOT", "2021-Q1", "120"],  # 3: out of range
+            ["KHONG", "DV", "2021-Q1", "1"],  # 4: unknown unit
+            ["A1", "KHONG", "2021-Q1", "1"],  # 5: unknown indicator
+            ["B1", "DV", "2021-Q1", "1"],  # 6: a unit outside the user's subtree
+            ["A1", "DV", "Quý V/2021", "1"],  # 7: a period that does not exist
+            ["A2", "DV", "2021-Q1", "5"],  # 8
+            ["A2", "DV", "Quý I/2021", "6"],  # 9: the same row again
+            ["A1", "B_X", "2021-Q1", "1"],  # 10: an indicator of another province
+            ["A1", "DV", "2021-Q1", "1,5"],  # 11: decimals
+        ]
+        plan = plan_value_import(self.csv(rows), user=self.alice)
+        messages = {e.row: str(e) for e in plan.errors}
+        self.assertIn("Dòng 2, cột D (Giá trị): “nhiều” không phải một số", messages[2])
+        self.assertIn("nằm ngoài khoảng cho phép", messages[3])
+        self.assertIn("cột A (Mã đơn vị): Không có đơn vị mã “KHONG”", messages[4])
+        self.assertIn("cột B (Mã chỉ tiêu): Không có chỉ tiêu mã “KHONG”", messages[5])
+        self.assertIn("Không có đơn vị mã “B1” trong phạm vi", messages[6])
+        self.assertIn("cột C (Kỳ): Không hiểu kỳ báo cáo", messages[7])
+        self.assertIn("Trùng với dòng 8", messages[9])
+        self.assertIn("Không có chỉ tiêu mã “B_X”", messages[10])
+        self.assertIn("tối đa 0 chữ số thập phân", messages[11])
+        with self.assertRaises(ValidationError):
+            do_import_values(self.csv(rows), acting_user=self.alice)
+        self.assertFalse(Value.objects.exists())
+        self.assertFalse(tallies.stored()[0])
+
+    def test_it_refuses_malformed_files_and_values_locked_in_an_accepted_report(self):
+        from hienthuc.lib.sheets import FileProblem
+
+        for data, message in (
+            (b"", "Tệp rỗng."),
+            (b"\xff\xfe\x00garbage", "không phải .xlsx, .csv"),
+            (b"[{", "JSON không hợp lệ"),
+            (b'{"values": 3}', "JSON phải là danh sách"),
+            (b"a,b,c\n1,2,3\n", "Dòng đầu của tệp CSV phải là tiêu đề"),
+            (b"PK\x03\x04 not really a zip", "không phải là tệp Excel"),
+        ):
+            with self.subTest(data=data), self.assertRaisesMessage(FileProblem, message):
+                plan_value_import(data, user=self.alice)
+        sent = self.report(
+            self.huyen_a1, self.bob, {"members": "10", "admitted": "1", "growth": "1", "good": "50"}, submit=True
+        )
+        do_review_submission(sent, accept=True, acting_user=self.alice)
+        plan = plan_value_import(
+            self.csv([["A1", "DV", "2021-Q1", "11"], ["A1", "DV_MOI", "2021-Q1", "1"]]), user=self.alice
+        )
+        self.assertEqual([e.row for e in plan.errors], [2])
+        self.assertIn("thuộc báo cáo đã được duyệt", str(plan.errors[0]))
+
+    def test_a_large_file_runs_in_the_background_with_its_progress_shown(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from hienthuc.imports.models import PendingImport
+
+        self.client.force_login(self.alice)
+        rows = [["A1", "DV", f"2021-T{m:02d}", str(100 + m)] for m in range(1, 13)]
+        self.client.post("/indicators/import/", {"file": SimpleUploadedFile("lon.csv", self.csv(rows))})
+        pending = PendingImport.objects.get()
+        with mock.patch("hienthuc.indicators.views.BACKGROUND_ROWS", 5):
+            page = self.client.post(f"/indicators/import/{pending.pk}/apply/", follow=True)
+        # The test settings run tasks at once: the page shows the finished import.
+        self.assertContains(page, "Đã nhập: 12 giá trị mới")
+        pending.refresh_from_db()
+        self.assertEqual((pending.status, pending.percent), ("done", 100))
+        self.assertEqual(Value.objects.count(), 12)
+        self.assertEqual(
+            self.client.get(f"/indicators/import/{pending.pk}/", headers={"HX-Request": "true"}).status_code, 200
+        )

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit, root_paths
 from hienthuc.forms import submit
-from hienthuc.indicators import actions, tallies
+from hienthuc.imports import flow
+from hienthuc.imports.models import ImportStatus, PendingImport
+from hienthuc.indicators import actions, importing, tallies
 from hienthuc.indicators.forms import IndicatorForm, ReportFormForm, RequireReportsForm, RuleForm, TargetForm
 from hienthuc.indicators.models import (
     FormUnit,
@@ -22,6 +24,7 @@ from hienthuc.indicators.models import (
     Target,
     Value,
 )
+from hienthuc.indicators.tasks import BACKGROUND_ROWS, apply_value_import
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
 from hienthuc.orgs.models import Organization
@@ -482,3 +485,50 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": dict(SubmissionStatus.choices),
     }
     return render(request, "indicators/completeness.html", context)
+
+
+# ---- bulk import of values ----------------------------------------------------------------
+
+
+def value_import(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_superuser or root_paths(request.user, ("admin", "editor"))):
+        raise PermissionDenied("Chỉ người có quyền biên tập mới nhập số liệu.")
+    return flow.upload(
+        request,
+        kind="values",
+        plan=importing.plan_value_import,
+        form_template="indicators/import.html",
+        preview_template="indicators/import_preview.html",
+        context={"headers": importing.HEADERS},
+    )
+
+
+@require_POST
+def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
+    """Apply a previewed file: small ones here and now, large ones in the background worker."""
+    item = get_object_or_404(
+        PendingImport, pk=pending, kind="values", created_by=request.user, status=ImportStatus.PREVIEWED
+    )
+    if len(importing.read_rows(bytes(item.payload))) > BACKGROUND_ROWS:
+        PendingImport.objects.filter(pk=item.pk).update(status=ImportStatus.RUNNING)
+        apply_value_import.enqueue(item.pk)
+        return redirect("value_import_status", pending=item.pk)
+    result = flow.apply(
+        request,
+        pending,
+        kind="values",
+        plan=importing.plan_value_import,
+        apply=importing.do_import_values,
+        preview_template="indicators/import_preview.html",
+    )
+    if isinstance(result, HttpResponse):
+        return result
+    messages.success(request, result.summary)
+    return redirect("indicator_list")
+
+
+def value_import_status(request: HttpRequest, pending: int) -> HttpResponse:
+    """A background import's progress; the page polls itself (htmx) until it is done."""
+    item = get_object_or_404(PendingImport, pk=pending, kind="values", created_by=request.user)
+    template = "indicators/import_status.html#progress" if request.htmx else "indicators/import_status.html"
+    return render(request, template, {"item": item, "running": item.status == ImportStatus.RUNNING})
