@@ -31,3 +31,17 @@ class GenerateTestCase(TestCase):
                 ours(unit, today),
                 {k: v for k, v in baseline_dashboard(unit, today).items() if k in ("totals", "overdue")},
             )
+
+    def test_it_generates_quarterly_reports_and_counts_the_indicator_tallies_in_sql(self):
+        from hienthuc.indicators import tallies as indicator_tallies
+        from hienthuc.indicators.generate import generate_indicator_data
+        from hienthuc.indicators.models import Submission, Value
+
+        with mock.patch.dict(TIERS, {"tiny": Tier(2, (3, 3), (2, 2), (2, 2), (1, 1), (1, 1))}):
+            generate("tiny")
+        counts = generate_indicator_data(indicators=6, grassroots_indicators=2)
+        self.assertEqual(Value.objects.count(), counts["values"])
+        self.assertTrue(Submission.objects.filter(first_submitted_at__isnull=False).exists())
+        stored, expected = indicator_tallies.stored(), indicator_tallies.expected()
+        for got, want in zip(stored, expected, strict=True):
+            self.assertEqual(got, want)

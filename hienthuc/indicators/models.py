@@ -318,7 +318,8 @@ class ValueTally(models.Model):
     wtotal = models.DecimalField(max_digits=30, decimal_places=6, default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "indicator", "period", "depth"], name="value_tally_key")]
+        # Unit then period: a panel reads a few years of every indicator of each child unit.
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator", "depth"], name="value_tally_key")]
 
 
 class FormUnitTally(models.Model):

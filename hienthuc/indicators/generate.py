@@ -1,0 +1,206 @@
+"""Synthetic indicators, report forms, submissions and values over a generated tree (benchmarks).
+
+DESIGN §5's scale: ~100 indicators reported each quarter for 5 years by the province- and
+commune-level units, ~20 of them also by the grassroots units (~27 million values at the
+national tier). Rows are written in bulk (COPY on PostgreSQL) and the tallies are counted
+once at the end in SQL. Load-test data only: nothing goes through the audited actions.
+"""
+
+import datetime
+import random
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hienthuc.indicators.models import (
+    FormIndicator,
+    FormUnit,
+    FormUnitTally,
+    Indicator,
+    ReportForm,
+    Submission,
+    SubmissionTally,
+    Target,
+    ValueTally,
+)
+from hienthuc.lib import periods
+from hienthuc.lib.periods import Period
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+
+YEARS = range(2021, 2026)
+
+
+def generate_indicator_data(*, indicators: int = 100, grassroots_indicators: int = 20, seed: int = 1, out=None) -> dict:
+    rng = random.Random(seed)
+    top = Organization.objects.filter(depth=1).order_by("-numchild", "path").first()
+    if top is None:
+        raise ValueError("no tree to fill: run generate_tier first")
+    # The province and commune levels report everything, the grassroots level below them a few
+    # indicators. At the national tier the provinces sit under the Centre; at the province tier
+    # the province is the top itself.
+    province_depth = top.depth + 1 if top.kind.code == "trung_uong" else top.depth
+    in_tree = Organization.objects.filter(path__startswith=top.path)
+    upper_ids = list(in_tree.filter(depth__in=[province_depth, province_depth + 1]).values_list("pk", flat=True))
+    grassroots = list(in_tree.filter(depth=province_depth + 2).values_list("pk", flat=True))
+    counts = {"values": 0}
+    with transaction.atomic():
+        made = Indicator.objects.bulk_create(
+            [
+                Indicator(
+                    code=f"BENCH_{n:03d}",
+                    name=f"Chỉ tiêu mô phỏng {n}",
+                    measure="%" if n % 4 == 0 else "đơn vị",
+                    aggregation="avg" if n % 4 == 0 else "sum",
+                    time_aggregation="last" if n % 4 == 0 else "sum",
+                    decimals=1,
+                    owner=top,
+                    order=1000 + n,
+                )  # fmt: skip
+                for n in range(1, indicators + 1)
+            ]
+        )
+        Target.objects.bulk_create(
+            [
+                Target(indicator=i, unit=top, kind="year", year=year, value=rng.randint(100, 100_000))
+                for i in made
+                for year in [*YEARS, timezone.localdate().year]
+            ],
+            ignore_conflicts=True,
+        )
+        forms = []
+        for name, items, units in (
+            ("Báo cáo quý (mô phỏng, cấp tỉnh và xã)", made, upper_ids),
+            ("Báo cáo quý (mô phỏng, cơ sở)", made[:grassroots_indicators], grassroots),
+        ):
+            form = ReportForm.objects.create(owner=top, name=name, period_kind="quarter", first_year=YEARS[0])
+            FormIndicator.objects.bulk_create(
+                [FormIndicator(form=form, indicator=i, order=n) for n, i in enumerate(items)]
+            )
+            FormUnit.objects.bulk_create([FormUnit(form=form, unit_id=u) for u in units], batch_size=10_000)
+            forms.append((form, items, units))
+        quarters = [Period(year, "quarter", q) for year in YEARS for q in range(1, 5)]
+        for form, items, units in forms:
+            counts["values"] += _copy_values(form, items, units, quarters, rng)
+            if out:
+                out.write(f"  {form.name}: {len(units):,} đơn vị × {len(items)} chỉ tiêu × {len(quarters)} kỳ")
+        if out:
+            out.write(f"  {counts['values']:,} giá trị; đang đếm lại số liệu tích lũy…")
+        rebuild_sql()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in (
+                "indicators_value",
+                "indicators_valuetally",
+                "indicators_submission",
+                "indicators_submissiontally",
+            ):
+                cursor.execute(f"ANALYZE {table}")
+    return counts
+
+
+def _copy_values(form, items, units, quarters, rng) -> int:
+    """Submissions (most on time, some late, a few missing) and their values, in bulk."""
+    now = timezone.now()
+    submissions, values = [], []
+    for period in quarters:
+        due = period.due(form.deadline_days)
+        for unit in units:
+            roll = rng.random()
+            if roll < 0.05:
+                continue
+            sent = (
+                due - datetime.timedelta(days=rng.randint(0, 10)) if roll < 0.85 else due + datetime.timedelta(days=5)
+            )
+            sent_at = timezone.make_aware(datetime.datetime.combine(sent, datetime.time(9)))
+            submissions.append((form.pk, unit, period.key, "accepted", sent_at, sent_at, now))
+            for indicator in items:
+                values.append((indicator.pk, unit, period.key, rng.randint(0, 1000) / 10))
+    columns_s = (
+        "form_id, unit_id, period, status, first_submitted_at, submitted_at, updated_at, narrative, comment, version"
+    )
+    columns_v = "indicator_id, unit_id, period, value, updated_at"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY indicators_submission ({columns_s}) FROM STDIN") as copy:
+                for row in submissions:
+                    copy.write_row((*row, "{}", "", 1))
+            with cursor.cursor.copy(f"COPY indicators_value ({columns_v}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row((*row, now))
+        else:
+            cursor.executemany(
+                f"INSERT INTO indicators_submission ({columns_s}) VALUES (%s, %s, %s, %s, %s, %s, %s, '{{}}', '', 1)",
+                submissions,
+            )
+            for start in range(0, len(values), 100_000):
+                cursor.executemany(
+                    f"INSERT INTO indicators_value ({columns_v}) VALUES (%s, %s, %s, %s, %s)",
+                    [(*row, now) for row in values[start : start + 100_000]],
+                )
+    return len(values)
+
+
+def rebuild_sql() -> None:
+    """All three indicator tallies recounted in SQL, level by level (the national tier's tens of
+    millions of values do not fit a recount in Python)."""
+    step = Organization.steplen
+    deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
+    with connection.cursor() as cursor:
+        for model in (ValueTally, FormUnitTally, SubmissionTally):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+        for depth in range(AGGREGATE_MIN_DEPTH, deepest + 1):
+            params = [depth * step, depth]
+            cursor.execute(
+                "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
+                "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), "
+                "SUM(CASE WHEN i.aggregation = 'weighted' THEN v.value * COALESCE(w.value, 0) ELSE 0 END), "
+                "SUM(CASE WHEN i.aggregation = 'weighted' THEN COALESCE(w.value, 0) ELSE 0 END) "
+                "FROM indicators_value v JOIN indicators_indicator i ON i.id = v.indicator_id "
+                "LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id "
+                "AND w.period = v.period "
+                "JOIN orgs_organization u ON u.id = v.unit_id "
+                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                "WHERE u.depth >= %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
+                params,
+            )
+            cursor.execute(
+                "INSERT INTO indicators_formunittally (unit_id, form_id, n) SELECT a.id, f.form_id, COUNT(*) "
+                "FROM indicators_formunit f JOIN orgs_organization u ON u.id = f.unit_id "
+                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                "WHERE u.depth >= %s GROUP BY a.id, f.form_id",
+                params,
+            )
+    # Timeliness depends on each form's deadline: computed per submission in Python, counted in SQL.
+    _submission_tallies(deepest)
+
+
+def _submission_tallies(deepest: int) -> None:
+    step = Organization.steplen
+    forms = {f.pk: f for f in ReportForm.objects.all()}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS tmp_submission_state")
+        columns = "unit_id bigint, form_id bigint, period varchar(8), state varchar(8)"
+        cursor.execute(f"CREATE TEMPORARY TABLE tmp_submission_state ({columns})")
+        rows = Submission.objects.filter(first_submitted_at__isnull=False).values_list(
+            "unit_id", "form_id", "period", "first_submitted_at"
+        )
+        batch = []
+        for unit_id, form_id, period, first in rows.iterator(chunk_size=50_000):
+            due = periods.parse(period).due(forms[form_id].deadline_days)
+            batch.append((unit_id, form_id, period, "on_time" if timezone.localdate(first) <= due else "late"))
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy("COPY tmp_submission_state FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            cursor.executemany("INSERT INTO tmp_submission_state VALUES (%s, %s, %s, %s)", batch)
+        for depth in range(AGGREGATE_MIN_DEPTH, deepest + 1):
+            cursor.execute(
+                "INSERT INTO indicators_submissiontally (unit_id, form_id, period, state, n) "
+                "SELECT a.id, s.form_id, s.period, s.state, COUNT(*) FROM tmp_submission_state s "
+                "JOIN orgs_organization u ON u.id = s.unit_id "
+                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                "WHERE u.depth >= %s GROUP BY a.id, s.form_id, s.period, s.state",
+                [depth * step, depth],
+            )
+        cursor.execute("DROP TABLE tmp_submission_state")
