@@ -106,6 +106,14 @@ def main() -> int:
     page = measure(lambda: client.get(url), runs=30, warmup=3)
     report.add("trang một chỉ tiêu của gốc (qua các năm, theo đơn vị), HTTP", page,
                budget_ms=BUDGET_MS, baseline=None, max_ratio=None)  # fmt: skip
+    # The yearly report of a province (the root at the province tier, the largest province at the national).
+    from hienthuc.indicators import yearly
+
+    province = (
+        root if root.kind.code == "tinh_uy" else Organization.objects.children_of(root).order_by("-units_below").first()
+    )
+    timing = measure(lambda: yearly.to_docx(yearly.build(province, YEAR)), runs=3, warmup=1)
+    report.add(f"báo cáo năm {YEAR} (.docx) của {province.name}", timing, budget_ms=3000, baseline=None, max_ratio=None)
     report.print()
     return 1 if report.failed else 0
 

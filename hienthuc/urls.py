@@ -36,6 +36,7 @@ urlpatterns = [
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
     path("orgs/<int:pk>/dashboard/", plans.dashboard, name="unit_dashboard"),
     path("orgs/<int:pk>/coverage/", plans.coverage, name="unit_coverage"),
+    path("orgs/<int:pk>/yearly-report/", indicators.yearly_report, name="yearly_report"),
     path("orgs/<int:pk>/explanations/", plans.unit_explanation_request, name="unit_explanation_request"),
     path("orgs/<int:pk>/export.xlsx", orgs.unit_export, name="unit_export"),
     path("orgs/<int:pk>/terms/new/", committees.term_create, name="term_create"),

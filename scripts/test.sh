@@ -44,11 +44,16 @@ else
   skip_mark "not browser"
 fi
 
-# --- LibreOffice, to prove generated .docx files open in a real office suite
+# --- LibreOffice (Writer and Calc), to prove generated .docx and .xlsx files open in a real office suite
 OFFICE="$(command -v libreoffice || command -v soffice || true)"
-if [ -z "$OFFICE" ] && can_apt; then
-  banner "installing Debian's libreoffice-writer-nogui"
-  apt_install --no-install-recommends libreoffice-writer-nogui && OFFICE="$(command -v libreoffice || true)"
+if can_apt; then
+  NEED=()
+  [ -z "$OFFICE" ] && NEED+=(libreoffice-writer-nogui)
+  dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 || NEED+=(libreoffice-calc-nogui)
+  if [ ${#NEED[@]} -gt 0 ]; then
+    banner "installing Debian's ${NEED[*]}"
+    apt_install --no-install-recommends "${NEED[@]}" && OFFICE="$(command -v libreoffice || true)"
+  fi
 fi
 if [ -z "$OFFICE" ]; then
   loud_skip "LibreOffice checks" "LibreOffice is not installed and cannot be installed here (need root and apt-get)."

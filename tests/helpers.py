@@ -19,3 +19,25 @@ def xlsx(rows: list[list], *, title: str | None = None) -> bytes:
 def read_xlsx(data: bytes) -> list[list]:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+def converted_to_pdf(data: bytes, name: str) -> bytes:
+    """The PDF LibreOffice makes of a .docx or .xlsx: proof a real office suite opens the file."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    assert office, "LibreOffice is not installed (make test installs libreoffice-writer-nogui)"
+    with tempfile.TemporaryDirectory() as folder:
+        source = os.path.join(folder, name)
+        with open(source, "wb") as out:
+            out.write(data)
+        subprocess.run(
+            [office, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", "pdf",
+             "--outdir", folder, source],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+        with open(os.path.join(folder, os.path.splitext(name)[0] + ".pdf"), "rb") as pdf:
+            return pdf.read()

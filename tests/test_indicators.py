@@ -3,6 +3,7 @@ import json
 from decimal import Decimal
 from unittest import mock
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from hienthuc.indicators.actions import (
 )
 from hienthuc.indicators.importing import HEADERS, do_import_values, plan_value_import
 from hienthuc.indicators.models import Submission, Value
+from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from tests.base import BaseTestCase
 
 Q1 = "2021-Q1"
@@ -491,3 +493,52 @@ class ValueImportTestCase(IndicatorBase):
         self.assertEqual(
             self.client.get(f"/indicators/import/{pending.pk}/", headers={"HX-Request": "true"}).status_code, 200
         )
+
+
+class YearlyReportTestCase(IndicatorBase):
+    def setUp(self):
+        do_set_target(self.members, unit=self.tinh_a, year=2021, value="5000", acting_user=self.alice)
+        do_set_target(self.growth, unit=self.tinh_a, year=2021, value="6,5", acting_user=self.alice)
+        do_set_target(self.growth, unit=self.tinh_a, year=2022, value="7", acting_user=self.alice)
+        values = {"members": "4000", "admitted": "10", "growth": "7,25", "good": "80"}
+        for quarter in range(1, 5):
+            self.report(self.huyen_a1, self.bob, values, period=f"2021-Q{quarter}", submit=True)
+
+    def test_it_writes_the_yearly_report_as_a_party_document_and_a_workbook(self):
+        import io
+
+        import docx
+        import openpyxl
+
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-report/?year=2021")
+        self.assertEqual(response["Content-Type"], DOCX_CONTENT_TYPE)
+        document = docx.Document(io.BytesIO(response.content))
+        text = "\n".join(p.text for p in document.paragraphs)
+        self.assertIn("kết quả lãnh đạo thực hiện nhiệm vụ chính trị năm 2021, phương hướng, nhiệm vụ năm 2022", text)
+        self.assertIn(
+            "ĐẢNG CỘNG SẢN VIỆT NAM", "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+        )
+        cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+        # The members' count adds up over the year in this cast (four quarters of 4.000).
+        self.assertIn(["1", "Tổng số đảng viên", "người", "5.000", "16.000", "320,0%", "—", "—"], cells)
+        # Units that reported late (every quarter, since the reports were sent today) and not at all.
+        self.assertTrue(any(row[-1].startswith("Nộp muộn") and row[2] == "Huyện ủy A1" for row in cells))
+        self.assertTrue(any(row[-1] == "Chưa nộp" and row[2] == "Huyện ủy A2" for row in cells))
+        self.assertIn("[Cơ quan soạn thảo viết phần này.]", text)
+        workbook = self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-report/?year=2021&format=xlsx")
+        sheets = openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+        self.assertEqual(sheets[:2], ["Chỉ tiêu", "Nhiệm vụ"])
+        self.assertIn("Chỉ tiêu 2022", sheets)
+        # Another province's unit is a 404; a year in the future is refused.
+        self.assertEqual(self.client.get(f"/orgs/{self.tinh_b.pk}/yearly-report/?year=2021").status_code, 404)
+        self.assertEqual(self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-report/?year=2999").status_code, 404)
+
+    @pytest.mark.office
+    def test_libreoffice_opens_the_yearly_report(self):
+        from hienthuc.indicators import yearly
+        from tests.helpers import converted_to_pdf
+
+        report = yearly.build(self.tinh_a, 2021)
+        self.assertTrue(converted_to_pdf(yearly.to_docx(report), "bao-cao.docx").startswith(b"%PDF"))
+        self.assertTrue(converted_to_pdf(yearly.to_xlsx(report), "bao-cao.xlsx").startswith(b"%PDF"))

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,8 @@ from hienthuc.indicators.models import (
 from hienthuc.indicators.tasks import BACKGROUND_ROWS, apply_value_import
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
+from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
 from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
 
@@ -532,3 +534,22 @@ def value_import_status(request: HttpRequest, pending: int) -> HttpResponse:
     item = get_object_or_404(PendingImport, pk=pending, kind="values", created_by=request.user)
     template = "indicators/import_status.html#progress" if request.htmx else "indicators/import_status.html"
     return render(request, template, {"item": item, "running": item.status == ImportStatus.RUNNING})
+
+
+def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download a unit's yearly report (.docx, or .xlsx with ?format=xlsx) for ?year=N."""
+    from hienthuc.indicators import yearly
+
+    unit = access_organization(request.user, pk)
+    today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - (today.month < 12)
+    if not 1930 <= year <= today.year:
+        raise Http404("Năm báo cáo không hợp lệ.")
+    report = yearly.build(unit, year)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.xlsx"'
+        return response
+    response = HttpResponse(yearly.to_docx(report), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.docx"'
+    return response

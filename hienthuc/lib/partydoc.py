@@ -29,6 +29,17 @@ FORMAT = {
 }
 
 
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]  # a row of one cell is a section row spanning the table
+    widths_mm: list[int] = field(default_factory=list)
+
+
 @dataclass
 class PartyDocument:
     issuer: str  # "HUYỆN ỦY ĐÔNG HƯNG"
@@ -44,6 +55,8 @@ class PartyDocument:
     table_title: str = ""
     table_widths_mm: list[int] = field(default_factory=list)
     closing_paragraphs: list[tuple[str, str]] = field(default_factory=list)  # after the table
+    # Paragraphs ((style, text)) and Tables in order, after the first table (reports have several).
+    blocks: list = field(default_factory=list)
     signing_authority: str = "T/M BAN THƯỜNG VỤ"
     signer_position: str = "BÍ THƯ"
     signer_name: str = ""
@@ -109,6 +122,32 @@ def _body(document, paragraphs: list[tuple[str, str]]) -> None:
         _run(paragraph, text, size=FORMAT["body_pt"], bold=kind == "heading")
 
 
+def _table(document, table_data: "Table") -> None:
+    if table_data.title:
+        _run(_paragraph(document, space_after=6), table_data.title, size=FORMAT["body_pt"], bold=True, caps=True)
+    table = document.add_table(rows=1, cols=len(table_data.headers))
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, table_data.headers, strict=True):
+        _run(cell.paragraphs[0], title, size=FORMAT["table_pt"], bold=True)
+    for values in table_data.rows:
+        cells = table.add_row().cells
+        if len(values) == 1:  # a section row spans the table
+            merged = cells[0].merge(cells[-1])
+            _run(merged.paragraphs[0], values[0], size=FORMAT["table_pt"], bold=True)
+            continue
+        for cell, value in zip(cells, values, strict=True):
+            _run(cell.paragraphs[0], str(value if value is not None else ""), size=FORMAT["table_pt"])
+    if table_data.widths_mm:
+        table.autofit = False
+        # LibreOffice reads the grid's column widths, Word the cells': set both.
+        for column, width in zip(table.columns, table_data.widths_mm, strict=False):
+            column.width = Mm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, table_data.widths_mm, strict=False):
+                cell.width = Mm(width)
+    _paragraph(document, space_after=6)
+
+
 def render(doc: PartyDocument) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -148,28 +187,12 @@ def render(doc: PartyDocument) -> bytes:
     _body(document, doc.paragraphs)
 
     if doc.table_headers:
-        if doc.table_title:
-            _run(_paragraph(document, space_after=6), doc.table_title, size=FORMAT["body_pt"], bold=True, caps=True)
-        table = document.add_table(rows=1, cols=len(doc.table_headers))
-        table.style = "Table Grid"
-        for cell, title in zip(table.rows[0].cells, doc.table_headers, strict=True):
-            _run(cell.paragraphs[0], title, size=FORMAT["table_pt"], bold=True)
-        for values in doc.table_rows:
-            cells = table.add_row().cells
-            if len(values) == 1:  # a section row spans the table
-                merged = cells[0].merge(cells[-1])
-                _run(merged.paragraphs[0], values[0], size=FORMAT["table_pt"], bold=True)
-                continue
-            for cell, value in zip(cells, values, strict=True):
-                _run(cell.paragraphs[0], str(value or ""), size=FORMAT["table_pt"])
-        if doc.table_widths_mm:
-            table.autofit = False
-            # LibreOffice reads the grid's column widths, Word the cells': set both.
-            for column, width in zip(table.columns, doc.table_widths_mm, strict=False):
-                column.width = Mm(width)
-            for row in table.rows:
-                for cell, width in zip(row.cells, doc.table_widths_mm, strict=False):
-                    cell.width = Mm(width)
+        _table(document, Table(doc.table_title, doc.table_headers, doc.table_rows, doc.table_widths_mm))
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            _table(document, block)
+        else:
+            _body(document, [block])
 
     _body(document, doc.closing_paragraphs)
 

@@ -88,21 +88,27 @@ def read_table(data: bytes, headers: list[str], *, max_bytes: int, optional: tup
 
 def write_table(title: str, headers: list[str], rows: list[list], *, sheet_name: str = "Danh sách") -> bytes:
     """A one-sheet workbook: a bold title row, the header row, then the data."""
+    return write_tables([(sheet_name, title, headers, rows)])
+
+
+def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
+    """A workbook of several sheets, each (sheet name, title, headers, rows) laid out as write_table's."""
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_name[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(name="Times New Roman", bold=True, size=14)
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(name="Times New Roman", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        sheet.append(row)
-    for index, header in enumerate(headers, start=1):
-        width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, width + 2))
-    sheet.freeze_panes = "A3"
+    workbook.remove(workbook.active)
+    for sheet_name, title, headers, rows in sheets:
+        sheet = workbook.create_sheet(sheet_name[:31])
+        sheet.append([title])
+        sheet["A1"].font = Font(name="Times New Roman", bold=True, size=14)
+        sheet.append(headers)
+        for cell in sheet[2]:
+            cell.font = Font(name="Times New Roman", bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        for row in rows:
+            sheet.append(row)
+        for index, header in enumerate(headers, start=1):
+            width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500] if len(r) >= index])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, width + 2))
+        sheet.freeze_panes = "A3"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

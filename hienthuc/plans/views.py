@@ -19,6 +19,7 @@ from hienthuc.imports import flow
 from hienthuc.indicators.tallies import COMPLETENESS_LABELS
 from hienthuc.indicators.views import completeness_panel, indicator_panel
 from hienthuc.lib import deadlines
+from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
 from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
@@ -432,6 +433,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": overdue,
         "coverage": coverage_documents(org, today, limit=5),
         "indicators": indicator_panel(org, today.year),
+        "report_years": [today.year - 1, today.year],
         "reports": completeness_panel(org, today),
         "report_labels": COMPLETENESS_LABELS,
         # Leaders of a unit above may ask this one to explain its results.
@@ -485,9 +487,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
-    response = HttpResponse(
-        export_plan(plan), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
+    response = HttpResponse(export_plan(plan), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}.docx"'
     return response
 

@@ -1,0 +1,240 @@
+"""The yearly report: "Báo cáo kết quả lãnh đạo thực hiện nhiệm vụ chính trị năm N, phương
+hướng, nhiệm vụ năm N+1" for any unit, as a Party document (.docx) and as a workbook (.xlsx).
+
+Everything the system knows is filled in — the indicator table, the tasks by status, how the
+cascades stand, the units that reported late or not at all — and a bracketed placeholder
+marks only what a person must write.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from hienthuc.indicators import tallies
+from hienthuc.indicators.models import FormUnit, ReportForm, Submission, Target
+from hienthuc.lib import deadlines, periods
+from hienthuc.lib.numbers import format_number
+from hienthuc.lib.partydoc import PartyDocument, Table, render
+from hienthuc.lib.sheets import write_tables
+from hienthuc.orgs.models import Organization
+from hienthuc.plans.models import PlanRequirement, PlanStatus, Task
+
+LATE_LISTED = 60  # names listed per table; the rest are counted
+
+
+@dataclass
+class YearlyReport:
+    unit: Organization
+    year: int
+    indicators: list[list] = field(default_factory=list)
+    tasks: list[list] = field(default_factory=list)
+    coverage: list[list] = field(default_factory=list)
+    late_reports: list[list] = field(default_factory=list)
+    late_plans: list[list] = field(default_factory=list)
+    next_targets: list[list] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return (
+            f"kết quả lãnh đạo thực hiện nhiệm vụ chính trị năm {self.year}, phương hướng, nhiệm vụ năm {self.year + 1}"
+        )
+
+
+INDICATOR_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm", "Thực hiện", "% so với chỉ tiêu",
+                     "Thực hiện năm trước", "So với năm trước"]  # fmt: skip
+TASK_HEADERS = ["Tình trạng", "Số nhiệm vụ", "Tỷ lệ (%)"]
+COVERAGE_HEADERS = ["Văn bản được thực hiện", "Đúng hạn", "Muộn", "Quá hạn, chưa ban hành", "Chưa đến hạn"]
+LATE_REPORT_HEADERS = ["Mẫu báo cáo", "Kỳ", "Đơn vị", "Tình hình"]
+LATE_PLAN_HEADERS = ["Văn bản", "Đơn vị", "Hạn ban hành", "Tình hình"]
+TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm sau"]
+
+
+def _n(value, decimals: int = 0) -> str:
+    return format_number(value, decimals) if value is not None else "—"
+
+
+def build(unit: Organization, year: int) -> YearlyReport:
+    report = YearlyReport(unit, year)
+    today = timezone.localdate()
+    # Indicators with a target for the year, or with a figure (the unit's own or from below).
+    targets = {
+        t.indicator_id: t for t in Target.objects.filter(unit=unit, kind="year", year=year).select_related("indicator")
+    }
+    indicators = sorted({t.indicator for t in targets.values()}, key=lambda i: (i.order, i.code))
+    figures = tallies.unit_figures(unit, indicators, tallies.year_keys([year - 1, year]))
+    for number, indicator in enumerate(indicators, 1):
+        actual = tallies.year_value(indicator, figures, year)
+        last = tallies.year_value(indicator, figures, year - 1)
+        target = targets[indicator.pk].value
+        share = f"{format_number(100 * actual / target, 1)}%" if actual is not None and target else "—"
+        change = _n(actual - last, indicator.decimals) if actual is not None and last is not None else "—"
+        report.indicators.append(
+            [number, indicator.name, indicator.measure, _n(target, indicator.decimals), _n(actual, indicator.decimals),
+             share, _n(last, indicator.decimals), change]
+        )  # fmt: skip
+    # Tasks of issued plans led in the subtree, due in the year (ongoing ones too), as of the report.
+    as_of = min(today, datetime.date(year, 12, 31))
+    tasks = Task.objects.filter(plan__status=PlanStatus.ISSUED).led_in_subtree(unit)
+    tasks = tasks.filter(Q(deadline_last_day__year=year) | Q(deadline_last_day__isnull=True))
+    counts = tasks.status_counts(as_of)
+    total = sum(counts.values())
+    for code, n in counts.items():
+        report.tasks.append([deadlines.STATUS_LABELS[code], n, format_number(100 * n / total, 1) if total else "0"])
+    report.tasks.append(["Tổng số", total, "100" if total else "0"])
+    # Cascades: every source document that reached the subtree.
+    from hienthuc.plans.views import coverage_documents
+
+    for row in coverage_documents(unit, today):
+        document, summary = row["document"], row["summary"]
+        name = f"{document.kind.name} {document.number_normalized}".strip()
+        report.coverage.append([name, summary["on_time"], summary["late"], summary["overdue"], summary["pending"]])
+    report.late_reports = _late_reports(unit, year)
+    report.late_plans = _late_plans(unit, year, today)
+    for number, target in enumerate(
+        Target.objects.filter(unit=unit, kind="year", year=year + 1)
+        .select_related("indicator")
+        .order_by("indicator__order"),
+        1,
+    ):
+        report.next_targets.append(
+            [number, target.indicator.name, target.indicator.measure, _n(target.value, target.indicator.decimals)]
+        )
+    return report
+
+
+def _late_reports(unit: Organization, year: int) -> list[list]:
+    """Units below that sent a report of the year late, or not at all."""
+    rows: list[list] = []
+    required = FormUnit.objects.filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth)
+    forms = ReportForm.objects.filter(pk__in=required.values("form_id")).order_by("name")
+    for form in forms:
+        units = dict(required.filter(form=form).values_list("unit_id", "unit__name"))
+        year_periods = [p for p in periods.periods_of_year(form.period_kind, year) if p.end < timezone.localdate()]
+        sent = {
+            (s.unit_id, s.period): s
+            for s in Submission.objects.filter(form=form, unit_id__in=units, period__in=[p.key for p in year_periods])
+        }
+        for period in year_periods:
+            due = period.due(form.deadline_days)
+            for unit_id, name in sorted(units.items(), key=lambda item: item[1]):
+                submission = sent.get((unit_id, period.key))
+                if submission is None or submission.first_submitted_at is None:
+                    rows.append([form.name, period.label, name, "Chưa nộp"])
+                elif timezone.localdate(submission.first_submitted_at) > due:
+                    days = (timezone.localdate(submission.first_submitted_at) - due).days
+                    rows.append([form.name, period.label, name, f"Nộp muộn {days} ngày"])
+    return _capped(rows, 4)
+
+
+def _late_plans(unit: Organization, year: int, today: datetime.date) -> list[list]:
+    """Units below required to issue a plan by a day of the year that issued it late or not yet."""
+    from hienthuc.plans.views import requirement_rows
+
+    requirements = PlanRequirement.objects.filter(
+        unit__path__startswith=unit.path, unit__depth__gt=unit.depth, due_on__year=year
+    ).order_by("due_on", "unit__search_text")
+    rows = []
+    for r in requirement_rows(requirements, today):
+        if r["state"] in ("late", "overdue"):
+            source = r["required_by"].source_document or r["required_by"].document
+            state = "Ban hành muộn" if r["state"] == "late" else "Quá hạn, chưa ban hành"
+            rows.append(
+                [
+                    source.number_normalized or source.summary[:60],
+                    r["unit"].name,
+                    r["due_on"].strftime("%d/%m/%Y"),
+                    state,
+                ]
+            )
+    return _capped(rows, 4)
+
+
+def _capped(rows: list[list], width: int) -> list[list]:
+    if len(rows) <= LATE_LISTED:
+        return rows
+    return [*rows[:LATE_LISTED], [f"… và {len(rows) - LATE_LISTED} trường hợp khác"] + [""] * (width - 1)]
+
+
+def to_docx(report: YearlyReport) -> bytes:
+    from hienthuc.plans.wordexport import party_name, place_of, secretary_name
+
+    unit, year = report.unit, report.year
+    parent = Organization.objects.get_parent(unit)
+    person = "[Cơ quan soạn thảo viết phần này.]"
+    blocks: list = [
+        ("body", f"Thực hiện Quy chế làm việc, {unit.name} báo cáo kết quả lãnh đạo thực hiện nhiệm vụ chính trị "
+                 f"năm {year}, phương hướng, nhiệm vụ năm {year + 1} như sau:"),
+        ("heading", f"Phần thứ nhất. KẾT QUẢ LÃNH ĐẠO THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ NĂM {year}"),
+        ("heading", "I. CÁC CHỈ TIÊU CHỦ YẾU"),
+    ]  # fmt: skip
+    if report.indicators:
+        blocks.append(Table("", INDICATOR_HEADERS, report.indicators, [8, 45, 16, 18, 18, 18, 20, 18]))
+    else:
+        blocks.append(("body", "Chưa có chỉ tiêu nào được giao cho năm này."))
+    blocks += [
+        ("heading", "II. THỰC HIỆN CÁC NHIỆM VỤ"),
+        ("body", f"Các nhiệm vụ của các chương trình, kế hoạch đã ban hành, có thời hạn trong năm {year} hoặc "
+                 "thực hiện thường xuyên, do đơn vị và các đơn vị trực thuộc chủ trì:"),
+        Table("", TASK_HEADERS, report.tasks, [85, 40, 40]),
+        ("heading", "III. BAN HÀNH KẾ HOẠCH THỰC HIỆN, HỌC TẬP, QUÁN TRIỆT"),
+    ]  # fmt: skip
+    if report.coverage:
+        blocks.append(Table("", COVERAGE_HEADERS, report.coverage, [65, 25, 25, 25, 25]))
+    else:
+        blocks.append(("body", "Không có văn bản nào phải triển khai xuống các đơn vị trực thuộc."))
+    blocks.append(("heading", "IV. CÁC ĐƠN VỊ CHẬM, CHƯA THỰC HIỆN"))
+    if report.late_reports:
+        blocks.append(
+            Table("Báo cáo định kỳ nộp muộn, chưa nộp", LATE_REPORT_HEADERS, report.late_reports, [50, 30, 55, 30])
+        )
+    if report.late_plans:
+        blocks.append(
+            Table(
+                "Kế hoạch thực hiện ban hành muộn, chưa ban hành",
+                LATE_PLAN_HEADERS,
+                report.late_plans,
+                [40, 55, 30, 40],
+            )
+        )
+    if not report.late_reports and not report.late_plans:
+        blocks.append(("body", "Không có đơn vị nào chậm nộp báo cáo hay chậm ban hành kế hoạch thực hiện trong năm."))
+    blocks += [
+        ("heading", "V. ĐÁNH GIÁ CHUNG"),
+        ("body", f"1. Ưu điểm: {person}"),
+        ("body", f"2. Hạn chế, khuyết điểm và nguyên nhân: {person}"),
+        ("heading", f"Phần thứ hai. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}"),
+    ]
+    if report.next_targets:
+        blocks.append(Table("Các chỉ tiêu chủ yếu", TARGET_HEADERS, report.next_targets, [10, 95, 25, 35]))
+    blocks += [("body", f"Nhiệm vụ, giải pháp trọng tâm: {person}"), ("body", f"Đề xuất, kiến nghị: {person}")]
+    superior = party_name(parent) if parent is not None and parent.depth >= 2 else ""
+    doc = PartyDocument(
+        issuer=unit.name,
+        superior=superior,
+        number="",
+        place=place_of(unit),
+        date=None,
+        kind="BÁO CÁO",
+        summary=report.title,
+        blocks=blocks,
+        signer_name=secretary_name(unit),
+        recipients=[f"Ban Chấp hành {party_name(parent)}" if parent else "Cấp trên", "Các đồng chí cấp ủy viên"],
+        archive=f"Lưu Văn phòng {unit.name}",
+    )
+    return render(doc)
+
+
+def to_xlsx(report: YearlyReport) -> bytes:
+    heading = f"{report.unit.name} — Báo cáo {report.title}"
+    return write_tables(
+        [
+            ("Chỉ tiêu", heading, INDICATOR_HEADERS, report.indicators),
+            ("Nhiệm vụ", f"Nhiệm vụ theo tình trạng, năm {report.year}", TASK_HEADERS, report.tasks),
+            ("Kế hoạch thực hiện", "Ban hành kế hoạch thực hiện", COVERAGE_HEADERS, report.coverage),
+            ("Báo cáo chậm", "Báo cáo định kỳ nộp muộn, chưa nộp", LATE_REPORT_HEADERS, report.late_reports),
+            ("Kế hoạch chậm", "Kế hoạch thực hiện ban hành muộn, chưa ban hành", LATE_PLAN_HEADERS, report.late_plans),
+            (f"Chỉ tiêu {report.year + 1}", f"Chỉ tiêu năm {report.year + 1}", TARGET_HEADERS, report.next_targets),
+        ]
+    )
