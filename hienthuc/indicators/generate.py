@@ -99,45 +99,50 @@ def generate_indicator_data(*, indicators: int = 100, grassroots_indicators: int
 
 
 def _copy_values(form, items, units, quarters, rng) -> int:
-    """Submissions (most on time, some late, a few missing) and their values, in bulk."""
+    """Submissions (most on time, some late, a few missing) and their values, streamed in bulk
+    (tens of millions of values never sit in memory at once)."""
     now = timezone.now()
-    submissions, values = [], []
-    for period in quarters:
-        due = period.due(form.deadline_days)
-        for unit in units:
-            roll = rng.random()
-            if roll < 0.05:
-                continue
-            sent = (
-                due - datetime.timedelta(days=rng.randint(0, 10)) if roll < 0.85 else due + datetime.timedelta(days=5)
-            )
-            sent_at = timezone.make_aware(datetime.datetime.combine(sent, datetime.time(9)))
-            submissions.append((form.pk, unit, period.key, "accepted", sent_at, sent_at, now))
-            for indicator in items:
-                values.append((indicator.pk, unit, period.key, rng.randint(0, 1000) / 10))
+    submissions = []
+
+    def values():
+        for period in quarters:
+            due = period.due(form.deadline_days)
+            for unit in units:
+                roll = rng.random()
+                if roll < 0.05:
+                    continue
+                sent = due + datetime.timedelta(days=-rng.randint(0, 10) if roll < 0.85 else 5)
+                sent_at = timezone.make_aware(datetime.datetime.combine(sent, datetime.time(9)))
+                submissions.append((form.pk, unit, period.key, "accepted", sent_at, sent_at, now, "{}", "", 1))
+                for indicator in items:
+                    yield (indicator.pk, unit, period.key, rng.randint(0, 1000) / 10, now)
+
     columns_s = (
         "form_id, unit_id, period, status, first_submitted_at, submitted_at, updated_at, narrative, comment, version"
     )
     columns_v = "indicator_id, unit_id, period, value, updated_at"
+    count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY indicators_value ({columns_v}) FROM STDIN") as copy:
+                for row in values():
+                    copy.write_row(row)
+                    count += 1
             with cursor.cursor.copy(f"COPY indicators_submission ({columns_s}) FROM STDIN") as copy:
                 for row in submissions:
-                    copy.write_row((*row, "{}", "", 1))
-            with cursor.cursor.copy(f"COPY indicators_value ({columns_v}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row((*row, now))
+                    copy.write_row(row)
         else:
-            cursor.executemany(
-                f"INSERT INTO indicators_submission ({columns_s}) VALUES (%s, %s, %s, %s, %s, %s, %s, '{{}}', '', 1)",
-                submissions,
-            )
-            for start in range(0, len(values), 100_000):
-                cursor.executemany(
-                    f"INSERT INTO indicators_value ({columns_v}) VALUES (%s, %s, %s, %s, %s)",
-                    [(*row, now) for row in values[start : start + 100_000]],
-                )
-    return len(values)
+            batch = []
+            for row in values():
+                batch.append(row)
+                if len(batch) == 100_000:
+                    cursor.executemany(f"INSERT INTO indicators_value ({columns_v}) VALUES (%s, %s, %s, %s, %s)", batch)
+                    count, batch = count + len(batch), []
+            cursor.executemany(f"INSERT INTO indicators_value ({columns_v}) VALUES (%s, %s, %s, %s, %s)", batch)
+            count += len(batch)
+            marks = ", ".join(["%s"] * 10)
+            cursor.executemany(f"INSERT INTO indicators_submission ({columns_s}) VALUES ({marks})", submissions)
+    return count
 
 
 def rebuild_sql() -> None:
