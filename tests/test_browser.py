@@ -252,3 +252,74 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.fill("#id_question", "Đề nghị giải trình lý do chậm trình đề án")
         page.get_by_role("button", name="Yêu cầu giải trình").click()
         expect(page.locator("#explanations")).to_contain_text("Đề nghị giải trình lý do chậm trình đề án")
+
+    def test_it_runs_a_quarterly_report_from_entry_to_review_and_the_yearly_report(self):
+        from hienthuc.indicators.actions import (
+            do_add_rule,
+            do_create_form,
+            do_create_indicator,
+            do_require_reports,
+            do_set_target,
+        )
+
+        members = do_create_indicator(owner=self.tinh_a, code="DV", name="Tổng số đảng viên", measure="người",
+                                      time_aggregation="last", acting_user=self.alice)  # fmt: skip
+        admitted = do_create_indicator(owner=self.tinh_a, code="DV_MOI", name="Đảng viên mới kết nạp", measure="người",
+                                       acting_user=self.alice)  # fmt: skip
+        form = do_create_form(owner=self.tinh_a, name="Báo cáo quý công tác đảng", period_kind="quarter",
+                              first_year=2021, indicators=[members, admitted], sections="Kết quả nổi bật",
+                              acting_user=self.alice)  # fmt: skip
+        do_add_rule(form, left=admitted, comparison="<=", right=members, acting_user=self.alice)
+        do_require_reports(form, units=[self.huyen_a1, self.huyen_a2], acting_user=self.alice)
+        do_set_target(members, unit=self.tinh_a, year=2021, value="5000", acting_user=self.alice)
+        page = self.page
+
+        # The district fills its report; one value breaks a rule and is refused with its message.
+        self.login("bob")
+        page.goto(f"{self.live_server_url}/reports/{form.pk}/")
+        page.select_option("#id_pick_period", label="Quý I/2021")
+        page.get_by_role("button", name="Mở báo cáo").click()
+        page.fill(f"#id_value_{members.pk}", "1.200")
+        page.fill(f"#id_value_{admitted.pk}", "1500")
+        page.fill("#id_section_0", "Kết nạp nhiều đảng viên trẻ")
+        page.get_by_role("button", name="Gửi báo cáo").click()
+        expect(page.locator("#report-form")).to_contain_text("phải ≤ “Tổng số đảng viên”")
+        page.fill(f"#id_value_{admitted.pk}", "25")
+        page.get_by_role("button", name="Gửi báo cáo").click()
+        expect(page.locator("#submission-status")).to_have_text("Đã gửi")
+
+        # The province returns it with a comment; the district sees the comment and sends it again.
+        self.context.clear_cookies()
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/reports/{form.pk}/completeness/?unit={self.tinh_a.pk}&period=2021-Q1")
+        expect(page.locator("#completeness-totals")).to_contain_text("Chưa nộp1")
+        page.locator("#completeness-rows").get_by_role("link", name="Huyện ủy A1").click()
+        page.fill("#id_comment", "Đề nghị kiểm tra lại số đảng viên mới")
+        page.get_by_role("button", name="Trả lại").click()
+        expect(page.locator("#submission-status")).to_have_text("Bị trả lại")
+        self.context.clear_cookies()
+        self.login("bob")
+        page.goto(f"{self.live_server_url}/reports/{form.pk}/fill/?unit={self.huyen_a1.pk}&period=2021-Q1")
+        expect(page.locator("#review-comment")).to_contain_text("Đề nghị kiểm tra lại số đảng viên mới")
+        page.fill(f"#id_value_{admitted.pk}", "24")
+        page.get_by_role("button", name="Gửi báo cáo").click()
+        expect(page.locator("#submission-status")).to_have_text("Đã gửi")
+
+        # The province accepts it; the indicator page and its chart show the figure at once.
+        self.context.clear_cookies()
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/reports/{form.pk}/fill/?unit={self.huyen_a1.pk}&period=2021-Q1")
+        page.get_by_role("button", name="Duyệt").click()
+        expect(page.locator("#submission-status")).to_have_text("Đã duyệt")
+        page.goto(f"{self.live_server_url}/indicators/{members.pk}/?unit={self.tinh_a.pk}&year=2021")
+        expect(page.locator("#indicator-years")).to_contain_text("1.200")
+        expect(page.locator("#indicator-children")).to_contain_text("Huyện ủy A1")
+        assert page.evaluate("window.Chart.getChart('indicator-chart') !== undefined")
+        # The yearly report downloads as a Word file.
+        page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/dashboard/")
+        page.select_option("#id_report_year", "2021")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Tải báo cáo năm").click()
+        assert download.value.suggested_filename.endswith(".docx")
+        with open(download.value.path(), "rb") as report:
+            assert report.read(2) == b"PK"

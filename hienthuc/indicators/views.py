@@ -290,7 +290,8 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 return redirect(form)
     today = timezone.localdate()
-    recent = periods.closed_periods(form.period_kind, form.first_year, today)[:8]
+    closed = periods.closed_periods(form.period_kind, form.first_year, today)
+    recent = closed[:8]
     # The user's own units that must submit this form, with their submissions.
     mine = [
         fu.unit for fu in FormUnit.objects.filter(form=form).select_related("unit") if can_edit(request.user, fu.unit)
@@ -314,6 +315,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "require_form": require_form,
         "rule_form": rule_form,
         "recent": recent,
+        "closed": closed,
         "mine": [(unit, [(p, submissions.get((unit.pk, p.key))) for p in recent]) for unit in mine],
         "top": top,
         "completeness": completeness,

@@ -433,7 +433,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": overdue,
         "coverage": coverage_documents(org, today, limit=5),
         "indicators": indicator_panel(org, today.year),
-        "report_years": [today.year - 1, today.year],
+        "report_years": list(range(today.year - (today.month < 12), today.year - 8, -1)),
         "reports": completeness_panel(org, today),
         "report_labels": COMPLETENESS_LABELS,
         # Leaders of a unit above may ask this one to explain its results.
