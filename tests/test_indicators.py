@@ -494,6 +494,30 @@ class ValueImportTestCase(IndicatorBase):
             self.client.get(f"/indicators/import/{pending.pk}/", headers={"HX-Request": "true"}).status_code, 200
         )
 
+    def test_it_imports_values_through_the_api_with_a_dry_run(self):
+        from hienthuc.accounts.actions import do_create_api_token
+
+        _token, raw = do_create_api_token(self.alice, name="t", acting_user=self.alice)
+        headers = {"Authorization": f"Bearer {raw}"}
+        rows = [{"unit": "A1", "indicator": "DV", "period": "2021-Q1", "value": 100}]
+        dry = self.client.post(
+            "/api/values/import", {"values": rows, "dry_run": True}, content_type="application/json", headers=headers
+        )
+        self.assertEqual((dry.status_code, dry.json()["created"], dry.json()["written"]), (200, 1, False))
+        self.assertFalse(Value.objects.exists())
+        done = self.client.post(
+            "/api/values/import", {"values": rows}, content_type="application/json", headers=headers
+        )
+        self.assertEqual((done.json()["created"], done.json()["written"]), (1, True))
+        bad = self.client.post(
+            "/api/values/import",
+            {"values": [{"unit": "B1", "indicator": "DV", "period": "2021-Q1", "value": "x"}]},
+            content_type="application/json",
+            headers=headers,
+        )
+        self.assertEqual(bad.status_code, 400)
+        self.assertIn("Mục 1, cột A (Mã đơn vị): Không có đơn vị mã “B1”", bad.json()["errors"][0])
+
 
 class YearlyReportTestCase(IndicatorBase):
     def setUp(self):

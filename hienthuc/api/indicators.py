@@ -278,3 +278,52 @@ def unit_indicators(request, unit_id: Id, query: Query[YearQuery]):
         }
         for r in rows
     ]
+
+
+class ImportRow(Schema):
+    unit: Text = Field(..., max_length=32, description="mã đơn vị")
+    indicator: Text = Field(..., max_length=40, description="mã chỉ tiêu")
+    period: Text = Field(..., max_length=40, description="2021-Q1, Quý I/2021 …")
+    value: Text | float | int
+
+
+class ImportIn(Schema):
+    values: list[ImportRow] = Field(..., max_length=200_000)
+    dry_run: bool = Field(False, description="chỉ kiểm tra, không ghi")
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    written: bool
+    errors: list[str]
+
+
+@router.post("/values/import", response={200: ImportOut, 400: ImportOut})
+def import_values(request, payload: ImportIn):
+    """Import values (the file import's rules: every row checked, all or nothing). With
+    `dry_run`, report what would be created, updated or left unchanged, and every problem."""
+    import json
+
+    from django.core.exceptions import ValidationError
+
+    from hienthuc.indicators import importing
+    from hienthuc.lib.sheets import FileProblem
+
+    data = json.dumps([row.dict() for row in payload.values]).encode()
+    try:
+        plan = importing.plan_value_import(data, user=request.user)
+        if plan.ok and not payload.dry_run:
+            plan = importing.do_import_values(data, acting_user=request.user)
+    except (ValidationError, FileProblem) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return Status(400, {"created": 0, "updated": 0, "unchanged": 0, "written": False, "errors": messages})
+    body = {
+        "created": plan.created,
+        "updated": plan.updated,
+        "unchanged": plan.unchanged,
+        "written": plan.ok and not payload.dry_run,
+        "errors": [str(e).replace("Dòng", "Mục", 1) for e in plan.errors],
+    }
+    return Status(200 if plan.ok else 400, body)
