@@ -42,6 +42,17 @@ class GenerateTestCase(TestCase):
         counts = generate_indicator_data(indicators=6, grassroots_indicators=2)
         self.assertEqual(Value.objects.count(), counts["values"])
         self.assertTrue(Submission.objects.filter(first_submitted_at__isnull=False).exists())
+        # A weighted average, counted by the same SQL.
+        from hienthuc.indicators.generate import rebuild_sql
+        from hienthuc.indicators.models import Indicator
+
+        weight = Indicator.objects.get(code="BENCH_001")
+        weighted = Indicator.objects.create(
+            code="W", name="Tỷ lệ", measure="%", aggregation="weighted", weight=weight, owner=weight.owner, decimals=1
+        )
+        for value in Value.objects.filter(indicator=weight)[:50]:
+            Value.objects.create(indicator=weighted, unit_id=value.unit_id, period=value.period, value=50)
+        rebuild_sql()
         stored, expected = indicator_tallies.stored(), indicator_tallies.expected()
         for got, want in zip(stored, expected, strict=True):
             self.assertEqual(got, want)

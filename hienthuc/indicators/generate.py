@@ -157,15 +157,26 @@ def rebuild_sql() -> None:
             params = [depth * step, depth]
             cursor.execute(
                 "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
-                "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), "
-                "SUM(CASE WHEN i.aggregation = 'weighted' THEN v.value * COALESCE(w.value, 0) ELSE 0 END), "
-                "SUM(CASE WHEN i.aggregation = 'weighted' THEN COALESCE(w.value, 0) ELSE 0 END) "
-                "FROM indicators_value v JOIN indicators_indicator i ON i.id = v.indicator_id "
+                "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), 0, 0 "
+                "FROM indicators_value v JOIN orgs_organization u ON u.id = v.unit_id "
+                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                "WHERE u.depth >= %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
+                params,
+            )
+            # Weighted averages only: Σ value×weight and Σ weight (a missing weight counts as 0).
+            cursor.execute(
+                "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
+                "SELECT a.id, v.indicator_id, v.period, u.depth, 0, 0, SUM(v.value * COALESCE(w.value, 0)), "
+                "SUM(COALESCE(w.value, 0)) "
+                "FROM indicators_value v "
+                "JOIN indicators_indicator i ON i.id = v.indicator_id AND i.aggregation = 'weighted' "
                 "LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id "
                 "AND w.period = v.period "
                 "JOIN orgs_organization u ON u.id = v.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
+                "WHERE u.depth >= %s GROUP BY a.id, v.indicator_id, v.period, u.depth "
+                "ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET wsum = excluded.wsum, "
+                "wtotal = excluded.wtotal",
                 params,
             )
             cursor.execute(
