@@ -566,3 +566,45 @@ class YearlyReportTestCase(IndicatorBase):
         report = yearly.build(self.tinh_a, 2021)
         self.assertTrue(converted_to_pdf(yearly.to_docx(report), "bao-cao.docx").startswith(b"%PDF"))
         self.assertTrue(converted_to_pdf(yearly.to_xlsx(report), "bao-cao.xlsx").startswith(b"%PDF"))
+
+
+class SystemFigureTestCase(IndicatorBase):
+    def test_a_form_cell_counted_from_the_tasks_is_filled_not_asked(self):
+        from hienthuc.documents.actions import do_create_document
+        from hienthuc.documents.models import DocumentKind
+        from hienthuc.plans.actions import do_add_task, do_create_plan, do_issue_plan, do_record_progress
+
+        resolution = do_create_document(
+            issuing_unit=self.tinh_a, kind=DocumentKind.objects.get(code="nghi_quyet"), number_text="01-NQ/TU",
+            issuing_body="bch", issued_on=datetime.date(2021, 1, 4), summary="về nông thôn mới", acting_user=self.alice,
+        )  # fmt: skip
+        plan = do_create_plan(unit=self.tinh_a, kind="action_program", title="Chương trình", source_document=resolution,
+                              acting_user=self.alice)  # fmt: skip
+        done = do_add_task(
+            plan, content="Việc 1", lead_unit=self.huyen_a1, deadline_text="Năm 2021", acting_user=self.alice
+        )
+        do_add_task(plan, content="Việc 2", lead_unit=self.xa_a1a, deadline_text="Năm 2021", acting_user=self.alice)
+        do_issue_plan(plan, number_text="02-CTr/TU", issued_on=datetime.date(2021, 2, 1), acting_user=self.alice)
+        done.refresh_from_db()
+        do_record_progress(done, percent=100, version=done.version, complete=True, evidence_link="https://x.vn",
+                           acting_user=self.bob)  # fmt: skip
+        counted = do_create_indicator(owner=self.tinh_a, code="NV_XONG", name="Số nhiệm vụ đã hoàn thành",
+                                      measure="nhiệm vụ", source="tasks_done", acting_user=self.alice)  # fmt: skip
+        overdue = do_create_indicator(owner=self.tinh_a, code="NV_QUA_HAN", name="Số nhiệm vụ quá hạn",
+                                      measure="nhiệm vụ", source="tasks_overdue", acting_user=self.alice)  # fmt: skip
+        form = do_create_form(owner=self.tinh_a, name="Báo cáo nhiệm vụ", period_kind="year", first_year=2021,
+                              indicators=[counted, overdue, self.members], acting_user=self.alice)  # fmt: skip
+        do_require_reports(form, units=[self.huyen_a1], acting_user=self.alice)
+        self.client.force_login(self.bob)
+        url = f"/reports/{form.pk}/fill/?unit={self.huyen_a1.pk}&period=2021"
+        page = self.client.get(url)
+        self.assertEqual(page.context["filled"], 2)
+        self.assertEqual([r["value"] for r in page.context["rows"][:2]], ["1", "1"])  # the commune's task is overdue
+        # Whatever is typed for a counted cell, the count is stored.
+        self.client.post(
+            url, {f"value_{counted.pk}": "99", f"value_{self.members.pk}": "500", "version": "1", "submit": "1"}
+        )
+        self.assertEqual(Value.objects.get(indicator=counted).value, 1)
+        self.assertEqual(Value.objects.get(indicator=overdue).value, 1)
+        self.assertEqual(Submission.objects.get(form=form).status, "submitted")
+        self.assert_tallies_match_the_rows()

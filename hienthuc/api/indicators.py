@@ -32,6 +32,7 @@ class IndicatorOut(Schema):
     max_value: Decimal | None
     owner_id: int
     document_id: int | None
+    source: str = Field(description="rỗng: đơn vị nhập; khác: tính từ dữ liệu hệ thống")
 
 
 class TargetOut(Schema):

@@ -21,6 +21,7 @@ from hienthuc.indicators.models import (
     Indicator,
     PeriodKind,
     ReportForm,
+    Source,
     Submission,
     SubmissionStatus,
     Target,
@@ -28,6 +29,7 @@ from hienthuc.indicators.models import (
     TimeAggregation,
     Value,
 )
+from hienthuc.indicators.sources import system_value
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import NumberError, decimals_of, format_number, parse_number
 from hienthuc.lib.text import clean
@@ -52,6 +54,7 @@ def do_create_indicator(
     min_value: Decimal | None = None,
     max_value: Decimal | None = None,
     document=None,
+    source: str = "",
     acting_user,
 ) -> Indicator:
     if not can_edit(acting_user, owner):
@@ -70,6 +73,8 @@ def do_create_indicator(
         raise ValidationError({"aggregation": "Cách cộng dồn không hợp lệ."})
     if time_aggregation not in TimeAggregation.values:
         raise ValidationError({"time_aggregation": "Cách cộng dồn trong năm không hợp lệ."})
+    if source not in Source.values:
+        raise ValidationError({"source": "Nguồn số liệu không hợp lệ."})
     if aggregation == Aggregation.WEIGHTED and weight is None:
         raise ValidationError({"weight": "Bình quân gia quyền cần chọn chỉ tiêu làm trọng số."})
     if not 0 <= (decimals or 0) <= 6:
@@ -81,7 +86,7 @@ def do_create_indicator(
         owner=owner, code=code, name=name, measure=measure, aggregation=aggregation,
         weight=weight if aggregation == Aggregation.WEIGHTED else None, time_aggregation=time_aggregation,
         higher_is_better=higher_is_better, decimals=decimals or 0, min_value=min_value, max_value=max_value,
-        document=document, order=last + 1,
+        document=document, order=last + 1, source=source or "",
     )  # fmt: skip
     record(acting_user, "create", indicator, organization=owner, after={"code": code, "name": name})
     return indicator
@@ -276,6 +281,10 @@ def do_save_submission(
         held = current.get(indicator.pk)
         if held is not None and held.submission_id not in (None, submission.pk) and _locked(held):
             continue  # entered once, in an accepted report: shown, not changed here
+        if indicator.source:
+            # Counted from the tasks and cascades the system holds, never typed.
+            typed[indicator.pk] = system_value(indicator.source, unit)
+            continue
         if raw is None or str(raw).strip() == "":
             typed[indicator.pk] = None
             if submit:

@@ -1,7 +1,15 @@
 from django import forms
 
 from hienthuc.forms import ScopedForm, UnitCodeField, UnitsBelowForm
-from hienthuc.indicators.models import Aggregation, Comparison, Indicator, PeriodKind, TargetKind, TimeAggregation
+from hienthuc.indicators.models import (
+    Aggregation,
+    Comparison,
+    Indicator,
+    PeriodKind,
+    Source,
+    TargetKind,
+    TimeAggregation,
+)
 
 
 class IndicatorCodesField(forms.CharField):
@@ -45,6 +53,7 @@ class IndicatorForm(IndicatorScopedForm):
         label="Số chữ số thập phân", min_value=0, max_value=6, initial=0,
         error_messages={"invalid": "Số chữ số thập phân là số nguyên từ 0 đến 6."},
     )  # fmt: skip
+    source = forms.ChoiceField(label="Nguồn số liệu", choices=Source.choices, required=False)
     min_value = forms.DecimalField(label="Giá trị nhỏ nhất", required=False, max_digits=20, decimal_places=6)
     max_value = forms.DecimalField(label="Giá trị lớn nhất", required=False, max_digits=20, decimal_places=6)
 

@@ -50,6 +50,17 @@ class IndicatorQuerySet(models.QuerySet):
         return self if user.is_superuser else self.filter(_from_here_or_above(user, "owner__path"))
 
 
+class Source(models.TextChoices):
+    """Where a figure comes from: typed by the unit, or counted from what the system already holds."""
+
+    ENTERED = "", _("Đơn vị nhập")
+    TASKS_DONE = "tasks_done", _("Số nhiệm vụ đã hoàn thành (tính từ hệ thống)")
+    TASKS_OVERDUE = "tasks_overdue", _("Số nhiệm vụ quá hạn chưa hoàn thành (tính từ hệ thống)")
+    TASKS_DONE_SHARE = "tasks_done_share", _("Tỷ lệ nhiệm vụ đến hạn đã hoàn thành (tính từ hệ thống)")
+    PLANS_ISSUED = "plans_issued", _("Số đơn vị trực thuộc đã ban hành kế hoạch thực hiện (tính từ hệ thống)")
+    PLANS_OVERDUE = "plans_overdue", _("Số đơn vị trực thuộc quá hạn chưa ban hành kế hoạch (tính từ hệ thống)")
+
+
 class Indicator(models.Model):
     code = models.CharField(_("mã chỉ tiêu"), max_length=40, unique=True)
     name = models.CharField(_("tên chỉ tiêu"), max_length=300)
@@ -84,6 +95,8 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     order = models.PositiveIntegerField(default=0)
+
+    source = models.CharField(_("nguồn số liệu"), max_length=20, choices=Source.choices, default="", blank=True)
 
     objects = IndicatorQuerySet.as_manager()
 

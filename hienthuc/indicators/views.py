@@ -24,6 +24,7 @@ from hienthuc.indicators.models import (
     Target,
     Value,
 )
+from hienthuc.indicators.sources import system_value
 from hienthuc.indicators.tasks import BACKGROUND_ROWS, apply_value_import
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
@@ -373,19 +374,27 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     from_elsewhere = 0
     rows = []
     for item in items:
+        indicator = item.indicator
         value = held.get(item.indicator_id)
-        elsewhere = value is not None and (submission is None or value.submission_id != submission.pk)
+        if indicator.source:
+            # Counted from the system, shown as it stands today (stored when the report is saved).
+            counted = system_value(indicator.source, unit)
+            shown = format_number(counted, indicator.decimals) if counted is not None else ""
+        elif item.indicator_id in typed:
+            shown = typed[item.indicator_id]
+        else:
+            shown = format_number(value.value, indicator.decimals) if value else ""
+        elsewhere = indicator.source != "" or (
+            value is not None and (submission is None or value.submission_id != submission.pk)
+        )
         from_elsewhere += elsewhere
         rows.append(
             {
-                "indicator": item.indicator,
+                "indicator": indicator,
                 "field": f"value_{item.indicator_id}",
-                "value": typed.get(item.indicator_id)
-                if item.indicator_id in typed
-                else format_number(value.value, item.indicator.decimals)
-                if value
-                else "",
+                "value": shown,
                 "elsewhere": elsewhere,
+                "system": bool(indicator.source),
                 "errors": errors.get(f"value_{item.indicator_id}", []),
             }
         )

@@ -1,0 +1,33 @@
+"""Figures a report need not ask for: counted from the tasks and cascades the system holds
+("report once"). A form cell whose indicator has a source is filled from here, not typed."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from hienthuc.indicators.models import Source
+from hienthuc.lib import deadlines
+from hienthuc.orgs.models import Organization
+
+
+def system_value(source: str, unit: Organization) -> Decimal | None:
+    """The figure for `unit`'s subtree as of today, from the tallies (a few small queries)."""
+    from hienthuc.plans import tallies as plan_tallies
+
+    today = timezone.localdate()
+    if source in (Source.TASKS_DONE, Source.TASKS_OVERDUE, Source.TASKS_DONE_SHARE):
+        totals, _ = plan_tallies.task_rollup(unit, today)
+        done = totals[deadlines.DONE_ON_TIME] + totals[deadlines.DONE_LATE]
+        if source == Source.TASKS_DONE:
+            return Decimal(done)
+        if source == Source.TASKS_OVERDUE:
+            return Decimal(totals[deadlines.OPEN_OVERDUE])
+        due = done + totals[deadlines.OPEN_OVERDUE]
+        return (Decimal(100 * done) / due).quantize(Decimal("0.1")) if due else None
+    if source in (Source.PLANS_ISSUED, Source.PLANS_OVERDUE):
+        by_document = plan_tallies.coverage_rollup(unit, today)
+        counts = [c for children in by_document.values() for c in children.values()]
+        if source == Source.PLANS_ISSUED:
+            return Decimal(sum(c[plan_tallies.COVERAGE_ON_TIME] + c[plan_tallies.COVERAGE_LATE] for c in counts))
+        return Decimal(sum(c[plan_tallies.COVERAGE_OVERDUE] for c in counts))
+    return None
