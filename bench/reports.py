@@ -35,6 +35,11 @@ SQL_SUBMITTED = """
     SELECT t.unit_id, t.state, t.n FROM indicators_submissiontally t JOIN orgs_organization o ON o.id = t.unit_id
     WHERE t.form_id = %s AND t.period = %s AND o.depth = %s AND o.path LIKE %s
 """
+SQL_OWN = """
+    SELECT v.indicator_id, v.period, v.unit_id, v.value FROM indicators_value v
+    JOIN orgs_organization o ON o.id = v.unit_id
+    WHERE o.depth = %s AND o.path LIKE %s AND v.period IN ({})
+"""
 SQL_PANEL = """
     SELECT t.indicator_id, t.period, t.unit_id, t.depth, t.n, t.total FROM indicators_valuetally t
     JOIN orgs_organization o ON o.id = t.unit_id
@@ -65,9 +70,13 @@ def baseline_panel(root) -> dict:
         cursor.execute(SQL_PANEL.format(", ".join(["%s"] * len(keys))), [root.depth + 1, root.path + "%", *keys])
         best: dict = {}
         for indicator, period, unit, depth, n, total in cursor.fetchall():
+            # Tally rows count the levels below each child; its own values come next and win.
             key = (indicator, period, unit)
             if key not in best or depth < best[key][0]:
                 best[key] = (depth, n, total)
+        cursor.execute(SQL_OWN.format(", ".join(["%s"] * len(keys))), [root.depth + 1, root.path + "%", *keys])
+        for indicator, period, unit, value in cursor.fetchall():
+            best[(indicator, period, unit)] = (root.depth + 1, 1, value)
     return {"targets": len(targets), "cells": len(best)}
 
 

@@ -174,7 +174,7 @@ def rebuild_sql() -> None:
                 "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), 0, 0 "
                 "FROM indicators_value v JOIN orgs_organization u ON u.id = v.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
+                "WHERE u.depth > %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
                 params,
             )
             # Weighted averages only: Σ value×weight and Σ weight (a missing weight counts as 0).
@@ -188,7 +188,7 @@ def rebuild_sql() -> None:
                 "AND w.period = v.period "
                 "JOIN orgs_organization u ON u.id = v.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, v.indicator_id, v.period, u.depth "
+                "WHERE u.depth > %s GROUP BY a.id, v.indicator_id, v.period, u.depth "
                 "ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET wsum = excluded.wsum, "
                 "wtotal = excluded.wtotal",
                 params,

@@ -269,7 +269,7 @@ def _bump_tallies(result: ValueImportPlan) -> None:
                 f"FROM {TEMP} t JOIN orgs_organization u ON u.id = t.unit_id "
                 f"JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
                 f"LEFT JOIN indicators_value v ON {_MATCH} "
-                f"WHERE u.depth >= %s AND {where_plain} AND (v.id IS NULL OR v.value <> t.value) "
+                f"WHERE u.depth > %s AND {where_plain} AND (v.id IS NULL OR v.value <> t.value) "
                 f"GROUP BY a.id, t.indicator_id, t.period, u.depth "
                 f"ON CONFLICT (unit_id, indicator_id, period, depth) DO UPDATE SET "
                 f"n = {table}.n + excluded.n, total = {table}.total + excluded.total",

@@ -1,11 +1,13 @@
 """Live rollups of indicator values and of report submissions (DESIGN §3, "live figures").
 
 Values: every unit from the province down keeps, per indicator, period and the depth of the
-reporting units, how many values its subtree holds, their sum, and Σ value×weight and
-Σ weight for weighted averages. A unit's figure is its own value when it reported one, else
-the rollup of the shallowest level below it that reported (so a district's figure and its
-communes' are never added together). Submissions: how many units of each subtree must submit
-each form, and how many sent each period's report on time or late.
+reporting units, how many values the units below it hold, their sum, and Σ value×weight and
+Σ weight for weighted averages (a unit's own value is its Value row, not repeated here, so an
+import at the leaves writes only the far fewer rows of their ancestors). A unit's figure is its
+own value when it reported one, else the rollup of the shallowest level below it that
+reported (so a district's figure and its communes' are never added together). Submissions:
+how many units of each subtree must submit each form, and how many sent each period's report
+on time or late.
 
 Every write in actions.py bumps these in its transaction; rebuild() recounts them from the rows.
 """
@@ -91,7 +93,7 @@ def bump_values(deltas: dict) -> None:
         ValueTally._meta.db_table,
         ["unit_id", "indicator_id", "period", "depth"],
         ["n", "total", "wsum", "wtotal"],
-        rollup.spread(deltas),
+        rollup.spread(deltas, ancestors_only=True),
     )
 
 
@@ -139,8 +141,9 @@ class Figure:
 
 
 def children_figures(org: Organization, indicator_ids, period_keys) -> dict[tuple, dict[int, Figure]]:
-    """{(indicator id, period): {child unit id: its figure}} in one query: each child's own
-    value if it reported one, else the shallowest level below it that reported."""
+    """{(indicator id, period): {child unit id: the figure below it}} in one query: the
+    shallowest level below each child that reported (a child's own value is read from its
+    Value rows and takes precedence: see own_values)."""
     rows = (
         ValueTally.objects.filter(
             unit__path__startswith=org.path,
@@ -160,18 +163,25 @@ def children_figures(org: Organization, indicator_ids, period_keys) -> dict[tupl
     return result
 
 
-_SUMS = "SELECT t.indicator_id, t.period, SUM(t.n), SUM(t.total), SUM(t.wsum), SUM(t.wtotal)"
-_CHILDREN = (
-    "FROM indicators_valuetally t JOIN orgs_organization o ON o.id = t.unit_id "
-    "WHERE o.depth = %s AND o.path LIKE %s AND t.period >= %s AND t.period < %s AND t.n > 0 "
-    "AND t.indicator_id IN ({ids})"
-)
-# Children that reported the figure themselves: one row each, at their own depth.
-_OWN_SQL = f"{_SUMS} {_CHILDREN} AND t.depth = %s GROUP BY t.indicator_id, t.period"
+_CHILD_UNITS = "JOIN orgs_organization o ON o.id = {table}.unit_id WHERE o.depth = %s AND o.path LIKE %s"
+# Children that reported the figure themselves: their Value rows (with the weights of weighted averages).
+_OWN_SQL = f"""
+    SELECT v.indicator_id, v.period, COUNT(*), SUM(v.value),
+        SUM(CASE WHEN i.aggregation = 'weighted' THEN v.value * COALESCE(w.value, 0) ELSE 0 END),
+        SUM(CASE WHEN i.aggregation = 'weighted' THEN COALESCE(w.value, 0) ELSE 0 END)
+    FROM indicators_value v JOIN indicators_indicator i ON i.id = v.indicator_id
+    LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id AND w.period = v.period
+    {_CHILD_UNITS.format(table="v")} AND v.period >= %s AND v.period < %s AND v.indicator_id IN ({{ids}})
+    GROUP BY v.indicator_id, v.period"""
 # The others: the shallowest level below each that reported it.
-_DEEPER_SQL = f"""{_SUMS} {_CHILDREN} AND t.depth > %s
-    AND NOT EXISTS (SELECT 1 FROM indicators_valuetally x WHERE x.unit_id = t.unit_id AND x.period = t.period
-        AND x.indicator_id = t.indicator_id AND x.depth < t.depth AND x.n > 0)
+_DEEPER_SQL = f"""
+    SELECT t.indicator_id, t.period, SUM(t.n), SUM(t.total), SUM(t.wsum), SUM(t.wtotal)
+    FROM indicators_valuetally t {_CHILD_UNITS.format(table="t")}
+        AND t.period >= %s AND t.period < %s AND t.indicator_id IN ({{ids}}) AND t.n > 0
+        AND NOT EXISTS (SELECT 1 FROM indicators_value y WHERE y.unit_id = t.unit_id AND y.period = t.period
+            AND y.indicator_id = t.indicator_id)
+        AND NOT EXISTS (SELECT 1 FROM indicators_valuetally x WHERE x.unit_id = t.unit_id AND x.period = t.period
+            AND x.indicator_id = t.indicator_id AND x.depth < t.depth AND x.n > 0)
     GROUP BY t.indicator_id, t.period"""
 
 
@@ -190,7 +200,7 @@ def below_figures(org: Organization, indicator_ids, period_keys) -> dict[tuple, 
         # Paths hold only 0-9 and A-Z, so a prefix needs no LIKE escaping.
         for sql in (_OWN_SQL, _DEEPER_SQL):
             sql = sql.replace("{ids}", ", ".join(["%s"] * len(ids)))
-            cursor.execute(sql, [org.depth + 1, org.path + "%", first, after, *ids, org.depth + 1])
+            cursor.execute(sql, [org.depth + 1, org.path + "%", first, after, *ids])
             for i, p, n, total, wsum, wtotal in cursor.fetchall():
                 if i in ids and p in keys:
                     result[(i, p)] = result.get((i, p), Figure()) + Figure(n, total, wsum, wtotal)
@@ -313,7 +323,7 @@ def expected() -> tuple[dict, dict, dict]:
         if indicator_id in weights:
             weight = all_values.get((weights[indicator_id], unit_id, period), ZERO)
             wsum, wtotal = value * weight, weight
-        for d in range(AGGREGATE_MIN_DEPTH, depth + 1):
+        for d in range(AGGREGATE_MIN_DEPTH, depth):
             key = (ids[path[: d * step]], indicator_id, period, depth)
             old = values.get(key, (0, ZERO, ZERO, ZERO))
             values[key] = (old[0] + 1, old[1] + value, old[2] + wsum, old[3] + wtotal)
