@@ -2,7 +2,8 @@
 
 Run by `make bench`: 1,000,000 values into PostgreSQL (COPY as the baseline), 200,000 into
 SQLite (executemany). Measured: the whole import — reading the CSV, checking every row, the
-comparison with stored values, the tallies and the writes — once each, in the same run.
+comparison with stored values, the tallies and the writes — once each, in the same run. The
+baseline writes the same rows into the same table (indexes, key checks) with nothing else.
 Budget: ≥ 50,000 values/s on PostgreSQL and ≥ 1/3 of the raw speed.
 """
 
@@ -19,6 +20,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from hienthuc.indicators.importing import do_import_values  # noqa: E402
 from hienthuc.indicators.models import Indicator  # noqa: E402
@@ -63,23 +65,24 @@ def main() -> int:
     lines.extend(f'{code},{i.code},{p},"{str(v).replace(".", ",")}"' for i, _u, code, p, v in rows)
     data = ("\n".join(lines) + "\n").encode()
 
-    # The baseline: the same rows stored raw, with no check, into a table with the values' key.
+    # The baseline: the same rows written raw into the same table (its indexes and key checks
+    # included, checked at once rather than at commit), with no validation and no tallies;
+    # rolled back so the import below writes them for real.
+    now = timezone.now()
+    raw_rows = [(i.pk, u, p, v, now) for i, u, _code, p, v in rows]
+    columns = "indicator_id, unit_id, period, value, updated_at"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_raw_values")
-        cursor.execute(
-            "CREATE TABLE bench_raw_values (indicator_id bigint, unit_id bigint, period varchar(8), "
-            "value numeric(20, 6), UNIQUE (indicator_id, unit_id, period))"
-        )
-        raw_rows = [(i.pk, u, p, v) for i, u, _code, p, v in rows]
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         started = time.perf_counter()
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy("COPY bench_raw_values FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY indicators_value ({columns}) FROM STDIN") as copy:
                 for row in raw_rows:
                     copy.write_row(row)
         else:
-            cursor.executemany("INSERT INTO bench_raw_values VALUES (%s, %s, %s, %s)", raw_rows)
+            cursor.executemany(f"INSERT INTO indicators_value ({columns}) VALUES (%s, %s, %s, %s, %s)", raw_rows)
         raw_seconds = time.perf_counter() - started
-        cursor.execute("DROP TABLE bench_raw_values")
+        transaction.set_rollback(True)
 
     started = time.perf_counter()
     result = do_import_values(data, acting_user=user)
@@ -96,7 +99,7 @@ def main() -> int:
     lines = [
         ("nhập trọn vẹn (đọc, kiểm tra, so sánh, tích lũy, ghi)", f"{seconds:.2f}", f"{rate:,.0f}",
          f"≥ {MIN_RATE:,}" if connection.vendor == "postgresql" else "—", verdict[ok_rate]),
-        (f"  ghi thô cùng các dòng ({baseline}), không kiểm tra", f"{raw_seconds:.2f}", f"{raw_rate:,.0f}", "—",
+        (f"  ghi thô cùng các dòng vào cùng bảng ({baseline})", f"{raw_seconds:.2f}", f"{raw_rate:,.0f}", "—",
          "info"),
         ("  tỷ lệ so với ghi thô", "", f"{share:.2f}", "≥ 0.33", verdict[share >= MIN_SHARE_OF_RAW]),
     ]  # fmt: skip
