@@ -164,12 +164,16 @@ def children_figures(org: Organization, indicator_ids, period_keys) -> dict[tupl
 
 
 _CHILD_UNITS = "JOIN orgs_organization o ON o.id = {table}.unit_id WHERE o.depth = %s AND o.path LIKE %s"
-# Children that reported the figure themselves: their Value rows (with the weights of weighted averages).
+# Children that reported the figure themselves: their Value rows (read by the (unit, period)
+# index; the indicators asked for are picked out in Python).
 _OWN_SQL = f"""
-    SELECT v.indicator_id, v.period, COUNT(*), SUM(v.value),
-        SUM(CASE WHEN i.aggregation = 'weighted' THEN v.value * COALESCE(w.value, 0) ELSE 0 END),
-        SUM(CASE WHEN i.aggregation = 'weighted' THEN COALESCE(w.value, 0) ELSE 0 END)
-    FROM indicators_value v JOIN indicators_indicator i ON i.id = v.indicator_id
+    SELECT v.indicator_id, v.period, COUNT(*), SUM(v.value), 0, 0
+    FROM indicators_value v {_CHILD_UNITS.format(table="v")} AND v.period >= %s AND v.period < %s
+    GROUP BY v.indicator_id, v.period"""
+# Their weighted averages' Σ value×weight and Σ weight, only when some are asked for.
+_OWN_WEIGHTED_SQL = f"""
+    SELECT v.indicator_id, v.period, 0, 0, SUM(v.value * COALESCE(w.value, 0)), SUM(COALESCE(w.value, 0))
+    FROM indicators_value v JOIN indicators_indicator i ON i.id = v.indicator_id AND i.aggregation = 'weighted'
     LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id AND w.period = v.period
     {_CHILD_UNITS.format(table="v")} AND v.period >= %s AND v.period < %s AND v.indicator_id IN ({{ids}})
     GROUP BY v.indicator_id, v.period"""
@@ -196,14 +200,25 @@ def below_figures(org: Organization, indicator_ids, period_keys) -> dict[tuple, 
     years = sorted(int(key[:4]) for key in keys)
     first, after = str(years[0]), str(years[-1] + 1)
     result: dict[tuple, Figure] = {}
-    with connection.cursor() as cursor:
-        # Paths hold only 0-9 and A-Z, so a prefix needs no LIKE escaping.
-        for sql in (_OWN_SQL, _DEEPER_SQL):
-            sql = sql.replace("{ids}", ", ".join(["%s"] * len(ids)))
-            cursor.execute(sql, [org.depth + 1, org.path + "%", first, after, *ids])
+    weighted = set(Indicator.objects.filter(pk__in=ids, aggregation=Aggregation.WEIGHTED).values_list("pk", flat=True))
+
+    def run(sql: str, picked) -> None:
+        sql = sql.replace("{ids}", ", ".join(["%s"] * len(picked)))
+        with connection.cursor() as cursor:
+            # Paths hold only 0-9 and A-Z, so a prefix needs no LIKE escaping.
+            cursor.execute(sql, [org.depth + 1, org.path + "%", first, after, *picked])
             for i, p, n, total, wsum, wtotal in cursor.fetchall():
                 if i in ids and p in keys:
                     result[(i, p)] = result.get((i, p), Figure()) + Figure(n, total, wsum, wtotal)
+
+    run(_OWN_SQL, [])
+    # Levels below are read only for indicators some child did not report itself.
+    children = Organization.objects.children_of(org).count()  # not org.numchild: the instance may be stale
+    incomplete = {i for i in ids if any(result.get((i, p), Figure()).n < children for p in keys)}
+    if incomplete:
+        run(_DEEPER_SQL, sorted(incomplete))
+    if weighted:
+        run(_OWN_WEIGHTED_SQL, sorted(weighted))
     return result
 
 
