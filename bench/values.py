@@ -50,6 +50,12 @@ def main() -> int:
             defaults={"name": f"Chỉ tiêu nhập {n}", "measure": "đơn vị", "decimals": 1, "owner": top},
         )
         indicators.append(indicator)
+    # A fresh start on a database an earlier run filled: the import below must create every value.
+    from hienthuc.indicators.models import Value, ValueTally
+
+    with transaction.atomic():
+        ValueTally.objects.filter(indicator__in=indicators).delete()
+        Value.objects.filter(indicator__in=indicators).delete()
     per_unit = INDICATORS * len(PERIODS)
     units = list(
         Organization.objects.filter(path__startswith=top.path, depth__gte=2)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("orgs/<int:pk>/reactivate/", orgs.unit_set_active, {"active": True}, name="unit_reactivate"),
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
     path("orgs/<int:pk>/dashboard/", plans.dashboard, name="unit_dashboard"),
+    path("orgs/<int:pk>/dashboard/indicators/", indicators.unit_panels, name="unit_panels"),
     path("orgs/<int:pk>/coverage/", plans.coverage, name="unit_coverage"),
     path("orgs/<int:pk>/yearly-report/", indicators.yearly_report, name="yearly_report"),
     path("orgs/<int:pk>/explanations/", plans.unit_explanation_request, name="unit_explanation_request"),

@@ -326,7 +326,11 @@ class DashboardPanelTestCase(IndicatorBase):
         values = {"members": "2000", "admitted": "10", "growth": "7,5", "good": "80"}
         self.report(self.huyen_a1, self.bob, values, period=current.key, submit=True)
         self.client.force_login(self.alice)
-        page = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/")
+        self.assertContains(self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/"), "dashboard-panels")
+        fragment = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/indicators/", headers={"HX-Request": "true"})
+        self.assertNotContains(fragment, "<html")
+        self.assertContains(fragment, "Nguy cơ không đạt")
+        page = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/indicators/")
         rows = {r["indicator"].code: r for r in page.context["indicators"]}
         self.assertEqual(rows["DV"]["actual"], 2000)
         self.assertEqual(rows["DV"]["light"], "red")  # 40% of the target

@@ -176,6 +176,8 @@ def _load_temp(rows) -> None:
         else:
             cursor.executemany(f"INSERT INTO {TEMP} VALUES (%s, %s, %s, %s)", rows)
         cursor.execute(f"CREATE INDEX {TEMP}_key ON {TEMP} (indicator_id, unit_id, period)")
+        # Without statistics the planner guesses a few rows and may join a million of them badly.
+        cursor.execute(f"ANALYZE {TEMP}")
 
 
 _MATCH = "v.indicator_id = t.indicator_id AND v.unit_id = t.unit_id AND v.period = t.period"
@@ -253,28 +255,37 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
 
 
 def _bump_tallies(result: ValueImportPlan) -> None:
-    """Add the import's changes to the value tallies in SQL, level by level; rows touching a
-    weighted average (or its weight) go through the row-by-row deltas, which know the weights."""
+    """Add the import's changes to the value tallies in SQL: the changes are joined with the
+    stored values once, then added up level by level; rows touching a weighted average (or its
+    weight) go through the row-by-row deltas, which know the weights."""
     weighted = set(Indicator.objects.filter(aggregation=Aggregation.WEIGHTED).values_list("pk", "weight_id").order_by())
     involved = {pk for pair in weighted for pk in pair}
     table = ValueTally._meta.db_table
     deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
-    where_plain = f"t.indicator_id NOT IN ({', '.join(str(int(i)) for i in involved)})" if involved else "true"
+    where_plain = f"t.indicator_id NOT IN ({', '.join(str(int(i)) for i in involved)})" if involved else "1 = 1"
     with connection.cursor() as cursor:
-        for depth in range(AGGREGATE_MIN_DEPTH, deepest + 1):
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}_delta")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {TEMP}_delta AS "
+            f"SELECT t.indicator_id, t.period, u.path, u.depth, "
+            f"CASE WHEN v.id IS NULL THEN 1 ELSE 0 END AS dn, t.value - COALESCE(v.value, 0) AS dt "
+            f"FROM {TEMP} t JOIN orgs_organization u ON u.id = t.unit_id "
+            f"LEFT JOIN indicators_value v ON {_MATCH} "
+            f"WHERE {where_plain} AND (v.id IS NULL OR v.value <> t.value) AND u.depth > %s",
+            [AGGREGATE_MIN_DEPTH],
+        )
+        cursor.execute(f"ANALYZE {TEMP}_delta")
+        for depth in range(AGGREGATE_MIN_DEPTH, deepest):
             cursor.execute(
                 f"INSERT INTO {table} (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
-                f"SELECT a.id, t.indicator_id, t.period, u.depth, "
-                f"SUM(CASE WHEN v.id IS NULL THEN 1 ELSE 0 END), SUM(t.value - COALESCE(v.value, 0)), 0, 0 "
-                f"FROM {TEMP} t JOIN orgs_organization u ON u.id = t.unit_id "
-                f"JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                f"LEFT JOIN indicators_value v ON {_MATCH} "
-                f"WHERE u.depth > %s AND {where_plain} AND (v.id IS NULL OR v.value <> t.value) "
-                f"GROUP BY a.id, t.indicator_id, t.period, u.depth "
-                f"ON CONFLICT (unit_id, indicator_id, period, depth) DO UPDATE SET "
+                f"SELECT a.id, d.indicator_id, d.period, d.depth, SUM(d.dn), SUM(d.dt), 0, 0 "
+                f"FROM {TEMP}_delta d JOIN orgs_organization a ON a.path = SUBSTR(d.path, 1, %s) "
+                f"WHERE d.depth > %s GROUP BY a.id, d.indicator_id, d.period, d.depth "
+                f"ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET "
                 f"n = {table}.n + excluded.n, total = {table}.total + excluded.total",
                 [depth * STEP, depth],
             )
+        cursor.execute(f"DROP TABLE {TEMP}_delta")
     if not involved:
         return
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=involved).select_related("weight")}

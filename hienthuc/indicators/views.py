@@ -564,3 +564,20 @@ def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(yearly.to_docx(report), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.docx"'
     return response
+
+
+def unit_panels(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit dashboard's indicator and report panels, loaded after the page (htmx) so the
+    task figures never wait for them; the same URL serves them as a page of their own."""
+    org = access_organization(request.user, pk)
+    today = timezone.localdate()
+    context = {
+        "org": org,
+        "crumbs": breadcrumbs(request.user, org),
+        "crumb_current": org.name,
+        "indicators": indicator_panel(org, today.year),
+        "reports": completeness_panel(org, today),
+        "report_labels": tallies.COMPLETENESS_LABELS,
+    }
+    template = "indicators/panels.html#panels" if request.htmx else "indicators/panels.html"
+    return render(request, template, context)

@@ -16,8 +16,6 @@ from hienthuc.documents.models import Document
 from hienthuc.documents.views import resolve_target
 from hienthuc.forms import add_action_errors, submit
 from hienthuc.imports import flow
-from hienthuc.indicators.tallies import COMPLETENESS_LABELS
-from hienthuc.indicators.views import completeness_panel, indicator_panel
 from hienthuc.lib import deadlines
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
@@ -432,10 +430,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
         "coverage": coverage_documents(org, today, limit=5),
-        "indicators": indicator_panel(org, today.year),
         "report_years": list(range(today.year - (today.month < 12), today.year - 8, -1)),
-        "reports": completeness_panel(org, today),
-        "report_labels": COMPLETENESS_LABELS,
         # Leaders of a unit above may ask this one to explain its results.
         "can_ask": any(covers(request.user, path) for path in org.ancestor_paths),
         "coverage_labels": tallies.COVERAGE_LABELS,
