@@ -184,17 +184,20 @@ _MATCH = "v.indicator_id = t.indicator_id AND v.unit_id = t.unit_id AND v.period
 
 
 def _compare(result: ValueImportPlan) -> None:
-    """Count created / updated / unchanged and refuse values locked in an accepted report."""
+    """Join the file's rows with the stored values once ({TEMP}_joined, read again by the
+    tallies): count created / updated / unchanged and refuse values locked in an accepted report."""
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}_joined")
         cursor.execute(
-            f"SELECT COUNT(v.id), SUM(CASE WHEN v.value = t.value THEN 1 ELSE 0 END) "
-            f"FROM {TEMP} t LEFT JOIN indicators_value v ON {_MATCH}"
+            f"CREATE TEMPORARY TABLE {TEMP}_joined AS "
+            f"SELECT t.indicator_id, t.unit_id, t.period, t.value, v.id AS stored_id, v.value AS stored, "
+            f"v.submission_id FROM {TEMP} t LEFT JOIN indicators_value v ON {_MATCH}"
         )
+        cursor.execute(f"SELECT COUNT(stored_id), SUM(CASE WHEN stored = value THEN 1 ELSE 0 END) FROM {TEMP}_joined")
         existing, same = cursor.fetchone()
         cursor.execute(
-            f"SELECT t.indicator_id, t.unit_id, t.period FROM {TEMP} t JOIN indicators_value v ON {_MATCH} "
-            "JOIN indicators_submission s ON s.id = v.submission_id "
-            "WHERE s.status = %s AND v.value <> t.value",
+            f"SELECT j.indicator_id, j.unit_id, j.period FROM {TEMP}_joined j "
+            "JOIN indicators_submission s ON s.id = j.submission_id WHERE s.status = %s AND j.stored <> j.value",
             [SubmissionStatus.ACCEPTED],
         )
         for identity in cursor.fetchall():
@@ -243,6 +246,7 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
             [now, user_id],
         )
         cursor.execute(f"DROP TABLE {TEMP}")
+        cursor.execute(f"DROP TABLE {TEMP}_joined")
     top = Organization.objects.tops_for(acting_user)
     record(
         acting_user,
@@ -268,10 +272,9 @@ def _bump_tallies(result: ValueImportPlan) -> None:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {TEMP}_delta AS "
             f"SELECT t.indicator_id, t.period, u.path, u.depth, "
-            f"CASE WHEN v.id IS NULL THEN 1 ELSE 0 END AS dn, t.value - COALESCE(v.value, 0) AS dt "
-            f"FROM {TEMP} t JOIN orgs_organization u ON u.id = t.unit_id "
-            f"LEFT JOIN indicators_value v ON {_MATCH} "
-            f"WHERE {where_plain} AND (v.id IS NULL OR v.value <> t.value) AND u.depth > %s",
+            f"CASE WHEN t.stored_id IS NULL THEN 1 ELSE 0 END AS dn, t.value - COALESCE(t.stored, 0) AS dt "
+            f"FROM {TEMP}_joined t JOIN orgs_organization u ON u.id = t.unit_id "
+            f"WHERE {where_plain} AND (t.stored_id IS NULL OR t.stored <> t.value) AND u.depth > %s",
             [AGGREGATE_MIN_DEPTH],
         )
         cursor.execute(f"ANALYZE {TEMP}_delta")
