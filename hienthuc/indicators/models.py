@@ -298,20 +298,25 @@ class Value(models.Model):
     """An indicator's value for a unit and a period, entered once by the unit that owns it."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique key starts with the unit (every index is one more write
+    # per value in a bulk import of millions).
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", db_index=False)
     period = models.CharField(max_length=8)
     value = models.DecimalField(max_digits=20, decimal_places=6)
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ValueQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "unit", "period"], name="value_unique")]
-        indexes = [models.Index(fields=["unit", "period"])]
+        # Unit and period first: one index serves the uniqueness, a unit's figures for some
+        # years (dashboards) and the import's matching, and a bulk import maintains one index less.
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator"], name="value_unique")]
 
 
 # Tallies (see tallies.py): live rollups read by dashboards, kept by every write.
