@@ -164,11 +164,12 @@ def children_figures(org: Organization, indicator_ids, period_keys) -> dict[tupl
 
 
 _CHILD_UNITS = "JOIN orgs_organization o ON o.id = {table}.unit_id WHERE o.depth = %s AND o.path LIKE %s"
-# Children that reported the figure themselves: their Value rows (read by the (unit, period)
-# index; the indicators asked for are picked out in Python).
+# Children that reported the figure themselves: their Value rows (the unique key starts with
+# unit and period, so the indicators asked for are filtered within the index range).
 _OWN_SQL = f"""
     SELECT v.indicator_id, v.period, COUNT(*), SUM(v.value), 0, 0
     FROM indicators_value v {_CHILD_UNITS.format(table="v")} AND v.period >= %s AND v.period < %s
+        AND v.indicator_id IN ({{ids}})
     GROUP BY v.indicator_id, v.period"""
 # Their weighted averages' Σ value×weight and Σ weight, only when some are asked for.
 _OWN_WEIGHTED_SQL = f"""
@@ -211,7 +212,7 @@ def below_figures(org: Organization, indicator_ids, period_keys) -> dict[tuple, 
                 if i in ids and p in keys:
                     result[(i, p)] = result.get((i, p), Figure()) + Figure(n, total, wsum, wtotal)
 
-    run(_OWN_SQL, [])
+    run(_OWN_SQL, sorted(ids))
     # Levels below are read only for indicators some child did not report itself.
     children = Organization.objects.children_of(org).count()  # not org.numchild: the instance may be stale
     incomplete = {i for i in ids if any(result.get((i, p), Figure()).n < children for p in keys)}
