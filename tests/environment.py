@@ -8,6 +8,11 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Whatever the developer's shell says, tests run outside demo mode, with production's DEBUG
+# and the default upload limit (tests that need otherwise override the settings themselves).
+os.environ["DEMO"] = "0"
+os.environ["DEBUG"] = "0"
+os.environ.pop("UPLOAD_MAX_MB", None)
 # Attachments written by tests go to a throwaway folder, not the work tree's var/.
 os.environ.setdefault("MEDIA_DIR", tempfile.mkdtemp(prefix="hienthuc-test-media-"))
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still sync.

@@ -56,6 +56,11 @@ def value_deltas(changes) -> dict:
         deltas[key] = tuple(a + b for a, b in zip(deltas.get(key, (0, ZERO, ZERO, ZERO)), delta, strict=True))
 
     new_values = {(i.pk, u.pk, p): new for i, u, p, _old, new in changes}
+    # Which indicators each changed one is the weight of: one query, not one per value.
+    weighted_by: dict[int, list[int]] = {}
+    rows = Indicator.objects.filter(weight_id__in={i.pk for i, *_ in changes}, aggregation=Aggregation.WEIGHTED)
+    for pk, weight_id in rows.values_list("pk", "weight_id"):
+        weighted_by.setdefault(weight_id, []).append(pk)
     weighted: set = set()
     for indicator, unit, period, old, new in changes:
         add(
@@ -66,7 +71,7 @@ def value_deltas(changes) -> dict:
         )
         if indicator.aggregation == Aggregation.WEIGHTED:
             weighted.add((indicator.pk, indicator.weight_id, unit, period))
-        for weighted_id in indicator.weighted.values_list("pk", flat=True):
+        for weighted_id in weighted_by.get(indicator.pk, ()):
             weighted.add((weighted_id, indicator.pk, unit, period))
     for indicator_id, weight_id, unit, period in weighted:
         value_old, weight_old = _value(indicator_id, unit, period), _value(weight_id, unit, period)
