@@ -841,7 +841,8 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
             day = quarter.due(quarterly.deadline_days) + datetime.timedelta(
                 days=rng.randint(5, 20) if late else -rng.randint(1, 10)
             )
-            narrative = {"Kết quả nổi bật": f"Hoàn thành các nhiệm vụ trọng tâm {quarter.label.lower()}."}
+            label = quarter.label[0].lower() + quarter.label[1:]  # "quý III/2026", the numeral kept
+            narrative = {"Kết quả nổi bật": f"Hoàn thành các nhiệm vụ trọng tâm {label}."}
             sent = do_save_submission(
                 quarterly, unit=district, period=quarter.key, values=values, narrative=narrative, submit=True,
                 submitted_at=_aware(min(day, timezone.localdate())), acting_user=actor,
