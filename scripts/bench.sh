@@ -44,7 +44,7 @@ echo "==== SQLite, province tier ===="
 VAR_DIR="$WORK/sqlite" run_leg province || FAILED=1
 
 echo
-echo "==== PostgreSQL, national tier ===="
+echo "==== PostgreSQL, ${BENCH_PG_TIER:-national} tier ===="
 PG_URL="${BENCH_DATABASE_URL:-}"
 if [ -z "$PG_URL" ]; then
   PG_BIN=""
