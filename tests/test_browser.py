@@ -315,6 +315,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         expect(page.locator("#indicator-years")).to_contain_text("1.200")
         expect(page.locator("#indicator-children")).to_contain_text("Huyện ủy A1")
         assert page.evaluate("window.Chart.getChart('indicator-chart') !== undefined")
+        assert page.evaluate("window.Chart.getChart('indicator-children-chart') !== undefined")
         # The yearly report downloads as a Word file.
         page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/dashboard/")
         page.select_option("#id_report_year", "2021")

@@ -181,6 +181,22 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "year": year,
         "years": years,
         "chart": chart,
+        # The children ranked, as bars: actual against each one's target where it has one.
+        "children_chart": {
+            "labels": [c["unit"]["name"] for c in children if c["actual"] is not None],
+            "series": [
+                {
+                    "label": "Chỉ tiêu",
+                    "data": [
+                        float(c["target"]) if c["target"] is not None else None
+                        for c in children
+                        if c["actual"] is not None
+                    ],
+                },
+                {"label": "Thực hiện", "data": [float(c["actual"]) for c in children if c["actual"] is not None]},
+            ],
+            "horizontal": True,
+        },
         "term_targets": Target.objects.filter(indicator=indicator, kind="term").select_related("unit"),
         "target_form": target_form,
         "can_set": unit is not None and can_edit(request.user, unit),

@@ -1,16 +1,23 @@
-// Target against actual over the years for one indicator and unit (Chart.js, served locally).
+// Target against actual for one indicator (Chart.js, served locally): over the years for a
+// unit, and for its child units ranked (horizontal bars). Each canvas names its data script.
 document.addEventListener("DOMContentLoaded", () => {
-  const canvas = document.getElementById("indicator-chart");
-  const source = document.getElementById("indicator-data");
-  if (!canvas || !source || !window.Chart) return;
-  const data = JSON.parse(source.textContent);
+  if (!window.Chart) return;
   const colours = ["#6c757d", "#0d6efd"];
-  new window.Chart(canvas, {
-    type: "bar",
-    data: {
-      labels: data.labels,
-      datasets: data.series.map((s, i) => ({ label: s.label, data: s.data, backgroundColor: colours[i % 2] })),
-    },
-    options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
-  });
+  for (const canvas of document.querySelectorAll("canvas.indicator-chart")) {
+    const source = document.getElementById(canvas.dataset.source);
+    if (!source) continue;
+    const data = JSON.parse(source.textContent);
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.series.map((s, i) => ({ label: s.label, data: s.data, backgroundColor: colours[i % 2] })),
+      },
+      options: {
+        indexAxis: data.horizontal ? "y" : "x",
+        maintainAspectRatio: false,
+        plugins: { legend: { position: "bottom" } },
+      },
+    });
+  }
 });
