@@ -477,6 +477,12 @@ class ValueImportTestCase(IndicatorBase):
         )
         self.assertEqual([e.row for e in plan.errors], [2])
         self.assertIn("thuộc báo cáo đã được duyệt", str(plan.errors[0]))
+        # The same figures again are no change: the values stay tied to the accepted report.
+        same = self.csv([["A1", "DV", "2021-Q1", "10"], ["A1", "DV_MOI", "2021-Q1", "1"]])
+        self.assertEqual(do_import_values(same, acting_user=self.alice).unchanged, 2)
+        self.assertEqual(Value.objects.get(indicator=self.members, unit=self.huyen_a1).submission, sent)
+        changed = self.csv([["A1", "DV", "2021-Q1", "11"]])
+        self.assertIn("thuộc báo cáo đã được duyệt", str(plan_value_import(changed, user=self.alice).errors[0]))
 
     def test_a_large_file_runs_in_the_background_with_its_progress_shown(self):
         from django.core.files.uploadedfile import SimpleUploadedFile

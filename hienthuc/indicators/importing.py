@@ -240,9 +240,14 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO indicators_value (indicator_id, unit_id, period, value, updated_at, updated_by_id) "
-            f"SELECT indicator_id, unit_id, period, value, %s, %s FROM {TEMP} WHERE true "
-            "ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET value = excluded.value, "
-            "updated_at = excluded.updated_at, updated_by_id = excluded.updated_by_id, submission_id = NULL",
+            f"SELECT indicator_id, unit_id, period, value, %s, %s FROM {TEMP}_joined WHERE stored_id IS NULL",
+            [now, user_id],
+        )
+        # Only values that change are written: an unchanged one keeps its history and the report
+        # it came from (and so the lock of an accepted report).
+        cursor.execute(
+            f"UPDATE indicators_value SET value = j.value, updated_at = %s, updated_by_id = %s, submission_id = NULL "
+            f"FROM {TEMP}_joined j WHERE indicators_value.id = j.stored_id AND j.stored <> j.value",
             [now, user_id],
         )
         cursor.execute(f"DROP TABLE {TEMP}")
