@@ -340,6 +340,11 @@ class DashboardPanelTestCase(IndicatorBase):
         self.assertEqual(report["totals"]["missing"], 2)
         self.assertEqual(report["totals"]["on_time"] + report["totals"]["late"], 1)
         self.assertContains(page, "Báo cáo định kỳ của các đơn vị trực thuộc")
+        # A district without targets of its own sees the figures it reported, unjudged.
+        self.client.force_login(self.bob)
+        page = self.client.get(f"/orgs/{self.huyen_a1.pk}/dashboard/indicators/")
+        rows = {r["indicator"].code: r for r in page.context["indicators"]}
+        self.assertEqual((rows["DV"]["actual"], rows["DV"]["target"], rows["DV"]["light"]), (2000, None, "grey"))
 
 
 class IndicatorApiTestCase(IndicatorBase):

@@ -206,19 +206,23 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def indicator_panel(org: Organization, year: int) -> list[dict]:
     """The unit's indicators with a target this year: target, actual so far, % of target, last
-    year's actual and the forecast light — red first. Three queries."""
+    year's actual and the forecast light — red first. A unit without targets of its own sees the
+    indicators it reported this year instead (no target, so no light). A few queries."""
     today = timezone.localdate()
     targets = {
         t.indicator_id: t for t in Target.objects.filter(unit=org, kind="year", year=year).select_related("indicator")
     }
     indicators = [t.indicator for t in targets.values()]
     if not indicators:
+        reported = Value.objects.filter(unit=org, period__startswith=str(year)).values("indicator_id")
+        indicators = list(Indicator.objects.filter(pk__in=reported).order_by("order", "code")[:30])
+    if not indicators:
         return []
     figures = tallies.unit_figures(org, indicators, tallies.year_keys([year - 1, year]))
     rows = []
     for indicator in indicators:
         actual = tallies.year_value(indicator, figures, year)
-        target = targets[indicator.pk].value
+        target = targets[indicator.pk].value if indicator.pk in targets else None
         elapsed = (today.month - 1) / 12 if year == today.year else 1.0
         rows.append(
             {
