@@ -45,6 +45,20 @@ def subtree_q(user, path_field: str = "path", kinds=None) -> Q:
     return q
 
 
+def above_q(user, path_field: str) -> Q:
+    """Rows whose unit lies above one of the user's units (what comes from above applies below).
+    Paths are fixed-width steps, so a unit's ancestors are the prefixes of its path."""
+    from hienthuc.orgs.models import Organization
+
+    step = Organization.steplen
+    return Q(**{f"{path_field}__in": {root[:i] for root in root_paths(user) for i in range(step, len(root), step)}})
+
+
+def edits_anywhere(user) -> bool:
+    """Does the user hold an editing role on some unit (the pages that create things ask)?"""
+    return user.is_superuser or bool(root_paths(user, EDIT_KINDS))
+
+
 def covers(user, path: str, kinds=None) -> bool:
     """Does one of the user's roles (of the given kinds) cover the unit at this path?"""
     if user.is_superuser:

@@ -54,17 +54,13 @@ class DocumentQuerySet(models.QuerySet):
         """Documents issued in the user's subtrees, and those issued (not drafts) by the units
         above them — what comes from above is what they must implement. A "mật" document only
         for users explicitly granted it, everywhere: lists, search, links and the API."""
-        from hienthuc.accounts.scoping import root_paths, subtree_q
+        from hienthuc.accounts.scoping import above_q, subtree_q
 
         if user.is_superuser:
             scoped = self
         else:
-            from hienthuc.orgs.models import Organization
-
-            step = Organization.steplen
-            above = {root[:i] for root in root_paths(user) for i in range(step, len(root), step)}
             scoped = self.filter(
-                subtree_q(user, "issuing_unit__path") | (Q(issuing_unit__path__in=above) & ~Q(status=Status.DRAFT))
+                subtree_q(user, "issuing_unit__path") | (above_q(user, "issuing_unit__path") & ~Q(status=Status.DRAFT))
             )
         granted = DocumentGrant.objects.filter(user_id=user.pk).values("document_id")
         return scoped.filter(Q(confidentiality=Confidentiality.NORMAL) | Q(pk__in=granted))

@@ -37,12 +37,9 @@ class PeriodKind(models.TextChoices):
 
 def _from_here_or_above(user, field: str) -> Q:
     """Defined in the user's subtrees or by a unit above them: what comes from above applies below."""
-    from hienthuc.accounts.scoping import root_paths, subtree_q
-    from hienthuc.orgs.models import Organization
+    from hienthuc.accounts.scoping import above_q, subtree_q
 
-    step = Organization.steplen
-    above = {root[:i] for root in root_paths(user) for i in range(step, len(root), step)}
-    return subtree_q(user, field) | Q(**{f"{field}__in": above})
+    return subtree_q(user, field) | above_q(user, field)
 
 
 class IndicatorQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit, root_paths
+from hienthuc.accounts.scoping import can_edit, edits_anywhere
 from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.imports.models import ImportStatus, PendingImport
@@ -68,7 +68,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     )
     if created:
         return redirect(created)
-    can_create = request.user.is_superuser or bool(root_paths(request.user, ("admin", "editor")))
+    can_create = edits_anywhere(request.user)
     return render(
         request, "indicators/indicator_list.html", {"indicators": indicators, "form": form, "can_create": can_create}
     )
@@ -269,7 +269,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
     )
     if created:
         return redirect(created)
-    can_create = request.user.is_superuser or bool(root_paths(request.user, ("admin", "editor")))
+    can_create = edits_anywhere(request.user)
     return render(request, "indicators/form_list.html", {"forms": forms_, "form": form, "can_create": can_create})
 
 
@@ -524,7 +524,7 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def value_import(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or root_paths(request.user, ("admin", "editor"))):
+    if not edits_anywhere(request.user):
         raise PermissionDenied("Chỉ người có quyền biên tập mới nhập số liệu.")
     return flow.upload(
         request,
