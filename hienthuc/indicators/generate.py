@@ -12,20 +12,16 @@ import random
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hienthuc.indicators import tallies
 from hienthuc.indicators.models import (
     FormIndicator,
     FormUnit,
-    FormUnitTally,
     Indicator,
     ReportForm,
-    Submission,
-    SubmissionTally,
     Target,
-    ValueTally,
 )
-from hienthuc.lib import periods
 from hienthuc.lib.periods import Period
-from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+from hienthuc.orgs.models import Organization
 
 YEARS = range(2021, 2026)
 
@@ -86,7 +82,7 @@ def generate_indicator_data(*, indicators: int = 100, grassroots_indicators: int
                 out.write(f"  {form.name}: {len(units):,} đơn vị × {len(items)} chỉ tiêu × {len(quarters)} kỳ")
         if out:
             out.write(f"  {counts['values']:,} giá trị; đang đếm lại số liệu tích lũy…")
-        rebuild_sql()
+        tallies.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in (
@@ -157,80 +153,3 @@ def _copy_values(form, items, units, quarters, rng) -> int:
             marks = ", ".join(["%s"] * 10)
             cursor.executemany(f"INSERT INTO indicators_submission ({columns_s}) VALUES ({marks})", submissions)
     return count
-
-
-def rebuild_sql() -> None:
-    """All three indicator tallies recounted in SQL, level by level (the national tier's tens of
-    millions of values do not fit a recount in Python)."""
-    step = Organization.steplen
-    deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
-    with connection.cursor() as cursor:
-        for model in (ValueTally, FormUnitTally, SubmissionTally):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
-        for depth in range(AGGREGATE_MIN_DEPTH, deepest + 1):
-            params = [depth * step, depth]
-            cursor.execute(
-                "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
-                "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), 0, 0 "
-                "FROM indicators_value v JOIN orgs_organization u ON u.id = v.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth > %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
-                params,
-            )
-            # Weighted averages only: Σ value×weight and Σ weight (a missing weight counts as 0).
-            cursor.execute(
-                "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
-                "SELECT a.id, v.indicator_id, v.period, u.depth, 0, 0, SUM(v.value * COALESCE(w.value, 0)), "
-                "SUM(COALESCE(w.value, 0)) "
-                "FROM indicators_value v "
-                "JOIN indicators_indicator i ON i.id = v.indicator_id AND i.aggregation = 'weighted' "
-                "LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id "
-                "AND w.period = v.period "
-                "JOIN orgs_organization u ON u.id = v.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth > %s GROUP BY a.id, v.indicator_id, v.period, u.depth "
-                "ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET wsum = excluded.wsum, "
-                "wtotal = excluded.wtotal",
-                params,
-            )
-            cursor.execute(
-                "INSERT INTO indicators_formunittally (unit_id, form_id, n) SELECT a.id, f.form_id, COUNT(*) "
-                "FROM indicators_formunit f JOIN orgs_organization u ON u.id = f.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, f.form_id",
-                params,
-            )
-    # Timeliness depends on each form's deadline: computed per submission in Python, counted in SQL.
-    _submission_tallies(deepest)
-
-
-def _submission_tallies(deepest: int) -> None:
-    step = Organization.steplen
-    forms = {f.pk: f for f in ReportForm.objects.all()}
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS tmp_submission_state")
-        columns = "unit_id bigint, form_id bigint, period varchar(8), state varchar(8)"
-        cursor.execute(f"CREATE TEMPORARY TABLE tmp_submission_state ({columns})")
-        rows = Submission.objects.filter(first_submitted_at__isnull=False).values_list(
-            "unit_id", "form_id", "period", "first_submitted_at"
-        )
-        batch = []
-        for unit_id, form_id, period, first in rows.iterator(chunk_size=50_000):
-            due = periods.parse(period).due(forms[form_id].deadline_days)
-            batch.append((unit_id, form_id, period, "on_time" if timezone.localdate(first) <= due else "late"))
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy("COPY tmp_submission_state FROM STDIN") as copy:
-                for row in batch:
-                    copy.write_row(row)
-        else:
-            cursor.executemany("INSERT INTO tmp_submission_state VALUES (%s, %s, %s, %s)", batch)
-        for depth in range(AGGREGATE_MIN_DEPTH, deepest + 1):
-            cursor.execute(
-                "INSERT INTO indicators_submissiontally (unit_id, form_id, period, state, n) "
-                "SELECT a.id, s.form_id, s.period, s.state, COUNT(*) FROM tmp_submission_state s "
-                "JOIN orgs_organization u ON u.id = s.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, s.form_id, s.period, s.state",
-                [depth * step, depth],
-            )
-        cursor.execute("DROP TABLE tmp_submission_state")

@@ -270,7 +270,6 @@ def _bump_tallies(result: ValueImportPlan) -> None:
     weighted = set(Indicator.objects.filter(aggregation=Aggregation.WEIGHTED).values_list("pk", "weight_id").order_by())
     involved = {pk for pair in weighted for pk in pair}
     table = ValueTally._meta.db_table
-    deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
     where_plain = f"t.indicator_id NOT IN ({', '.join(str(int(i)) for i in involved)})" if involved else "1 = 1"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP}_delta")
@@ -283,7 +282,8 @@ def _bump_tallies(result: ValueImportPlan) -> None:
             [AGGREGATE_MIN_DEPTH],
         )
         cursor.execute(f"ANALYZE {TEMP}_delta")
-        for depth in range(AGGREGATE_MIN_DEPTH, deepest):
+        # A unit's own value is not in its tally: the deepest level has none to add to.
+        for depth in Organization.objects.tally_depths()[:-1]:
             cursor.execute(
                 f"INSERT INTO {table} (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
                 f"SELECT a.id, d.indicator_id, d.period, d.depth, SUM(d.dn), SUM(d.dt), 0, 0 "

@@ -62,6 +62,11 @@ class OrganizationQuerySet(MP_NodeQuerySet):
             return list(units.filter(depth=1))
         return list(units.filter(path__in=root_paths(user)))
 
+    def tally_depths(self) -> range:
+        """The depths that keep tally rows: from AGGREGATE_MIN_DEPTH to the deepest unit."""
+        deepest = self.order_by("-depth").values_list("depth", flat=True).first() or 0
+        return range(AGGREGATE_MIN_DEPTH, deepest + 1)
+
     def children_of(self, org: "Organization") -> "OrganizationQuerySet":
         return self.filter(path__startswith=org.path, depth=org.depth + 1)
 

@@ -347,8 +347,7 @@ _COVERAGE_SELECT = f"""
 
 
 def _depths() -> range:
-    deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
-    return range(AGGREGATE_MIN_DEPTH, deepest + 1)
+    return Organization.objects.tally_depths()
 
 
 def expected() -> tuple[dict, dict]:
