@@ -258,6 +258,8 @@ def do_save_submission(
     if not form.required.filter(unit=unit).exists():
         raise ValidationError(f"{unit.name} không thuộc các đơn vị phải nộp mẫu “{form.name}”.")
     key = check_period(form, period).key
+    if submitted_at is not None and submitted_at > timezone.now():
+        raise ValidationError({"submitted_at": "Ngày nhận báo cáo không được sau hôm nay."})
     submission, _created = Submission.objects.select_for_update().get_or_create(form=form, unit=unit, period=key)
     if version is not None and submission.version != version:
         raise ValidationError(
@@ -330,8 +332,6 @@ def do_save_submission(
     before = {"status": submission.status}
     if submit:
         now = submitted_at or timezone.now()
-        if now > timezone.now():
-            raise ValidationError({"submitted_at": "Ngày nhận báo cáo không được sau hôm nay."})
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at = now
         if submission.first_submitted_at is None:

@@ -27,6 +27,7 @@ from hienthuc.indicators.models import Aggregation, Indicator, SubmissionStatus,
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import NumberError, decimals_of, parse_number
 from hienthuc.lib.sheets import CellError, FileProblem, check_size, read_table
+from hienthuc.lib.text import fold
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
 
 HEADERS = ["Mã đơn vị", "Mã chỉ tiêu", "Kỳ", "Giá trị"]
@@ -85,8 +86,6 @@ def read_rows(data: bytes) -> list[tuple[int, list]]:
     dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=dialect)
     header = next(reader, [])
-    from hienthuc.lib.text import fold
-
     if [fold(h) for h in header[:4]] != [fold(h) for h in HEADERS]:
         raise FileProblem(f"Dòng đầu của tệp CSV phải là tiêu đề: {' | '.join(HEADERS)}.")
     return [(n, (row + [None] * 4)[:4]) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)]

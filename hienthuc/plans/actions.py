@@ -411,3 +411,19 @@ def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = 
         after={"kind": kind, "year": year, "text": goal.text},
     )
     return goal
+
+
+@transaction.atomic
+def do_toggle_reminder_mute(*, task: Task | None = None, acting_user) -> bool:
+    """Mute the user's reminders of one task (or, without a task, all of them), or unmute them
+    if they were muted. Returns True when they are muted now."""
+    from hienthuc.plans.models import ReminderMute
+
+    mute, created = ReminderMute.objects.get_or_create(user=acting_user, task=task)
+    unit = task.lead_unit if task is not None else None
+    record(
+        acting_user, "mute" if created else "unmute", mute, organization=unit, after={"task": task.pk if task else None}
+    )
+    if not created:
+        mute.delete()
+    return created

@@ -554,8 +554,6 @@ def reminder_mute(request: HttpRequest) -> HttpResponse:
     task = None
     if request.POST.get("task", "").isdigit():
         task = access_task(request.user, int(request.POST["task"]))
-    mute, created = ReminderMute.objects.get_or_create(user=request.user, task=task)
-    if not created:
-        mute.delete()
+    created = actions.do_toggle_reminder_mute(task=task, acting_user=request.user)
     messages.success(request, "Đã tắt nhắc việc." if created else "Đã bật lại nhắc việc.")
     return redirect("reminder_list")
