@@ -89,12 +89,30 @@ def year_rows(indicator: Indicator, unit: Organization, years: list[int]) -> lis
                 "year": year,
                 "target": target,
                 "actual": actual,
-                "share": round(100 * actual / target, 1) if actual is not None and target else None,
+                "share": share_of(actual, target),
                 "change": actual - previous if actual is not None and previous is not None else None,
             }
         )
         previous = actual
     return rows
+
+
+def share_of(actual, target) -> Decimal | None:
+    """Actual as a percentage of the target (one decimal), when both are known."""
+    return round(100 * actual / target, 1) if actual is not None and target else None
+
+
+def target_actual_chart(labels: list[str], rows: list[dict], **options) -> dict:
+    """Chart data of target against actual for indicator.js, one bar pair per label."""
+
+    def series(key):
+        return [float(r[key]) if r[key] is not None else None for r in rows]
+
+    return {
+        "labels": labels,
+        "series": [{"label": "Chỉ tiêu", "data": series("target")}, {"label": "Thực hiện", "data": series("actual")}],
+        **options,
+    }
 
 
 def light(indicator: Indicator, actual, target, *, elapsed: float = 1.0) -> str:
@@ -148,7 +166,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             target = targets.get(row["pk"])
             if actual is None and target is None:
                 continue
-            share = round(100 * actual / target, 1) if actual is not None and target else None
+            share = share_of(actual, target)
             children.append(
                 {
                     "unit": row,
@@ -165,13 +183,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     history = year_rows(indicator, unit, years) if unit else []
-    chart = {
-        "labels": [str(r["year"]) for r in history],
-        "series": [
-            {"label": "Chỉ tiêu", "data": [float(r["target"]) if r["target"] is not None else None for r in history]},
-            {"label": "Thực hiện", "data": [float(r["actual"]) if r["actual"] is not None else None for r in history]},
-        ],
-    }
+    reported = [c for c in children if c["actual"] is not None]
     context = {
         "indicator": indicator,
         "unit": unit,
@@ -180,23 +192,9 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "year": year,
         "years": years,
-        "chart": chart,
+        "chart": target_actual_chart([str(r["year"]) for r in history], history),
         # The children ranked, as bars: actual against each one's target where it has one.
-        "children_chart": {
-            "labels": [c["unit"]["name"] for c in children if c["actual"] is not None],
-            "series": [
-                {
-                    "label": "Chỉ tiêu",
-                    "data": [
-                        float(c["target"]) if c["target"] is not None else None
-                        for c in children
-                        if c["actual"] is not None
-                    ],
-                },
-                {"label": "Thực hiện", "data": [float(c["actual"]) for c in children if c["actual"] is not None]},
-            ],
-            "horizontal": True,
-        },
+        "children_chart": target_actual_chart([c["unit"]["name"] for c in reported], reported, horizontal=True),
         "term_targets": Target.objects.filter(indicator=indicator, kind="term").select_related("unit"),
         "target_form": target_form,
         "can_set": unit is not None and can_edit(request.user, unit),
@@ -229,7 +227,7 @@ def indicator_panel(org: Organization, year: int) -> list[dict]:
                 "indicator": indicator,
                 "target": target,
                 "actual": actual,
-                "share": round(100 * actual / target, 1) if actual is not None and target else None,
+                "share": share_of(actual, target),
                 "last_year": tallies.year_value(indicator, figures, year - 1),
                 "light": light(indicator, actual, target, elapsed=elapsed),
             }

@@ -56,6 +56,8 @@ def _n(value, decimals: int = 0) -> str:
 
 
 def build(unit: Organization, year: int) -> YearlyReport:
+    from hienthuc.indicators.views import share_of
+
     report = YearlyReport(unit, year)
     today = timezone.localdate()
     # Indicators with a target for the year, or with a figure (the unit's own or from below).
@@ -68,7 +70,8 @@ def build(unit: Organization, year: int) -> YearlyReport:
         actual = tallies.year_value(indicator, figures, year)
         last = tallies.year_value(indicator, figures, year - 1)
         target = targets[indicator.pk].value
-        share = f"{format_number(100 * actual / target, 1)}%" if actual is not None and target else "—"
+        share = share_of(actual, target)
+        share = f"{format_number(share, 1)}%" if share is not None else "—"
         change = _n(actual - last, indicator.decimals) if actual is not None and last is not None else "—"
         report.indicators.append(
             [number, indicator.name, indicator.measure, _n(target, indicator.decimals), _n(actual, indicator.decimals),
