@@ -460,6 +460,38 @@ class ValueImportTestCase(IndicatorBase):
         self.assertFalse(Value.objects.exists())
         self.assertFalse(tallies.stored()[0])
 
+    def test_it_writes_a_file_chunk_by_chunk_all_or_nothing(self):
+        from django.db.models import ProtectedError
+
+        from hienthuc.audit.models import AuditEvent
+
+        self.report(self.huyen_a1, self.bob, {"members": "1000"})
+        good = [
+            ["A1", "DV", "2021-Q1", "1100"],  # an update
+            ["A2", "DV", "2021-Q1", "500"],
+            ["A1", "DV", "2021-Q2", "1200"],
+            ["A2", "DV", "2021-Q2", "600"],
+            ["A1", "DV_MOI", "2021-Q1", "7"],
+        ]
+        bad = [*good, ["A1", "DV_MOI", "2021-Q2", "mười"], ["A2", "DV", "Quý II/2021", "650"]]
+        # Two rows per chunk: the problems are in the last chunks, after the first were written.
+        with mock.patch("hienthuc.indicators.importing.CHUNK_ROWS", 2):
+            with self.assertRaises(ValidationError) as refused:
+                do_import_values(self.csv(bad), acting_user=self.alice)
+            self.assertIn("Dòng 7, cột D (Giá trị): “mười” không phải một số", refused.exception.messages[0])
+            self.assertIn("Dòng 8, cột B (Mã chỉ tiêu): Trùng với dòng 5", refused.exception.messages[1])
+            self.assertEqual(list(Value.objects.values_list("value", flat=True)), [1000])
+            self.assert_tallies_match_the_rows()
+            result = do_import_values(self.csv(good), acting_user=self.alice)
+        self.assertEqual((result.created, result.updated, result.unchanged), (4, 1, 0))
+        self.assertEqual(tallies.unit_figures(self.tinh_a, [self.members], [Q1])[(self.members.pk, Q1)], 1600)
+        self.assert_tallies_match_the_rows()
+        event = AuditEvent.objects.filter(action="import").get()
+        self.assertEqual(event.after["indicators"], ["DV", "DV_MOI"])
+        # Values keep no database-level key check (see the model); the ORM still protects.
+        with self.assertRaises(ProtectedError):
+            self.members.delete()
+
     def test_it_refuses_malformed_files_and_values_locked_in_an_accepted_report(self):
         from hienthuc.lib.sheets import FileProblem
 

@@ -294,17 +294,31 @@ class ValueQuerySet(models.QuerySet):
 class Value(models.Model):
     """An indicator's value for a unit and a period, entered once by the unit that owns it."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    # No index of its own: the unique key starts with the unit (every index is one more write
-    # per value in a bulk import of millions).
-    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # This table holds tens of millions of rows written in bulk (`make bench`), so its keys are
+    # lean: no index but the unique key, which starts with the unit and serves every read; and no
+    # database-level check of the indicator, unit and author per row, which costs PostgreSQL more
+    # than writing the row itself (the import would run at half the speed). Every writer — the
+    # report actions and the import — resolves the indicator and unit first, nothing deletes
+    # either, and the ORM still protects them (PROTECT) and clears the author (SET_NULL).
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     period = models.CharField(max_length=8)
     value = models.DecimalField(max_digits=20, decimal_places=6)
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -323,9 +337,15 @@ class ValueTally(models.Model):
     """Values of an indicator and period reported in `unit`'s subtree (itself included) by
     units at `depth`: how many, their sum, and for weighted averages Σ value×weight and Σ weight."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    # Written only by tallies.py, from units and indicators it has just read, in bulk by an
+    # import: as for Value, no index but the unique key and no per-row check of the keys.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     period = models.CharField(max_length=8)
-    unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     depth = models.PositiveSmallIntegerField()
     n = models.IntegerField(default=0)
     total = models.DecimalField(max_digits=30, decimal_places=6, default=0)
