@@ -56,6 +56,7 @@ def main() -> int:
     with transaction.atomic():
         ValueTally.objects.filter(indicator__in=indicators).delete()
         Value.objects.filter(indicator__in=indicators).delete()
+    _vacuum()
     per_unit = INDICATORS * len(PERIODS)
     units = list(
         Organization.objects.filter(path__startswith=top.path, depth__gte=2)
@@ -89,6 +90,7 @@ def main() -> int:
             cursor.executemany(f"INSERT INTO indicators_value ({columns}) VALUES (%s, %s, %s, %s, %s)", raw_rows)
         raw_seconds = time.perf_counter() - started
         transaction.set_rollback(True)
+    _vacuum()
 
     started = time.perf_counter()
     result = do_import_values(data, acting_user=user)
@@ -114,6 +116,14 @@ def main() -> int:
     for name, secs, per_second, budget, result in lines:
         print(f"{name:<52} {secs:>8} {per_second:>14} {budget:>12}  {result}")
     return 0 if ok else 1
+
+
+def _vacuum() -> None:
+    """PostgreSQL keeps the rows a rollback or a delete left behind until a vacuum: without one,
+    each write would find the other's dead rows under the same keys in the unique index."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM indicators_value, indicators_valuetally")
 
 
 if __name__ == "__main__":

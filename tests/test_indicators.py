@@ -486,7 +486,14 @@ class ValueImportTestCase(IndicatorBase):
         self.assertEqual((result.created, result.updated, result.unchanged), (4, 1, 0))
         self.assertEqual(tallies.unit_figures(self.tinh_a, [self.members], [Q1])[(self.members.pk, Q1)], 1600)
         self.assert_tallies_match_the_rows()
-        event = AuditEvent.objects.filter(action="import").get()
+        # New and changed values in one chunk, of an indicator no weighted average depends on.
+        again = [["A1", "DV_MOI", "2021-Q1", "8"], ["A2", "DV_MOI", "2021-Q1", "9"], ["A2", "DV_MOI", "2021-Q2", "1"]]
+        with mock.patch("hienthuc.indicators.importing.CHUNK_ROWS", 2):
+            result = do_import_values(self.csv(again), acting_user=self.alice)
+        self.assertEqual((result.created, result.updated, result.unchanged), (2, 1, 0))
+        self.assertEqual(tallies.unit_figures(self.tinh_a, [self.admitted], [Q1])[(self.admitted.pk, Q1)], 17)
+        self.assert_tallies_match_the_rows()
+        event = AuditEvent.objects.filter(action="import").order_by("id").first()
         self.assertEqual(event.after["indicators"], ["DV", "DV_MOI"])
         # Values keep no database-level key check (see the model); the ORM still protects.
         with self.assertRaises(ProtectedError):
@@ -505,6 +512,8 @@ class ValueImportTestCase(IndicatorBase):
         ):
             with self.subTest(data=data), self.assertRaisesMessage(FileProblem, message):
                 plan_value_import(data, user=self.alice)
+        odd = json.dumps([{"unit": ["A1"], "indicator": {"x": 1}, "period": ["2021"], "value": "1"}]).encode()
+        self.assertEqual([e.column for e in plan_value_import(odd, user=self.alice).errors], [1, 2, 3])
         sent = self.report(
             self.huyen_a1, self.bob, {"members": "10", "admitted": "1", "growth": "1", "good": "50"}, submit=True
         )
@@ -520,6 +529,14 @@ class ValueImportTestCase(IndicatorBase):
         self.assertEqual(Value.objects.get(indicator=self.members, unit=self.huyen_a1).submission, sent)
         changed = self.csv([["A1", "DV", "2021-Q1", "11"]])
         self.assertIn("thuộc báo cáo đã được duyệt", str(plan_value_import(changed, user=self.alice).errors[0]))
+        # Writing chunk by chunk, a new value is stored before the locked one is found: the
+        # refusal rolls it back.
+        changed = self.csv([["A2", "DV_MOI", "2021-Q1", "4"], ["A1", "DV_MOI", "2021-Q1", "2"]])
+        with mock.patch("hienthuc.indicators.importing.CHUNK_ROWS", 1):
+            with self.assertRaisesMessage(ValidationError, "Dòng 3, cột D (Giá trị): Số liệu này thuộc báo cáo"):
+                do_import_values(changed, acting_user=self.alice)
+        self.assertFalse(Value.objects.filter(unit=self.huyen_a2).exists())
+        self.assert_tallies_match_the_rows()
 
     def test_a_large_file_runs_in_the_background_with_its_progress_shown(self):
         from django.core.files.uploadedfile import SimpleUploadedFile

@@ -16,6 +16,7 @@ import itertools
 import json
 import queue
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +30,7 @@ from hienthuc.accounts.scoping import EDIT_KINDS, subtree_q
 from hienthuc.audit.record import record
 from hienthuc.indicators import tallies
 from hienthuc.indicators.actions import VALUE_LIMIT
-from hienthuc.indicators.models import Aggregation, Indicator, SubmissionStatus, Value, ValueTally
+from hienthuc.indicators.models import Aggregation, Indicator, SubmissionStatus, ValueTally
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import NumberError, parse_number
 from hienthuc.lib.sheets import CellError, FileProblem, check_size, read_table
@@ -44,6 +45,11 @@ TEMP = "tmp_value_import"
 # Rows per round trip of checking and writing: large enough that each statement's fixed cost
 # is small, small enough that checking the next chunk overlaps the database's work on this one.
 CHUNK_ROWS = 50_000
+# The checking thread yields Python's interpreter lock this often: each statement the other
+# thread sends would otherwise wait for the lock up to the 5 ms switch interval.
+HANDOVER_ROWS = 200
+# _new_groups asks the tallies about this many groups at a time (one parameter list).
+GROUPS_ASKED = 2_000
 
 # A checked row: indicator id, unit id, period key, value, the row number the person sees,
 # and the unit's path (the tallies add the value to every unit above it).
@@ -153,17 +159,22 @@ class RowChecker:
         checked = []
         units, indicators, parsed_periods, seen = self.units, self.indicators, self.periods, self.seen
         for number, (unit_code, indicator_code, period_text, raw) in rows:
-            unit = units.get(str(unit_code or "").strip().upper())
+            # Cells as most files write them are found at once; others are tidied first (a JSON
+            # value may be a list: not a key).
+            plain = type(unit_code) is str and type(indicator_code) is str and type(period_text) is str
+            unit = plain and units.get(unit_code) or units.get(str(unit_code or "").strip().upper())
             if unit is None:
                 result.error(number, 1, f"Không có đơn vị mã “{unit_code or ''}” trong phạm vi bạn được nhập số liệu.")
-            indicator = indicators.get(str(indicator_code or "").strip().upper())
+            indicator = (
+                plain and indicators.get(indicator_code) or indicators.get(str(indicator_code or "").strip().upper())
+            )
             if indicator is None:
                 result.error(number, 2, f"Không có chỉ tiêu mã “{indicator_code or ''}”.")
-            period_text = str(period_text or "").strip()
+            period_text = period_text if plain else str(period_text or "")
             key = parsed_periods.get(period_text)
             if key is None:
                 try:
-                    key = parsed_periods[period_text] = periods.parse(period_text).key
+                    key = parsed_periods[period_text] = periods.parse(period_text.strip()).key
                 except periods.PeriodError as exc:
                     result.error(number, 3, str(exc))
             try:
@@ -211,11 +222,26 @@ def _chunks(rows: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
         yield chunk
 
 
-def _checked_chunks(data: bytes, user, result: ValueImportPlan) -> Iterator[list[CheckedRow]]:
+@dataclass
+class Chunk:
+    rows: list[CheckedRow]
+    copy_text: str | None = None  # the rows as PostgreSQL's COPY reads them
+    # (unit at the top tally level, indicator, period) of the rows below that level, and
+    # whether some rows are at or above it: what the tallies can tell new (see _new_groups).
+    groups: set = field(default_factory=set)
+    shallow: bool = True
+    # The chunk's tally changes should every row be new, as _add_deltas' SQL adds them up:
+    # (parent path, depth, indicator, period, count, sum).
+    new_sums: list[tuple] = field(default_factory=list)
+
+
+def _checked_chunks(data: bytes, user, result: ValueImportPlan) -> Iterator[Chunk]:
     """The file's good rows chunk by chunk, read and checked in a second thread ahead of the
     caller, which writes them; the thread's problems join `result` as each chunk arrives."""
     rows = iter_rows(data)  # a file that cannot be read fails here, in the caller
     checker = RowChecker(user)  # reads the database, so in this thread
+    involved = _weighted_and_weights()
+    copy = connection.vendor == "postgresql"
     handoff: queue.Queue = queue.Queue()
     stop = threading.Event()
 
@@ -225,7 +251,17 @@ def _checked_chunks(data: bytes, user, result: ValueImportPlan) -> Iterator[list
                 if stop.is_set():
                     break
                 problems = ValueImportPlan()
-                handoff.put((checker.check(chunk, problems), problems))
+                checked = Chunk([])
+                for part in _chunks(chunk, HANDOVER_ROWS):
+                    checked.rows.extend(checker.check(part, problems))
+                    time.sleep(0)  # hands the interpreter to the thread driving the database
+                # Done here too, not in the thread that waits on the database.
+                _add_up(checked, involved)
+                if copy:
+                    checked.copy_text = "".join(
+                        f"{i}\t{u}\t{p}\t{v}\t{n}\t{path}\n" for i, u, p, v, n, path in checked.rows
+                    )
+                handoff.put((checked, problems))
             handoff.put(None)
         except BaseException as exc:  # handed to the caller, raised there
             handoff.put(exc)
@@ -244,53 +280,123 @@ def _checked_chunks(data: bytes, user, result: ValueImportPlan) -> Iterator[list
         worker.join()
 
 
+def _add_up(chunk: Chunk, involved: set[int]) -> Chunk:
+    """Fill the chunk's groups and its sums as if every row were new (weighted averages and
+    their weights excepted: their deltas need the weights)."""
+    top = AGGREGATE_MIN_DEPTH * STEP
+    sums: dict[tuple, list] = {}
+    chunk.shallow = False
+    for indicator, _unit, period, value, _number, path in chunk.rows:
+        if len(path) <= top:
+            chunk.shallow = True
+            continue
+        chunk.groups.add((path[:top], indicator, period))
+        if indicator not in involved:
+            key = (path[:-STEP], len(path) // STEP, indicator, period)
+            if (sum_ := sums.get(key)) is None:
+                sums[key] = [1, value]
+            else:
+                sum_[0] += 1
+                sum_[1] += value
+    chunk.new_sums = [(*key, n, total) for key, (n, total) in sums.items()]
+    return chunk
+
+
 _MATCH = "v.indicator_id = t.indicator_id AND v.unit_id = t.unit_id AND v.period = t.period"
 
 
 def _create_temp() -> None:
+    """{TEMP}: a chunk's rows, then the values they replace, if any; {TEMP}_fresh: where the
+    chunk's rows are all new; {TEMP}_delta: the changes per parent unit, for the tallies."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {TEMP} (indicator_id bigint, unit_id bigint, period varchar(8), "
-            f"value numeric(20, 6), row_number integer, path varchar(255))"
-        )
-        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}_delta")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {TEMP}_delta (parent_path varchar(255), depth integer, indicator_id bigint, "
-            f"period varchar(8), dn integer, dt numeric(38, 6))"
-        )
+        for table, columns in (
+            (
+                TEMP,
+                "indicator_id bigint, unit_id bigint, period varchar(8), value numeric(20, 6), row_number integer, "
+                "path varchar(255), stored_id bigint, stored numeric(20, 6), submission_id bigint",
+            ),
+            (f"{TEMP}_fresh", "top varchar(255), indicator_id bigint, period varchar(8)"),
+            (
+                f"{TEMP}_delta",
+                "parent_path varchar(255), depth integer, indicator_id bigint, period varchar(8), dn integer, "
+                "dt numeric(38, 6)",
+            ),
+        ):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
 
 
-def _load_chunk(rows: list[CheckedRow]) -> None:
-    with connection.cursor() as cursor:
-        # SQLite has no TRUNCATE; PostgreSQL's DELETE would leave the dead rows to the next chunk.
-        cursor.execute(f"TRUNCATE {TEMP}" if connection.vendor == "postgresql" else f"DELETE FROM {TEMP}")
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {TEMP} FROM STDIN") as copy:
+def _empty(cursor, table: str) -> None:
+    # SQLite has no TRUNCATE; PostgreSQL's DELETE would leave the dead rows to the next chunk.
+    cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def _insert(cursor, table: str, rows: list[tuple], *, columns: str = "", text: str | None = None) -> None:
+    """Rows into a temporary table: COPY on PostgreSQL (`text`, if given, already in its format)."""
+    listed = f" ({columns})" if columns else ""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table}{listed} FROM STDIN") as copy:
+            if text is not None:
+                copy.write(text)
+            else:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {TEMP} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+    elif rows:
+        cursor.executemany(f"INSERT INTO {table}{listed} VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
 
 
-def _compare(result: ValueImportPlan) -> None:
-    """Join the chunk's rows with the stored values once ({TEMP}_joined, read again by the
-    tallies and the writes): count created / updated / unchanged and refuse values locked in
-    an accepted report."""
+def _load_chunk(chunk: Chunk) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}_joined")
+        _empty(cursor, TEMP)
+        columns = "indicator_id, unit_id, period, value, row_number, path"
+        _insert(cursor, TEMP, chunk.rows, columns=columns, text=chunk.copy_text)
+
+
+def _new_groups(chunk: Chunk, known: dict) -> set:
+    """The chunk's groups with no value stored yet: their rows are new, found without searching
+    the values' index row by row — every new period's figures, as a rule. The tallies tell,
+    asked once per group: `known` keeps the answers for the rest of the import (its own rows
+    are all new keys, so a group found empty stays empty of anything else)."""
+    ask = list(chunk.groups - known.keys())
+    with connection.cursor() as cursor:
+        for start in range(0, len(ask), GROUPS_ASKED):
+            groups = ask[start : start + GROUPS_ASKED]
+            cursor.execute(
+                f"WITH g (path, indicator_id, period) AS (VALUES {', '.join(['(%s, %s, %s)'] * len(groups))}) "
+                f"SELECT DISTINCT g.path, g.indicator_id, g.period FROM g "
+                f"JOIN orgs_organization o ON o.path = g.path JOIN indicators_valuetally s ON s.unit_id = o.id "
+                f"AND s.period = g.period AND s.indicator_id = g.indicator_id WHERE s.n > 0",
+                [value for group in groups for value in group],
+            )
+            stored = {tuple(row) for row in cursor.fetchall()}
+            known.update((group, group not in stored) for group in groups)
+    return {group for group in chunk.groups if known[group]}
+
+
+def _compare(result: ValueImportPlan, chunk: Chunk, new_groups: set) -> bool:
+    """Find the values the chunk's rows replace (read again by the tallies and the writes):
+    count created / updated / unchanged and refuse values locked in an accepted report.
+    True if every row is new (of `new_groups`, the chunk's groups known to hold no value)."""
+    if not chunk.shallow and new_groups == chunk.groups:
+        result.created += len(chunk.rows)
+        return True
+    top = AGGREGATE_MIN_DEPTH * STEP
+    with connection.cursor() as cursor:
+        _empty(cursor, f"{TEMP}_fresh")
+        _insert(cursor, f"{TEMP}_fresh", list(new_groups))
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {TEMP}_joined AS "
-            f"SELECT t.*, v.id AS stored_id, v.value AS stored, v.submission_id "
-            f"FROM {TEMP} t LEFT JOIN indicators_value v ON {_MATCH}"
+            f"UPDATE {TEMP} AS t SET stored_id = v.id, stored = v.value, submission_id = v.submission_id "
+            f"FROM indicators_value v WHERE {_MATCH} AND NOT EXISTS (SELECT 1 FROM {TEMP}_fresh f "
+            f"WHERE LENGTH(t.path) > {top} AND f.top = SUBSTR(t.path, 1, {top}) "
+            f"AND f.indicator_id = t.indicator_id AND f.period = t.period)"
         )
         cursor.execute(
-            f"SELECT COUNT(*), COUNT(stored_id), SUM(CASE WHEN stored = value THEN 1 ELSE 0 END) FROM {TEMP}_joined"
+            f"SELECT COUNT(*), COUNT(stored_id), SUM(CASE WHEN stored = value THEN 1 ELSE 0 END) FROM {TEMP}"
         )
         rows, existing, same = cursor.fetchone()
         cursor.execute(
-            f"SELECT j.row_number FROM {TEMP}_joined j JOIN indicators_submission s ON s.id = j.submission_id "
-            "WHERE s.status = %s AND j.stored <> j.value ORDER BY j.row_number",
+            f"SELECT t.row_number FROM {TEMP} t JOIN indicators_submission s ON s.id = t.submission_id "
+            "WHERE s.status = %s AND t.stored <> t.value ORDER BY t.row_number",
             [SubmissionStatus.ACCEPTED],
         )
         for (number,) in cursor.fetchall():
@@ -300,22 +406,25 @@ def _compare(result: ValueImportPlan) -> None:
     result.unchanged += same or 0
     result.updated += (existing or 0) - (same or 0)
     result.created += rows - (existing or 0)
+    return existing == 0
 
 
-def _write(acting_user, now) -> None:
-    """The chunk's new values inserted and changed ones updated, from {TEMP}_joined."""
-    user_id = acting_user.pk if acting_user.pk else None
+def _write(stamp: tuple, *, all_new: bool) -> None:
+    """The chunk's new values inserted and changed ones updated."""
+    now, user_id = stamp
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO indicators_value (indicator_id, unit_id, period, value, updated_at, updated_by_id) "
-            f"SELECT indicator_id, unit_id, period, value, %s, %s FROM {TEMP}_joined WHERE stored_id IS NULL",
+            f"SELECT indicator_id, unit_id, period, value, %s, %s FROM {TEMP} WHERE stored_id IS NULL",
             [now, user_id],
         )
+        if all_new:
+            return
         # Only values that change are written: an unchanged one keeps its history and the report
         # it came from (and so the lock of an accepted report).
         cursor.execute(
             f"UPDATE indicators_value SET value = j.value, updated_at = %s, updated_by_id = %s, submission_id = NULL "
-            f"FROM {TEMP}_joined j WHERE indicators_value.id = j.stored_id AND j.stored <> j.value",
+            f"FROM {TEMP} j WHERE indicators_value.id = j.stored_id AND j.stored <> j.value",
             [now, user_id],
         )
 
@@ -325,23 +434,32 @@ def _run(data: bytes, user, *, write: bool, checked: ValueImportPlan | None = No
     transaction. After the first problem nothing more is written (the caller rolls back),
     but every row is still checked so the person sees every problem at once."""
     result = checked or ValueImportPlan()
-    chunks = _chunks(checked.rows) if checked else _checked_chunks(data, user, result)
-    now = timezone.now()
-    weighted = _weighted_indicators()
+    involved = _weighted_and_weights()
+    if checked:
+        chunks = (_add_up(Chunk(rows), involved) for rows in _chunks(checked.rows))
+    else:
+        chunks = _checked_chunks(data, user, result)
+    stamp = (timezone.now(), user.pk if user.pk else None)
+    depths = Organization.objects.tally_depths()[:-1]  # the deepest level has no tally: none below
+    if connection.vendor == "postgresql":
+        # The chunk's sorts and hashes fit in memory instead of spilling to disk (this
+        # transaction only; the server's default of 4 MB suits its many small queries).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    known: dict = {}
     _create_temp()
-    for rows in chunks:
-        if not rows:
+    for chunk in chunks:
+        if not chunk.rows:
             continue
-        _load_chunk(rows)
-        _compare(result)
-        result.indicator_ids.update({row[0] for row in rows})
+        _load_chunk(chunk)
+        all_new = _compare(result, chunk, _new_groups(chunk, known))
+        result.indicator_ids.update({row[0] for row in chunk.rows})
         if write and result.ok:
-            _add_deltas(rows, weighted)
-            _write(user, now)
-    if write and result.ok:
-        _bump_tallies()
+            _add_deltas(involved, new_sums=chunk.new_sums if all_new and chunk.new_sums else None)
+            _write(stamp, all_new=all_new)
+            _bump_tallies(depths)
     with connection.cursor() as cursor:
-        for table in (TEMP, f"{TEMP}_joined", f"{TEMP}_delta"):
+        for table in (TEMP, f"{TEMP}_fresh", f"{TEMP}_delta"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
     return result
 
@@ -382,59 +500,71 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
     return result
 
 
-def _weighted_indicators() -> dict[int, int]:
-    """{indicator: its weight} for weighted averages: their tallies (and those of their weights)
-    need the weights, so their rows go through the row-by-row deltas."""
-    return dict(Indicator.objects.filter(aggregation=Aggregation.WEIGHTED).values_list("pk", "weight_id").order_by())
+def _weighted_and_weights() -> set[int]:
+    """Weighted averages and the indicators that weight them: their tallies need the weights,
+    so their rows go through the row-by-row deltas."""
+    pairs = Indicator.objects.filter(aggregation=Aggregation.WEIGHTED).values_list("pk", "weight_id").order_by()
+    return {pk for pair in pairs for pk in pair if pk}
 
 
-def _add_deltas(rows: list[CheckedRow], weighted: dict[int, int]) -> None:
+def _add_deltas(involved: set[int], *, new_sums: list[tuple] | None = None) -> None:
     """Note the chunk's changes for the value tallies: added up per parent unit into
     {TEMP}_delta (a commune's dozens of branches are one row per indicator and period there),
     which _bump_tallies adds level by level once all chunks are written. Rows touching a
     weighted average (or its weight) go through the row-by-row deltas now, which know the
-    weights and read the stored values before they change."""
-    involved = {pk for pair in weighted.items() for pk in pair if pk}
-    where_plain = f"indicator_id NOT IN ({', '.join(str(int(i)) for i in involved)})" if involved else "1 = 1"
+    weights (`involved`: the weighted averages and their weights). `new_sums`: the sums the
+    checking thread made, if every row is new."""
+    listed = ", ".join(str(int(i)) for i in involved)
+    changed = "(stored_id IS NULL OR stored <> value)"
     with connection.cursor() as cursor:
-        # A unit's own value is not in its own tally, and units above the province keep none.
+        if new_sums is not None:
+            _insert(cursor, f"{TEMP}_delta", new_sums)
+        else:
+            # A unit's own value is not in its own tally, and units above the province keep none.
+            cursor.execute(
+                f"INSERT INTO {TEMP}_delta "
+                f"SELECT SUBSTR(path, 1, LENGTH(path) - {STEP}), LENGTH(path) / {STEP}, indicator_id, period, "
+                f"SUM(CASE WHEN stored_id IS NULL THEN 1 ELSE 0 END), SUM(value - COALESCE(stored, 0)) "
+                f"FROM {TEMP} WHERE {f'indicator_id NOT IN ({listed})' if involved else '1 = 1'} AND {changed} "
+                f"AND LENGTH(path) > %s GROUP BY 1, 2, 3, 4",
+                [AGGREGATE_MIN_DEPTH * STEP],
+            )
+        if not involved:
+            return
         cursor.execute(
-            f"INSERT INTO {TEMP}_delta "
-            f"SELECT SUBSTR(path, 1, LENGTH(path) - {STEP}), LENGTH(path) / {STEP}, indicator_id, period, "
-            f"SUM(CASE WHEN stored_id IS NULL THEN 1 ELSE 0 END), SUM(value - COALESCE(stored, 0)) "
-            f"FROM {TEMP}_joined WHERE {where_plain} AND (stored_id IS NULL OR stored <> value) "
-            f"AND LENGTH(path) > %s GROUP BY 1, 2, 3, 4",
-            [AGGREGATE_MIN_DEPTH * STEP],
+            f"SELECT indicator_id, unit_id, period, stored, value FROM {TEMP} "
+            f"WHERE indicator_id IN ({listed}) AND {changed}"
         )
-    rows = [r for r in rows if r[0] in involved]
+        rows = cursor.fetchall()
     if not rows:
         return
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=involved).select_related("weight")}
     units = {u.pk: u for u in Organization.objects.filter(pk__in={r[1] for r in rows})}
-    held = {
-        (v.indicator_id, v.unit_id, v.period): v.value
-        for v in Value.objects.filter(indicator__in=list(indicators), unit__in=list(units))
-    }
-    changes = [
-        (indicators[i], units[u], p, held.get((i, u, p)), value)
-        for i, u, p, value, _number, _path in rows
-        if held.get((i, u, p)) != value
-    ]
+    changes = [(indicators[i], units[u], period, _decimal(old), _decimal(new)) for i, u, period, old, new in rows]
     tallies.bump_values(tallies.value_deltas(changes))
 
 
-def _bump_tallies() -> None:
+def _decimal(number) -> Decimal | None:
+    """A number read by raw SQL: SQLite gives floats, rounded back to the column's six places."""
+    if number is None or isinstance(number, Decimal):
+        return number
+    return Decimal(repr(number)).quantize(Decimal("0.000001"))
+
+
+def _bump_tallies(depths: range) -> None:
     """Add {TEMP}_delta to the value tallies of every unit above the changed ones, one
-    statement per level (the deepest level has no tally: nothing reports below it)."""
+    statement per level of `depths`, and empty it for the next chunk."""
     table = ValueTally._meta.db_table
     with connection.cursor() as cursor:
-        for depth in Organization.objects.tally_depths()[:-1]:
+        for depth in depths:
+            # Added up before the units are looked up by path: one look-up per unit, not per row.
             cursor.execute(
                 f"INSERT INTO {table} (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
-                f"SELECT a.id, d.indicator_id, d.period, d.depth, SUM(d.dn), SUM(d.dt), 0, 0 "
-                f"FROM {TEMP}_delta d JOIN orgs_organization a ON a.path = SUBSTR(d.parent_path, 1, %s) "
-                f"WHERE d.depth > %s GROUP BY a.id, d.indicator_id, d.period, d.depth "
+                f"SELECT a.id, d.indicator_id, d.period, d.depth, d.n, d.total, 0, 0 FROM (SELECT "
+                f"SUBSTR(parent_path, 1, %s) AS path, indicator_id, period, depth, SUM(dn) AS n, SUM(dt) AS total "
+                f"FROM {TEMP}_delta WHERE depth > %s GROUP BY 1, 2, 3, 4) d, orgs_organization a WHERE a.path = d.path "
                 f"ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET "
                 f"n = {table}.n + excluded.n, total = {table}.total + excluded.total",
                 [depth * STEP, depth],
             )
+        _empty(cursor, f"{TEMP}_delta")

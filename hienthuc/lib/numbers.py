@@ -9,6 +9,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+# Digits with at most a decimal comma, as most cells are: read without the general rules below
+# (an import reads millions).
+_PLAIN = re.compile(r"[+-]?\d+(?:,\d+)?")
 
 
 class NumberError(ValueError):
@@ -16,6 +19,8 @@ class NumberError(ValueError):
 
 
 def parse_number(text) -> Decimal:
+    if type(text) is str and _PLAIN.fullmatch(text):
+        return Decimal(text.replace(",", "."))
     if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
         return Decimal(str(text))
     written = str(text or "").strip().replace(" ", "").replace("\u00a0", "")
