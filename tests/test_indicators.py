@@ -499,6 +499,28 @@ class ValueImportTestCase(IndicatorBase):
         with self.assertRaises(ProtectedError):
             self.members.delete()
 
+    def test_it_knows_new_figures_from_the_tallies_and_searches_only_the_others(self):
+        self.report(self.huyen_a1, self.bob, {"members": "1000"})
+        rows = [
+            ["A", "DV_MOI", "2021-Q1", "40"],  # the province's own figure: in no tally, searched
+            ["A1", "DV_MOI", "2021-Q1", "5"],  # no value yet for DV_MOI, 2021-Q1 in the province
+            ["A2", "DV_MOI", "2021-Q1", "6"],
+            ["A1a", "DV_MOI", "2021-Q1", "1"],
+            ["A1", "DV", "2021-Q1", "1000"],  # DV, 2021-Q1 holds a value: searched, unchanged
+            ["A2", "DV", "2021-Q1", "900"],  # searched, new
+            ["A1a", "DV_MOI", "2021-Q2", "2"],
+        ]
+        with mock.patch("hienthuc.indicators.importing.CHUNK_ROWS", 3):
+            result = do_import_values(self.csv(rows), acting_user=self.alice)
+            self.assertEqual((result.created, result.updated, result.unchanged), (6, 0, 1))
+            self.assert_tallies_match_the_rows()
+            again = [["A1", "DV_MOI", "2021-Q1", "7"], ["A1a", "DV_MOI", "2021-Q3", "3"], ["A", "DV_MOI", Q1, "40"]]
+            result = do_import_values(self.csv(again), acting_user=self.alice)
+        self.assertEqual((result.created, result.updated, result.unchanged), (1, 1, 1))
+        self.assertEqual(Value.objects.get(unit=self.huyen_a1, indicator=self.admitted, period=Q1).value, 7)
+        self.assertEqual(tallies.unit_figures(self.tinh_a, [self.admitted], [Q1])[(self.admitted.pk, Q1)], 40)
+        self.assert_tallies_match_the_rows()
+
     def test_it_refuses_malformed_files_and_values_locked_in_an_accepted_report(self):
         from hienthuc.lib.sheets import FileProblem
 

@@ -341,6 +341,8 @@ def _create_temp() -> None:
         ):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
+        # Looked up once per row of the chunk (SQLite would otherwise scan it for each).
+        cursor.execute(f"CREATE INDEX {TEMP}_fresh_key ON {TEMP}_fresh (top, indicator_id, period)")
 
 
 def _empty(cursor, table: str) -> None:
@@ -369,25 +371,39 @@ def _load_chunk(chunk: Chunk) -> None:
         _insert(cursor, TEMP, chunk.rows, columns=columns, text=chunk.copy_text)
 
 
-def _new_groups(chunk: Chunk, known: dict) -> set:
+@dataclass
+class _Known:
+    """What _new_groups has learnt so far in an import."""
+
+    groups: dict[tuple, bool] = field(default_factory=dict)  # group → holds no value yet
+    tops: dict[str, int] = field(default_factory=dict)  # path → id of the units at the top level
+
+
+def _new_groups(chunk: Chunk, known: _Known) -> set:
     """The chunk's groups with no value stored yet: their rows are new, found without searching
     the values' index row by row — every new period's figures, as a rule. The tallies tell,
     asked once per group: `known` keeps the answers for the rest of the import (its own rows
     are all new keys, so a group found empty stays empty of anything else)."""
-    ask = list(chunk.groups - known.keys())
+    ask = list(chunk.groups - known.groups.keys())
+    paths = {path for path, _indicator, _period in ask} - known.tops.keys()
+    known.tops.update(Organization.objects.filter(path__in=paths).values_list("path", "pk"))
+    ask = [(known.tops[path], indicator, period) for path, indicator, period in ask]
+    paths_of = {pk: path for path, pk in known.tops.items()}
     with connection.cursor() as cursor:
         for start in range(0, len(ask), GROUPS_ASKED):
             groups = ask[start : start + GROUPS_ASKED]
             cursor.execute(
-                f"WITH g (path, indicator_id, period) AS (VALUES {', '.join(['(%s, %s, %s)'] * len(groups))}) "
-                f"SELECT DISTINCT g.path, g.indicator_id, g.period FROM g "
-                f"JOIN orgs_organization o ON o.path = g.path JOIN indicators_valuetally s ON s.unit_id = o.id "
-                f"AND s.period = g.period AND s.indicator_id = g.indicator_id WHERE s.n > 0",
+                f"WITH g (unit_id, indicator_id, period) AS (VALUES {', '.join(['(%s, %s, %s)'] * len(groups))}) "
+                f"SELECT DISTINCT g.unit_id, g.indicator_id, g.period FROM g JOIN indicators_valuetally s "
+                f"ON s.unit_id = g.unit_id AND s.period = g.period AND s.indicator_id = g.indicator_id WHERE s.n > 0",
                 [value for group in groups for value in group],
             )
             stored = {tuple(row) for row in cursor.fetchall()}
-            known.update((group, group not in stored) for group in groups)
-    return {group for group in chunk.groups if known[group]}
+            known.groups.update(
+                ((paths_of[unit], indicator, period), (unit, indicator, period) not in stored)
+                for unit, indicator, period in groups
+            )
+    return {group for group in chunk.groups if known.groups[group]}
 
 
 def _compare(result: ValueImportPlan, chunk: Chunk, new_groups: set) -> bool:
@@ -401,11 +417,13 @@ def _compare(result: ValueImportPlan, chunk: Chunk, new_groups: set) -> bool:
     with connection.cursor() as cursor:
         _empty(cursor, f"{TEMP}_fresh")
         _insert(cursor, f"{TEMP}_fresh", list(new_groups))
+        # One search of the values' index per remaining row, written so: as a join, the planner
+        # may read the whole values table instead.
         cursor.execute(
-            f"UPDATE {TEMP} AS t SET stored_id = v.id, stored = v.value, submission_id = v.submission_id "
-            f"FROM indicators_value v WHERE {_MATCH} AND NOT EXISTS (SELECT 1 FROM {TEMP}_fresh f "
-            f"WHERE LENGTH(t.path) > {top} AND f.top = SUBSTR(t.path, 1, {top}) "
-            f"AND f.indicator_id = t.indicator_id AND f.period = t.period)"
+            f"UPDATE {TEMP} AS t SET (stored_id, stored, submission_id) = "
+            f"(SELECT v.id, v.value, v.submission_id FROM indicators_value v WHERE {_MATCH}) "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {TEMP}_fresh f WHERE LENGTH(t.path) > {top} "
+            f"AND f.top = SUBSTR(t.path, 1, {top}) AND f.indicator_id = t.indicator_id AND f.period = t.period)"
         )
         cursor.execute(
             f"SELECT COUNT(*), COUNT(stored_id), SUM(CASE WHEN stored = value THEN 1 ELSE 0 END) FROM {TEMP}"
@@ -464,7 +482,7 @@ def _run(data: bytes, user, *, write: bool, checked: ValueImportPlan | None = No
         # transaction only; the server's default of 4 MB suits its many small queries).
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
-    known: dict = {}
+    known = _Known()
     _create_temp()
     for chunk in chunks:
         if not chunk.rows:
