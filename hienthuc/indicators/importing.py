@@ -3,11 +3,15 @@ period, value.
 
 `plan_value_import` checks every row (a dry run: what would be created, updated, left as it
 is, and every conflict by row and column) and writes nothing; `do_import_values` checks again
-and writes all-or-nothing. Rows are checked in Python against preloaded dictionaries; the
-comparison with stored values, the tally deltas and the writes are set-based SQL over a
-temporary table, chunk by chunk, so a million values take seconds, not hours (`make bench`).
-While the database works on one chunk, a second thread reads and checks the next: the
-database works outside Python, so on two cores the two overlap.
+and writes all-or-nothing. A million values take seconds (`make bench`):
+
+- rows are read and checked in Python against preloaded dictionaries, in a second thread
+  that stays a chunk ahead of the database's work (which runs outside Python: on two cores
+  the two overlap);
+- each chunk is copied into a temporary table; the comparison with stored values, the tally
+  changes and the writes are set-based SQL over it;
+- the tallies tell which (unit, indicator, period) groups hold no value yet — a new period's
+  figures, as a rule —, so those rows are known new without searching the values' index.
 """
 
 import csv
@@ -252,12 +256,11 @@ class Chunk:
     new_sums: list[tuple] = field(default_factory=list)
 
 
-def _checked_chunks(data: bytes, user, result: ValueImportPlan) -> Iterator[Chunk]:
+def _checked_chunks(data: bytes, user, result: ValueImportPlan, involved: set[int]) -> Iterator[Chunk]:
     """The file's good rows chunk by chunk, read and checked in a second thread ahead of the
     caller, which writes them; the thread's problems join `result` as each chunk arrives."""
     rows = iter_rows(data)  # a file that cannot be read fails here, in the caller
     checker = RowChecker(user)  # reads the database, so in this thread
-    involved = _weighted_and_weights()
     copy = connection.vendor == "postgresql"
     handoff: queue.Queue = queue.Queue()
     stop = threading.Event()
@@ -474,7 +477,7 @@ def _run(data: bytes, user, *, write: bool, checked: ValueImportPlan | None = No
     if checked:
         chunks = (_add_up(Chunk(rows), involved) for rows in _chunks(checked.rows))
     else:
-        chunks = _checked_chunks(data, user, result)
+        chunks = _checked_chunks(data, user, result, involved)
     stamp = (timezone.now(), user.pk if user.pk else None)
     depths = Organization.objects.tally_depths()[:-1]  # the deepest level has no tally: none below
     if connection.vendor == "postgresql":
