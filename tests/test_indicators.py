@@ -521,6 +521,14 @@ class ValueImportTestCase(IndicatorBase):
         self.assertEqual(tallies.unit_figures(self.tinh_a, [self.admitted], [Q1])[(self.admitted.pk, Q1)], 40)
         self.assert_tallies_match_the_rows()
 
+    def test_it_refuses_cleanly_when_a_value_was_stored_behind_the_tallies_back(self):
+        # Written without the actions (as a raw edit would): the tallies do not know it.
+        Value.objects.create(indicator=self.admitted, unit=self.huyen_a2, period=Q1, value=3)
+        rows = [["A1", "DV_MOI", "2021-Q1", "5"], ["A2", "DV_MOI", "2021-Q1", "6"]]
+        with self.assertRaisesMessage(ValidationError, "chưa giá trị nào được nhập"):
+            do_import_values(self.csv(rows), acting_user=self.alice)
+        self.assertEqual(Value.objects.count(), 1)
+
     def test_it_refuses_malformed_files_and_values_locked_in_an_accepted_report(self):
         from hienthuc.lib.sheets import FileProblem
 

@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hienthuc.accounts.scoping import EDIT_KINDS, subtree_q
@@ -517,7 +517,15 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
     checked again unless `checked` (by check_rows, moments before, in a background run)."""
     if checked is not None and not checked.ok:
         raise ValidationError([str(e) for e in checked.errors])
-    result = _run(data, acting_user, write=True, checked=checked)
+    try:
+        result = _run(data, acting_user, write=True, checked=checked)
+    except IntegrityError:
+        # A value written meanwhile by someone else (or by hand, behind the tallies' back) under
+        # a key the import took for new: the transaction is lost, nothing is written.
+        raise ValidationError(
+            "Trong lúc nhập, có số liệu vừa được ghi vào cùng đơn vị, chỉ tiêu và kỳ; chưa giá trị nào được nhập. "
+            "Hãy nhập lại tệp."
+        ) from None
     if not result.ok:
         raise ValidationError([str(e) for e in result.errors])
     if not (result.created or result.updated or result.unchanged):
