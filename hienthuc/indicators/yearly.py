@@ -19,6 +19,7 @@ from hienthuc.lib.numbers import format_number
 from hienthuc.lib.partydoc import PartyDocument, Table, render
 from hienthuc.lib.sheets import write_tables
 from hienthuc.orgs.models import Organization
+from hienthuc.plans.coverage import coverage_documents, requirement_rows
 from hienthuc.plans.models import PlanRequirement, PlanStatus, Task
 
 LATE_LISTED = 60  # names listed per table; the rest are counted
@@ -87,8 +88,6 @@ def build(unit: Organization, year: int) -> YearlyReport:
         report.tasks.append([deadlines.STATUS_LABELS[code], n, format_number(100 * n / total, 1) if total else "0"])
     report.tasks.append(["Tổng số", total, "100" if total else "0"])
     # Cascades: every source document that reached the subtree.
-    from hienthuc.plans.views import coverage_documents
-
     for row in coverage_documents(unit, today):
         document, summary = row["document"], row["summary"]
         name = f"{document.kind.name} {document.number_normalized}".strip()
@@ -133,8 +132,6 @@ def _late_reports(unit: Organization, year: int) -> list[list]:
 
 def _late_plans(unit: Organization, year: int, today: datetime.date) -> list[list]:
     """Units below required to issue a plan by a day of the year that issued it late or not yet."""
-    from hienthuc.plans.views import requirement_rows
-
     requirements = PlanRequirement.objects.filter(
         unit__path__startswith=unit.path, unit__depth__gt=unit.depth, due_on__year=year
     ).order_by("due_on", "unit__search_text")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.models import Organization
 from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
 from hienthuc.plans import actions, importing, tallies
+from hienthuc.plans.coverage import coverage_documents, coverage_rows, requirement_rows
 from hienthuc.plans.forms import BulkTaskForm, IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
 from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, PlanStatus, Reminder, ReminderMute, Task
 from hienthuc.plans.wordexport import export_plan
@@ -345,51 +346,6 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(importing.export_tasks(plan), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="nhiem-vu-ke-hoach-{plan.pk}.xlsx"'
     return response
-
-
-def requirement_rows(requirements, today) -> list[dict]:
-    """Each requirement to issue a plan with its state: issued on time, late, overdue or not
-    yet due, and the issued plan when there is one. Two queries."""
-    requirements = list(requirements.select_related("unit", "plan"))
-    issued: dict[tuple[int, int], list[Plan]] = {}
-    children = Plan.objects.filter(
-        parent_plan_id__in={r.plan_id for r in requirements},
-        unit_id__in={r.unit_id for r in requirements},
-        status=PlanStatus.ISSUED,
-    ).select_related("document")
-    for child in children:
-        issued.setdefault((child.parent_plan_id, child.unit_id), []).append(child)
-    rows = []
-    for r in requirements:
-        plans = issued.get((r.plan_id, r.unit_id), [])
-        on_time = [p for p in plans if p.document.issued_on and p.document.issued_on <= r.due_on]
-        if on_time or plans:
-            state, child = (tallies.COVERAGE_ON_TIME, on_time[0]) if on_time else (tallies.COVERAGE_LATE, plans[0])
-        else:
-            state, child = (tallies.COVERAGE_OVERDUE if today > r.due_on else tallies.COVERAGE_PENDING), None
-        rows.append({"unit": r.unit, "due_on": r.due_on, "plan": child, "required_by": r.plan, "state": state})
-    return rows
-
-
-def coverage_rows(plan: Plan, today) -> list[dict]:
-    return requirement_rows(plan.requirements.order_by("unit__search_text"), today)
-
-
-def coverage_documents(org: Organization, today, limit: int | None = None) -> list[dict]:
-    """Source documents cascaded into `org`'s subtree, latest first, with how the units below
-    stand (from the tallies: one query, plus one for the documents)."""
-    by_document = tallies.coverage_rollup(org, today)
-    documents = Document.objects.filter(pk__in=by_document).select_related("kind", "issuing_unit")
-    documents = documents.order_by(F("issued_on").desc(nulls_last=True), "-id")
-    if limit:
-        documents = documents[:limit]
-    return [
-        {
-            "document": document,
-            "summary": tallies.add_up(by_document[document.pk].values(), tallies.COVERAGE_LABELS),
-        }
-        for document in documents
-    ]
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:

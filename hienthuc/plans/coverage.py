@@ -1,0 +1,55 @@
+"""How cascades stand: which units had to issue a plan for a source document, and whether
+they did, on time or late — read by the plan, coverage and dashboard pages and by the yearly
+report (indicators/yearly.py)."""
+
+from django.db.models import F
+
+from hienthuc.documents.models import Document
+from hienthuc.orgs.models import Organization
+from hienthuc.plans import tallies
+from hienthuc.plans.models import Plan, PlanStatus
+
+
+def requirement_rows(requirements, today) -> list[dict]:
+    """Each requirement to issue a plan with its state: issued on time, late, overdue or not
+    yet due, and the issued plan when there is one. Two queries."""
+    requirements = list(requirements.select_related("unit", "plan"))
+    issued: dict[tuple[int, int], list[Plan]] = {}
+    children = Plan.objects.filter(
+        parent_plan_id__in={r.plan_id for r in requirements},
+        unit_id__in={r.unit_id for r in requirements},
+        status=PlanStatus.ISSUED,
+    ).select_related("document")
+    for child in children:
+        issued.setdefault((child.parent_plan_id, child.unit_id), []).append(child)
+    rows = []
+    for r in requirements:
+        plans = issued.get((r.plan_id, r.unit_id), [])
+        on_time = [p for p in plans if p.document.issued_on and p.document.issued_on <= r.due_on]
+        if on_time or plans:
+            state, child = (tallies.COVERAGE_ON_TIME, on_time[0]) if on_time else (tallies.COVERAGE_LATE, plans[0])
+        else:
+            state, child = (tallies.COVERAGE_OVERDUE if today > r.due_on else tallies.COVERAGE_PENDING), None
+        rows.append({"unit": r.unit, "due_on": r.due_on, "plan": child, "required_by": r.plan, "state": state})
+    return rows
+
+
+def coverage_rows(plan: Plan, today) -> list[dict]:
+    return requirement_rows(plan.requirements.order_by("unit__search_text"), today)
+
+
+def coverage_documents(org: Organization, today, limit: int | None = None) -> list[dict]:
+    """Source documents cascaded into `org`'s subtree, latest first, with how the units below
+    stand (from the tallies: one query, plus one for the documents)."""
+    by_document = tallies.coverage_rollup(org, today)
+    documents = Document.objects.filter(pk__in=by_document).select_related("kind", "issuing_unit")
+    documents = documents.order_by(F("issued_on").desc(nulls_last=True), "-id")
+    if limit:
+        documents = documents[:limit]
+    return [
+        {
+            "document": document,
+            "summary": tallies.add_up(by_document[document.pk].values(), tallies.COVERAGE_LABELS),
+        }
+        for document in documents
+    ]
