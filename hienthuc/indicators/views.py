@@ -147,22 +147,14 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = []
     if unit is not None:
         rows = children_of(unit)
-        keys = tallies.year_keys([year])
-        below = tallies.children_figures(unit, [indicator.pk], keys)
-        own = tallies.own_values([r["pk"] for r in rows], [indicator.pk], keys)
+        figures = tallies.children_unit_figures(unit, [r["pk"] for r in rows], indicator, tallies.year_keys([year]))
         targets = dict(
             Target.objects.filter(
                 indicator=indicator, kind="year", year=year, unit__in=[r["pk"] for r in rows]
             ).values_list("unit_id", "value")
         )
         for row in rows:
-            figures = {
-                (indicator.pk, key): own.get((indicator.pk, key, row["pk"]))
-                if (indicator.pk, key, row["pk"]) in own
-                else below.get((indicator.pk, key), {}).get(row["pk"], tallies.Figure()).value(indicator.aggregation)
-                for key in keys
-            }
-            actual = tallies.year_value(indicator, figures, year)
+            actual = tallies.year_value(indicator, figures[row["pk"]], year)
             target = targets.get(row["pk"])
             if actual is None and target is None:
                 continue
