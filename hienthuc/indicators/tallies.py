@@ -73,8 +73,16 @@ def value_deltas(changes) -> dict:
             weighted.add((indicator.pk, indicator.weight_id, unit, period))
         for weighted_id in weighted_by.get(indicator.pk, ()):
             weighted.add((weighted_id, indicator.pk, unit, period))
+    stored = _values(
+        {
+            (i, unit.pk, period)
+            for indicator_id, weight_id, unit, period in weighted
+            for i in (indicator_id, weight_id)
+            if i
+        }
+    )
     for indicator_id, weight_id, unit, period in weighted:
-        value_old, weight_old = _value(indicator_id, unit, period), _value(weight_id, unit, period)
+        value_old, weight_old = stored.get((indicator_id, unit.pk, period)), stored.get((weight_id, unit.pk, period))
         value_new = new_values.get((indicator_id, unit.pk, period), value_old)
         weight_new = new_values.get((weight_id, unit.pk, period), weight_old)
         before = ((value_old or ZERO) * (weight_old or ZERO), (weight_old or ZERO) if value_old is not None else ZERO)
@@ -83,14 +91,20 @@ def value_deltas(changes) -> dict:
     return deltas
 
 
-def _value(indicator_id, unit, period) -> Decimal | None:
-    if indicator_id is None:
-        return None
-    return (
-        Value.objects.filter(indicator_id=indicator_id, unit=unit, period=period)
-        .values_list("value", flat=True)
-        .first()
-    )
+def _values(keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], Decimal]:
+    """The stored values of (indicator id, unit id, period) keys, a few queries for thousands
+    (an import of a weight reads the weighted figure of every row)."""
+    found = {}
+    ordered = sorted(keys, key=lambda key: key[1])
+    for start in range(0, len(ordered), 2_000):
+        wanted = set(ordered[start : start + 2_000])
+        rows = Value.objects.filter(
+            unit_id__in={unit for _indicator, unit, _period in wanted},
+            period__in={period for _indicator, _unit, period in wanted},
+            indicator_id__in={indicator for indicator, _unit, _period in wanted},
+        ).values_list("indicator_id", "unit_id", "period", "value")
+        found.update(((i, u, p), v) for i, u, p, v in rows if (i, u, p) in wanted)
+    return found
 
 
 def bump_values(deltas: dict) -> None:
