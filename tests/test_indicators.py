@@ -1,5 +1,6 @@
 import datetime
 import json
+import threading
 from decimal import Decimal
 from unittest import mock
 
@@ -528,6 +529,8 @@ class ValueImportTestCase(IndicatorBase):
         with self.assertRaisesMessage(ValidationError, "chưa giá trị nào được nhập"):
             do_import_values(self.csv(rows), acting_user=self.alice)
         self.assertEqual(Value.objects.count(), 1)
+        # The checking thread ended with the import, not left running.
+        self.assertNotIn("value-import-check", [thread.name for thread in threading.enumerate()])
 
     def test_it_refuses_malformed_files_and_values_locked_in_an_accepted_report(self):
         from hienthuc.lib.sheets import FileProblem

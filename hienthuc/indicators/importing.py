@@ -487,16 +487,19 @@ def _run(data: bytes, user, *, write: bool, checked: ValueImportPlan | None = No
             cursor.execute("SET LOCAL work_mem = '64MB'")
     known = _Known()
     _create_temp()
-    for chunk in chunks:
-        if not chunk.rows:
-            continue
-        _load_chunk(chunk)
-        all_new = _compare(result, chunk, _new_groups(chunk, known))
-        result.indicator_ids.update({row[0] for row in chunk.rows})
-        if write and result.ok:
-            _add_deltas(involved, new_sums=chunk.new_sums if all_new and chunk.new_sums else None)
-            _write(stamp, all_new=all_new)
-            _bump_tallies(depths)
+    try:
+        for chunk in chunks:
+            if not chunk.rows:
+                continue
+            _load_chunk(chunk)
+            all_new = _compare(result, chunk, _new_groups(chunk, known))
+            result.indicator_ids.update({row[0] for row in chunk.rows})
+            if write and result.ok:
+                _add_deltas(involved, new_sums=chunk.new_sums if all_new and chunk.new_sums else None)
+                _write(stamp, all_new=all_new)
+                _bump_tallies(depths)
+    finally:
+        chunks.close()  # on an error, stops the checking thread now, not when the traceback goes
     with connection.cursor() as cursor:
         for table in (TEMP, f"{TEMP}_fresh", f"{TEMP}_delta"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
