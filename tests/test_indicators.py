@@ -571,6 +571,28 @@ class ValueImportTestCase(IndicatorBase):
         self.assertFalse(Value.objects.filter(unit=self.huyen_a2).exists())
         self.assert_tallies_match_the_rows()
 
+    def test_an_upload_clears_files_previewed_long_ago_and_never_applied(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from hienthuc.imports.models import PendingImport
+
+        def pending(status, days):
+            item = PendingImport.objects.create(kind="values", created_by=self.alice, filename="f.csv", payload=b"x")
+            PendingImport.objects.filter(pk=item.pk).update(
+                status=status, created_at=timezone.now() - datetime.timedelta(days=days)
+            )
+            return item.pk
+
+        forgotten, failed_long_ago = pending("previewed", 2), pending("failed", 8)
+        kept = [pending("previewed", 0), pending("failed", 3), pending("running", 9), pending("done", 30)]
+        self.client.force_login(self.alice)
+        data = self.csv([["A1", "DV", "2021-Q1", "1000"]])
+        self.client.post("/indicators/import/", {"file": SimpleUploadedFile("so-lieu.csv", data)})
+        remaining = set(PendingImport.objects.values_list("pk", flat=True))
+        self.assertFalse({forgotten, failed_long_ago} & remaining)
+        self.assertLessEqual(set(kept), remaining)
+        self.assertEqual(len(remaining), len(kept) + 1)
+
     def test_a_large_file_runs_in_the_background_with_its_progress_shown(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -40,6 +40,7 @@ def upload(
             # Only a clean file is kept, to be applied after the preview.
             pending = None
             if result.ok:
+                PendingImport.objects.stale().delete()  # each upload clears the forgotten ones
                 pending = PendingImport.objects.create(
                     kind=kind, created_by=request.user, filename=uploaded.name[:255], payload=data
                 )

@@ -1,5 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 
 class ImportStatus(models.TextChoices):
@@ -7,6 +11,17 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Đang nhập"
     DONE = "done", "Hoàn tất"
     FAILED = "failed", "Thất bại"
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def stale(self) -> "PendingImportQuerySet":
+        """Files previewed a day ago and never applied, failed ones after a week: a file can
+        weigh UPLOAD_MAX_MB, and nothing else would remove it."""
+        now = timezone.now()
+        return self.filter(
+            Q(status=ImportStatus.PREVIEWED, created_at__lt=now - datetime.timedelta(days=1))
+            | Q(status=ImportStatus.FAILED, created_at__lt=now - datetime.timedelta(days=7))
+        )
 
 
 class PendingImport(models.Model):
@@ -25,6 +40,8 @@ class PendingImport(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+
+    objects = PendingImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
