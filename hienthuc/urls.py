@@ -84,6 +84,7 @@ urlpatterns = [
     path("indicators/import/<int:pending>/", indicators.value_import_status, name="value_import_status"),
     path("reports/", indicators.form_list, name="report_form_list"),
     path("reports/<int:pk>/", indicators.form_detail, name="report_form_detail"),
+    path("reports/<int:pk>/edit/", indicators.form_edit, name="report_form_edit"),
     path("reports/<int:pk>/fill/", indicators.fill, name="report_fill"),
     path("reports/<int:pk>/completeness/", indicators.completeness, name="report_completeness"),
     path("submissions/<int:pk>/", indicators.submission_detail, name="submission_detail"),

@@ -185,6 +185,70 @@ class RollupTestCase(IndicatorBase):
         self.assert_tallies_match_the_rows()
 
 
+class FormEditTestCase(IndicatorBase):
+    def test_it_corrects_a_form_and_counts_sent_reports_again_by_the_new_deadline(self):
+        from hienthuc.audit.models import AuditEvent
+        from hienthuc.indicators.actions import do_update_form
+
+        values = {"members": "10", "admitted": "1", "growth": "1", "good": "50"}
+        self.report(self.huyen_a1, self.bob, values, submit=True)
+        Submission.objects.filter(unit=self.huyen_a1).update(
+            first_submitted_at=timezone.make_aware(datetime.datetime(2021, 4, 20))  # 20 days after the quarter
+        )
+        tallies.rebuild()
+        self.assertEqual(tallies.completeness(self.tinh_a, self.form, Q1)[0]["late"], 1)
+        do_update_form(
+            self.form, name="  Báo cáo quý  ", deadline_days=30, indicators=[self.growth, self.members],
+            sections="Tình hình", acting_user=self.alice,
+        )  # fmt: skip
+        self.form.refresh_from_db()
+        self.assertEqual(
+            (self.form.name, self.form.deadline_days, self.form.sections), ("Báo cáo quý", 30, "Tình hình")
+        )
+        self.assertEqual([i.indicator for i in self.form.items.order_by("order")], [self.growth, self.members])
+        self.assertFalse(self.form.rules.exists())  # its rule compared an indicator taken out
+        self.assertEqual(tallies.completeness(self.tinh_a, self.form, Q1)[0]["on_time"], 1)
+        self.assert_tallies_match_the_rows()
+        self.assertTrue(Value.objects.filter(indicator=self.admitted, unit=self.huyen_a1).exists())
+        event = AuditEvent.objects.filter(action="update", object_type="indicators.reportform").get()
+        self.assertEqual(event.after["removed_rules"], ["DV_MOI <= DV"])
+
+    def test_a_stopped_form_takes_no_new_reports(self):
+        from hienthuc.indicators.actions import do_update_form
+
+        do_update_form(
+            self.form, name=self.form.name, deadline_days=15, indicators=[self.members], is_active=False,
+            acting_user=self.alice,
+        )  # fmt: skip
+        self.form.refresh_from_db()
+        with self.assertRaisesMessage(ValidationError, "đã ngừng sử dụng"):
+            self.report(self.huyen_a1, self.bob, {"members": "10"})
+        self.assertFalse(Submission.objects.exists())
+
+    def test_it_edits_through_the_page_with_vietnamese_errors_for_editors_only(self):
+        url = f"/reports/{self.form.pk}/edit/"
+        self.client.force_login(self.charlie)  # a viewer of the province
+        self.assertEqual(self.client.get(url).status_code, 403)
+        self.client.force_login(self.oscar)  # another province
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.alice)
+        page = self.client.get(url)
+        self.assertContains(page, 'value="DV, DV_MOI, GRDP, TCCS_TOT"')
+        for data, message in (
+            ({"name": "", "deadline_days": "15", "indicators": "DV"}, "Trường này là bắt buộc."),
+            ({"name": "Mẫu", "deadline_days": "200", "indicators": "DV"}, "Hạn nộp từ 0 đến 120 ngày"),
+            ({"name": "Mẫu", "deadline_days": "x", "indicators": "DV"}, "Số ngày là một số."),
+            ({"name": "Mẫu", "deadline_days": "15", "indicators": "KHONG"}, "Không có chỉ tiêu mã: KHONG"),
+        ):
+            with self.subTest(data=data):
+                self.assertContains(self.client.post(url, {**data, "is_active": "on"}), message)
+        self.form.refresh_from_db()
+        self.assertEqual((self.form.name, self.form.deadline_days), ("Báo cáo quý về công tác đảng", 15))
+        page = self.client.post(url, {"name": "Mẫu mới", "deadline_days": "10", "indicators": "DV, GRDP"}, follow=True)
+        self.assertContains(page, "Đã lưu mẫu báo cáo.")
+        self.assertContains(page, "Đã ngừng sử dụng")  # the box left unticked
+
+
 class TargetTestCase(IndicatorBase):
     def test_it_sets_yearly_and_term_targets_within_the_owners_subtree(self):
         do_set_target(self.growth, unit=self.tinh_a, year=2021, value="6,5", acting_user=self.alice)

@@ -151,20 +151,14 @@ def do_create_form(
 ) -> ReportForm:
     if not can_edit(acting_user, owner):
         raise ValidationError({"owner": "Bạn không có quyền ban hành mẫu báo cáo cho đơn vị này."})
-    name = clean(name)[:300]
-    if not name:
-        raise ValidationError({"name": "Tên mẫu báo cáo không được để trống."})
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": "Kỳ báo cáo không hợp lệ."})
     if not 1930 <= int(first_year or 0) <= 2200:
         raise ValidationError({"first_year": "Năm bắt đầu phải từ 1930 đến 2200."})
-    if not 0 <= int(deadline_days) <= 120:
-        raise ValidationError({"deadline_days": "Hạn nộp từ 0 đến 120 ngày sau khi hết kỳ."})
-    if not indicators:
-        raise ValidationError({"indicators": "Mẫu báo cáo cần ít nhất một chỉ tiêu."})
+    name, sections = _check_form_fields(name, deadline_days, indicators, sections)
     form = ReportForm.objects.create(
         owner=owner, name=name, period_kind=period_kind, first_year=first_year, deadline_days=deadline_days,
-        sections="\n".join(line.strip() for line in (sections or "").splitlines() if line.strip()),
+        sections=sections,
     )  # fmt: skip
     FormIndicator.objects.bulk_create(
         [FormIndicator(form=form, indicator=i, order=n) for n, i in enumerate(dict.fromkeys(indicators), 1)]
@@ -176,6 +170,73 @@ def do_create_form(
         organization=owner,
         after={"name": name, "indicators": [i.code for i in indicators]},
     )
+    return form
+
+
+def _check_form_fields(name: str, deadline_days: int, indicators: list, sections: str) -> tuple[str, str]:
+    """What creating and editing a form check alike: the tidied name and sections."""
+    name = clean(name)[:300]
+    if not name:
+        raise ValidationError({"name": "Tên mẫu báo cáo không được để trống."})
+    if not 0 <= int(deadline_days) <= 120:
+        raise ValidationError({"deadline_days": "Hạn nộp từ 0 đến 120 ngày sau khi hết kỳ."})
+    if not indicators:
+        raise ValidationError({"indicators": "Mẫu báo cáo cần ít nhất một chỉ tiêu."})
+    return name, "\n".join(line.strip() for line in (sections or "").splitlines() if line.strip())
+
+
+@transaction.atomic
+def do_update_form(
+    form: ReportForm,
+    *,
+    name: str,
+    deadline_days: int,
+    indicators: list[Indicator],
+    sections: str = "",
+    is_active: bool = True,
+    acting_user,
+) -> ReportForm:
+    """Correct a form: its name, deadline, indicators and sections, or stop its use. Values
+    already entered stay (they belong to units and periods, not to forms); a rule on an
+    indicator taken out of the form goes with it; a new deadline counts the submissions
+    already sent on time or late again."""
+    if not can_edit(acting_user, form.owner):
+        raise ValidationError("Bạn không có quyền sửa mẫu báo cáo này.")
+    name, sections = _check_form_fields(name, deadline_days, indicators, sections)
+    form = ReportForm.objects.select_for_update().get(pk=form.pk)
+    kept = list(dict.fromkeys(indicators))
+    before = {
+        "name": form.name,
+        "deadline_days": form.deadline_days,
+        "sections": form.sections,
+        "is_active": form.is_active,
+        "indicators": list(form.items.order_by("order").values_list("indicator__code", flat=True)),
+    }
+    dropped_rules = form.rules.exclude(left__in=kept, right__in=kept)
+    removed_rules = [
+        f"{r.left.code} {r.comparison} {r.right.code}" for r in dropped_rules.select_related("left", "right")
+    ]
+    dropped_rules.delete()
+    form.items.exclude(indicator__in=kept).delete()
+    placed = {item.indicator_id: item for item in form.items.all()}
+    for order, indicator in enumerate(kept, 1):
+        item = placed.get(indicator.pk) or FormIndicator(form=form, indicator=indicator)
+        item.order = order
+        item.save()
+    if int(deadline_days) != form.deadline_days:
+        tallies.recount_timeliness(form, old_days=form.deadline_days, new_days=int(deadline_days))
+    form.name, form.deadline_days, form.sections, form.is_active = name, int(deadline_days), sections, is_active
+    form.save(update_fields=["name", "deadline_days", "sections", "is_active"])
+    after = {
+        "name": name,
+        "deadline_days": form.deadline_days,
+        "sections": sections,
+        "is_active": is_active,
+        "indicators": [i.code for i in kept],
+    }
+    if removed_rules:
+        after["removed_rules"] = removed_rules
+    record(acting_user, "update", form, organization=form.owner, before=before, after=after)
     return form
 
 
@@ -255,6 +316,8 @@ def do_save_submission(
     `submitted_at` records when a paper report was actually received (not in the future)."""
     if not can_edit(acting_user, unit):
         raise ValidationError("Bạn không có quyền báo cáo cho đơn vị này.")
+    if not form.is_active:
+        raise ValidationError(f"Mẫu “{form.name}” đã ngừng sử dụng; không nhập được báo cáo theo mẫu này.")
     if not form.required.filter(unit=unit).exists():
         raise ValidationError(f"{unit.name} không thuộc các đơn vị phải nộp mẫu “{form.name}”.")
     key = check_period(form, period).key

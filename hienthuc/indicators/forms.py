@@ -85,6 +85,18 @@ class ReportFormForm(IndicatorScopedForm):
     )
 
 
+class ReportFormEditForm(IndicatorScopedForm):
+    name = forms.CharField(label="Tên mẫu báo cáo", max_length=300)
+    deadline_days = forms.IntegerField(
+        label="Hạn nộp (số ngày sau khi hết kỳ)", error_messages={"invalid": "Số ngày là một số."}
+    )
+    indicators = IndicatorCodesField(label="Mã các chỉ tiêu, cách nhau bởi dấu phẩy, theo thứ tự trong mẫu")
+    sections = forms.CharField(
+        label="Các phần thuyết minh (mỗi dòng một phần)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(label="Đang sử dụng (bỏ chọn để ngừng: không nhập được báo cáo mới)", required=False)
+
+
 class RequireReportsForm(UnitsBelowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -121,9 +121,23 @@ def bump_required(form: ReportForm, units: list[Organization], sign: int) -> Non
     rollup.upsert_add(FormUnitTally._meta.db_table, ["unit_id", "form_id"], ["n"], deltas)
 
 
-def submission_state(submission: Submission) -> str:
-    due = submission.period_obj.due(submission.form.deadline_days)
+def submission_state(submission: Submission, deadline_days: int | None = None) -> str:
+    days = submission.form.deadline_days if deadline_days is None else deadline_days
+    due = submission.period_obj.due(days)
     return ON_TIME if timezone.localdate(submission.first_submitted_at) <= due else LATE
+
+
+def recount_timeliness(form: ReportForm, *, old_days: int, new_days: int) -> None:
+    """A form's deadline changed: submissions already sent move between on time and late."""
+    moves: Counter = Counter()
+    sent = Submission.objects.filter(form=form, first_submitted_at__isnull=False).select_related("unit", "form")
+    for submission in sent:
+        old, new = submission_state(submission, old_days), submission_state(submission, new_days)
+        if old != new:
+            moves[(submission.unit.path, form.pk, submission.period, old)] -= 1
+            moves[(submission.unit.path, form.pk, submission.period, new)] += 1
+    deltas = rollup.spread(moves)
+    rollup.upsert_add(SubmissionTally._meta.db_table, ["unit_id", "form_id", "period", "state"], ["n"], deltas)
 
 
 def bump_submitted(submission: Submission, unit: Organization) -> None:

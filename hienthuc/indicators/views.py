@@ -13,7 +13,14 @@ from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.imports.models import ImportStatus, PendingImport
 from hienthuc.indicators import actions, importing, tallies
-from hienthuc.indicators.forms import IndicatorForm, ReportFormForm, RequireReportsForm, RuleForm, TargetForm
+from hienthuc.indicators.forms import (
+    IndicatorForm,
+    ReportFormEditForm,
+    ReportFormForm,
+    RequireReportsForm,
+    RuleForm,
+    TargetForm,
+)
 from hienthuc.indicators.models import (
     FormUnit,
     FormUnitTally,
@@ -261,6 +268,25 @@ def form_list(request: HttpRequest) -> HttpResponse:
         return redirect(created)
     can_create = edits_anywhere(request.user)
     return render(request, "indicators/form_list.html", {"forms": forms_, "form": form, "can_create": can_create})
+
+
+def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    form = access_form(request.user, pk)
+    if not can_edit(request.user, form.owner):
+        raise PermissionDenied("Bạn chỉ có quyền xem mẫu báo cáo này.")
+    codes = ", ".join(form.items.order_by("order").values_list("indicator__code", flat=True))
+    initial = {"name": form.name, "deadline_days": form.deadline_days, "indicators": codes, "sections": form.sections}
+    edit_form = ReportFormEditForm(
+        request.POST or None, user=request.user, initial={**initial, "is_active": form.is_active}
+    )
+    if submit(
+        request,
+        edit_form,
+        lambda data: actions.do_update_form(form, acting_user=request.user, **data),
+        "Đã lưu mẫu báo cáo.",
+    ):
+        return redirect(form)
+    return render(request, "indicators/form_edit.html", {"form": form, "edit_form": edit_form})
 
 
 def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
