@@ -424,6 +424,7 @@ class IndicatorApiTestCase(IndicatorBase):
         codes = [i["code"] for i in self.client.get("/api/indicators", headers=bob).json()["items"]]
         self.assertEqual(codes, ["DV", "DV_MOI", "GRDP", "TCCS_TOT"])
         self.assertEqual(self.client.get("/api/indicators", headers=oscar).json()["items"], [])
+        self.assertIs(self.client.get(f"/api/report-forms/{self.form.pk}", headers=bob).json()["is_active"], True)
         url = f"/api/report-forms/{self.form.pk}/submissions"
         body = {"unit_id": self.huyen_a1.pk, "period": "Quý I/2021", "values": {"DV": "100", "DV_MOI": "150"}}
         refused = self.client.post(url, body, content_type="application/json", headers=bob)

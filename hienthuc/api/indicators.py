@@ -60,6 +60,7 @@ class FormOut(Schema):
     deadline_days: int
     indicator_ids: list[int]
     sections: list[str]
+    is_active: bool  # a stopped form takes no new reports
 
     @staticmethod
     def resolve_indicator_ids(obj) -> list[int]:
