@@ -657,6 +657,9 @@ class ValueImportTestCase(IndicatorBase):
         self.assertFalse({forgotten, failed_long_ago} & remaining)
         self.assertLessEqual(set(kept), remaining)
         self.assertEqual(len(remaining), len(kept) + 1)
+        page = self.client.post(f"/indicators/import/{forgotten}/apply/", follow=True)
+        self.assertRedirects(page, "/indicators/import/")
+        self.assertContains(page, "quá một ngày chưa nhập. Hãy tải tệp lên lại.")
 
     def test_a_large_file_runs_in_the_background_with_its_progress_shown(self):
         from django.core.files.uploadedfile import SimpleUploadedFile

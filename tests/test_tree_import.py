@@ -175,12 +175,21 @@ class TreeImportTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get("/orgs/import/").status_code, 403)
 
-    def test_it_never_applies_another_users_preview(self):
+    def test_it_never_applies_another_users_preview_or_one_applied_already(self):
         self.client.force_login(self.alice)
         self.upload(xlsx(GOOD))
         pending = PendingImport.objects.get()
         self.client.force_login(self.oscar)
-        self.assertEqual(self.client.post(f"/orgs/import/{pending.pk}/apply/").status_code, 404)
+        # Sent back to the upload page with the answer an applied or expired preview gets.
+        response = self.client.post(f"/orgs/import/{pending.pk}/apply/", follow=True)
+        self.assertRedirects(response, "/orgs/import/")
+        self.assertContains(response, "Bản xem trước này không còn")
+        self.assertEqual(PendingImport.objects.get().status, "previewed")
+        # Applied once, the same preview cannot be applied twice.
+        self.client.force_login(self.alice)
+        self.client.post(f"/orgs/import/{pending.pk}/apply/")
+        response = self.client.post(f"/orgs/import/{pending.pk}/apply/", follow=True)
+        self.assertContains(response, "Bản xem trước này không còn")
 
     def test_it_serves_a_template_and_an_export_download(self):
         self.client.force_login(self.alice)

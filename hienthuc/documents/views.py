@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit
@@ -391,6 +392,7 @@ def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         plan=importing.plan_register_import,
         apply=importing.do_import_register,
         preview_template="documents/import_preview.html",
+        upload_url=reverse("document_import"),
     )
     if isinstance(plan, HttpResponse):
         return plan

@@ -8,10 +8,11 @@ Between the two the file waits in the database, so any app server can apply it.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import FileField, Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 
 from hienthuc.imports.models import ImportStatus, PendingImport
 from hienthuc.lib.sheets import FileProblem, check_size
@@ -49,6 +50,22 @@ def upload(
     return render(request, form_template, {**context, "form": form, "problem": problem})
 
 
+def previewed(request: HttpRequest, pk: int, kind: str) -> PendingImport | None:
+    """The user's file waiting to be applied, if it still waits."""
+    return PendingImport.objects.filter(
+        pk=pk, kind=kind, created_by=request.user, status=ImportStatus.PREVIEWED
+    ).first()
+
+
+def gone(request: HttpRequest, upload_url: str) -> HttpResponse:
+    """Back to the upload page: the preview was applied already, cleared after a day (see
+    PendingImportQuerySet.stale) or is not the user's — the same answer for all three."""
+    messages.warning(
+        request, "Bản xem trước này không còn: tệp đã được nhập, hoặc quá một ngày chưa nhập. Hãy tải tệp lên lại."
+    )
+    return redirect(upload_url)
+
+
 def apply(
     request: HttpRequest,
     pk: int,
@@ -57,11 +74,15 @@ def apply(
     plan: Callable,
     apply: Callable,
     preview_template: str,
+    upload_url: str,
     context: dict | None = None,
 ):
     """Apply a previewed file. Returns the applied plan, or the response showing why it was not
-    (the data changed since the preview): the fresh check, with nothing written."""
-    pending = get_object_or_404(PendingImport, pk=pk, kind=kind, created_by=request.user, status=ImportStatus.PREVIEWED)
+    (the data changed since the preview: the fresh check, with nothing written; or the preview
+    is gone: back to `upload_url`)."""
+    pending = previewed(request, pk, kind)
+    if pending is None:
+        return gone(request, upload_url)
     data = bytes(pending.payload)
     try:
         result = apply(data, acting_user=request.user)

@@ -555,9 +555,9 @@ def value_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
     """Apply a previewed file: small ones here and now, large ones in the background worker."""
-    item = get_object_or_404(
-        PendingImport, pk=pending, kind="values", created_by=request.user, status=ImportStatus.PREVIEWED
-    )
+    item = flow.previewed(request, pending, "values")
+    if item is None:
+        return flow.gone(request, reverse("value_import"))
     if len(importing.read_rows(bytes(item.payload))) > BACKGROUND_ROWS:
         PendingImport.objects.filter(pk=item.pk).update(status=ImportStatus.RUNNING)
         apply_value_import.enqueue(item.pk)
@@ -569,6 +569,7 @@ def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
         plan=importing.plan_value_import,
         apply=importing.do_import_values,
         preview_template="indicators/import_preview.html",
+        upload_url=reverse("value_import"),
     )
     if isinstance(result, HttpResponse):
         return result

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.models import RoleKind
@@ -230,6 +231,7 @@ def tree_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         plan=importing.plan_tree_import,
         apply=importing.do_import_tree,
         preview_template="orgs/import_preview.html",
+        upload_url=reverse("tree_import"),
     )
     if isinstance(plan, HttpResponse):
         return plan

@@ -333,6 +333,7 @@ def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> Http
         plan=partial(importing.plan_task_import, plan=plan),
         apply=partial(importing.do_import_tasks, plan=plan),
         preview_template="plans/import_preview.html",
+        upload_url=reverse("plan_tasks_import", args=[plan.pk]),
         context={"target": plan},
     )
     if isinstance(result, HttpResponse):
