@@ -587,6 +587,16 @@ class ValueImportTestCase(IndicatorBase):
         self.assertEqual(tallies.unit_figures(self.tinh_a, [self.admitted], [Q1])[(self.admitted.pk, Q1)], 40)
         self.assert_tallies_match_the_rows()
 
+    def test_an_accepted_report_locks_the_imported_figures_it_shows(self):
+        do_import_values(self.csv([["A1", "DV_MOI", "2021-Q1", "1"]]), acting_user=self.alice)
+        values = {"members": "10", "admitted": "1", "growth": "1", "good": "50"}  # DV_MOI as imported
+        sent = self.report(self.huyen_a1, self.bob, values, submit=True)
+        self.assertIsNone(Value.objects.get(indicator=self.admitted, unit=self.huyen_a1).submission)
+        do_review_submission(sent, accept=True, acting_user=self.alice)
+        self.assertEqual(Value.objects.get(indicator=self.admitted, unit=self.huyen_a1).submission, sent)
+        with self.assertRaisesMessage(ValidationError, "thuộc báo cáo đã được duyệt"):
+            do_import_values(self.csv([["A1", "DV_MOI", "2021-Q1", "2"]]), acting_user=self.alice)
+
     def test_it_refuses_cleanly_when_a_value_was_stored_behind_the_tallies_back(self):
         # Written without the actions (as a raw edit would): the tallies do not know it.
         Value.objects.create(indicator=self.admitted, unit=self.huyen_a2, period=Q1, value=3)

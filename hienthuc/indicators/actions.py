@@ -447,13 +447,23 @@ def do_review_submission(submission: Submission, *, accept: bool, comment: str =
     submission.reviewed_by = _user(acting_user)
     submission.version += 1
     submission.save()
+    after = {"status": submission.status, "comment": comment}
+    if accept:
+        # Figures the report shows that no report held (imported, say) are accepted with it,
+        # and locked with it like its own.
+        after["values_taken"] = Value.objects.filter(
+            unit=submission.unit,
+            period=submission.period,
+            indicator__in=submission.form.items.values("indicator"),
+            submission__isnull=True,
+        ).update(submission=submission)
     record(
         acting_user,
         "accept" if accept else "return",
         submission,
         organization=submission.unit,
         before=before,
-        after={"status": submission.status, "comment": comment},
+        after=after,
     )
     return submission
 
