@@ -254,6 +254,7 @@ class Chunk:
     # The chunk's tally changes should every row be new, as _add_deltas' SQL adds them up:
     # (parent path, depth, indicator, period, count, sum).
     new_sums: list[tuple] = field(default_factory=list)
+    indicators: set[int] = field(default_factory=set)  # for the audit
 
 
 def _checked_chunks(data: bytes, user, result: ValueImportPlan, involved: set[int]) -> Iterator[Chunk]:
@@ -301,12 +302,13 @@ def _checked_chunks(data: bytes, user, result: ValueImportPlan, involved: set[in
 
 
 def _add_up(chunk: Chunk, involved: set[int]) -> Chunk:
-    """Fill the chunk's groups and its sums as if every row were new (weighted averages and
-    their weights excepted: their deltas need the weights)."""
+    """Fill the chunk's indicators, groups and sums as if every row were new (weighted
+    averages and their weights excepted: their deltas need the weights)."""
     top = AGGREGATE_MIN_DEPTH * STEP
     sums: dict[tuple, list] = {}
     chunk.shallow = False
     for indicator, _unit, period, value, _number, path in chunk.rows:
+        chunk.indicators.add(indicator)
         if len(path) <= top:
             chunk.shallow = True
             continue
@@ -493,7 +495,7 @@ def _run(data: bytes, user, *, write: bool, checked: ValueImportPlan | None = No
                 continue
             _load_chunk(chunk)
             all_new = _compare(result, chunk, _new_groups(chunk, known))
-            result.indicator_ids.update({row[0] for row in chunk.rows})
+            result.indicator_ids |= chunk.indicators
             if write and result.ok:
                 _add_deltas(involved, new_sums=chunk.new_sums if all_new and chunk.new_sums else None)
                 _write(stamp, all_new=all_new)
