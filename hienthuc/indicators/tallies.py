@@ -352,21 +352,23 @@ def completeness(org: Organization, form: ReportForm, period: str) -> tuple[dict
     return totals, per_child
 
 
-def completeness_many(org: Organization, pairs: list[tuple[ReportForm, str]]) -> dict[int, dict[str, int]]:
-    """{form id: totals} below `org` for several (form, period) pairs in two queries (the dashboard)."""
+def completeness_many(org: Organization, pairs: list[tuple[ReportForm, str]]) -> dict[tuple[int, str], dict[str, int]]:
+    """{(form id, period): totals} below `org` for several (form, period) pairs in two queries
+    (the dashboard's forms, a form's latest periods)."""
     if not pairs:
         return {}
-    forms = [form.pk for form, _ in pairs]
-    wanted = {(form.pk, period) for form, period in pairs}
-    totals = {form.pk: {ON_TIME: 0, LATE: 0, MISSING: 0} for form, _ in pairs}
-    below = {"unit__path__startswith": org.path, "unit__depth": org.depth + 1, "form_id__in": forms}
+    totals = {(form.pk, period): dict.fromkeys(COMPLETENESS_LABELS, 0) for form, period in pairs}
+    below = {"unit__path__startswith": org.path, "unit__depth": org.depth + 1, "form_id__in": {f.pk for f, _ in pairs}}
+    required: dict[int, int] = {}
     for form_id, n in FormUnitTally.objects.filter(**below).values_list("form_id", "n").order_by():
-        totals[form_id][MISSING] += n
-    rows = SubmissionTally.objects.filter(period__in={p for _, p in wanted}, **below)
+        required[form_id] = required.get(form_id, 0) + n
+    for (form_id, _period), counts in totals.items():
+        counts[MISSING] = required.get(form_id, 0)
+    rows = SubmissionTally.objects.filter(period__in={p for _, p in pairs}, **below)
     for form_id, period, state, n in rows.values_list("form_id", "period", "state", "n").order_by():
-        if (form_id, period) in wanted:
-            totals[form_id][state] += n
-            totals[form_id][MISSING] -= n
+        if (counts := totals.get((form_id, period))) is not None:
+            counts[state] += n
+            counts[MISSING] -= n
     return totals
 
 

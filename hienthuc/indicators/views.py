@@ -249,7 +249,7 @@ def completeness_panel(org: Organization, today) -> list[dict]:
         if closed:
             pairs.append((form, closed[0]))
     totals = tallies.completeness_many(org, [(form, period.key) for form, period in pairs])
-    return [{"form": form, "period": period, "totals": totals[form.pk]} for form, period in pairs]
+    return [{"form": form, "period": period, "totals": totals[(form.pk, period.key)]} for form, period in pairs]
 
 
 # ---- report forms -------------------------------------------------------------------------
@@ -340,9 +340,8 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     top = home_unit(request)
     completeness = []
     if top is not None:
-        for period in recent[:4]:
-            totals, _ = tallies.completeness(top, form, period.key)
-            completeness.append({"period": period, "totals": totals})
+        totals = tallies.completeness_many(top, [(form, period.key) for period in recent[:4]])
+        completeness = [{"period": p, "totals": totals[(form.pk, p.key)]} for p in recent[:4]]
     context = {
         "form": form,
         "items": form.items.select_related("indicator"),
