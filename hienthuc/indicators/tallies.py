@@ -130,7 +130,7 @@ def submission_state(submission: Submission, deadline_days: int | None = None) -
 def recount_timeliness(form: ReportForm, *, old_days: int, new_days: int) -> None:
     """A form's deadline changed: submissions already sent move between on time and late."""
     moves: Counter = Counter()
-    sent = Submission.objects.filter(form=form, first_submitted_at__isnull=False).select_related("unit", "form")
+    sent = Submission.objects.filter(form=form, first_submitted_at__isnull=False).select_related("unit")
     for submission in sent:
         old, new = submission_state(submission, old_days), submission_state(submission, new_days)
         if old != new:
