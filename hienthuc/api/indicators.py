@@ -224,8 +224,10 @@ def get_submission(request, submission_id: Id):
 def review_submission(request, submission_id: Id, payload: ReviewIn):
     """Accept, or return with a comment (a unit above the reporting one)."""
     submission = _submission(request, submission_id)
-    actions.do_review_submission(submission, accept=payload.accept, comment=payload.comment, acting_user=request.user)
-    return Status(200, get_object_or_404(Submission.objects.select_related("form"), pk=submission_id))
+    reviewed = actions.do_review_submission(
+        submission, accept=payload.accept, comment=payload.comment, acting_user=request.user
+    )
+    return Status(200, reviewed)
 
 
 class CompletenessQuery(Schema):
