@@ -147,7 +147,7 @@ def main() -> int:
         mine, theirs = ours(unit, today), baseline_dashboard(unit, today)
         assert mine["totals"] == theirs["totals"], "the tallies and the hand-written SQL disagree"
         assert mine["overdue"] == theirs["overdue"], "the overdue lists disagree"
-        assert coverage_documents(unit, today, limit=5) or not theirs["coverage_rows"]
+        assert coverage_documents(unit, today, user, limit=5) or not theirs["coverage_rows"]
         base = measure(lambda u=unit: baseline_dashboard(u, today), runs=30)
         page = f"/orgs/{unit.pk}/dashboard/"
         assert client.get(page).status_code == 200

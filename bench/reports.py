@@ -121,7 +121,7 @@ def main() -> int:
     province = (
         root if root.kind.code == "tinh_uy" else Organization.objects.children_of(root).order_by("-units_below").first()
     )
-    timing = measure(lambda: yearly.to_docx(yearly.build(province, YEAR)), runs=3, warmup=1)
+    timing = measure(lambda: yearly.to_docx(yearly.build(province, YEAR, user)), runs=3, warmup=1)
     report.add(f"báo cáo năm {YEAR} (.docx) của {province.name}", timing, budget_ms=3000, baseline=None, max_ratio=None)
     report.print()
     return 1 if report.failed else 0

@@ -760,7 +760,7 @@ class YearlyReportTestCase(IndicatorBase):
         from hienthuc.indicators import yearly
         from tests.helpers import converted_to_pdf
 
-        report = yearly.build(self.tinh_a, 2021)
+        report = yearly.build(self.tinh_a, 2021, self.alice)
         self.assertTrue(converted_to_pdf(yearly.to_docx(report), "bao-cao.docx").startswith(b"%PDF"))
         self.assertTrue(converted_to_pdf(yearly.to_xlsx(report), "bao-cao.xlsx").startswith(b"%PDF"))
 

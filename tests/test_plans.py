@@ -264,7 +264,7 @@ class TaskImportTestCase(PlanBase):
         self.assertEqual(set(tasks[0].cooperating_units.all()), {self.office_a, self.huyen_a2})
         self.assertEqual(tasks[1].deadline_kind, "ongoing")
         self.assertEqual(tasks[2].section, "II. PHÁT TRIỂN KINH TẾ")
-        exported = export_tasks(self.draft)
+        exported = export_tasks(self.draft, self.alice)
         again = do_create_plan(unit=self.tinh_a, kind="implementation_plan", title="Bản sao", acting_user=self.alice)
         do_import_tasks(exported, acting_user=self.alice, plan=again)
         key = ("section", "content", "lead_unit_id", "output", "deadline_text", "notes")
@@ -727,7 +727,7 @@ class WordExportTestCase(PlanBase):
         from tests.helpers import converted_to_pdf
 
         self.issue()
-        self.assertTrue(converted_to_pdf(export_plan(self.plan), "ke-hoach.docx").startswith(b"%PDF"))
+        self.assertTrue(converted_to_pdf(export_plan(self.plan, self.alice), "ke-hoach.docx").startswith(b"%PDF"))
 
 
 class ExplanationTestCase(PlanBase):

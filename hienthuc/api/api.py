@@ -422,9 +422,17 @@ class PlanOut(Schema):
     unit_id: int
     number: str = Field(..., alias="document.number_normalized")
     issued_on: datetime.date | None = Field(None, alias="document.issued_on")
-    source_document_id: int | None
+    source_document_id: int | None = Field(
+        None, description="Văn bản được thực hiện; null nếu không có hoặc người gọi không được xem (văn bản mật)"
+    )
     parent_plan_id: int | None
     amendment: int
+
+    @staticmethod
+    def resolve_source_document_id(obj, context) -> int | None:
+        from hienthuc.documents.refs import visible_id
+
+        return visible_id(context["request"].user, obj.source_document)
 
 
 class TaskOut(Schema):
@@ -483,7 +491,9 @@ class TaskFilterIn(Schema):
 def _plans(request):
     from hienthuc.plans.models import Plan
 
-    return Plan.objects.visible_to(request.user).select_related("document")
+    return Plan.objects.visible_to(request.user).select_related(
+        "document", "source_document__issuing_unit", "source_document__kind"
+    )
 
 
 def _tasks(request):

@@ -49,6 +49,45 @@ class IssuingBody(models.TextChoices):
     OTHER = "khac", _("Khác")
 
 
+def readable_q(user, prefix: str = "") -> Q:
+    """The secrecy half of visibility: a document of ordinary confidentiality, or one the user
+    holds a grant for. Plans and tasks apply it to their own document too."""
+    granted = DocumentGrant.objects.filter(user_id=user.pk).values("document_id")
+    return Q(**{f"{prefix}confidentiality": Confidentiality.NORMAL}) | Q(**{f"{prefix}pk__in": granted})
+
+
+def granted_ids(user) -> set[int]:
+    """Ids of the secret documents granted to the user, cached on the user for the request."""
+    cached = getattr(user, "_hienthuc_document_grants", None)
+    if cached is None:
+        cached = set(DocumentGrant.objects.filter(user_id=user.pk).values_list("document_id", flat=True))
+        user._hienthuc_document_grants = cached
+    return cached
+
+
+def is_visible(user, document: "Document | None") -> bool:
+    """visible_to() for one document already in memory: the rule every place that merely
+    mentions a document (a plan's source, a cascade row, an audit event, an export, an API
+    field) applies before showing its number or summary. Reads the issuing unit's path, so
+    lists select_related("…issuing_unit"). tests/test_references.py checks it agrees with
+    visible_to() over a grid of users and documents."""
+    from hienthuc.accounts.scoping import covers, root_paths
+
+    if document is None:
+        return False
+    if document.confidentiality != Confidentiality.NORMAL and document.pk not in granted_ids(user):
+        return False
+    if user.is_superuser:
+        return True
+    path = document.issuing_unit.path
+    if covers(user, path):
+        return True
+    # Issued (not draft) documents of the units above the user's.
+    return document.status != Status.DRAFT and any(
+        root.startswith(path) and len(root) > len(path) for root in root_paths(user)
+    )
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DocumentQuerySet":
         """Documents issued in the user's subtrees, and those issued (not drafts) by the units
@@ -62,8 +101,7 @@ class DocumentQuerySet(models.QuerySet):
             scoped = self.filter(
                 subtree_q(user, "issuing_unit__path") | (above_q(user, "issuing_unit__path") & ~Q(status=Status.DRAFT))
             )
-        granted = DocumentGrant.objects.filter(user_id=user.pk).values("document_id")
-        return scoped.filter(Q(confidentiality=Confidentiality.NORMAL) | Q(pk__in=granted))
+        return scoped.filter(readable_q(user))
 
     def search(self, text: str) -> "DocumentQuerySet":
         """Every word must appear, without regard to diacritics; a document number in any of

@@ -65,7 +65,9 @@ def home_unit(request: HttpRequest) -> Organization | None:
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    indicators = Indicator.objects.visible_to(request.user).select_related("owner", "document")
+    indicators = Indicator.objects.visible_to(request.user).select_related(
+        "owner", "document__kind", "document__issuing_unit"
+    )
     form = IndicatorForm(request.POST or None, user=request.user)
     created = submit(
         request,
@@ -592,7 +594,7 @@ def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - (today.month < 12)
     if not 1930 <= year <= today.year:
         raise Http404("Năm báo cáo không hợp lệ.")
-    report = yearly.build(unit, year)
+    report = yearly.build(unit, year, request.user)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.xlsx"'

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from hienthuc.documents.refs import reference_text
 from hienthuc.indicators import tallies
 from hienthuc.indicators.models import FormUnit, ReportForm, Submission, Target
 from hienthuc.lib import deadlines, periods
@@ -56,7 +57,8 @@ def _n(value, decimals: int = 0) -> str:
     return format_number(value, decimals) if value is not None else "—"
 
 
-def build(unit: Organization, year: int) -> YearlyReport:
+def build(unit: Organization, year: int, user) -> YearlyReport:
+    """The report as `user` may read it: documents they may not open are named by their hidden label."""
     from hienthuc.indicators.views import share_of
 
     report = YearlyReport(unit, year)
@@ -88,12 +90,12 @@ def build(unit: Organization, year: int) -> YearlyReport:
         report.tasks.append([deadlines.STATUS_LABELS[code], n, format_number(100 * n / total, 1) if total else "0"])
     report.tasks.append(["Tổng số", total, "100" if total else "0"])
     # Cascades: every source document that reached the subtree.
-    for row in coverage_documents(unit, today):
+    for row in coverage_documents(unit, today, user):
         document, summary = row["document"], row["summary"]
-        name = f"{document.kind.name} {document.number_normalized}".strip()
+        name = reference_text(user, document)
         report.coverage.append([name, summary["on_time"], summary["late"], summary["overdue"], summary["pending"]])
     report.late_reports = _late_reports(unit, year)
-    report.late_plans = _late_plans(unit, year, today)
+    report.late_plans = _late_plans(unit, year, today, user)
     for number, target in enumerate(
         Target.objects.filter(unit=unit, kind="year", year=year + 1)
         .select_related("indicator")
@@ -130,11 +132,17 @@ def _late_reports(unit: Organization, year: int) -> list[list]:
     return _capped(rows, 4)
 
 
-def _late_plans(unit: Organization, year: int, today: datetime.date) -> list[list]:
+def _late_plans(unit: Organization, year: int, today: datetime.date, user) -> list[list]:
     """Units below required to issue a plan by a day of the year that issued it late or not yet."""
     requirements = PlanRequirement.objects.filter(
         unit__path__startswith=unit.path, unit__depth__gt=unit.depth, due_on__year=year
     ).order_by("due_on", "unit__search_text")
+    requirements = requirements.select_related(
+        "plan__source_document__kind",
+        "plan__source_document__issuing_unit",
+        "plan__document__kind",
+        "plan__document__issuing_unit",
+    )
     rows = []
     for r in requirement_rows(requirements, today):
         if r["state"] in ("late", "overdue"):
@@ -142,7 +150,7 @@ def _late_plans(unit: Organization, year: int, today: datetime.date) -> list[lis
             state = "Ban hành muộn" if r["state"] == "late" else "Quá hạn, chưa ban hành"
             rows.append(
                 [
-                    source.number_normalized or source.summary[:60],
+                    reference_text(user, source, with_kind=False),
                     r["unit"].name,
                     r["due_on"].strftime("%d/%m/%Y"),
                     state,

@@ -44,7 +44,7 @@ def check_size(size: int, max_bytes: int) -> None:
         raise FileProblem(f"Tệp quá lớn ({shown} MB); giới hạn là {limit} MB.")
 
 
-def load_workbook_bytes(data: bytes, *, max_bytes: int):
+def load_workbook_bytes(data: bytes, *, max_bytes: int, data_only: bool = True):
     check_size(len(data), max_bytes)
     if not data:
         raise FileProblem("Tệp rỗng.")
@@ -52,7 +52,7 @@ def load_workbook_bytes(data: bytes, *, max_bytes: int):
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise FileProblem("Tệp không phải là tệp Excel .xlsx (hãy lưu lại bằng Excel dưới dạng .xlsx).")
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception:
         raise FileProblem("Không đọc được tệp Excel .xlsx: tệp bị hỏng hoặc không đúng định dạng.") from None
 
@@ -63,10 +63,26 @@ def read_table(data: bytes, headers: list[str], *, max_bytes: int, optional: tup
     Columns must appear in the given order; `optional` headers may be missing at the end.
     """
     workbook = load_workbook_bytes(data, max_bytes=max_bytes)
+    formulas = load_workbook_bytes(data, max_bytes=max_bytes, data_only=False)
     sheet = workbook.worksheets[0]
+
+    def rows(min_row: int = 1):
+        # A formula cell reads as the value Excel last computed; one never computed (a file
+        # written by a program) reads as its formula text — text, never evaluated.
+        pairs = zip(
+            sheet.iter_rows(min_row=min_row, values_only=True),
+            formulas.worksheets[0].iter_rows(min_row=min_row, values_only=True),
+            strict=False,
+        )
+        for values, written in pairs:
+            yield [
+                f if v is None and isinstance(f, str) and f.startswith("=") else v
+                for v, f in zip(values, list(written) + [None] * (len(values) - len(written)), strict=False)
+            ]
+
     required = [fold(h) for h in headers if h not in optional]
     found = None
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(rows(), start=1):
         cells = [fold(clean(v)) for v in values]
         if cells[: len(required)] == required:
             found = number
@@ -77,13 +93,24 @@ def read_table(data: bytes, headers: list[str], *, max_bytes: int, optional: tup
         expected = " | ".join(headers)
         raise FileProblem(f"Không tìm thấy dòng tiêu đề. Dòng tiêu đề phải có các cột theo thứ tự: {expected}.")
     result = Sheet(header_row=found)
-    for number, values in enumerate(sheet.iter_rows(min_row=found + 1, values_only=True), start=found + 1):
+    for number, values in enumerate(rows(found + 1), start=found + 1):
         values = (list(values) + [None] * len(headers))[: len(headers)]
         if all(clean(v) == "" for v in values):
             continue
         result.rows.append((number, values))
     workbook.close()
+    formulas.close()
     return result
+
+
+def as_text(cell) -> None:
+    """Keep user text as text. openpyxl stores a string starting with "=" as a live formula
+    (=HYPERLINK(…) a link, =cmd|… a DDE payload); an inline string cell is shown as typed by
+    Excel and LibreOffice Calc and never evaluated. Other leading characters that spreadsheet
+    programs treat as formulas (+ - @ tab CR) are only dangerous in CSV, where nothing types a
+    cell: every string here is written as a typed text cell."""
+    if isinstance(cell.value, str) and cell.data_type == "f":
+        cell.data_type = "s"
 
 
 def write_table(title: str, headers: list[str], rows: list[list], *, sheet_name: str = "Danh sách") -> bytes:
@@ -105,6 +132,9 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in rows:
             sheet.append(row)
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                as_text(cell)
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500] if len(r) >= index])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, width + 2))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from hienthuc.accounts.models import RoleKind
 from hienthuc.accounts.scoping import can_admin, can_edit, root_paths
 from hienthuc.audit.models import AuditEvent
+from hienthuc.audit.redact import redact
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
 from hienthuc.forms import submit
 from hienthuc.imports import flow
@@ -172,6 +173,7 @@ def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     events = AuditEvent.objects.visible_to(request.user).filter(organization=org).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = redact(request.user, list(page.object_list))
     return render(
         request,
         "audit/history.html",

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.models import AuditEvent
+from hienthuc.audit.redact import redact
 from hienthuc.committees.models import Assignment, CommitteeSeat
 from hienthuc.forms import submit
 from hienthuc.orgs.models import Organization
@@ -123,6 +124,7 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
         object_type="people.person", object_id=str(person.pk)
     ) | AuditEvent.objects.filter(object_type="people.position", after__person=person.pk)
     page = Paginator(events.select_related("actor").order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    page.object_list = redact(request.user, list(page.object_list))
     return render(
         request,
         "audit/history.html",

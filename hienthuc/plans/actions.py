@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from hienthuc.lib.links import LinkError, web_link
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.record import record, snapshot
 from hienthuc.documents.actions import current_data, do_create_document, do_link_documents, do_update_document
@@ -292,7 +293,10 @@ def do_record_progress(
         raise ValidationError({"percent": "Tiến độ phải là số phần trăm từ 0 đến 100."})
     if task.completed_on is not None:
         raise ValidationError("Nhiệm vụ đã hoàn thành.")
-    evidence_link = (evidence_link or "").strip()[:500]
+    try:
+        evidence_link = web_link(evidence_link)
+    except LinkError as exc:
+        raise ValidationError({"evidence_link": str(exc)}) from None
     if complete:
         if evidence_document is None and not evidence_link and task.output_document_id is None:
             raise ValidationError(

@@ -19,7 +19,7 @@ def requirement_rows(requirements, today) -> list[dict]:
         parent_plan_id__in={r.plan_id for r in requirements},
         unit_id__in={r.unit_id for r in requirements},
         status=PlanStatus.ISSUED,
-    ).select_related("document")
+    ).select_related("document__kind", "document__issuing_unit")
     for child in children:
         issued.setdefault((child.parent_plan_id, child.unit_id), []).append(child)
     rows = []
@@ -38,11 +38,12 @@ def coverage_rows(plan: Plan, today) -> list[dict]:
     return requirement_rows(plan.requirements.order_by("unit__search_text"), today)
 
 
-def coverage_documents(org: Organization, today, limit: int | None = None) -> list[dict]:
-    """Source documents cascaded into `org`'s subtree, latest first, with how the units below
+def coverage_documents(org: Organization, today, user, limit: int | None = None) -> list[dict]:
+    """Source documents cascaded into `org`'s subtree that `user` may see (a list of documents
+    leaves out the secret ones, like search does), latest first, with how the units below
     stand (from the tallies: one query, plus one for the documents)."""
     by_document = tallies.coverage_rollup(org, today)
-    documents = Document.objects.filter(pk__in=by_document).select_related("kind", "issuing_unit")
+    documents = Document.objects.visible_to(user).filter(pk__in=by_document).select_related("kind", "issuing_unit")
     documents = documents.order_by(F("issued_on").desc(nulls_last=True), "-id")
     if limit:
         documents = documents[:limit]

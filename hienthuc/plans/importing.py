@@ -146,9 +146,15 @@ def do_import_tasks(data: bytes, *, acting_user, plan: Plan) -> TaskImportPlan:
     return result
 
 
-def export_tasks(plan: Plan) -> bytes:
+def export_tasks(plan: Plan, user) -> bytes:
+    """The task table as `user` sees it on the plan's page: the tasks they may open."""
     rows, section, number = [], None, 0
-    tasks = Task.objects.filter(plan=plan).select_related("lead_unit").prefetch_related("cooperating_units")
+    tasks = (
+        Task.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("lead_unit")
+        .prefetch_related("cooperating_units")
+    )
     for task in tasks.order_by("order", "id"):
         if task.section != section:
             section = task.section

@@ -32,17 +32,21 @@ class PlanStatus(models.TextChoices):
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PlanQuerySet":
         """The user's subtrees' plans, and issued plans from above that concern them: they are
-        required to implement it, or lead or cooperate on one of its tasks."""
+        required to implement it, or lead or cooperate on one of its tasks. A plan is a document:
+        a secret one only with a grant, like any other (docs/architecture.md, "References")."""
         from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.documents.models import readable_q
 
         if user.is_superuser:
-            return self
+            return self.filter(readable_q(user, "document__"))
         own = subtree_q(user, "unit__path")
         required = Q(pk__in=PlanRequirement.objects.filter(subtree_q(user, "unit__path")).values("plan_id"))
         tasked = Q(pk__in=Task.objects.filter(subtree_q(user, "lead_path")).values("plan_id")) | Q(
             pk__in=TaskCooperation.objects.filter(subtree_q(user, "unit__path")).values("task__plan_id")
         )
-        return self.filter(own | (Q(status=PlanStatus.ISSUED) & (required | tasked)))
+        return self.filter(own | (Q(status=PlanStatus.ISSUED) & (required | tasked))).filter(
+            readable_q(user, "document__")
+        )
 
 
 class Plan(models.Model):
@@ -107,15 +111,18 @@ class PlanRequirement(models.Model):
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TaskQuerySet":
         """Tasks of visible plans where the plan is the user's own, and every task in which a
-        unit of theirs leads or cooperates."""
+        unit of theirs leads or cooperates; never the tasks of a secret plan without a grant."""
         from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.documents.models import readable_q
 
         if user.is_superuser:
-            return self
+            return self.filter(readable_q(user, "plan__document__"))
         own_plans = subtree_q(user, "plan__unit__path")
         leading = subtree_q(user, "lead_path")
         cooperating = Q(pk__in=TaskCooperation.objects.filter(subtree_q(user, "unit__path")).values("task_id"))
-        return self.filter(own_plans | (Q(plan__status=PlanStatus.ISSUED) & (leading | cooperating)))
+        return self.filter(own_plans | (Q(plan__status=PlanStatus.ISSUED) & (leading | cooperating))).filter(
+            readable_q(user, "plan__document__")
+        )
 
     def with_status(self, today: datetime.date | None = None) -> "TaskQuerySet":
         """Annotate `status_code`, derived from the deadline's last day as of today."""

@@ -29,7 +29,12 @@ from hienthuc.plans.wordexport import export_plan
 
 
 def access_plan(user, pk: int) -> Plan:
-    return get_object_or_404(Plan.objects.visible_to(user).select_related("unit", "document", "source_document"), pk=pk)
+    return get_object_or_404(
+        Plan.objects.visible_to(user).select_related(
+            "unit", "document", "source_document__kind", "source_document__issuing_unit"
+        ),
+        pk=pk,
+    )
 
 
 def access_task(user, pk: int) -> Task:
@@ -42,7 +47,9 @@ def access_task(user, pk: int) -> Task:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).select_related("unit", "document", "source_document")
+    plans = Plan.objects.visible_to(request.user).select_related(
+        "unit", "document", "source_document__kind", "source_document__issuing_unit"
+    )
     page = Paginator(plans.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {"page": page})
 
@@ -344,7 +351,7 @@ def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> Http
 
 def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
-    response = HttpResponse(importing.export_tasks(plan), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(importing.export_tasks(plan, request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="nhiem-vu-ke-hoach-{plan.pk}.xlsx"'
     return response
 
@@ -386,7 +393,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
-        "coverage": coverage_documents(org, today, limit=5),
+        "coverage": coverage_documents(org, today, request.user, limit=5),
         "report_years": list(range(today.year - (today.month < 12), today.year - 8, -1)),
         # Leaders of a unit above may ask this one to explain its results.
         "can_ask": any(covers(request.user, path) for path in org.ancestor_paths),
@@ -409,7 +416,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     }
     document_id = request.GET.get("document", "")
     if not document_id.isdigit():
-        context["documents"] = coverage_documents(org, today)
+        context["documents"] = coverage_documents(org, today, request.user)
         return render(request, "plans/coverage.html", context)
     document = get_object_or_404(Document.objects.visible_to(request.user).select_related("kind"), pk=document_id)
     by_child = tallies.coverage_rollup(org, today, document_id=document.pk).get(document.pk, {})
@@ -439,7 +446,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
-    response = HttpResponse(export_plan(plan), content_type=DOCX_CONTENT_TYPE)
+    response = HttpResponse(export_plan(plan, request.user), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}.docx"'
     return response
 

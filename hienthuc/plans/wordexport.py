@@ -3,6 +3,7 @@
 import re
 
 from hienthuc.committees.models import Body, CommitteeSeat, SeatRole, Term
+from hienthuc.documents.models import is_visible
 from hienthuc.lib.partydoc import PartyDocument, render
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.importing import HEADERS
@@ -42,7 +43,8 @@ def secretary_name(unit: Organization) -> str:
     return seat.person.full_name if seat else ""
 
 
-def export_plan(plan: Plan) -> bytes:
+def export_plan(plan: Plan, user) -> bytes:
+    """The plan as `user` sees it: the tasks they may open, the source document only if they may."""
     document = plan.document
     unit = plan.unit
     parent = Organization.objects.get_parent(unit)
@@ -52,7 +54,7 @@ def export_plan(plan: Plan) -> bytes:
     if summary.lower().startswith(kind.lower()):
         summary = summary[len(kind) :].strip()
     paragraphs = []
-    if plan.source_document:
+    if plan.source_document and is_visible(user, plan.source_document):
         source = plan.source_document
         date = f", ngày {source.issued_on:%d/%m/%Y}" if source.issued_on else ""
         paragraphs.append(
@@ -66,7 +68,12 @@ def export_plan(plan: Plan) -> bytes:
         ("body", "Các nhiệm vụ cụ thể, cơ quan chủ trì, phối hợp, sản phẩm và thời gian hoàn thành tại bảng dưới đây."),
     ]
     rows, section, number = [], None, 0
-    tasks = Task.objects.filter(plan=plan).select_related("lead_unit").prefetch_related("cooperating_units")
+    tasks = (
+        Task.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("lead_unit")
+        .prefetch_related("cooperating_units")
+    )
     for task in tasks.order_by("order", "id"):
         if task.section != section:
             section, number = task.section, 0
