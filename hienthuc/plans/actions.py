@@ -7,12 +7,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hienthuc.lib.links import LinkError, web_link
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.record import record, snapshot
 from hienthuc.documents.actions import current_data, do_create_document, do_link_documents, do_update_document
 from hienthuc.documents.models import Document, DocumentKind, LinkKind, Status
 from hienthuc.lib import deadlines
+from hienthuc.lib.links import LinkError, web_link
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
