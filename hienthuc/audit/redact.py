@@ -10,6 +10,19 @@ from django.utils.translation import gettext as _
 from hienthuc.audit.models import AuditEvent
 
 
+def visible_rows(model, user):
+    """The model's visible_to(user); for a model without one (an attachment, a grant, a progress
+    report, a requirement), the rows whose parent — the first foreign key to a model that has
+    one — is visible. None when neither exists (units, people, roles: scoped by the unit)."""
+    if hasattr(model.objects, "visible_to"):
+        return model.objects.visible_to(user)
+    for field in model._meta.get_fields():
+        related = getattr(field, "related_model", None)
+        if field.many_to_one and related is not None and hasattr(related.objects, "visible_to"):
+            return model.objects.filter(**{f"{field.name}__in": related.objects.visible_to(user)})
+    return None
+
+
 def redact(user, events: list[AuditEvent]) -> list[AuditEvent]:
     """Mark each event whose object exists but is not visible to `user` (`event.hidden`).
     Two queries per kind of object on the page, through each model's visible_to()."""
@@ -23,12 +36,12 @@ def redact(user, events: list[AuditEvent]) -> list[AuditEvent]:
             model = apps.get_model(object_type)
         except (LookupError, ValueError):
             continue
-        visible_to = getattr(model.objects, "visible_to", None)
-        if visible_to is None:
+        visible = visible_rows(model, user)
+        if visible is None:
             continue
         keys = [i for i in ids if i.isdigit()]
         existing = {str(pk) for pk in model.objects.filter(pk__in=keys).values_list("pk", flat=True)}
-        seen = {str(pk) for pk in visible_to(user).filter(pk__in=keys).values_list("pk", flat=True)}
+        seen = {str(pk) for pk in visible.filter(pk__in=keys).values_list("pk", flat=True)}
         hidden |= {(object_type, i) for i in existing - seen}
     for event in events:
         if (event.object_type, event.object_id) in hidden:

@@ -259,6 +259,13 @@ INVERSE_LABELS = {
 }
 
 
+class DocumentLinkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DocumentLinkQuerySet":
+        """A link names both its documents: it is visible when both ends are."""
+        visible = Document.objects.visible_to(user)
+        return self.filter(source__in=visible, target__in=visible)
+
+
 class DocumentLink(models.Model):
     """A typed link: `source` implements / guides / replaces / amends / cites `target`."""
 
@@ -269,6 +276,8 @@ class DocumentLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [
