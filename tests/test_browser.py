@@ -58,9 +58,19 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.context = self.browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
+        # Every page runs under the production Content-Security-Policy: a blocked inline script
+        # or handler, or an uncaught script error, fails the test that met it.
+        self.violations: list[str] = []
+        self.page.on("console", self.on_console)
+        self.page.on("pageerror", lambda error: self.violations.append(f"uncaught: {error}"))
+
+    def on_console(self, message):
+        if message.type == "error" and ("Content Security Policy" in message.text or "Refused to" in message.text):
+            self.violations.append(message.text)
 
     def tearDown(self):
         self.context.close()
+        self.assertEqual(self.violations, [], "the page broke the Content-Security-Policy or raised a script error")
 
     def login(self, username: str):
         page = self.page
@@ -94,6 +104,22 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.get_by_role("link", name="Nguyễn Văn Đông").click()
         page.wait_for_url(f"**/people/{self.person_a1.pk}/")
         expect(page.locator("main")).to_contain_text("Sinh năm 1975")
+
+    def test_it_runs_under_a_strict_content_security_policy_and_notices_a_violation(self):
+        self.login("alice")
+        response = self.page.goto(f"{self.live_server_url}/orgs/")
+        policy = response.headers["content-security-policy"]
+        self.assertIn("script-src 'self'", policy)
+        self.assertNotIn("unsafe-inline' 'self", policy.split("script-src")[1].split(";")[0])
+        self.page.click("summary:has-text('Kế hoạch, nhiệm vụ')")  # app.js still works
+        expect(self.page.locator(".nav-group details[open]")).to_have_count(1)
+        self.page.click("h1")
+        expect(self.page.locator(".nav-group details[open]")).to_have_count(0)
+        # An inline handler slipped into a page is refused, and the test notices.
+        self.page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=\"/x\" onerror=\"1\">')")
+        self.page.wait_for_timeout(300)
+        self.assertTrue(any("Refused" in v or "Content Security Policy" in v for v in self.violations))
+        self.violations.clear()
 
     def test_it_answers_a_vietnamese_404_for_a_unit_of_another_province(self):
         self.login("bob")

@@ -118,7 +118,7 @@ class ReferenceBase(BaseTestCase):
             response = self.client.get(url)
             answers[url] = response.content.decode("utf-8", "replace")
         # The plan's own answers and the other task of the plan, by id.
-        for url in (f"/api/plans/{self.plan.pk}", f"/api/tasks/{self.foreign.pk}", "/api/tasks?plan=%d" % self.plan.pk):
+        for url in (f"/api/plans/{self.plan.pk}", f"/api/tasks/{self.foreign.pk}", f"/api/tasks?plan={self.plan.pk}"):
             answers[url] = self.client.get(url).content.decode("utf-8", "replace")
         return answers
 
