@@ -11,9 +11,11 @@ import datetime
 import functools
 import random
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from hienthuc.accounts.actions import do_create_user, do_link_person
+from hienthuc.accounts.models import DEMO_EMAIL_DOMAIN
 from hienthuc.accounts.system import system_user
 from hienthuc.committees.actions import do_add_assignment, do_add_seat, do_create_term
 from hienthuc.committees.models import Body, SeatRole
@@ -296,6 +298,8 @@ def load_demo(seed: int = 20201203) -> None:
             role=role,
             acting_user=actor,
         )
+    for username, user in logins.items():
+        get_user_model().objects.filter(pk=user.pk).update(email=f"{username}@{DEMO_EMAIL_DOMAIN}")
     # The province and district logins belong to their secretaries: "Tôi phụ trách" lists their tasks.
     do_link_person(logins["tinhuy"], standing[0], acting_user=actor)
     dong_hung = next(d for d in districts if d.code == "TB-DH")

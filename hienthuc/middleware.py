@@ -1,4 +1,5 @@
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 
 
 class RejectNulMiddleware:
@@ -35,4 +36,19 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Nothing the application answers may be kept by a shared cache or on disk: pages,
+    exports and attachments are somebody's subtree, a secret document only theirs. Static
+    files are served before this runs (WhiteNoise) and keep their long cache headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_store=True)
         return response

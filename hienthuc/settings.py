@@ -19,9 +19,18 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 if not DEBUG:
     # Production must be configured on purpose: no shared default key, no open host list.
     if not SECRET_KEY:
-        raise ConfigurationError("SECRET_KEY is required when DEBUG is off")
+        raise ConfigurationError(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=1 for development"
+        )
     if not ALLOWED_HOSTS:
-        raise ConfigurationError("ALLOWED_HOSTS is required when DEBUG is off")
+        raise ConfigurationError(
+            "ALLOWED_HOSTS is required when DEBUG is off: set it to the site's host names, comma-separated "
+            "(e.g. ALLOWED_HOSTS=hienthuc.tinhuy.vn)"
+        )
+    if DEMO:
+        # The demo's logins and password are published in the README: never on a real server.
+        raise ConfigurationError("DEMO=1 (the demo data and its published logins) needs DEBUG=1")
 if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -65,9 +74,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hienthuc.middleware.PrivateCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hienthuc.accounts.middleware.LoginRequiredMiddleware",
+    "hienthuc.api.guard.ApiGuardMiddleware",
     # Axes must come last: it turns repeated failed logins into a lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +121,14 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The cache holds the API's rate counters: in the database by default, so that several app
+# servers count together (`manage.py createcachetable` creates the table; make run does).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "hienthuc_cache"),
+    }
+}
 
 TASKS = {
     "default": {
@@ -130,16 +149,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hienthuc.accounts.backends.DemoGuardBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 600)
+API_AUTH_FAILURE_LIMIT = env_int("API_AUTH_FAILURE_LIMIT", 20)
+API_AUTH_FAILURE_WINDOW_SECONDS = env_int("API_AUTH_FAILURE_WINDOW_SECONDS", 600)
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10)
+
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_CALLABLE = "hienthuc.api.guard.lockout"
 AXES_RESET_ON_SUCCESS = True
 
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
@@ -150,6 +175,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(timedelta(hours=8).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS in production (docs/deploy.md): redirect plain HTTP and send HSTS unless DEBUG is on.
+# Behind a reverse proxy that ends TLS, set TRUST_X_FORWARDED_PROTO=1 so Django knows a
+# request came over HTTPS (the proxy must set X-Forwarded-Proto and strip it from clients).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy: scripts only from our own static files — no inline script, no on…=

@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from hienthuc.accounts import views as accounts
+from hienthuc.accounts.backends import LoginForm
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.documents import views as documents
@@ -11,9 +12,11 @@ from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 from hienthuc.plans import views as plans
 
+LOGIN_VIEW = auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
+
 urlpatterns = [
     path("", lambda request: redirect("tree"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LOGIN_VIEW, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/users/", accounts.user_list, name="user_list"),
     path("accounts/users/new/", accounts.user_create, name="user_create"),

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export SECRET_KEY="${SECRET_KEY:-bench-only-secret-key}"
 export ALLOWED_HOSTS="testserver,localhost,127.0.0.1"
-export DEBUG=0
+export DEBUG=0 SECURE_SSL_REDIRECT=0
 # The import benchmark reads a file of a million values (tens of MB).
 export UPLOAD_MAX_MB=500
 unset DATABASE_URL

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Serve the demo: migrate, load the demo data on the first run, start the web server and
-# the background worker on 127.0.0.1:8000; Ctrl-C stops both.
+# the background worker on 127.0.0.1:$PORT (8000 unless PORT is set); Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-# The demo runs like production (real error pages, collected static files) on plain HTTP
-# at 127.0.0.1; `DEBUG=1 make run` gives Django's debug pages instead.
-export DEBUG="${DEBUG:-0}" DEMO=1 SECURE_COOKIES=0
+PORT="${PORT:-8000}"
+# The demo's logins and password are published, so the demo runs in development mode only
+# (DEBUG=1): a server with DEBUG off refuses the demo accounts (accounts/backends.py).
+export DEBUG=1 DEMO=1 SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 mkdir -p var
 [ -s var/secret_key ] || $PY -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
@@ -18,10 +19,19 @@ $PY manage.py collectstatic --noinput --verbosity 0
 $PY manage.py load_demo
 $PY manage.py send_reminders --schedule
 
-$PY manage.py db_worker --queue-name default --no-reload &
+# The worker restarts by itself if it dies (a crash, a database locked for too long): long
+# imports must not stay queued until someone notices. Imports it was running when it died
+# are marked failed after IMPORT_STALE_MINUTES (imports/models.py), writing nothing.
+(
+  while true; do
+    $PY manage.py db_worker --queue-name default --no-reload || true
+    echo "Tiến trình nền dừng; khởi động lại sau 2 giây / worker stopped, restarting in 2 s" >&2
+    sleep 2
+  done
+) &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true; wait $WORKER 2>/dev/null || true' EXIT INT TERM
+trap 'kill -- -$WORKER 2>/dev/null || kill $WORKER 2>/dev/null || true; pkill -P $WORKER 2>/dev/null || true' EXIT INT TERM
 
 echo
-echo "Hiện Thực: http://127.0.0.1:8000  (Ctrl-C để dừng / to stop)"
-$PY manage.py runserver 127.0.0.1:8000 --noreload
+echo "Hiện Thực: http://127.0.0.1:$PORT  (Ctrl-C để dừng / to stop)"
+$PY manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export SECRET_KEY="${SECRET_KEY:-tests-only-secret-key}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-testserver,127.0.0.1,localhost}"
-export SECURE_COOKIES=0
+export SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0
 SKIPPED=()
 FAILED=0
 

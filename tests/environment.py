@@ -7,6 +7,11 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# The test client speaks plain HTTP; tests of the HTTPS settings override them.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The fuzzer and the crawls send thousands of API requests; tests of the limits set their own.
+os.environ.setdefault("API_RATE_PER_MINUTE", "1000000")
+os.environ.setdefault("API_AUTH_FAILURE_LIMIT", "1000000")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Whatever the developer's shell says, tests run outside demo mode, with production's DEBUG
 # and the default upload limit (tests that need otherwise override the settings themselves).

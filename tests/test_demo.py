@@ -12,6 +12,9 @@ from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
 
 
+# The demo runs as make run serves it: in development mode, the only mode that lets its
+# published accounts in (DemoGuardTestCase below shows the refusal).
+@override_settings(DEBUG=True)
 class DemoTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -137,3 +140,39 @@ class DemoTestCase(TestCase):
         before = Organization.objects.count()
         call_command("load_demo", stdout=open("/dev/null", "w"))
         self.assertEqual(Organization.objects.count(), before)
+
+
+class DemoGuardTestCase(TestCase):
+    """The demo's accounts never work where DEBUG is off, whatever database holds them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_it_refuses_demo_logins_with_a_clear_message(self):
+        response = self.client.post("/accounts/login/", {"username": "tinhuy", "password": DEMO_PASSWORD})
+        self.assertContains(response, "Tài khoản mẫu chỉ dùng được khi chạy thử")
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_it_refuses_demo_api_tokens_old_and_new(self):
+        from hienthuc.accounts.actions import do_create_api_token
+
+        user = get_user_model().objects.get(username="tinhuy")
+        _token, raw = do_create_api_token(user, name="cũ", acting_user=user)
+        answer = self.client.post(
+            "/api/auth/token", {"username": "tinhuy", "password": DEMO_PASSWORD}, content_type="application/json"
+        )
+        self.assertEqual(answer.status_code, 401)
+        self.assertEqual(self.client.get("/api/units", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code, 401)
+        with override_settings(DEBUG=True):
+            self.assertEqual(self.client.get("/api/units", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code, 200)
+
+    def test_settings_refuse_demo_mode_without_debug(self):
+        import subprocess
+        import sys
+
+        env = {"DEBUG": "0", "DEMO": "1", "SECRET_KEY": "x", "ALLOWED_HOSTS": "x", "PATH": "/usr/bin:/bin"}
+        done = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("DEMO=1", done.stderr)
+        self.assertNotIn("Traceback", done.stderr)

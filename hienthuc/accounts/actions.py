@@ -1,7 +1,9 @@
 """Accounts, roles and API tokens: one function per change, atomic and audited."""
 
+import datetime
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -118,8 +120,21 @@ def do_link_person(user, person, *, acting_user):
 def do_create_api_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]:
     """Return the token row and its raw value, which is never stored and shown only once."""
     raw = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name=(name or "API")[:100], prefix=raw[3:9], key_hash=hash_token(raw))
-    record(acting_user, "create", token, after={"user": user.username, "name": token.name, "prefix": token.prefix})
+    expires = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+    token = ApiToken.objects.create(
+        user=user, name=(name or "API")[:100], prefix=raw[3:9], key_hash=hash_token(raw), expires_at=expires
+    )
+    record(
+        acting_user,
+        "create",
+        token,
+        after={"user": user.username, "name": token.name, "prefix": token.prefix, "expires_at": expires.isoformat()},
+    )
+    # A client that asks for a token on every run must not pile up live tokens: the oldest
+    # beyond the limit are revoked.
+    live = ApiToken.objects.active().filter(user=user).order_by("-created_at", "-id")
+    for old in live[settings.API_TOKENS_PER_USER :]:
+        do_revoke_api_token(old, acting_user=acting_user)
     return token, raw
 
 

@@ -49,9 +49,22 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# The demo's accounts (README: published logins and password) carry an address in this
+# reserved domain (RFC 2606: .invalid never resolves), so that a server running with DEBUG off
+# refuses them whatever database it was pointed at — read from the user row, no extra query.
+DEMO_EMAIL_DOMAIN = "tai-khoan-mau.invalid"
+
+
+def is_demo_account(user) -> bool:
+    return (getattr(user, "email", "") or "").endswith("@" + DEMO_EMAIL_DOMAIN)
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        from django.db.models import Q
+        from django.utils import timezone
+
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), revoked_at__isnull=True)
 
 
 class ApiToken(models.Model):
@@ -64,6 +77,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Tokens end on their own (settings.API_TOKEN_DAYS): a forgotten one does not open the API for good.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -13,10 +13,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
 
 from hienthuc.accounts import actions as account_actions
+from hienthuc.accounts.backends import demo_refused
 from hienthuc.accounts.models import ApiToken, hash_token
 from hienthuc.api.common import ErrorOut, Id, Pages, Text
 from hienthuc.committees.models import Assignment, CommitteeSeat, Term
@@ -30,7 +33,7 @@ class TokenAuth(HttpBearer):
         if len(token) > 200:
             return None
         found = ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active:
+        if found is None or not found.user.is_active or demo_refused(found.user):
             return None
         now = timezone.now()
         # Avoid a write per request: the last-use time is only needed to the minute.
@@ -41,12 +44,28 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+class BrowserSession(SessionAuth):
+    """The logged-in browser's session (the API docs page, htmx). A request carrying a token is
+    the token's to decide: a wrong one is 401, never a CSRF refusal; without a session cookie
+    there is nothing to check CSRF for, so that too is 401."""
+
+    def _get_key(self, request):
+        if "Authorization" in request.headers or self.param_name not in request.COOKIES:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(
+                403, "Kiểm tra CSRF không đạt: gửi kèm tiêu đề X-CSRFToken của phiên đăng nhập, hoặc dùng mã truy cập."
+            ) from None
+
+
 api = NinjaAPI(
     title="Hiện Thực API",
     version="1",
     description="API của Hiện Thực: đơn vị, cán bộ đảng viên, nhiệm kỳ, cấp ủy. "
     "Xác thực bằng mã truy cập: `Authorization: Bearer <mã>` (lấy mã qua POST /api/auth/token).",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), BrowserSession()],
     urls_namespace="api",
 )
 
