@@ -114,8 +114,10 @@ else:
             "NAME": VAR_DIR / "hienthuc.sqlite3",
             "OPTIONS": {
                 # WAL lets readers work while the worker writes; IMMEDIATE avoids
-                # "database is locked" upgrades inside write transactions.
-                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"),
+                # "database is locked" upgrades inside write transactions; a writer waits up to
+                # 20 s for another's commit (an import's write phase) instead of failing.
+                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"),
+                "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
             },
         }
@@ -235,7 +237,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_DIR", str(VAR_DIR / "media")))
 
 # Uploads: imports are read in memory, so keep them bounded.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(UPLOAD_MAX_BYTES, env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024) + 1024 * 1024
+# A background import that has not reported for this long is failed (its worker died).
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 30)
+# The API's value import takes up to API_VALUE_IMPORT_MAX_ROWS rows in one call; its body is
+# bounded by the row count (each field has a maximum length), never by a smaller byte limit.
+API_VALUE_IMPORT_MAX_ROWS = 200_000
+VALUE_IMPORT_MAX_BYTES = max(UPLOAD_MAX_BYTES, API_VALUE_IMPORT_MAX_ROWS * 256)
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    max(UPLOAD_MAX_BYTES, VALUE_IMPORT_MAX_BYTES, env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024) + 1024 * 1024
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -85,6 +85,7 @@ urlpatterns = [
     path("indicators/import/", indicators.value_import, name="value_import"),
     path("indicators/import/<int:pending>/apply/", indicators.value_import_apply, name="value_import_apply"),
     path("indicators/import/<int:pending>/", indicators.value_import_status, name="value_import_status"),
+    path("indicators/import/<int:pending>/retry/", indicators.value_import_retry, name="value_import_retry"),
     path("reports/", indicators.form_list, name="report_form_list"),
     path("reports/<int:pk>/", indicators.form_detail, name="report_form_detail"),
     path("reports/<int:pk>/edit/", indicators.form_edit, name="report_form_edit"),

@@ -5,6 +5,7 @@ through indicators.actions with the same validation and Vietnamese messages (400
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -292,7 +293,11 @@ class ImportRow(Schema):
 
 
 class ImportIn(Schema):
-    values: list[ImportRow] = Field(..., max_length=200_000)
+    values: list[ImportRow] = Field(
+        ...,
+        max_length=settings.API_VALUE_IMPORT_MAX_ROWS,
+        description=f"tối đa {settings.API_VALUE_IMPORT_MAX_ROWS:,} dòng mỗi lần gọi".replace(",", "."),
+    )
     dry_run: bool = Field(False, description="chỉ kiểm tra, không ghi")
 
 

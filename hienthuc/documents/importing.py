@@ -14,6 +14,8 @@ from hienthuc.lib.sheets import CellError, read_table, write_table
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.models import Organization
 
+# A register import is a year or a term of documents; larger files are split (stated in the form).
+MAX_ROWS = 5_000
 HEADERS = [
     "Số hiệu", "Loại văn bản", "Mã đơn vị ban hành", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu",
     "Người ký", "Nơi ban hành", "Độ mật", "Trạng thái",
@@ -60,7 +62,7 @@ def _date(value) -> datetime.date | None:
 
 
 def plan_register_import(data: bytes, *, user) -> RegisterPlan:
-    sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=OPTIONAL)
+    sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=OPTIONAL, max_rows=MAX_ROWS)
     plan = RegisterPlan()
 
     def error(row: int, column: int, message: str) -> None:

@@ -379,7 +379,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
         plan=importing.plan_register_import,
         form_template="documents/import.html",
         preview_template="documents/import_preview.html",
-        context={"headers": importing.HEADERS},
+        context={"headers": importing.HEADERS, "max_rows": importing.MAX_ROWS},
     )
 
 

@@ -13,7 +13,22 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Thất bại"
 
 
+STALLED_MESSAGE = (
+    "Tiến trình nền đã dừng giữa chừng (máy chủ khởi động lại hoặc gặp lỗi). Việc nhập diễn ra trong một "
+    "giao dịch nên chưa có dữ liệu nào được ghi; hãy bấm “Chạy lại”."
+)
+
+
 class PendingImportQuerySet(models.QuerySet):
+    def fail_stalled(self) -> int:
+        """Mark failed the running imports whose worker has not reported for
+        IMPORT_STALE_MINUTES (it died: a crash, a restart). Their one transaction was rolled
+        back with it, so the message can say that nothing was written."""
+        limit = timezone.now() - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+        return self.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=limit).update(
+            status=ImportStatus.FAILED, message=STALLED_MESSAGE
+        )
+
     def stale(self) -> "PendingImportQuerySet":
         """Files previewed a day ago and never applied, failed ones after a week: a file can
         weigh UPLOAD_MAX_MB, and nothing else would remove it."""
@@ -40,6 +55,9 @@ class PendingImport(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    # Set when the import is queued and at each progress report: a running import whose
+    # heartbeat stops is failed by fail_stalled().
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = PendingImportQuerySet.as_manager()
 

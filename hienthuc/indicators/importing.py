@@ -99,12 +99,13 @@ def read_rows(data: bytes) -> list[tuple[int, list]]:
 
 def iter_rows(data: bytes) -> Iterable[tuple[int, list]]:
     """As read_rows, lazily for CSV; a file that cannot be read at all raises FileProblem here,
-    before the first row."""
-    check_size(len(data), settings.UPLOAD_MAX_BYTES)
+    before the first row. Uploaded files were held to UPLOAD_MAX_BYTES before they got here;
+    this bound serves the API, whose limit is its row count (settings)."""
+    check_size(len(data), settings.VALUE_IMPORT_MAX_BYTES)
     if not data.strip():
         raise FileProblem("Tệp rỗng.")
     if data[:2] == b"PK":
-        return read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES).rows
+        return read_table(data, HEADERS, max_bytes=settings.VALUE_IMPORT_MAX_BYTES).rows
     text = data.decode("utf-8-sig", errors="strict") if _utf8(data) else None
     if text is None:
         raise FileProblem("Tệp không phải .xlsx, .csv (UTF-8) hay JSON.")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from hienthuc.accounts.scoping import can_edit, edits_anywhere
 from hienthuc.forms import submit
 from hienthuc.imports import flow
-from hienthuc.imports.models import ImportStatus, PendingImport
+from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
 from hienthuc.indicators import actions, importing, tallies
 from hienthuc.indicators.forms import (
     IndicatorForm,
@@ -560,9 +560,7 @@ def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
     if item is None:
         return flow.gone(request, reverse("value_import"))
     if len(importing.read_rows(bytes(item.payload))) > BACKGROUND_ROWS:
-        PendingImport.objects.filter(pk=item.pk).update(status=ImportStatus.RUNNING)
-        apply_value_import.enqueue(item.pk)
-        return redirect("value_import_status", pending=item.pk)
+        return queue_value_import(item)
     result = flow.apply(
         request,
         pending,
@@ -578,11 +576,34 @@ def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
     return redirect("indicator_list")
 
 
+def queue_value_import(item: PendingImport) -> HttpResponse:
+    PendingImport.objects.filter(pk=item.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now(), progress_done=0, message=""
+    )
+    apply_value_import.enqueue(item.pk)
+    return redirect("value_import_status", pending=item.pk)
+
+
+@require_POST
+def value_import_retry(request: HttpRequest, pending: int) -> HttpResponse:
+    """Run again an import that failed with its file kept (a worker that died, a database error)."""
+    item = get_object_or_404(
+        PendingImport.objects.exclude(payload=b""),
+        pk=pending,
+        kind="values",
+        created_by=request.user,
+        status=ImportStatus.FAILED,
+    )
+    return queue_value_import(item)
+
+
 def value_import_status(request: HttpRequest, pending: int) -> HttpResponse:
     """A background import's progress; the page polls itself (htmx) until it is done."""
+    PendingImport.objects.fail_stalled()
     item = get_object_or_404(PendingImport, pk=pending, kind="values", created_by=request.user)
     template = "indicators/import_status.html#progress" if request.htmx else "indicators/import_status.html"
-    return render(request, template, {"item": item, "running": item.status == ImportStatus.RUNNING})
+    retry = item.status == ImportStatus.FAILED and item.message == STALLED_MESSAGE
+    return render(request, template, {"item": item, "running": item.status == ImportStatus.RUNNING, "retry": retry})
 
 
 def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:

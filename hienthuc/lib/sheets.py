@@ -57,14 +57,29 @@ def load_workbook_bytes(data: bytes, *, max_bytes: int, data_only: bool = True):
         raise FileProblem("Không đọc được tệp Excel .xlsx: tệp bị hỏng hoặc không đúng định dạng.") from None
 
 
-def read_table(data: bytes, headers: list[str], *, max_bytes: int, optional: tuple[str, ...] = ()) -> Sheet:
+def too_many_rows(max_rows: int) -> FileProblem:
+    shown = f"{max_rows:,}".replace(",", ".")
+    return FileProblem(
+        f"Tệp có hơn {shown} dòng dữ liệu; mỗi lần nhập loại này nhận tối đa {shown} dòng. "
+        "Hãy chia thành nhiều tệp rồi nhập lần lượt."
+    )
+
+
+def read_table(
+    data: bytes, headers: list[str], *, max_bytes: int, optional: tuple[str, ...] = (), max_rows: int | None = None
+) -> Sheet:
     """Find the header row (title rows above it are allowed) and return the rows below it.
 
     Columns must appear in the given order; `optional` headers may be missing at the end.
+    More than `max_rows` data rows is refused at once from the sheet's stated size, before any
+    row is read (a file of 60,000 rows must not hold the page for minutes), and again while
+    reading for files that state none.
     """
     workbook = load_workbook_bytes(data, max_bytes=max_bytes)
     formulas = load_workbook_bytes(data, max_bytes=max_bytes, data_only=False)
     sheet = workbook.worksheets[0]
+    if max_rows is not None and (sheet.max_row or 0) > max_rows + 20:
+        raise too_many_rows(max_rows)
 
     def rows(min_row: int = 1):
         # A formula cell reads as the value Excel last computed; one never computed (a file
@@ -98,6 +113,8 @@ def read_table(data: bytes, headers: list[str], *, max_bytes: int, optional: tup
         if all(clean(v) == "" for v in values):
             continue
         result.rows.append((number, values))
+        if max_rows is not None and len(result.rows) > max_rows:
+            raise too_many_rows(max_rows)
     workbook.close()
     formulas.close()
     return result
@@ -144,7 +161,7 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
     return out.getvalue()
 
 
-def read_docx_table(data: bytes, headers: list[str], *, max_bytes: int) -> Sheet:
+def read_docx_table(data: bytes, headers: list[str], *, max_bytes: int, max_rows: int | None = None) -> Sheet:
     """The first table of a Word file whose header row matches, read like a sheet.
 
     Offices often keep an action program only as a .docx whose appendix is the task table;
@@ -163,6 +180,8 @@ def read_docx_table(data: bytes, headers: list[str], *, max_bytes: int) -> Sheet
         for index, cells in enumerate(rows[:20]):
             # Merged cells repeat their text across the merged columns; the header has none.
             if [fold(c) for c in cells[: len(wanted)]] == wanted:
+                if max_rows is not None and len(rows) - index - 1 > max_rows:
+                    raise too_many_rows(max_rows)
                 sheet = Sheet(header_row=index + 1)
                 for number, values in enumerate(rows[index + 1 :], start=index + 2):
                     values = (values + [""] * len(headers))[: len(headers)]

@@ -23,6 +23,8 @@ from hienthuc.orgs.actions import (
 )
 from hienthuc.orgs.models import Organization, OrgKind
 
+# A province's tree (about 10,000 units) in one file; larger trees are imported per province.
+MAX_ROWS = 20_000
 HEADERS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên", "Tên viết tắt"]
 COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_SHORT = range(1, 6)
 
@@ -63,7 +65,9 @@ def _kind_lookup() -> dict[str, OrgKind]:
 
 def plan_tree_import(data: bytes, *, user) -> TreePlan:
     """Check a tree file against the database; raises FileProblem if it cannot be read at all."""
-    sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=("Tên viết tắt",))
+    sheet = read_table(
+        data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=("Tên viết tắt",), max_rows=MAX_ROWS
+    )
     plan = TreePlan()
 
     def error(row: int, column: int, message: str) -> None:

@@ -220,7 +220,7 @@ def tree_import(request: HttpRequest) -> HttpResponse:
         plan=importing.plan_tree_import,
         form_template="orgs/import.html",
         preview_template="orgs/import_preview.html",
-        context={"admin_units": admin_units},
+        context={"admin_units": admin_units, "max_rows": importing.MAX_ROWS},
     )
 
 

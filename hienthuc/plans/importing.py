@@ -32,6 +32,9 @@ HEADERS = [
     "Thời gian hoàn thành",
     "Ghi chú",
 ]
+# A plan's task table is tens or hundreds of rows; each row is written with its tallies and
+# audit in the request, so a larger file is refused before it is read (and stated in the form).
+MAX_ROWS = 1_000
 COL_NO, COL_CONTENT, COL_LEAD, COL_COOP, COL_OUTPUT, COL_DEADLINE, COL_NOTES = range(1, 8)
 _SECTION_NO = re.compile(r"^(?:[IVXLC]+|[A-Z]|\d+)\s*[.)]?$")
 _SPLIT = re.compile(r"\s*[;\n]\s*|\s*,\s*(?=[^\d])")
@@ -71,10 +74,10 @@ class UnitMatcher:
 def _rows(data: bytes):
     file_type = detect_type(data)
     if file_type == DOCX:
-        return read_docx_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES)
+        return read_docx_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS)
     if file_type == XLSX or file_type is None:
         # read_table gives the Vietnamese message for anything that is not an .xlsx.
-        return read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES)
+        return read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS)
     raise FileProblem("Chỉ nhập được bảng nhiệm vụ từ tệp Excel (.xlsx) hoặc Word (.docx).")
 
 

@@ -88,22 +88,18 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
     editable = can_edit(request.user, plan.unit)
-    tasks = list(
-        Task.objects.visible_to(request.user)
-        .with_status()
-        .filter(plan=plan)
-        .select_related("lead_unit")
-        .prefetch_related("cooperating_units")
-        .order_by("order", "id")
-    )
+    visible = Task.objects.visible_to(request.user).filter(plan=plan)
+    # Pages of 100 rows: a plan imported with thousands of tasks stays a page, not megabytes.
+    page = Paginator(
+        visible.with_status().select_related("lead_unit").prefetch_related("cooperating_units").order_by("order", "id"),
+        100,
+    ).get_page(request.GET.get("page"))
     sections: list[tuple[str, list[Task]]] = []
-    for task in tasks:
+    for task in page:
         if not sections or sections[-1][0] != task.section:
             sections.append((task.section, []))
         sections[-1][1].append(task)
-    counts = {code: 0 for code in deadlines.STATUS_LABELS}
-    for task in tasks:
-        counts[task.status_code] += 1
+    counts = visible.status_counts()
     task_form = TaskForm(user=request.user, prefix="task", plan=plan)
     issue_form = IssueForm(prefix="issue")
     require_form = RequireForm(prefix="req")
@@ -144,6 +140,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "crumb_current": plan.title,
         "sections": sections,
+        "page": page,
         "counts": [(deadlines.STATUS_LABELS[code], code, n) for code, n in counts.items()],
         "can_edit": editable,
         "task_form": task_form,
@@ -324,7 +321,7 @@ def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
         plan=partial(importing.plan_task_import, plan=plan),
         form_template="plans/import.html",
         preview_template="plans/import_preview.html",
-        context={"target": plan, "headers": importing.HEADERS},
+        context={"target": plan, "headers": importing.HEADERS, "max_rows": importing.MAX_ROWS},
     )
 
 
