@@ -17,6 +17,7 @@ from hienthuc.documents.models import Attachment, Document, DocumentKind, Docume
 from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.lib import docnumbers
+from hienthuc.lib.files import CONTENT_TYPES
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
@@ -267,7 +268,15 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         Attachment.objects.filter(document__in=Document.objects.visible_to(request.user)), pk=pk
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    # Served as a download, with the type checked at upload (never guessed from the name), under
+    # a name whose extension matches it: "x.html" holding a PDF downloads as "x.pdf".
+    stem = attachment.original_name.rsplit(".", 1)[0] or "tep"
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}.{attachment.file_type}",
+        content_type=CONTENT_TYPES[attachment.file_type],
+    )
 
 
 def resolve_target(user, text: str) -> Document:

@@ -6,22 +6,51 @@ import zipfile
 PDF, DOCX, XLSX = "pdf", "docx", "xlsx"
 
 
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# The main part each Office type must declare in [Content_Types].xml: a macro-enabled file
+# (.docm, .xlsm) declares another one and is refused, like anything else that only looks right.
+_MAIN_PARTS = {
+    DOCX: ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    XLSX: ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+}
+
+
 def detect_type(data: bytes) -> str | None:
-    """'pdf', 'docx', 'xlsx' from the bytes themselves, or None for anything else."""
+    """'pdf', 'docx', 'xlsx' from the whole structure of the bytes, or None for anything else.
+    A first line is not enough: "%PDF-" followed by HTML is not a PDF. A PDF must end with its
+    trailer and open with at least one page; an Office file must be a zip whose content types
+    declare its main part, with no macros."""
     if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK") and zipfile.is_zipfile(io.BytesIO(data)):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return DOCX
-            if "xl/workbook.xml" in names:
-                return XLSX
+        return PDF if _is_pdf(data) else None
+    if not (data.startswith(b"PK") and zipfile.is_zipfile(io.BytesIO(data))):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
+                return None
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+        return None
+    for file_type, (part, content_type) in _MAIN_PARTS.items():
+        if part in names and content_type in types:
+            return file_type
     return None
+
+
+def _is_pdf(data: bytes) -> bool:
+    if b"%%EOF" not in data[-2048:]:
+        return False
+    try:
+        from pypdf import PdfReader
+
+        return len(PdfReader(io.BytesIO(data)).pages) > 0
+    except Exception:
+        return False
 
 
 def extract_text(data: bytes, file_type: str, *, limit: int = 200_000) -> str:
