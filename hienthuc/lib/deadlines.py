@@ -58,15 +58,25 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-_PREFIX = r"^(?:(?:truoc|cham nhat|han|hoan thanh|trong)\s+)*(?:ngay\s+)?"
+_PREFIX = r"^(?:(?:truoc|cham nhat|han|hoan thanh|trong|den|cuoi|vao)\s+)*(?:ngay\s+)?"
 _DATE = re.compile(_PREFIX + r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _MONTH = re.compile(_PREFIX + r"(?:thang|t)\s*(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})$")
 _BARE_MONTH = re.compile(_PREFIX + r"(\d{1,2})\s*/\s*(\d{4})$")
 _QUARTER = re.compile(_PREFIX + r"quy\s*([ivx]+|[1-4])\s*(?:/|-|nam)\s*(\d{4})$")
+# "Quý III, IV/2021": the last quarter named, without its own "Quý".
+_BARE_QUARTER = re.compile(r"^(i{1,3}|iv)\s*/\s*(\d{4})$")
 _HALF = re.compile(_PREFIX + r"(6|9)\s*thang\s*(dau|cuoi)\s*(?:nam)?\s*(\d{4})$")
 _YEAR = re.compile(_PREFIX + r"(?:nam\s*)?(\d{4})$")
-_YEARS = re.compile(_PREFIX + r"(?:giai doan|nam)?\s*(\d{4})\s*(?:-|den)\s*(\d{4})$")
+_YEARS = re.compile(
+    _PREFIX + r"(?:(?:ca|toan|trong)\s+)?(?:giai doan|nam|nhiem ky)?\s*(\d{4})\s*(?:-|den|–)\s*(?:nam\s*)?(\d{4})$"
+)
 _ONGOING = {"thuong xuyen", "hang nam", "hang thang", "hang quy", "lien tuc", "thuong xuyen, hang nam"}
+# Words that make a deadline recurring wherever they appear ("Năm 2021 và những năm tiếp theo",
+# "Định kỳ hằng năm", "Thường xuyên, liên tục", "Cả nhiệm kỳ").
+_ONGOING_WORDS = re.compile(
+    r"thuong xuyen|hang (?:nam|thang|quy|tuan)|dinh ky|lien tuc|(?:cac|nhung) nam tiep theo|"
+    r"^(?:ca|toan|trong) nhiem ky$|^tu (?:nam )?\d{4}(?: tro di)?$"
+)
 
 
 def parse(text: str) -> Deadline:
@@ -76,8 +86,24 @@ def parse(text: str) -> Deadline:
         raise DeadlineError("Chưa ghi thời hạn. Các cách ghi được chấp nhận: " + ACCEPTED + ".")
     # Dashes of every kind (2026–2027) read as a hyphen.
     key = fold(re.sub(r"[\u2010-\u2015]", "-", written)).rstrip(".;,")
-    if key in _ONGOING:
+    if key in _ONGOING or _ONGOING_WORDS.search(key):
         return Deadline(ONGOING, written, None)
+    try:
+        return _parse_key(key, written)
+    except DeadlineError:
+        # A phrase that ends with a period ("Quý I và Quý II/2021", "Tháng 5, 6/2021", "Sau Đại
+        # hội, trong Quý III/2021"): the task is due by the last period it names.
+        words = key.split()
+        for start in range(1, len(words)):
+            try:
+                found = _parse_key(" ".join(words[start:]), written)
+            except DeadlineError:
+                continue
+            return found
+        raise
+
+
+def _parse_key(key: str, written: str) -> Deadline:
     try:
         if match := _DATE.match(key):
             day, month, year = (int(g) for g in match.groups())
@@ -89,7 +115,7 @@ def parse(text: str) -> Deadline:
         if match := _MONTH.match(key) or _BARE_MONTH.match(key):
             month, year = int(match.group(1)), _year(match.group(2))
             return Deadline(MONTH, written, _month_end(year, month))
-        if match := _QUARTER.match(key):
+        if match := _QUARTER.match(key) or _BARE_QUARTER.match(key):
             raw, year = match.group(1), _year(match.group(2))
             quarter = int(raw) if raw.isdigit() else from_roman(raw)
             if not 1 <= quarter <= 4:

@@ -65,6 +65,79 @@ def too_many_rows(max_rows: int) -> FileProblem:
     )
 
 
+def _sheet_rows(workbook, formulas, min_row: int = 1):
+    """The first sheet's rows of values. A formula cell reads as the value Excel last computed;
+    one never computed (a file written by a program) reads as its formula text — text, never
+    evaluated."""
+    pairs = zip(
+        workbook.worksheets[0].iter_rows(min_row=min_row, values_only=True),
+        formulas.worksheets[0].iter_rows(min_row=min_row, values_only=True),
+        strict=False,
+    )
+    for values, written in pairs:
+        yield [
+            f if v is None and isinstance(f, str) and f.startswith("=") else v
+            for v, f in zip(values, list(written) + [None] * (len(values) - len(written)), strict=False)
+        ]
+
+
+def cell_text(value) -> str:
+    """A cell as the person sees it: 1 not "1.0", a date as 30/06/2021."""
+    import datetime
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return clean(value)
+
+
+def read_grid(data: bytes, *, max_bytes: int, max_rows: int) -> list[tuple[int, list[str]]]:
+    """The first sheet as text, for tables whose layout a reader must work out (a task table as
+    an office wrote it): (Excel row number, cell texts) of each row holding something. A sheet
+    stating more than `max_rows` rows (plus room for titles and a signature) is refused unread."""
+    workbook = load_workbook_bytes(data, max_bytes=max_bytes)
+    formulas = load_workbook_bytes(data, max_bytes=max_bytes, data_only=False)
+    if (workbook.worksheets[0].max_row or 0) > max_rows + 60:
+        raise too_many_rows(max_rows)
+    grid = []
+    for number, values in enumerate(_sheet_rows(workbook, formulas), start=1):
+        cells = [cell_text(v) for v in values]
+        if any(cells):
+            grid.append((number, cells))
+            if len(grid) > max_rows + 60:
+                raise too_many_rows(max_rows)
+    workbook.close()
+    formulas.close()
+    return grid
+
+
+def read_docx_grids(data: bytes, *, max_bytes: int) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:
+    """Each table of a Word file as (the paragraphs just above it, its rows of cell texts);
+    rows are numbered from 1 as a person counts them in Word. Merged cells repeat their text."""
+    import docx
+
+    check_size(len(data), max_bytes)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:
+        raise FileProblem("Không đọc được tệp Word .docx: tệp bị hỏng hoặc không đúng định dạng.") from None
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    tables, above = [], []
+    for element in document.element.body.iterchildren():
+        if element.tag.endswith("}p"):
+            text = clean(Paragraph(element, document).text)
+            above = [*above, text][-6:] if text else above
+        elif element.tag.endswith("}tbl"):
+            table = Table(element, document)
+            rows = [(n, [clean(c.text) for c in row.cells]) for n, row in enumerate(table.rows, start=1)]
+            tables.append((above, [(n, cells) for n, cells in rows if any(cells)]))
+            above = []
+    return tables
+
+
 def read_table(
     data: bytes, headers: list[str], *, max_bytes: int, optional: tuple[str, ...] = (), max_rows: int | None = None
 ) -> Sheet:
@@ -82,18 +155,7 @@ def read_table(
         raise too_many_rows(max_rows)
 
     def rows(min_row: int = 1):
-        # A formula cell reads as the value Excel last computed; one never computed (a file
-        # written by a program) reads as its formula text — text, never evaluated.
-        pairs = zip(
-            sheet.iter_rows(min_row=min_row, values_only=True),
-            formulas.worksheets[0].iter_rows(min_row=min_row, values_only=True),
-            strict=False,
-        )
-        for values, written in pairs:
-            yield [
-                f if v is None and isinstance(f, str) and f.startswith("=") else v
-                for v, f in zip(values, list(written) + [None] * (len(values) - len(written)), strict=False)
-            ]
+        return _sheet_rows(workbook, formulas, min_row)
 
     required = [fold(h) for h in headers if h not in optional]
     found = None
@@ -141,10 +203,14 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
     workbook.remove(workbook.active)
     for sheet_name, title, headers, rows in sheets:
         sheet = workbook.create_sheet(sheet_name[:31])
-        sheet.append([title])
-        sheet["A1"].font = Font(name="Times New Roman", bold=True, size=14)
+        # A title of several lines ("PHỤ LỤC" / "(Kèm theo …)") takes a row each above the header.
+        titles = [line for line in title.split("\n") if line.strip()] or [""]
+        for line in titles:
+            sheet.append([line])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(name="Times New Roman", bold=True, size=14)
         sheet.append(headers)
-        for cell in sheet[2]:
+        header_row = len(titles) + 1
+        for cell in sheet[header_row]:
             cell.font = Font(name="Times New Roman", bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in rows:
@@ -155,7 +221,7 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500] if len(r) >= index])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, width + 2))
-        sheet.freeze_panes = "A3"
+        sheet.freeze_panes = f"A{header_row + 1}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

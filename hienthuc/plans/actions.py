@@ -19,8 +19,9 @@ from hienthuc.plans import tallies
 from hienthuc.plans.models import Plan, PlanKind, PlanRequirement, PlanStatus, ProgressUpdate, Task, TaskCooperation
 
 TASK_FIELDS = [
-    "plan", "section", "content", "lead_unit", "output", "deadline_text", "deadline_last_day", "notes", "progress",
-    "completed_on", "output_document", "output_link", "version",
+    "plan", "section", "number_text", "content", "lead_unit", "lead_text", "lead_outside", "cooperating_text", "output",
+    "deadline_text", "deadline_last_day", "notes", "progress", "completed_on", "output_document", "output_link",
+    "version",
 ]  # fmt: skip
 # The document kind a plan is issued as.
 DOCUMENT_KIND = {
@@ -126,8 +127,17 @@ def do_add_task(
     parent: Task | None = None,
     from_task: Task | None = None,
     amendment_reason: str | None = None,
+    number_text: str = "",
+    lead_text: str = "",
+    lead_outside: bool = False,
+    cooperating_text: str = "",
+    order: int | None = None,
     acting_user,
 ) -> Task:
+    """Add a task to a plan. From a task table (plans/importing.py): `number_text` is the STT as
+    written, `order` the table row (shared by the tasks of one row), `lead_text` the lead cell as
+    written when it named several bodies or one outside the tree (`lead_outside`: the plan's unit
+    then leads in the tree), `cooperating_text` the cooperating cell as written."""
     plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
     _check_editable(plan, amendment_reason, acting_user)
     content = (content or "").strip()
@@ -144,15 +154,26 @@ def do_add_task(
     deadline = _parse_deadline(deadline_text)
     cooperating = [u for u in cooperating if u.pk != lead_unit.pk]
     _check_units(plan, lead_unit, cooperating)
-    last = plan.tasks.order_by("-order").values_list("order", flat=True).first() or 0
+    if lead_outside and lead_unit.pk != plan.unit_id:
+        raise ValidationError(
+            {"lead_unit": "Nhiệm vụ do cơ quan ngoài cây đơn vị chủ trì được theo dõi tại đơn vị lập kế hoạch."}
+        )
+    if lead_outside and not clean(lead_text):
+        raise ValidationError({"lead_text": "Hãy ghi tên cơ quan chủ trì ngoài cây đơn vị."})
+    if order is None:
+        order = (plan.tasks.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     task = Task.objects.create(
         plan=plan,
         parent=parent,
         from_task=from_task,
-        section=clean(section)[:300],
-        order=last + 1,
+        section=clean(section)[:1000],
+        order=order,
+        number_text=clean(number_text)[:20],
         content=content,
         lead_unit=lead_unit,
+        lead_text=clean(lead_text)[:500],
+        lead_outside=lead_outside,
+        cooperating_text=clean(cooperating_text)[:1000],
         lead_path=lead_unit.path,
         leader=leader,
         output=clean(output)[:500],
@@ -431,3 +452,20 @@ def do_toggle_reminder_mute(*, task: Task | None = None, acting_user) -> bool:
     if not created:
         mute.delete()
     return created
+
+
+@transaction.atomic
+def do_set_appendix_title(plan: Plan, *, title: str, acting_user) -> Plan:
+    """The lines above the task table ("PHỤ LỤC", "(Kèm theo Chương trình … số 01-CTr/TU …)"),
+    as an imported table had them; the export writes them back."""
+    plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    if not can_edit(acting_user, plan.unit):
+        raise ValidationError("Bạn không có quyền sửa kế hoạch này.")
+    before = plan.appendix_title
+    plan.appendix_title = (title or "").strip()[:2000]
+    plan.save(update_fields=["appendix_title"])
+    record(
+        acting_user, "update", plan, organization=plan.unit,
+        before={"appendix_title": before}, after={"appendix_title": plan.appendix_title},
+    )  # fmt: skip
+    return plan

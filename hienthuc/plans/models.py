@@ -73,6 +73,9 @@ class Plan(models.Model):
         related_name="child_plans",
     )
     status = models.CharField(_("trạng thái"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # The lines above the task table's header as the office wrote them ("PHỤ LỤC", "(Kèm theo
+    # Chương trình hành động số 01-CTr/TU …)"): kept from an import, written back on export.
+    appendix_title = models.TextField(_("tiêu đề phụ lục"), blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every recorded amendment of an issued plan.
     amendment = models.PositiveSmallIntegerField(default=0)
@@ -166,8 +169,13 @@ class Task(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subtasks", verbose_name=_("nhiệm vụ cha")
     )
-    section = models.CharField(_("mục"), max_length=300, blank=True)
+    # The headings above the task, outermost first, joined by SECTION_SEPARATOR
+    # ("I. CÔNG TÁC XÂY DỰNG ĐẢNG › 1. Công tác chính trị, tư tưởng").
+    section = models.CharField(_("mục"), max_length=1000, blank=True)
+    # The task table's row: tasks made from one row (a group of lead bodies) share it.
     order = models.PositiveIntegerField(default=0)
+    # STT as written in the table ("1", "1.1", "a)"): exports write it back, never renumber.
+    number_text = models.CharField(_("số thứ tự"), max_length=20, blank=True)
     content = models.TextField(_("nội dung nhiệm vụ"))
     lead_unit = models.ForeignKey(
         "orgs.Organization", verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="led_tasks"
@@ -176,9 +184,18 @@ class Task(models.Model):
     # (the dashboard's overdue list, the task list "under a unit"). Kept by the actions and by
     # unit moves; tests compare it with the unit's path.
     lead_path = models.CharField(max_length=255, editable=False, default="")
+    # The lead cell as written when it named more than this unit ("Các huyện ủy, thành ủy …",
+    # "Đảng ủy Quân sự tỉnh; Đảng ủy Công an tỉnh") or a body outside the tree.
+    lead_text = models.CharField(_("cơ quan chủ trì (như ghi trong bảng)"), max_length=500, blank=True)
+    # The lead is a body outside the Party tree ("Sở Kế hoạch và Đầu tư"), named in lead_text;
+    # lead_unit is then the plan's unit, which follows the task up.
+    lead_outside = models.BooleanField(default=False)
     cooperating_units = models.ManyToManyField(
         "orgs.Organization", through="TaskCooperation", related_name="cooperating_tasks", blank=True
     )
+    # The cooperating cell as written, bodies outside the tree included ("Sở Tài chính; các cơ
+    # quan, đơn vị liên quan"); cooperating_units holds those found in the tree.
+    cooperating_text = models.CharField(_("cơ quan phối hợp (như ghi trong bảng)"), max_length=1000, blank=True)
     leader = models.ForeignKey(
         "people.Person", verbose_name=_("lãnh đạo phụ trách"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -245,6 +262,23 @@ class Task(models.Model):
     @property
     def status_label(self) -> str:
         return deadlines.STATUS_LABELS[self.current_status()]
+
+    @property
+    def lead_label(self) -> str:
+        """Who leads, as a person reads it: the body outside the tree by its name, else the unit."""
+        return self.lead_text if self.lead_outside else self.lead_unit.name
+
+    @property
+    def cooperating_label(self) -> str:
+        """The cooperating bodies as written, else the units (prefetch cooperating_units)."""
+        return self.cooperating_text or "; ".join(u.name for u in self.cooperating_units.all())
+
+    @property
+    def sections(self) -> list[str]:
+        return self.section.split(SECTION_SEPARATOR) if self.section else []
+
+
+SECTION_SEPARATOR = " › "
 
 
 class TaskCooperation(models.Model):

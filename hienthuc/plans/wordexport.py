@@ -6,7 +6,7 @@ from hienthuc.committees.models import Body, CommitteeSeat, SeatRole, Term
 from hienthuc.documents.models import is_visible
 from hienthuc.lib.partydoc import PartyDocument, render
 from hienthuc.orgs.models import Organization
-from hienthuc.plans.importing import HEADERS
+from hienthuc.plans.importing import HEADERS, table_rows
 from hienthuc.plans.models import Plan, Task
 
 # "Tỉnh ủy Thái Bình" -> "Đảng bộ tỉnh Thái Bình" (the superior line of a lower committee's header).
@@ -67,22 +67,16 @@ def export_plan(plan: Plan, user) -> bytes:
         ("heading", "II. NHIỆM VỤ, GIẢI PHÁP"),
         ("body", "Các nhiệm vụ cụ thể, cơ quan chủ trì, phối hợp, sản phẩm và thời gian hoàn thành tại bảng dưới đây."),
     ]
-    rows, section, number = [], None, 0
-    tasks = (
+    tasks = list(
         Task.objects.visible_to(user)
         .filter(plan=plan)
         .select_related("lead_unit")
         .prefetch_related("cooperating_units")
+        .order_by("order", "id")
     )
-    for task in tasks.order_by("order", "id"):
-        if task.section != section:
-            section, number = task.section, 0
-            if section:
-                rows.append([section])
-        number += 1
-        cooperating = "; ".join(u.name for u in task.cooperating_units.all())
-        rows.append([str(number), task.content, task.lead_unit.name, cooperating, task.output, task.deadline_text])
-    leads = sorted({t.lead_unit.name for t in tasks})
+    # The same rows as the Excel export; a heading row spans the table (one cell).
+    rows = [[str(r[0]), *r[1:6]] if any(r[2:]) else [f"{r[0]} {r[1]}".strip()] for r in table_rows(tasks)]
+    leads = sorted({t.lead_label for t in tasks})
     paragraphs_after = [
         ("heading", "III. TỔ CHỨC THỰC HIỆN"),
         ("body", f"Các cơ quan chủ trì ({', '.join(leads)}) cụ thể hóa nhiệm vụ được giao, báo cáo tiến độ và kết quả "
