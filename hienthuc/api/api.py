@@ -21,11 +21,17 @@ from ninja.security.session import SessionAuth
 from hienthuc.accounts import actions as account_actions
 from hienthuc.accounts.backends import demo_refused
 from hienthuc.accounts.models import ApiToken, hash_token
-from hienthuc.api.common import ErrorOut, Id, Pages, Text
+from hienthuc.api import errors
+from hienthuc.api.common import ErrorOut, Id, Pages, Text, choice, documented
 from hienthuc.committees.models import Assignment, CommitteeSeat, Term
+from hienthuc.documents.kinds import KINDS as DOCUMENT_KINDS
+from hienthuc.documents.models import Confidentiality, IssuingBody
+from hienthuc.documents.models import Status as DocumentStatus
+from hienthuc.lib import deadlines
 from hienthuc.orgs import aggregates
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
+from hienthuc.plans.models import PlanKind, PlanStatus
 
 
 class TokenAuth(HttpBearer):
@@ -60,7 +66,12 @@ class BrowserSession(SessionAuth):
             ) from None
 
 
-api = NinjaAPI(
+class HienThucAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return errors.document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = HienThucAPI(
     title="Hiện Thực API",
     version="1",
     description="API của Hiện Thực: đơn vị, cán bộ đảng viên, nhiệm kỳ, cấp ủy. "
@@ -68,6 +79,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), BrowserSession()],
     urls_namespace="api",
 )
+errors.install(api)
 
 
 class TokenIn(Schema):
@@ -281,47 +293,53 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, body, status=400)
 
 
+DocumentKindCode = choice(code for code, *_rest in DOCUMENT_KINDS)
+ConfidentialityCode = choice(Confidentiality.values)
+DocumentStatusCode = choice(DocumentStatus.values)
+IssuingBodyCode = choice(IssuingBody.values)
+
+
 class DocumentOut(Schema):
     id: int
-    kind: str = Field(..., alias="kind.code")
+    kind: str = Field(..., alias="kind.code", json_schema_extra=documented(code for code, *_r in DOCUMENT_KINDS))
     kind_name: str = Field(..., alias="kind.name")
     number: str = Field(..., alias="number_normalized")
     number_text: str
     issuing_unit_id: int
-    issuing_body: str
+    issuing_body: str = Field(..., json_schema_extra=documented(IssuingBody.values))
     signer: str
     issued_on: datetime.date | None
     place: str
     summary: str
     term_id: int | None
-    confidentiality: str
-    status: str
+    confidentiality: str = Field(..., json_schema_extra=documented(Confidentiality.values))
+    status: str = Field(..., json_schema_extra=documented(DocumentStatus.values))
 
 
 class DocumentIn(Schema):
-    kind: Text = Field(..., max_length=32, description="Mã loại văn bản, ví dụ ket_luan, nghi_quyet")
+    kind: DocumentKindCode = Field(..., description="Mã loại văn bản, ví dụ ket_luan, nghi_quyet")
     number_text: Text = Field("", max_length=60, description="Số hiệu như ghi trên văn bản, ví dụ 21-KL/TW")
     issuing_unit_id: Id
-    issuing_body: Text = Field("bch", max_length=8)
+    issuing_body: IssuingBodyCode = "bch"
     issued_on: datetime.date | None = None
     place: Text = Field("", max_length=100)
     signer: Text = Field("", max_length=150)
     summary: Text = Field(..., max_length=5000)
-    confidentiality: Text = Field("thuong", max_length=8)
-    status: Text = Field("issued", max_length=10)
+    confidentiality: ConfidentialityCode = "thuong"
+    status: DocumentStatusCode = "issued"
     full_text: Text = Field("", max_length=1_000_000)
 
 
 class DocumentPatch(Schema):
-    kind: Text | None = Field(None, max_length=32)
+    kind: DocumentKindCode | None = None
     number_text: Text | None = Field(None, max_length=60)
-    issuing_body: Text | None = Field(None, max_length=8)
+    issuing_body: IssuingBodyCode | None = None
     issued_on: datetime.date | None = None
     place: Text | None = Field(None, max_length=100)
     signer: Text | None = Field(None, max_length=150)
     summary: Text | None = Field(None, max_length=5000)
-    confidentiality: Text | None = Field(None, max_length=8)
-    status: Text | None = Field(None, max_length=10)
+    confidentiality: ConfidentialityCode | None = None
+    status: DocumentStatusCode | None = None
     full_text: Text | None = Field(None, max_length=1_000_000)
 
 
@@ -334,10 +352,10 @@ class LinkOut(Schema):
 
 class DocumentFilter(Schema):
     q: Text | None = Field(None, max_length=200, description="Tìm không cần dấu, hoặc số hiệu")
-    kind: Text | None = Field(None, max_length=32)
+    kind: DocumentKindCode | None = None
     unit: Id | None = Field(None, description="Đơn vị ban hành (kể cả các đơn vị trực thuộc)")
     year: int | None = Field(None, ge=1930, le=2200)
-    status: Text | None = Field(None, max_length=10)
+    status: DocumentStatusCode | None = None
 
 
 class SearchOut(Schema):
@@ -436,8 +454,8 @@ def search(request, q: Annotated[Text, Field(min_length=1, max_length=200)]):
 class PlanOut(Schema):
     id: int
     title: str
-    kind: str
-    status: str
+    kind: str = Field(..., json_schema_extra=documented(PlanKind.values))
+    status: str = Field(..., json_schema_extra=documented(PlanStatus.values))
     unit_id: int
     number: str = Field(..., alias="document.number_normalized")
     issued_on: datetime.date | None = Field(None, alias="document.issued_on")
@@ -464,7 +482,7 @@ class TaskOut(Schema):
     output: str
     deadline_text: str
     deadline_last_day: datetime.date | None
-    status: str
+    status: str = Field(..., json_schema_extra=documented(deadlines.STATUS_LABELS))
     progress: int
     completed_on: datetime.date | None
     output_link: str
@@ -491,7 +509,7 @@ class ProgressIn(Schema):
 class CoverageOut(Schema):
     unit_id: int
     due_on: datetime.date
-    state: str
+    state: str = Field(..., json_schema_extra=documented(("on_time", "late", "overdue", "pending")))
     plan_id: int | None
 
 
