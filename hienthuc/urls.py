@@ -7,6 +7,7 @@ from hienthuc.accounts.backends import LoginForm
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.documents import views as documents
+from hienthuc.imports import views as imports
 from hienthuc.indicators import views as indicators
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
@@ -85,6 +86,8 @@ urlpatterns = [
     path("indicators/import/", indicators.value_import, name="value_import"),
     path("indicators/import/<int:pending>/apply/", indicators.value_import_apply, name="value_import_apply"),
     path("indicators/import/<int:pending>/", indicators.value_import_status, name="value_import_status"),
+    path("imports/<int:pk>/", imports.import_status, name="import_status"),
+    path("imports/<int:pk>/retry/", imports.import_retry, name="import_retry"),
     path("indicators/import/<int:pending>/retry/", indicators.value_import_retry, name="value_import_retry"),
     path("reports/", indicators.form_list, name="report_form_list"),
     path("reports/<int:pk>/", indicators.form_detail, name="report_form_detail"),

@@ -185,3 +185,41 @@ class StalledImportTestCase(BaseTestCase):
         self.assertEqual(PendingImport.objects.get(pk=item.pk).status, ImportStatus.RUNNING)
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.post(f"/indicators/import/{item.pk}/retry/").status_code, 404)
+
+
+class BackgroundImportTestCase(BaseTestCase):
+    def upload(self, plan, rows):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.client.force_login(self.alice)
+        preview = self.client.post(f"/plans/{plan.pk}/import/", {"file": SimpleUploadedFile("nv.xlsx", xlsx(rows))})
+        return preview, PendingImport.objects.filter(created_by=self.alice).latest("pk")
+
+    def test_a_large_task_table_runs_in_the_background_with_its_own_page(self):
+        plan = do_create_plan(unit=self.tinh_a, kind="action_program", title="CT", acting_user=self.alice)
+        rows = [HEADERS] + [[i, f"Việc {i}", "Huyện ủy A1", "", "", "Năm 2030", ""] for i in range(1, 251)]
+        preview, pending = self.upload(plan, rows)
+        self.assertContains(preview, "Nhập 250 nhiệm vụ")
+        self.assertEqual(pending.rows, 250)
+        # The test settings run tasks at once (ImmediateBackend); the worker does it in production.
+        response = self.client.post(f"/plans/{plan.pk}/import/{pending.pk}/apply/")
+        self.assertRedirects(response, f"/imports/{pending.pk}/", fetch_redirect_response=False)
+        page = self.client.get(f"/imports/{pending.pk}/")
+        self.assertContains(page, "Đã nhập 250 nhiệm vụ.")
+        self.assertEqual(plan.tasks.count(), 250)
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/imports/{pending.pk}/").status_code, 404)
+
+    def test_a_background_import_refused_when_applied_writes_nothing_and_says_why(self):
+        plan = do_create_plan(unit=self.tinh_a, kind="action_program", title="CT", acting_user=self.alice)
+        rows = [HEADERS] + [[i, f"Việc {i}", "Huyện ủy A1", "", "", "Năm 2030", ""] for i in range(1, 251)]
+        _preview, pending = self.upload(plan, rows)
+        do_add_task(
+            plan, content="Việc có trước", lead_unit=self.huyen_a1, deadline_text="Năm 2030", acting_user=self.alice
+        )
+        do_issue_plan(plan, number_text="02-CTr/TU", issued_on=datetime.date(2021, 1, 1), acting_user=self.alice)
+        self.client.post(f"/plans/{plan.pk}/import/{pending.pk}/apply/")
+        page = self.client.get(f"/imports/{pending.pk}/")
+        self.assertContains(page, "Kế hoạch đã ban hành")
+        self.assertContains(page, "Không có dữ liệu nào được ghi.")
+        self.assertEqual(plan.tasks.count(), 1)

@@ -38,6 +38,10 @@ class RegisterPlan:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def row_count(self) -> int:
+        return len(self.creates)
+
 
 def _choice(text: str, choices) -> str | None:
     wanted = fold(text)
@@ -146,12 +150,14 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
 
 
 @transaction.atomic
-def do_import_register(data: bytes, *, acting_user) -> RegisterPlan:
+def do_import_register(data: bytes, *, acting_user, progress=None) -> RegisterPlan:
     plan = plan_register_import(data, user=acting_user)
     if not plan.ok:
         raise ValidationError([str(e) for e in plan.errors])
-    for _row, values in plan.creates:
+    for done, (_row, values) in enumerate(plan.creates, start=1):
         actions.do_create_document(acting_user=acting_user, **values)
+        if progress:
+            progress(done, plan.row_count)
     return plan
 
 

@@ -14,6 +14,7 @@ from django.forms import FileField, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from hienthuc.imports import background
 from hienthuc.imports.models import ImportStatus, PendingImport
 from hienthuc.lib.sheets import FileProblem, check_size
 
@@ -43,7 +44,11 @@ def upload(
             if result.ok:
                 PendingImport.objects.stale().delete()  # each upload clears the forgotten ones
                 pending = PendingImport.objects.create(
-                    kind=kind, created_by=request.user, filename=uploaded.name[:255], payload=data
+                    kind=kind,
+                    created_by=request.user,
+                    filename=uploaded.name[:255],
+                    payload=data,
+                    rows=getattr(result, "row_count", 0),
                 )
             preview = {**context, "plan": result, "pending": pending, "filename": uploaded.name}
             return render(request, preview_template, preview)
@@ -83,6 +88,9 @@ def apply(
     pending = previewed(request, pk, kind)
     if pending is None:
         return gone(request, upload_url)
+    if pending.rows > background.BACKGROUND_ROWS and background.kind_of(kind) is not None:
+        background.queue(pending)
+        return redirect("import_status", pk=pending.pk)
     data = bytes(pending.payload)
     try:
         result = apply(data, acting_user=request.user)

@@ -58,6 +58,8 @@ class PendingImport(models.Model):
     # Set when the import is queued and at each progress report: a running import whose
     # heartbeat stops is failed by fail_stalled().
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Rows the preview found to write: decides foreground or background without parsing again.
+    rows = models.PositiveIntegerField(default=0)
 
     objects = PendingImportQuerySet.as_manager()
 
@@ -66,6 +68,10 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ImportStatus.RUNNING
 
     @property
     def percent(self) -> int:

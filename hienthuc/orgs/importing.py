@@ -51,6 +51,10 @@ class TreePlan:
         return not self.errors
 
     @property
+    def row_count(self) -> int:
+        return len(self.creates) + len(self.updates)
+
+    @property
     def total(self) -> int:
         return len(self.creates) + len(self.updates) + self.unchanged
 
@@ -175,7 +179,7 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
 
 
 @transaction.atomic
-def do_import_tree(data: bytes, *, acting_user) -> TreePlan:
+def do_import_tree(data: bytes, *, acting_user, progress=None) -> TreePlan:
     """Apply a tree file all-or-nothing; raises ValidationError listing every problem."""
     plan = plan_tree_import(data, user=acting_user)
     if not plan.ok:
@@ -193,8 +197,12 @@ def do_import_tree(data: bytes, *, acting_user) -> TreePlan:
             short_name=row.short_name,
             acting_user=acting_user,
         )
-    for org, row in plan.updates:
+        if progress:
+            progress(len(created), plan.row_count)
+    for done, (org, row) in enumerate(plan.updates, start=len(plan.creates) + 1):
         do_update_organization(org, name=row.name, short_name=row.short_name, kind=row.kind, acting_user=acting_user)
+        if progress:
+            progress(done, plan.row_count)
     return plan
 
 

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "hienthuc.plans"
     label = "plans"
+
+    def ready(self):
+        from django.urls import reverse
+
+        from hienthuc.imports import background
+        from hienthuc.plans import importing
+        from hienthuc.plans.models import Plan
+
+        background.register(
+            "plan-tasks",
+            apply=lambda data, *, acting_user, progress, key: importing.do_import_tasks(
+                data, acting_user=acting_user, plan=Plan.objects.get(pk=int(key)), progress=progress
+            ),
+            summary=lambda result: f"Đã nhập {len(result.tasks)} nhiệm vụ.",
+            done_url=lambda key: reverse("plan_detail", args=[int(key)]),
+        )

@@ -53,6 +53,11 @@ class TaskImportPlan:
         return len({row for row, _values in self.tasks})
 
     @property
+    def row_count(self) -> int:
+        """What apply writes: one task each (imports/flow.py sends large files to the worker)."""
+        return len(self.tasks)
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
@@ -344,7 +349,7 @@ def plan_task_import(data: bytes, *, user, plan: Plan) -> TaskImportPlan:
 
 
 @transaction.atomic
-def do_import_tasks(data: bytes, *, acting_user, plan: Plan) -> TaskImportPlan:
+def do_import_tasks(data: bytes, *, acting_user, plan: Plan, progress=None) -> TaskImportPlan:
     """Write every task of the table, or none; the lines above the header become the plan's
     appendix title (kept for the export)."""
     result = plan_task_import(data, user=acting_user, plan=plan)
@@ -352,8 +357,10 @@ def do_import_tasks(data: bytes, *, acting_user, plan: Plan) -> TaskImportPlan:
         raise ValidationError([str(e) for e in result.errors])
     # Rows keep their order after the tasks already in the plan; tasks of one row share it.
     base = plan.tasks.order_by("-order").values_list("order", flat=True).first() or 0
-    for row, values in result.tasks:
+    for done, (row, values) in enumerate(result.tasks, start=1):
         do_add_task(plan, acting_user=acting_user, **{**values, "order": base + row})
+        if progress:
+            progress(done, len(result.tasks))
     if result.title and not plan.appendix_title:
         plan.appendix_title = do_set_appendix_title(plan, title=result.title, acting_user=acting_user).appendix_title
     return result
