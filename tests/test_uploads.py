@@ -7,7 +7,7 @@ import io
 import zipfile
 
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 
 from hienthuc.documents.actions import do_add_attachment, do_create_document
@@ -223,3 +223,67 @@ class BackgroundImportTestCase(BaseTestCase):
         self.assertContains(page, "Kế hoạch đã ban hành")
         self.assertContains(page, "Không có dữ liệu nào được ghi.")
         self.assertEqual(plan.tasks.count(), 1)
+
+
+class WorkerSurvivalTestCase(TransactionTestCase):
+    """The real worker (django-tasks' db_worker on the database backend) goes on after a task
+    that fails with an unexpected error: the failed import says so, the next one is done."""
+
+    def test_the_worker_survives_a_failing_import_and_runs_the_next(self):
+        from django.core.management import call_command
+
+        from hienthuc.imports import background
+        from tests.base import make_user
+
+        def boom(data, *, acting_user, progress, key):
+            raise RuntimeError("the database went away")
+
+        background.register("test-boom", apply=boom, summary=str, done_url=lambda key: "/")
+        background.register(
+            "test-fine", apply=lambda data, **kwargs: "ok", summary=lambda r: "Xong.", done_url=lambda key: "/"
+        )
+        self.addCleanup(background._KINDS.pop, "test-boom")
+        self.addCleanup(background._KINDS.pop, "test-fine")
+        user = make_user("worker-test")
+        tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        with override_settings(TASKS=tasks):
+            from django_tasks import task_backends
+
+            task_backends._settings = None  # the backends are built from settings once
+            self.addCleanup(setattr, task_backends, "_settings", None)
+            failing, fine = (
+                PendingImport.objects.create(kind=kind, created_by=user, filename="f.xlsx", payload=b"x", rows=300)
+                for kind in ("test-boom", "test-fine")
+            )
+            background.queue(failing)
+            background.queue(fine)
+            call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+        failing.refresh_from_db()
+        fine.refresh_from_db()
+        self.assertEqual((failing.status, failing.message), (ImportStatus.FAILED, STALLED_MESSAGE))
+        self.assertEqual((fine.status, fine.message), (ImportStatus.DONE, "Xong."))
+
+
+class ApiValueImportLimitTestCase(BaseTestCase):
+    def test_the_api_value_import_has_one_limit_its_row_count(self):
+        import json
+
+        from django.conf import settings
+
+        from hienthuc.accounts.actions import do_create_api_token
+
+        schema = self.client.get("/api/openapi.json").json()
+        values = schema["components"]["schemas"]["ImportIn"]["properties"]["values"]
+        self.assertEqual(values["maxItems"], settings.API_VALUE_IMPORT_MAX_ROWS)
+        self.assertIn("200.000", values["description"])
+        # A body over the upload limit for files (5 MB) but within the row count is checked, not refused.
+        rows = [{"unit": "X" * 32, "indicator": "Y" * 40, "period": "2021-Q1", "value": "1234,5"}] * 40_000
+        body = json.dumps({"values": rows, "dry_run": True})
+        self.assertGreater(len(body), settings.UPLOAD_MAX_BYTES)
+        _token, raw = do_create_api_token(self.alice, name="t", acting_user=self.alice)
+        response = self.client.post(
+            "/api/values/import", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("quá lớn", response.content.decode())
+        self.assertIn("Không có đơn vị mã", response.json()["errors"][0])

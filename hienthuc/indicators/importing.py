@@ -39,7 +39,7 @@ from hienthuc.indicators.actions import VALUE_LIMIT
 from hienthuc.indicators.models import Aggregation, Indicator, SubmissionStatus, ValueTally
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import NumberError, parse_number
-from hienthuc.lib.sheets import CellError, FileProblem, check_size, read_table
+from hienthuc.lib.sheets import CellError, FileProblem, check_size, read_table, too_many_rows
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
 
@@ -99,13 +99,33 @@ def read_rows(data: bytes) -> list[tuple[int, list]]:
 
 def iter_rows(data: bytes) -> Iterable[tuple[int, list]]:
     """As read_rows, lazily for CSV; a file that cannot be read at all raises FileProblem here,
-    before the first row. Uploaded files were held to UPLOAD_MAX_BYTES before they got here;
-    this bound serves the API, whose limit is its row count (settings)."""
+    before the first row; one with more than VALUE_IMPORT_MAX_ROWS rows while it is read."""
+    rows = _file_rows(data)
+    limit = settings.VALUE_IMPORT_MAX_ROWS
+    if isinstance(rows, list):
+        if len(rows) > limit:
+            raise too_many_rows(limit)
+        return rows
+    return _limited(rows, limit)
+
+
+def _limited(rows: Iterable[tuple[int, list]], limit: int) -> Iterator[tuple[int, list]]:
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise too_many_rows(limit)
+        yield row
+
+
+def _file_rows(data: bytes) -> Iterable[tuple[int, list]]:
+    """Uploaded files were held to UPLOAD_MAX_BYTES before they got here; this bound serves the
+    API, whose limit is its row count (settings)."""
     check_size(len(data), settings.VALUE_IMPORT_MAX_BYTES)
     if not data.strip():
         raise FileProblem("Tệp rỗng.")
     if data[:2] == b"PK":
-        return read_table(data, HEADERS, max_bytes=settings.VALUE_IMPORT_MAX_BYTES).rows
+        return read_table(
+            data, HEADERS, max_bytes=settings.VALUE_IMPORT_MAX_BYTES, max_rows=settings.VALUE_IMPORT_MAX_ROWS
+        ).rows
     text = data.decode("utf-8-sig", errors="strict") if _utf8(data) else None
     if text is None:
         raise FileProblem("Tệp không phải .xlsx, .csv (UTF-8) hay JSON.")

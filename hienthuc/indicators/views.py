@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -549,7 +550,11 @@ def value_import(request: HttpRequest) -> HttpResponse:
         plan=importing.plan_value_import,
         form_template="indicators/import.html",
         preview_template="indicators/import_preview.html",
-        context={"headers": importing.HEADERS},
+        context={
+            "headers": importing.HEADERS,
+            "max_rows": settings.VALUE_IMPORT_MAX_ROWS,
+            "background_rows": BACKGROUND_ROWS,
+        },
     )
 
 
