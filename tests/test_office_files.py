@@ -193,3 +193,34 @@ def _upload(data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+class OfficeFileLayoutTestCase(BaseTestCase):
+    def plan(self):
+        return do_create_plan(unit=self.tinh_a, kind="action_program", title="CT", acting_user=self.alice)
+
+    def test_the_table_may_be_on_a_later_sheet(self):
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Chương trình"
+        workbook.active.append(["CHƯƠNG TRÌNH HÀNH ĐỘNG (toàn văn ở tệp Word)"])
+        sheet = workbook.create_sheet("Phụ lục")
+        sheet.append(["Số TT", "Nhiệm vụ, giải pháp", "Đơn vị chủ trì", "Thời điểm hoàn thành"])
+        sheet.append(["1", "Việc trên trang tính thứ hai", "Huyện ủy A1", "Năm 2022"])
+        out = io.BytesIO()
+        workbook.save(out)
+        result = do_import_tasks(out.getvalue(), acting_user=self.alice, plan=self.plan())
+        self.assertEqual([values["content"] for _row, values in result.tasks], ["Việc trên trang tính thứ hai"])
+
+    def test_a_word_appendix_split_into_tables_per_part_reads_as_one(self):
+        document = docx.Document()
+        for part, task in (("I. XÂY DỰNG ĐẢNG", "Việc phần một"), ("II. KINH TẾ", "Việc phần hai")):
+            document.add_paragraph(part)
+            table = document.add_table(rows=0, cols=4)
+            for row in (["TT", "Nội dung", "Cơ quan chủ trì", "Thời hạn"], ["1", task, "Huyện ủy A2", "Quý IV/2022"]):
+                for cell, text in zip(table.add_row().cells, row, strict=True):
+                    cell.text = text
+        out = io.BytesIO()
+        document.save(out)
+        result = do_import_tasks(out.getvalue(), acting_user=self.alice, plan=self.plan())
+        self.assertEqual([v["content"] for _r, v in result.tasks], ["Việc phần một", "Việc phần hai"])
+        self.assertEqual([v["section"] for _r, v in result.tasks], ["I. XÂY DỰNG ĐẢNG", "II. KINH TẾ"])

@@ -92,24 +92,36 @@ def cell_text(value) -> str:
     return clean(value)
 
 
-def read_grid(data: bytes, *, max_bytes: int, max_rows: int) -> list[tuple[int, list[str]]]:
-    """The first sheet as text, for tables whose layout a reader must work out (a task table as
-    an office wrote it): (Excel row number, cell texts) of each row holding something. A sheet
-    stating more than `max_rows` rows (plus room for titles and a signature) is refused unread."""
+def read_grids(data: bytes, *, max_bytes: int, max_rows: int) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """Every sheet as text, for tables whose layout a reader must work out (a task table as an
+    office wrote it, not always on the first sheet): (sheet name, [(Excel row number, cell
+    texts) of each row holding something]). A sheet stating more than `max_rows` rows (plus room
+    for titles and a signature) is refused unread."""
     workbook = load_workbook_bytes(data, max_bytes=max_bytes)
     formulas = load_workbook_bytes(data, max_bytes=max_bytes, data_only=False)
-    if (workbook.worksheets[0].max_row or 0) > max_rows + 60:
-        raise too_many_rows(max_rows)
-    grid = []
-    for number, values in enumerate(_sheet_rows(workbook, formulas), start=1):
-        cells = [cell_text(v) for v in values]
-        if any(cells):
-            grid.append((number, cells))
-            if len(grid) > max_rows + 60:
-                raise too_many_rows(max_rows)
+    grids = []
+    for index, sheet in enumerate(workbook.worksheets):
+        if (sheet.max_row or 0) > max_rows + 60:
+            raise too_many_rows(max_rows)
+        grid = []
+        pairs = zip(
+            sheet.iter_rows(values_only=True),
+            formulas.worksheets[index].iter_rows(values_only=True),
+            strict=False,
+        )
+        for number, (values, written) in enumerate(pairs, start=1):
+            cells = [
+                cell_text(f if v is None and isinstance(f, str) and f.startswith("=") else v)
+                for v, f in zip(values, list(written) + [None] * (len(values) - len(written)), strict=False)
+            ]
+            if any(cells):
+                grid.append((number, cells))
+                if len(grid) > max_rows + 60:
+                    raise too_many_rows(max_rows)
+        grids.append((sheet.title, grid))
     workbook.close()
     formulas.close()
-    return grid
+    return grids
 
 
 def read_docx_grids(data: bytes, *, max_bytes: int) -> list[tuple[list[str], list[tuple[int, list[str]]]]]:

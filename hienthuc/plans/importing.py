@@ -17,7 +17,7 @@ from django.db import transaction
 
 from hienthuc.lib import deadlines
 from hienthuc.lib.files import DOCX, XLSX, detect_type
-from hienthuc.lib.sheets import CellError, FileProblem, read_docx_grids, read_grid, too_many_rows, write_table
+from hienthuc.lib.sheets import CellError, FileProblem, read_docx_grids, read_grids, too_many_rows, write_table
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.actions import do_add_task, do_set_appendix_title
@@ -94,7 +94,9 @@ COLUMNS = {
     "notes": lambda h: h.startswith("ghi chu"),
     "coop": lambda h: "phoi hop" in h,
     "lead": lambda h: "chu tri" in h or h in ("co quan thuc hien", "don vi thuc hien", "co quan, don vi thuc hien"),
-    "deadline": lambda h: h.startswith(("thoi gian", "thoi han", "tien do", "han hoan thanh")),
+    "deadline": lambda h: h.startswith(
+        ("thoi gian", "thoi han", "thoi diem", "tien do", "han hoan thanh", "moc thoi gian")
+    ),
     "output": lambda h: "san pham" in h or h.startswith(("hinh thuc", "ket qua")),
     "no": lambda h: h in ("stt", "tt", "so tt", "so thu tu", "thu tu", "s tt"),
     "content": lambda h: h.startswith(("noi dung", "nhiem vu", "ten nhiem vu", "cong viec", "ten cong viec")),
@@ -284,23 +286,49 @@ class TaskTableReader:
             )  # fmt: skip
 
 
+def _paragraph_heading(paragraphs: list[str], number: int, width: int) -> list[tuple[int, list[str]]]:
+    """A numbered part title written as a paragraph above a Word table ("II. KINH TẾ") is a
+    heading of the table: given as a row merged across it."""
+    if paragraphs and _LEADING_STT.match(paragraphs[-1]):
+        return [(number, [paragraphs[-1]] * width)]
+    return []
+
+
 def _grid(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(title lines above the table, the rows from its header on) from an .xlsx or .docx."""
     file_type = detect_type(data)
     if file_type == DOCX:
-        for above, rows in read_docx_grids(data, max_bytes=settings.UPLOAD_MAX_BYTES):
+        tables = read_docx_grids(data, max_bytes=settings.UPLOAD_MAX_BYTES)
+        for index, (above, rows) in enumerate(tables):
             found = _header(rows)
-            if found is not None:
-                if len(rows) - found[0] - 1 > MAX_ROWS + 60:
-                    raise too_many_rows(MAX_ROWS)
-                return above, rows
+            if found is None:
+                continue
+            width = len(rows[found[0]][1])
+            first = _paragraph_heading(above, rows[found[0]][0], width)
+            if first:
+                above = above[:-1]
+                rows = rows[: found[0] + 1] + first + rows[found[0] + 1 :]
+            # An appendix split into several tables (one per part) continues in each later table
+            # that repeats the same header.
+            for more_above, more in tables[index + 1 :]:
+                again = _header(more)
+                if again is not None and again[1] == found[1]:
+                    rows = rows + _paragraph_heading(more_above, more[again[0]][0], width) + more[again[0] + 1 :]
+            if len(rows) - found[0] - 1 > MAX_ROWS + 60:
+                raise too_many_rows(MAX_ROWS)
+            return above, rows
         raise FileProblem(
             "Không tìm thấy bảng nhiệm vụ trong tệp Word: bảng phải có các cột Nội dung nhiệm vụ, Cơ quan chủ trì "
             "và Thời gian hoàn thành (tên cột có thể ghi khác, ví dụ “Đơn vị chủ trì”, “Thời hạn”)."
         )
     if file_type == XLSX or file_type is None:
-        # read_grid gives the Vietnamese message for anything that is not an .xlsx.
-        return [], read_grid(data, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS)
+        # read_grids gives the Vietnamese message for anything that is not an .xlsx; the table
+        # is on the first sheet that has its header.
+        grids = read_grids(data, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS)
+        for _name, grid in grids:
+            if _header(grid) is not None:
+                return [], grid
+        return [], grids[0][1] if grids else []
     raise FileProblem("Chỉ nhập được bảng nhiệm vụ từ tệp Excel (.xlsx) hoặc Word (.docx).")
 
 
