@@ -59,7 +59,7 @@ class PendingImport(models.Model):
     # heartbeat stops is failed by fail_stalled().
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Rows the preview found to write: decides foreground or background without parsing again.
-    rows = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0, db_default=0)
 
     objects = PendingImportQuerySet.as_manager()
 

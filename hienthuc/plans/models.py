@@ -75,7 +75,7 @@ class Plan(models.Model):
     status = models.CharField(_("trạng thái"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     # The lines above the task table's header as the office wrote them ("PHỤ LỤC", "(Kèm theo
     # Chương trình hành động số 01-CTr/TU …)"): kept from an import, written back on export.
-    appendix_title = models.TextField(_("tiêu đề phụ lục"), blank=True)
+    appendix_title = models.TextField(_("tiêu đề phụ lục"), blank=True, default="", db_default="")
     issued_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every recorded amendment of an issued plan.
     amendment = models.PositiveSmallIntegerField(default=0)
@@ -175,7 +175,9 @@ class Task(models.Model):
     # The task table's row: tasks made from one row (a group of lead bodies) share it.
     order = models.PositiveIntegerField(default=0)
     # STT as written in the table ("1", "1.1", "a)"): exports write it back, never renumber.
-    number_text = models.CharField(_("số thứ tự"), max_length=20, blank=True)
+    # Database defaults on the task table's newer columns: the bench generators write tasks with
+    # raw COPY/INSERT naming the columns they know.
+    number_text = models.CharField(_("số thứ tự"), max_length=20, blank=True, default="", db_default="")
     content = models.TextField(_("nội dung nhiệm vụ"))
     lead_unit = models.ForeignKey(
         "orgs.Organization", verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="led_tasks"
@@ -186,16 +188,20 @@ class Task(models.Model):
     lead_path = models.CharField(max_length=255, editable=False, default="")
     # The lead cell as written when it named more than this unit ("Các huyện ủy, thành ủy …",
     # "Đảng ủy Quân sự tỉnh; Đảng ủy Công an tỉnh") or a body outside the tree.
-    lead_text = models.CharField(_("cơ quan chủ trì (như ghi trong bảng)"), max_length=500, blank=True)
+    lead_text = models.CharField(
+        _("cơ quan chủ trì (như ghi trong bảng)"), max_length=500, blank=True, default="", db_default=""
+    )
     # The lead is a body outside the Party tree ("Sở Kế hoạch và Đầu tư"), named in lead_text;
     # lead_unit is then the plan's unit, which follows the task up.
-    lead_outside = models.BooleanField(default=False)
+    lead_outside = models.BooleanField(default=False, db_default=False)
     cooperating_units = models.ManyToManyField(
         "orgs.Organization", through="TaskCooperation", related_name="cooperating_tasks", blank=True
     )
     # The cooperating cell as written, bodies outside the tree included ("Sở Tài chính; các cơ
     # quan, đơn vị liên quan"); cooperating_units holds those found in the tree.
-    cooperating_text = models.CharField(_("cơ quan phối hợp (như ghi trong bảng)"), max_length=1000, blank=True)
+    cooperating_text = models.CharField(
+        _("cơ quan phối hợp (như ghi trong bảng)"), max_length=1000, blank=True, default="", db_default=""
+    )
     leader = models.ForeignKey(
         "people.Person", verbose_name=_("lãnh đạo phụ trách"), null=True, blank=True, on_delete=models.SET_NULL
     )
