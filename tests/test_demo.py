@@ -176,3 +176,57 @@ class DemoGuardTestCase(TestCase):
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("DEMO=1", done.stderr)
         self.assertNotIn("Traceback", done.stderr)
+
+
+@override_settings(DEBUG=True)
+class DemoCountsTestCase(TestCase):
+    """Every kind of count kept per unit, registered with the tree (orgs/counts.py), follows a
+    district moved under another province: stored equals recounted, for each kind."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_check_tallies_finds_nothing_on_the_demo_and_after_moving_a_district(self):
+        from io import StringIO
+
+        from hienthuc.accounts.system import system_user
+        from hienthuc.indicators.models import FormUnit, Value
+        from hienthuc.orgs import counts
+        from hienthuc.orgs.actions import do_move_organization
+        from hienthuc.plans.models import PlanRequirement, Task
+
+        out = StringIO()
+        call_command("check_tallies", stdout=out)
+        self.assertIn("Khớp", out.getvalue())
+        self.assertGreaterEqual(len(counts.registered()), 2)
+        tb = Organization.objects.get(code="TB")
+        district = next(
+            d
+            for d in Organization.objects.children_of(tb).filter(kind__code="huyen_uy")
+            if Value.objects.filter(unit__path__startswith=d.path).exists()
+            and Task.objects.filter(lead_path__startswith=d.path, plan__status="issued").exists()
+            and PlanRequirement.objects.filter(unit__path__startswith=d.path).exists()
+            and FormUnit.objects.filter(unit__path__startswith=d.path).exists()
+        )
+        do_move_organization(district, Organization.objects.get(code="QN"), acting_user=system_user())
+        self.assertEqual(counts.differences(), {})
+        out = StringIO()
+        call_command("check_tallies", stdout=out)
+        self.assertIn("Khớp", out.getvalue())
+
+    def test_check_tallies_names_a_difference_and_fails(self):
+        from io import StringIO
+
+        from django.core.management.base import CommandError
+
+        from hienthuc.indicators.models import ValueTally
+
+        tally = ValueTally.objects.first()
+        ValueTally.objects.filter(pk=tally.pk).update(n=tally.n + 5)
+        out = StringIO()
+        with self.assertRaises(CommandError):
+            call_command("check_tallies", stdout=out)
+        self.assertIn("chỉ tiêu và báo cáo định kỳ: 1 chỗ khác", out.getvalue())
+        call_command("rebuild_aggregates", stdout=StringIO())
+        call_command("check_tallies", stdout=StringIO())

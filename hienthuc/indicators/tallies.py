@@ -425,22 +425,71 @@ def stored() -> tuple[dict, dict, dict]:
     return values, required, submitted
 
 
-def rebuild() -> None:
+class Units:
+    """Which units' tally rows a recount touches: given ids, and every unit under given paths;
+    nothing given means every unit."""
+
+    def __init__(self, ids=(), under=()):
+        self.ids, self.under = list(ids), list(under)
+
+    def sql(self, alias: str) -> tuple[str, list]:
+        if not (self.ids or self.under):
+            return "1 = 1", []
+        parts, params = [], []
+        if self.ids:
+            parts.append(f"{alias}.id IN ({', '.join(['%s'] * len(self.ids))})")
+            params += self.ids
+        for path in self.under:
+            parts.append(f"{alias}.path LIKE %s")
+            params.append(path + "%")
+        return "(" + " OR ".join(parts) + ")", params
+
+
+def move_subtree(org: Organization, new_parent: Organization, move) -> None:
+    """Run `move()` with the indicator tallies following the moved subtree: the units whose rows
+    it changes — its old and new ancestors and the subtree itself — are recounted from the rows
+    (value, reporting-duty and submission tallies alike)."""
+    old = set(Organization.objects.filter(path__in=org.ancestor_paths).values_list("pk", flat=True))
+    move()
+    org = Organization.objects.get(pk=org.pk)
+    new = set(Organization.objects.filter(path__in=org.ancestor_paths).values_list("pk", flat=True))
+    rebuild(Units(ids=sorted(old | new), under=[org.path]))
+
+
+def differences() -> list[str]:
+    """Every stored tally row that differs from a recount, as a line a person can read."""
+    lines = []
+    for name, mine, theirs in zip(
+        ("giá trị", "đơn vị phải báo cáo", "báo cáo đã nộp"), stored(), expected(), strict=True
+    ):
+        for key in sorted(set(mine) | set(theirs), key=str):
+            if mine.get(key) != theirs.get(key):
+                lines.append(f"chỉ tiêu, {name} {key}: lưu {mine.get(key)}, đếm lại {theirs.get(key)}")
+    return lines
+
+
+def rebuild(units: "Units | None" = None) -> None:
     """All three indicator tallies recounted in SQL, level by level (the national tier's tens of
-    millions of values do not fit a recount in Python)."""
+    millions of values do not fit a recount in Python) — every unit's rows, or only those of
+    `units` (a unit move recounts the units it touched)."""
     step = Organization.steplen
     depths = Organization.objects.tally_depths()
+    where, where_params = (units or Units()).sql("a")
     with connection.cursor() as cursor:
         for model in (ValueTally, FormUnitTally, SubmissionTally):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+            table = model._meta.db_table
+            cursor.execute(
+                f"DELETE FROM {table} WHERE unit_id IN (SELECT a.id FROM orgs_organization a WHERE {where})",
+                where_params,
+            )
         for depth in depths:
-            params = [depth * step, depth]
+            params = [depth * step, depth, *where_params]
             cursor.execute(
                 "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
                 "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), 0, 0 "
                 "FROM indicators_value v JOIN orgs_organization u ON u.id = v.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth > %s GROUP BY a.id, v.indicator_id, v.period, u.depth",
+                f"WHERE u.depth > %s AND {where} GROUP BY a.id, v.indicator_id, v.period, u.depth",
                 params,
             )
             # Weighted averages only: Σ value×weight and Σ weight (a missing weight counts as 0).
@@ -454,7 +503,7 @@ def rebuild() -> None:
                 "AND w.period = v.period "
                 "JOIN orgs_organization u ON u.id = v.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth > %s GROUP BY a.id, v.indicator_id, v.period, u.depth "
+                f"WHERE u.depth > %s AND {where} GROUP BY a.id, v.indicator_id, v.period, u.depth "
                 "ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET wsum = excluded.wsum, "
                 "wtotal = excluded.wtotal",
                 params,
@@ -463,14 +512,14 @@ def rebuild() -> None:
                 "INSERT INTO indicators_formunittally (unit_id, form_id, n) SELECT a.id, f.form_id, COUNT(*) "
                 "FROM indicators_formunit f JOIN orgs_organization u ON u.id = f.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, f.form_id",
+                f"WHERE u.depth >= %s AND {where} GROUP BY a.id, f.form_id",
                 params,
             )
     # Timeliness depends on each form's deadline: computed per submission in Python, counted in SQL.
-    _submission_tallies(depths)
+    _submission_tallies(depths, where, where_params)
 
 
-def _submission_tallies(depths: range) -> None:
+def _submission_tallies(depths: range, where: str, where_params: list) -> None:
     step = Organization.steplen
     forms = {f.pk: f for f in ReportForm.objects.all()}
     with connection.cursor() as cursor:
@@ -496,7 +545,7 @@ def _submission_tallies(depths: range) -> None:
                 "SELECT a.id, s.form_id, s.period, s.state, COUNT(*) FROM tmp_submission_state s "
                 "JOIN orgs_organization u ON u.id = s.unit_id "
                 "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
-                "WHERE u.depth >= %s GROUP BY a.id, s.form_id, s.period, s.state",
-                [depth * step, depth],
+                f"WHERE u.depth >= %s AND {where} GROUP BY a.id, s.form_id, s.period, s.state",
+                [depth * step, depth, *where_params],
             )
         cursor.execute("DROP TABLE tmp_submission_state")

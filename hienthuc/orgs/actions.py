@@ -8,7 +8,7 @@ from django.db import transaction
 from hienthuc.accounts.scoping import can_admin, can_edit
 from hienthuc.audit.record import record, snapshot
 from hienthuc.lib.text import clean
-from hienthuc.orgs import aggregates
+from hienthuc.orgs import aggregates, counts
 from hienthuc.orgs.models import Organization, OrgKind
 
 AUDIT_FIELDS = ["code", "name", "short_name", "kind", "is_active", "path"]
@@ -119,11 +119,9 @@ def do_move_organization(org: Organization, new_parent: Organization, *, acting_
     units, people = aggregates.subtree_totals(org)
     moved_units = units + (1 if org.is_active else 0)
     aggregates.bump(org.ancestor_paths, units=-moved_units, people=-people)
-    # Task and plan-coverage tallies follow the subtree (plans depends on orgs, not the reverse,
-    # hence the import here).
-    from hienthuc.plans import tallies
-
-    tallies.move_subtree(org, new_parent, lambda: Organization.objects.move(org, new_parent, "last-child"))
+    # Every kind of count kept per unit follows the subtree (orgs/counts.py: the apps above
+    # register how).
+    counts.move_subtree(org, new_parent, lambda: Organization.objects.move(org, new_parent, "last-child"))
     org = Organization.objects.get(pk=org.pk)
     if org.has_aggregates:
         Organization.objects.filter(pk=org.pk).update(units_below=units, people_below=people)

@@ -20,3 +20,13 @@ class PlansConfig(AppConfig):
             summary=lambda result: f"Đã nhập {len(result.tasks)} nhiệm vụ.",
             done_url=lambda key: reverse("plan_detail", args=[int(key)]),
         )
+
+        from hienthuc.orgs import counts
+        from hienthuc.plans import tallies
+
+        counts.register(
+            "nhiệm vụ và ban hành kế hoạch",
+            follow_move=tallies.move_subtree,
+            rebuild=tallies.rebuild,
+            differences=tallies.differences,
+        )

@@ -395,3 +395,13 @@ def rebuild() -> None:
                 f"INSERT INTO {CoverageTally._meta.db_table} (unit_id, document_id, state, due, n) {_COVERAGE_SELECT}",
                 [NO_DAY, depth * STEP, depth],
             )
+
+
+def differences() -> list[str]:
+    """Every stored task or coverage tally row that differs from a recount, readable."""
+    lines = []
+    for name, mine, theirs in zip(("nhiệm vụ", "ban hành kế hoạch"), stored(), expected(), strict=True):
+        for key in sorted(set(mine) | set(theirs), key=str):
+            if mine.get(key) != theirs.get(key):
+                lines.append(f"{name} {key}: lưu {mine.get(key)}, đếm lại {theirs.get(key)}")
+    return lines
