@@ -4,6 +4,7 @@ from django.test import SimpleTestCase
 
 from hienthuc.lib import deadlines
 from hienthuc.lib.deadlines import DeadlineError, parse, status
+from tests.base import BaseTestCase
 
 D = datetime.date
 
@@ -55,3 +56,56 @@ class DeadlineTestCase(SimpleTestCase):
         self.assertEqual(status(last, None, D(2026, 6, 30)), deadlines.OPEN_IN_TIME)
         self.assertEqual(status(last, None, D(2026, 7, 1)), deadlines.OPEN_OVERDUE)
         self.assertEqual(status(None, None, D(2026, 7, 1)), deadlines.STATUS_ONGOING)
+
+
+class StatusFormsTestCase(BaseTestCase):
+    """The task status rule is written four times — Python (its definition), the ORM Case, the
+    tally keys and the recount's SQL — and all four must agree on every case: no deadline,
+    open before, on and after the deadline's last day, done before, on and after it."""
+
+    def test_the_four_forms_of_the_status_rule_agree_over_the_whole_grid(self):
+        from django.db import connection
+
+        from hienthuc.plans import tallies
+        from hienthuc.plans.actions import do_add_task, do_create_plan
+        from hienthuc.plans.models import NO_DAY, Task
+
+        plan = do_create_plan(unit=self.tinh_a, kind="action_program", title="Lưới", acting_user=self.alice)
+        last = D(2026, 6, 30)
+        cases = []
+        for deadline in ("Thường xuyên", "30/6/2026"):
+            for completed in (None, last - datetime.timedelta(days=1), last, last + datetime.timedelta(days=1)):
+                task = do_add_task(
+                    plan, content=f"{deadline} {completed}", lead_unit=self.huyen_a1, deadline_text=deadline,
+                    acting_user=self.alice,
+                )  # fmt: skip
+                if completed:
+                    Task.objects.filter(pk=task.pk).update(completed_on=completed, progress=100)
+                cases.append(task.pk)
+        checked = 0
+        for today in (last - datetime.timedelta(days=1), last, last + datetime.timedelta(days=1)):
+            orm = dict(Task.objects.filter(pk__in=cases).with_status(today).values_list("pk", "status_code"))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT t.id, {tallies.STATE_SQL}, {tallies.DUE_SQL} FROM plans_task t WHERE t.plan_id = %s",
+                    [NO_DAY, plan.pk],
+                )
+                sql = {pk: tallies.status_of(state, tallies._day(due), today) for pk, state, due in cursor.fetchall()}
+            for task in Task.objects.filter(pk__in=cases):
+                python = status(task.deadline_last_day, task.completed_on, today)
+                tally = tallies.status_of(*tallies.task_key(task.deadline_last_day, task.completed_on), today)
+                with self.subTest(task=task.content, today=today):
+                    self.assertEqual({python, orm[task.pk], tally, sql[task.pk]}, {python})
+                    checked += 1
+        self.assertEqual(checked, 24)
+        self.assertEqual(
+            {status(last, None, d) for d in (last, last + datetime.timedelta(days=1))},
+            {deadlines.OPEN_IN_TIME, deadlines.OPEN_OVERDUE},  # the last day itself is still in time
+        )
+
+    def test_completion_share_counts_only_what_is_due(self):
+        share = deadlines.completion_share(
+            {deadlines.DONE_ON_TIME: 2, deadlines.DONE_LATE: 1, deadlines.OPEN_OVERDUE: 1, deadlines.OPEN_IN_TIME: 9}
+        )
+        self.assertEqual(str(share), "75.0")
+        self.assertIsNone(deadlines.completion_share({deadlines.OPEN_IN_TIME: 3, deadlines.STATUS_ONGOING: 2}))

@@ -22,8 +22,7 @@ def system_value(source: str, unit: Organization) -> Decimal | None:
             return Decimal(done)
         if source == Source.TASKS_OVERDUE:
             return Decimal(totals[deadlines.OPEN_OVERDUE])
-        due = done + totals[deadlines.OPEN_OVERDUE]
-        return (Decimal(100 * done) / due).quantize(Decimal("0.1")) if due else None
+        return deadlines.completion_share(totals)
     if source in (Source.PLANS_ISSUED, Source.PLANS_OVERDUE):
         by_document = plan_tallies.coverage_rollup(unit, today)
         counts = [c for children in by_document.values() for c in children.values()]

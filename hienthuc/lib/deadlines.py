@@ -158,9 +158,25 @@ STATUS_LABELS = {
 
 
 def status(last_day: datetime.date | None, completed_on: datetime.date | None, today: datetime.date) -> str:
-    """A task's status from its deadline's last day and completion date, as of `today`."""
+    """A task's status from its deadline's last day and completion date, as of `today`.
+
+    The rule's definition. Three other forms must stay hand-written for speed — the ORM `Case`
+    of TaskQuerySet.with_status, the tally keys (plans/tallies.task_key, read back by
+    _add_state) and the SQL CASE of the tally recount — and tests/test_deadlines.py checks all
+    four agree over the whole grid, boundary days included."""
     if last_day is None:
         return STATUS_ONGOING
     if completed_on is not None:
         return DONE_ON_TIME if completed_on <= last_day else DONE_LATE
     return OPEN_IN_TIME if today <= last_day else OPEN_OVERDUE
+
+
+def completion_share(counts: dict[str, int]):
+    """The share of tasks done among those due (done on time, done late, overdue), in percent
+    to one decimal, or None when none is due yet: the dashboard's and the reports' figure.
+    Ongoing and not-yet-due tasks do not count either way."""
+    from decimal import Decimal
+
+    done = counts.get(DONE_ON_TIME, 0) + counts.get(DONE_LATE, 0)
+    due = done + counts.get(OPEN_OVERDUE, 0)
+    return (Decimal(100 * done) / due).quantize(Decimal("0.1")) if due else None

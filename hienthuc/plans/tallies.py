@@ -265,6 +265,13 @@ def overdue_list(org: Organization, today: datetime.date, limit: int = 20) -> li
     return list(tasks[:limit])
 
 
+def status_of(state: str, due: datetime.date, today: datetime.date) -> str:
+    """The status a tally key stands for as of `today` (one task's worth of _add_state)."""
+    counts = dict.fromkeys(deadlines.STATUS_LABELS, 0)
+    _add_state(counts, state, 1, 1 if due < today else 0)
+    return next(code for code, n in counts.items() if n)
+
+
 def _add_state(counts: dict[str, int], state: str, total: int, overdue: int) -> None:
     if state == TallyState.OPEN:
         counts[deadlines.OPEN_OVERDUE] += overdue
@@ -311,19 +318,22 @@ def add_up(counts: Iterable[dict[str, int]], keys: Iterable[str]) -> dict[str, i
 
 # ---- from scratch -------------------------------------------------------------------------
 
-_TASK_SELECT = """
-    SELECT a.id, {state}, {due}, COUNT(*)
+# The task status rule in SQL (lib/deadlines.status is its definition; tests check they agree).
+STATE_SQL = (
+    "CASE WHEN t.deadline_last_day IS NULL THEN 'ongoing' WHEN t.completed_on IS NULL THEN 'open' "
+    "WHEN t.completed_on <= t.deadline_last_day THEN 'on_time' ELSE 'late' END"
+)
+DUE_SQL = "CASE WHEN t.deadline_last_day IS NOT NULL AND t.completed_on IS NULL THEN t.deadline_last_day ELSE %s END"
+
+_TASK_SELECT = f"""
+    SELECT a.id, {STATE_SQL}, {DUE_SQL}, COUNT(*)
     FROM plans_task t
     JOIN plans_plan p ON p.id = t.plan_id
     JOIN orgs_organization l ON l.id = t.lead_unit_id
     JOIN orgs_organization a ON a.path = SUBSTR(l.path, 1, %s)
     WHERE p.status = 'issued' AND l.depth >= %s
     GROUP BY 1, 2, 3
-""".format(
-    state="CASE WHEN t.deadline_last_day IS NULL THEN 'ongoing' WHEN t.completed_on IS NULL THEN 'open' "
-    "WHEN t.completed_on <= t.deadline_last_day THEN 'on_time' ELSE 'late' END",
-    due="CASE WHEN t.deadline_last_day IS NOT NULL AND t.completed_on IS NULL THEN t.deadline_last_day ELSE %s END",
-)
+"""
 
 _ISSUED_CHILD = (
     "SELECT 1 FROM plans_plan c JOIN documents_document cd ON cd.id = c.document_id "

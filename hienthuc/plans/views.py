@@ -367,9 +367,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         if counts is None and not child["is_active"]:
             continue
         counts = counts or dict.fromkeys(deadlines.STATUS_LABELS, 0)
-        due = counts[deadlines.DONE_ON_TIME] + counts[deadlines.DONE_LATE] + counts[deadlines.OPEN_OVERDUE]
-        done = counts[deadlines.DONE_ON_TIME] + counts[deadlines.DONE_LATE]
-        share = round(100 * done / due) if due else None
+        share = deadlines.completion_share(counts)
+        share = round(share) if share is not None else None
         children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
     overdue = tallies.overdue_list(org, today)
