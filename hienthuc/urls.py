@@ -104,6 +104,7 @@ urlpatterns = [
     path("explanations/", plans.explanation_list, name="explanation_list"),
     path("reminders/", plans.reminder_list, name="reminder_list"),
     path("reminders/mute/", plans.reminder_mute, name="reminder_mute"),
+    path("reminders/read/", plans.reminder_read, name="reminder_read"),
     path("explanations/<int:pk>/answer/", plans.explanation_answer, name="explanation_answer"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -910,13 +910,33 @@ class ReminderTestCase(PlanBase):
         self.issue()
         last = self.task.deadline_last_day  # 31/12/2021
         for offset, kind in ((-7, "before_7"), (-3, "before_3"), (-1, "before_1"), (1, "after_1")):
-            self.assertEqual(send_due_reminders(last + datetime.timedelta(days=offset)), 1, kind)
-            self.assertTrue(Reminder.objects.filter(user=self.bob, task=self.task, kind=kind).exists())
+            # Mail leaves when the reminders are committed.
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(send_due_reminders(last + datetime.timedelta(days=offset)), 1, kind)
+            self.assertTrue(Reminder.objects.filter(user=self.bob, task=self.task, kind=kind, emailed=True).exists())
         self.assertEqual(send_due_reminders(last + datetime.timedelta(days=1)), 0)  # once only
         self.assertEqual(send_due_reminders(last - datetime.timedelta(days=5)), 0)  # no reminder that day
         self.assertEqual(len(mail.outbox), 4)
         self.assertIn("Còn 7 ngày đến hạn", mail.outbox[0].subject)
         self.assertFalse(Reminder.objects.filter(user=self.charlie).exists())  # a viewer is not reminded
+
+    def test_a_rolled_back_run_sends_no_mail(self):
+        from django.core import mail
+        from django.db import transaction
+
+        from hienthuc.plans.reminders import send_due_reminders
+
+        self.bob.email = "bob@a1.vn"
+        self.bob.save()
+        self.issue()
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    send_due_reminders(self.task.deadline_last_day - datetime.timedelta(days=7))
+                    raise RuntimeError("the run fails after writing its reminders")
+            except RuntimeError:
+                pass
+        self.assertEqual(len(mail.outbox), 0)
 
     def test_a_user_sees_and_mutes_reminders(self):
         from hienthuc.plans.models import Reminder
@@ -926,6 +946,11 @@ class ReminderTestCase(PlanBase):
         send_due_reminders(self.task.deadline_last_day - datetime.timedelta(days=7))
         self.client.force_login(self.bob)
         self.assertContains(self.client.get("/reminders/"), "Còn 7 ngày đến hạn")
+        # Looking changes nothing; the button marks what was shown read.
+        self.assertTrue(Reminder.objects.filter(user=self.bob, read_at__isnull=True).exists())
+        shown = list(Reminder.objects.filter(user=self.bob).values_list("pk", flat=True))
+        self.client.post("/reminders/read/", {"reminder": shown})
+        self.assertFalse(Reminder.objects.filter(user=self.bob, read_at__isnull=True).exists())
         self.client.post("/reminders/mute/", {"task": self.task.pk})
         send_due_reminders(self.task.deadline_last_day - datetime.timedelta(days=3))
         self.assertFalse(Reminder.objects.filter(kind="before_3").exists())

@@ -469,3 +469,11 @@ def do_set_appendix_title(plan: Plan, *, title: str, acting_user) -> Plan:
         before={"appendix_title": before}, after={"appendix_title": plan.appendix_title},
     )  # fmt: skip
     return plan
+
+
+@transaction.atomic
+def do_mark_reminders_read(ids: list[int], *, acting_user) -> int:
+    """Mark the user's own reminders read (others' ids are ignored); returns how many changed."""
+    from hienthuc.plans.models import Reminder
+
+    return Reminder.objects.filter(user=acting_user, pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())

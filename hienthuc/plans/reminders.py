@@ -6,6 +6,7 @@ e-mail when the account has an address, unless they muted it.
 """
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -56,17 +57,23 @@ def send_due_reminders(today: datetime.date) -> int:
                 continue
             reminder = Reminder.objects.create(user=user, task=task_obj, kind=kind)
             if user.email:
-                send_mail(
-                    f"[Hiện Thực] {reminder.get_kind_display()}: {task_obj.content[:80]}",
-                    f"Nhiệm vụ: {task_obj.content}\nCơ quan chủ trì: {task_obj.lead_unit.name}\n"
-                    f"Thời gian hoàn thành: {task_obj.deadline_text}\n",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [user.email],
-                    fail_silently=True,
-                )
-                Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
+                # Mail leaves only once the reminders are committed: a rolled-back run sends nothing.
+                transaction.on_commit(partial(_mail, reminder, task_obj, user.email))
             sent += 1
     return sent
+
+
+def _mail(reminder: Reminder, task_obj: Task, address: str) -> None:
+    delivered = send_mail(
+        f"[Hiện Thực] {reminder.get_kind_display()}: {task_obj.content[:80]}",
+        f"Nhiệm vụ: {task_obj.content}\nCơ quan chủ trì: {task_obj.lead_label}\n"
+        f"Thời gian hoàn thành: {task_obj.deadline_text}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+        fail_silently=True,
+    )
+    if delivered:
+        Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
 
 
 def next_run(now: datetime.datetime) -> datetime.datetime:

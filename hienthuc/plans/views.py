@@ -501,11 +501,17 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     reminders = Reminder.objects.filter(user=request.user).select_related("task__lead_unit")
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
     mutes = set(ReminderMute.objects.filter(user=request.user).values_list("task_id", flat=True))
-    context = {"page": page, "muted_all": None in mutes, "muted_tasks": mutes}
-    Reminder.objects.filter(user=request.user, read_at__isnull=True, pk__in=[r.pk for r in page]).update(
-        read_at=timezone.now()
-    )
+    unread = [r.pk for r in page if r.read_at is None]
+    context = {"page": page, "muted_all": None in mutes, "muted_tasks": mutes, "unread": unread}
     return render(request, "plans/reminders.html", context)
+
+
+@require_POST
+def reminder_read(request: HttpRequest) -> HttpResponse:
+    """Mark the reminders shown as read (a page view changes nothing: GET never writes)."""
+    ids = [int(pk) for pk in request.POST.getlist("reminder") if pk.isdigit()]
+    actions.do_mark_reminders_read(ids, acting_user=request.user)
+    return redirect("reminder_list")
 
 
 @require_POST
