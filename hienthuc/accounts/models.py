@@ -60,6 +60,10 @@ def is_demo_account(user) -> bool:
 
 
 class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApiTokenQuerySet":
+        """A user's own tokens: nobody else's, not even an admin's view of their subtree."""
+        return self.filter(user_id=user.pk)
+
     def active(self) -> "ApiTokenQuerySet":
         from django.db.models import Q
         from django.utils import timezone

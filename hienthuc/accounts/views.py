@@ -138,7 +138,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=pk)
     actions.do_revoke_api_token(token, acting_user=request.user)
     messages.success(request, "Đã thu hồi mã truy cập API.")
     return redirect("token_list")

@@ -57,9 +57,9 @@ def upload(
 
 def previewed(request: HttpRequest, pk: int, kind: str) -> PendingImport | None:
     """The user's file waiting to be applied, if it still waits."""
-    return PendingImport.objects.filter(
-        pk=pk, kind=kind, created_by=request.user, status=ImportStatus.PREVIEWED
-    ).first()
+    return (
+        PendingImport.objects.visible_to(request.user).filter(pk=pk, kind=kind, status=ImportStatus.PREVIEWED).first()
+    )
 
 
 def gone(request: HttpRequest, upload_url: str) -> HttpResponse:

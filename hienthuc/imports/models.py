@@ -20,6 +20,10 @@ STALLED_MESSAGE = (
 
 
 class PendingImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PendingImportQuerySet":
+        """An uploaded file is its uploader's alone, between preview and apply and after."""
+        return self.filter(created_by_id=user.pk)
+
     def fail_stalled(self) -> int:
         """Mark failed the running imports whose worker has not reported for
         IMPORT_STALE_MINUTES (it died: a crash, a restart). Their one transaction was rolled

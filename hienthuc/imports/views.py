@@ -10,7 +10,7 @@ from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
 
 def access_import(user, pk: int) -> PendingImport:
     """A user's own background import; any other is a 404."""
-    return get_object_or_404(PendingImport.objects.exclude(kind="values"), pk=pk, created_by=user)
+    return get_object_or_404(PendingImport.objects.visible_to(user).exclude(kind="values"), pk=pk)
 
 
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:

@@ -593,10 +593,9 @@ def queue_value_import(item: PendingImport) -> HttpResponse:
 def value_import_retry(request: HttpRequest, pending: int) -> HttpResponse:
     """Run again an import that failed with its file kept (a worker that died, a database error)."""
     item = get_object_or_404(
-        PendingImport.objects.exclude(payload=b""),
+        PendingImport.objects.visible_to(request.user).exclude(payload=b""),
         pk=pending,
         kind="values",
-        created_by=request.user,
         status=ImportStatus.FAILED,
     )
     return queue_value_import(item)
@@ -605,7 +604,7 @@ def value_import_retry(request: HttpRequest, pending: int) -> HttpResponse:
 def value_import_status(request: HttpRequest, pending: int) -> HttpResponse:
     """A background import's progress; the page polls itself (htmx) until it is done."""
     PendingImport.objects.fail_stalled()
-    item = get_object_or_404(PendingImport, pk=pending, kind="values", created_by=request.user)
+    item = get_object_or_404(PendingImport.objects.visible_to(request.user), pk=pending, kind="values")
     template = "indicators/import_status.html#progress" if request.htmx else "indicators/import_status.html"
     retry = item.status == ImportStatus.FAILED and item.message == STALLED_MESSAGE
     return render(request, template, {"item": item, "running": item.status == ImportStatus.RUNNING, "retry": retry})
