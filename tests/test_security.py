@@ -106,3 +106,31 @@ class DeploymentSettingsTestCase(BaseTestCase):
         self.assertNotIn("Traceback", done.stderr)
         self.assertIn("SECRET_KEY", done.stderr)
         self.assertEqual(len(done.stderr.strip().splitlines()), 1)
+
+
+class ApiWriteAccessTestCase(BaseTestCase):
+    def test_a_viewers_edit_is_403_and_another_subtrees_object_404(self):
+        import datetime
+
+        from hienthuc.documents.actions import do_create_document
+        from hienthuc.documents.models import DocumentKind
+
+        document = do_create_document(
+            issuing_unit=self.tinh_a, kind=DocumentKind.objects.get(code="ket_luan"), number_text="05-KL/TU",
+            issuing_body="btv", issued_on=datetime.date(2022, 1, 5), summary="Kết luận", acting_user=self.alice,
+        )  # fmt: skip
+        for user, status in ((self.charlie, 403), (self.oscar, 404)):
+            self.client.force_login(user)
+            response = self.client.patch(
+                f"/api/documents/{document.pk}", {"summary": "Sửa"}, content_type="application/json"
+            )
+            with self.subTest(user=user.username):
+                self.assertEqual(response.status_code, status)
+                self.assertTrue(response.json()["detail"])
+        self.client.force_login(self.charlie)
+        response = self.client.post(
+            "/api/documents",
+            {"kind": "ket_luan", "issuing_unit_id": self.tinh_a.pk, "summary": "Mới"},
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 403)

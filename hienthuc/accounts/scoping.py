@@ -3,6 +3,7 @@
 Every model's visible_to(user) is built from subtree_q(), so the rule lives in one place.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from hienthuc.accounts.models import Role, RoleKind
@@ -76,3 +77,15 @@ def can_edit(user, org) -> bool:
 
 def can_admin(user, org) -> bool:
     return covers(user, org.path, (RoleKind.ADMIN,))
+
+
+def require_edit(user, org, what: str = "đối tượng này") -> None:
+    """Refuse (403) a change by a user who holds no editing role covering `org`. The pages and
+    the API call it through each app's access_<thing>(…, write=True)."""
+    if not can_edit(user, org):
+        raise PermissionDenied(f"Bạn chỉ có quyền xem {what}.")
+
+
+def require_admin(user, org, what: str = "đơn vị này") -> None:
+    if not can_admin(user, org):
+        raise PermissionDenied(f"Bạn không có quyền quản trị {what}.")

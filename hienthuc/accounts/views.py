@@ -8,29 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts import actions
+from hienthuc.accounts.access import access_account, administered_users
 from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
 from hienthuc.accounts.scoping import can_admin, root_paths
 from hienthuc.forms import submit
 
 User = get_user_model()
-
-
-def administered_users(user):
-    """Accounts holding a role inside a subtree the user administers."""
-    if user.is_superuser:
-        return User.objects.all()
-    paths = root_paths(user, (RoleKind.ADMIN,))
-    if not paths:
-        return User.objects.none()
-    roles = Role.objects.none()
-    for path in paths:
-        roles = roles | Role.objects.filter(organization__path__startswith=path)
-    return User.objects.filter(pk__in=roles.values("user_id"))
-
-
-def access_account(user, pk: int):
-    return get_object_or_404(administered_users(user), pk=pk)
 
 
 def require_some_admin(user) -> None:

@@ -10,7 +10,6 @@ from typing import Annotated
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
@@ -23,14 +22,19 @@ from hienthuc.accounts.backends import demo_refused
 from hienthuc.accounts.models import ApiToken, hash_token
 from hienthuc.api import errors
 from hienthuc.api.common import ErrorOut, Id, Pages, Text, choice, documented
+from hienthuc.committees.access import access_term
 from hienthuc.committees.models import Assignment, CommitteeSeat, Term
+from hienthuc.documents.access import access_document
 from hienthuc.documents.kinds import KINDS as DOCUMENT_KINDS
 from hienthuc.documents.models import Confidentiality, IssuingBody
 from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.lib import deadlines
 from hienthuc.orgs import aggregates
+from hienthuc.orgs.access import access_organization
 from hienthuc.orgs.models import Organization
+from hienthuc.people.access import access_person
 from hienthuc.people.models import Person
+from hienthuc.plans.access import access_plan, access_task
 from hienthuc.plans.models import PlanKind, PlanStatus
 
 
@@ -193,7 +197,7 @@ class UnitFilter(Schema):
 def list_units(request, filters: Query[UnitFilter]):
     units = Organization.objects.visible_to(request.user).select_related("kind__level")
     if filters.parent is not None:
-        parent = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.parent)
+        parent = access_organization(request.user, filters.parent)
         units = units.filter(path__startswith=parent.path, depth=parent.depth + 1)
     if filters.q:
         units = units.search(filters.q)
@@ -204,7 +208,7 @@ def list_units(request, filters: Query[UnitFilter]):
 
 @api.get("/units/{unit_id}", response=UnitCountsOut, tags=["units"])
 def get_unit(request, unit_id: Id):
-    unit = get_object_or_404(Organization.objects.visible_to(request.user).select_related("kind__level"), pk=unit_id)
+    unit = access_organization(request.user, unit_id)
     _with_parents([unit])
     unit.units_below, unit.people_below = aggregates.subtree_totals(unit)
     return unit
@@ -213,7 +217,7 @@ def get_unit(request, unit_id: Id):
 @api.get("/units/{unit_id}/children", response=list[UnitCountsOut], tags=["units"])
 def unit_children(request, unit_id: Id):
     """The unit's direct children with the number of units and people below each."""
-    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    unit = access_organization(request.user, unit_id)
     children = list(Organization.objects.children_of(unit).select_related("kind__level").order_by("name"))
     for child in children:
         child.parent_id = unit.pk
@@ -246,7 +250,7 @@ class PersonFilter(Schema):
 def list_people(request, filters: Query[PersonFilter]):
     people = Person.objects.visible_to(request.user)
     if filters.unit is not None:
-        unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.unit)
+        unit = access_organization(request.user, filters.unit)
         people = people.in_subtree(unit)
     if filters.q:
         people = people.search(filters.q)
@@ -255,7 +259,7 @@ def list_people(request, filters: Query[PersonFilter]):
 
 @api.get("/people/{person_id}", response=PersonOut, tags=["people"])
 def get_person(request, person_id: Id):
-    return get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
+    return access_person(request.user, person_id)
 
 
 @api.get("/terms", response=list[TermOut], tags=["committees"])
@@ -269,18 +273,18 @@ def list_terms(request, unit: Id | None = None):
 
 @api.get("/terms/{term_id}", response=TermOut, tags=["committees"])
 def get_term(request, term_id: Id):
-    return get_object_or_404(Term.objects.visible_to(request.user), pk=term_id)
+    return access_term(request.user, term_id)
 
 
 @api.get("/terms/{term_id}/seats", response=list[SeatOut], tags=["committees"])
 def term_seats(request, term_id: Id):
-    term = get_object_or_404(Term.objects.visible_to(request.user), pk=term_id)
+    term = access_term(request.user, term_id)
     return CommitteeSeat.objects.filter(term=term).select_related("person")
 
 
 @api.get("/terms/{term_id}/assignments", response=list[AssignmentOut], tags=["committees"])
 def term_assignments(request, term_id: Id):
-    term = get_object_or_404(Term.objects.visible_to(request.user), pk=term_id)
+    term = access_term(request.user, term_id)
     return Assignment.objects.filter(term=term)
 
 
@@ -390,7 +394,7 @@ def list_documents(request, filters: Query[DocumentFilter]):
     if filters.kind:
         documents = documents.filter(kind__code=filters.kind)
     if filters.unit is not None:
-        unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.unit)
+        unit = access_organization(request.user, filters.unit)
         documents = documents.filter(issuing_unit__path__startswith=unit.path)
     if filters.year is not None:
         documents = documents.filter(issued_on__year=filters.year)
@@ -401,14 +405,14 @@ def list_documents(request, filters: Query[DocumentFilter]):
 
 @api.get("/documents/{document_id}", response=DocumentOut, tags=["documents"])
 def get_document(request, document_id: Id):
-    return get_object_or_404(_visible_documents(request), pk=document_id)
+    return access_document(request.user, document_id)
 
 
 @api.post("/documents", response={201: DocumentOut, 400: ErrorOut}, tags=["documents"])
 def create_document(request, payload: DocumentIn):
     from hienthuc.documents.actions import do_create_document
 
-    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.issuing_unit_id)
+    unit = access_organization(request.user, payload.issuing_unit_id, write=True)
     data = payload.dict(exclude={"issuing_unit_id"})
     data["kind"] = _document_kind(payload.kind)
     document = do_create_document(issuing_unit=unit, acting_user=request.user, **data)
@@ -419,7 +423,7 @@ def create_document(request, payload: DocumentIn):
 def update_document(request, document_id: Id, payload: DocumentPatch):
     from hienthuc.documents.actions import current_data, do_update_document
 
-    document = get_object_or_404(_visible_documents(request).select_related("issuing_unit"), pk=document_id)
+    document = access_document(request.user, document_id, write=True)
     data = current_data(document)
     changes = payload.dict(exclude_unset=True)
     if changes.get("kind"):
@@ -432,7 +436,7 @@ def update_document(request, document_id: Id, payload: DocumentPatch):
 def document_links(request, document_id: Id):
     from hienthuc.documents.models import DocumentLink
 
-    document = get_object_or_404(_visible_documents(request), pk=document_id)
+    document = access_document(request.user, document_id)
     visible = _visible_documents(request)
     return DocumentLink.objects.filter(
         Q(source=document, target__in=visible) | Q(target=document, source__in=visible)
@@ -547,7 +551,7 @@ def list_plans(request):
 
 @api.get("/plans/{plan_id}", response=PlanOut, tags=["plans"])
 def get_plan(request, plan_id: Id):
-    return get_object_or_404(_plans(request), pk=plan_id)
+    return access_plan(request.user, plan_id)
 
 
 @api.get("/plans/{plan_id}/coverage", response=list[CoverageOut], tags=["plans"])
@@ -555,7 +559,7 @@ def plan_coverage(request, plan_id: Id):
     """Which required units issued their implementing plan on time, late, or not yet."""
     from hienthuc.plans.views import coverage_rows
 
-    plan = get_object_or_404(_plans(request), pk=plan_id)
+    plan = access_plan(request.user, plan_id)
     return [
         {
             "unit_id": r["unit"].pk,
@@ -574,7 +578,7 @@ def list_tasks(request, filters: Query[TaskFilterIn]):
     if filters.plan is not None:
         tasks = tasks.filter(plan_id=filters.plan)
     if filters.lead_unit is not None:
-        unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=filters.lead_unit)
+        unit = access_organization(request.user, filters.lead_unit)
         tasks = tasks.led_in_subtree(unit)
     if filters.overdue:
         tasks = tasks.overdue()
@@ -583,7 +587,7 @@ def list_tasks(request, filters: Query[TaskFilterIn]):
 
 @api.get("/tasks/{task_id}", response=TaskOut, tags=["plans"])
 def get_task(request, task_id: Id):
-    return get_object_or_404(_tasks(request), pk=task_id)
+    return access_task(request.user, task_id)
 
 
 @api.post("/tasks/{task_id}/progress", response={200: TaskOut, 400: ErrorOut}, tags=["plans"])
@@ -591,9 +595,9 @@ def report_progress(request, task_id: Id, payload: ProgressIn):
     """A progress report; `version` is the task's version the reporter saw (a stale one is refused)."""
     from hienthuc.plans.actions import do_record_progress
 
-    task = get_object_or_404(_tasks(request), pk=task_id)
+    task = access_task(request.user, task_id)
     do_record_progress(task, acting_user=request.user, **payload.dict())
-    return Status(200, get_object_or_404(_tasks(request), pk=task_id))
+    return Status(200, access_task(request.user, task_id))
 
 
 @api.get("/units/{unit_id}/dashboard", response=DashboardOut, tags=["plans"])
@@ -601,7 +605,7 @@ def unit_dashboard(request, unit_id: Id):
     """Tasks of issued plans led in the unit's subtree by status, and per child unit — live."""
     from hienthuc.plans import tallies
 
-    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    unit = access_organization(request.user, unit_id)
     totals, rollup = tallies.task_rollup(unit, timezone.localdate())
     return {
         "unit_id": unit.pk,
@@ -623,9 +627,9 @@ def unit_coverage(request, unit_id: Id, document: Id | None = None):
     from hienthuc.documents.models import Document
     from hienthuc.plans import tallies
 
-    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    unit = access_organization(request.user, unit_id)
     if document is not None:
-        get_object_or_404(Document.objects.visible_to(request.user), pk=document)
+        access_document(request.user, document)
     by_document = tallies.coverage_rollup(unit, timezone.localdate(), document_id=document)
     visible = set(Document.objects.visible_to(request.user).filter(pk__in=by_document).values_list("pk", flat=True))
     return [

@@ -6,15 +6,15 @@ through indicators.actions with the same validation and Vietnamese messages (400
 from decimal import Decimal
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hienthuc.api.common import ErrorOut, Id, Pages, Text
 from hienthuc.indicators import actions, tallies
+from hienthuc.indicators.access import access_form, access_indicator, access_submission
 from hienthuc.indicators.models import Indicator, ReportForm, Submission, Target
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.access import access_organization
 
 router = Router(tags=["indicators"])
 
@@ -135,19 +135,19 @@ def list_indicators(request):
 
 @router.get("/indicators/{indicator_id}", response=IndicatorOut)
 def get_indicator(request, indicator_id: Id):
-    return get_object_or_404(_indicators(request), pk=indicator_id)
+    return access_indicator(request.user, indicator_id)
 
 
 @router.get("/indicators/{indicator_id}/targets", response=list[TargetOut])
 def list_targets(request, indicator_id: Id):
-    indicator = get_object_or_404(_indicators(request), pk=indicator_id)
+    indicator = access_indicator(request.user, indicator_id)
     return Target.objects.visible_to(request.user).filter(indicator=indicator)
 
 
 @router.post("/indicators/{indicator_id}/targets", response={200: TargetOut, 400: ErrorOut})
 def set_target(request, indicator_id: Id, payload: TargetIn):
-    indicator = get_object_or_404(_indicators(request).select_related("owner"), pk=indicator_id)
-    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.unit_id)
+    indicator = access_indicator(request.user, indicator_id)
+    unit = access_organization(request.user, payload.unit_id)
     return actions.do_set_target(
         indicator, unit=unit, year=payload.year, value=payload.value, kind=payload.kind, acting_user=request.user
     )
@@ -165,7 +165,7 @@ def list_forms(request):
 
 @router.get("/report-forms/{form_id}", response=FormOut)
 def get_form(request, form_id: Id):
-    return get_object_or_404(_forms(request), pk=form_id)
+    return access_form(request.user, form_id)
 
 
 @router.post("/report-forms/{form_id}/submissions", response={200: SubmissionOut, 400: ErrorOut})
@@ -174,8 +174,8 @@ def save_submission(request, form_id: Id, payload: SubmissionIn):
     as the page: one bad value and nothing is written."""
     from django.core.exceptions import ValidationError
 
-    form = get_object_or_404(_forms(request).select_related("owner"), pk=form_id)
-    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=payload.unit_id)
+    form = access_form(request.user, form_id)
+    unit = access_organization(request.user, payload.unit_id)
     by_code = {item.indicator.code: item.indicator_id for item in form.items.select_related("indicator")}
     unknown = sorted(code for code in payload.values if code.upper() not in by_code)
     if unknown:
@@ -194,7 +194,7 @@ def save_submission(request, form_id: Id, payload: SubmissionIn):
 
 
 def _submission(request, pk: int) -> Submission:
-    return get_object_or_404(Submission.objects.visible_to(request.user).select_related("form"), pk=pk)
+    return access_submission(request.user, pk)
 
 
 class SubmissionFilter(Schema):
@@ -239,8 +239,8 @@ class CompletenessQuery(Schema):
 @router.get("/report-forms/{form_id}/completeness", response=CompletenessOut)
 def form_completeness(request, form_id: Id, query: Query[CompletenessQuery]):
     """How many units below `unit` had to report, sent it on time, late, or not at all — per child."""
-    form = get_object_or_404(_forms(request), pk=form_id)
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=query.unit)
+    form = access_form(request.user, form_id)
+    org = access_organization(request.user, query.unit)
     key = actions.check_period(form, query.period).key
     totals, per_child = tallies.completeness(org, form, key)
     return {
@@ -270,7 +270,7 @@ def unit_indicators(request, unit_id: Id, query: Query[YearQuery]):
     """The unit's indicators with a target for the year: actual so far, % of target, forecast light."""
     from hienthuc.indicators.views import indicator_panel
 
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=unit_id)
+    org = access_organization(request.user, unit_id)
     rows = indicator_panel(org, query.year or timezone.localdate().year)
     return [
         {

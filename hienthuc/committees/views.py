@@ -1,24 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.committees import actions
+from hienthuc.committees.access import access_assignment, access_seat, access_term, seat_order
 from hienthuc.committees.forms import AssignmentForm, SeatForm, TermForm
-from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
+from hienthuc.committees.models import Assignment, Body, CommitteeSeat
 from hienthuc.forms import submit
-from hienthuc.orgs.views import access_organization, breadcrumbs, seat_order
-
-
-def access_term(user, pk: int) -> Term:
-    return get_object_or_404(Term.objects.visible_to(user).select_related("unit"), pk=pk)
-
-
-def require_edit(user, term: Term) -> None:
-    if not can_edit(user, term.unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem nhiệm kỳ này.")
+from hienthuc.orgs.access import access_organization, breadcrumbs
 
 
 def term_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -48,7 +40,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seat_form = SeatForm(user=request.user, prefix="seat")
     assignment_form = AssignmentForm(user=request.user, prefix="asg")
     if request.method == "POST":
-        require_edit(request.user, term)
+        access_term(request.user, term.pk, write=True)
         if "seat-person" in request.POST:
             seat_form = SeatForm(request.POST, user=request.user, prefix="seat")
             done = submit(
@@ -102,8 +94,7 @@ def _seat_choices(seats) -> list[tuple[str, str]]:
 
 @require_POST
 def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    seat = get_object_or_404(CommitteeSeat.objects.visible_to(request.user).select_related("term__unit"), pk=pk)
-    require_edit(request.user, seat.term)
+    seat = access_seat(request.user, pk, write=True)
     actions.do_remove_seat(seat, acting_user=request.user)
     messages.success(request, "Đã bỏ cấp ủy viên khỏi danh sách.")
     return redirect("term_detail", pk=seat.term_id)
@@ -111,8 +102,7 @@ def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.visible_to(request.user).select_related("term__unit"), pk=pk)
-    require_edit(request.user, assignment.term)
+    assignment = access_assignment(request.user, pk, write=True)
     actions.do_remove_assignment(assignment, acting_user=request.user)
     messages.success(request, "Đã bỏ phân công.")
     return redirect("term_detail", pk=assignment.term_id)

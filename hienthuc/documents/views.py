@@ -1,9 +1,7 @@
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit
 from hienthuc.documents import actions, importing
+from hienthuc.documents.access import access_document, access_link, resolve_target
 from hienthuc.documents.forms import AttachmentForm, DocumentForm, GrantForm, LinkForm, RegisterFilter
 from hienthuc.documents.models import Attachment, Document, DocumentKind, DocumentLink, LinkKind
 from hienthuc.forms import submit
@@ -25,18 +24,6 @@ from hienthuc.orgs.models import Organization
 PER_PAGE = 50
 # Links along which work flows down: a plan implements a resolution, a guide guides it.
 CASCADE_KINDS = (LinkKind.IMPLEMENTS, LinkKind.GUIDES)
-
-
-def access_document(user, pk: int) -> Document:
-    """The document if the user may see it (a "mật" one only with a grant); else 404."""
-    return get_object_or_404(
-        Document.objects.visible_to(user).select_related("kind", "issuing_unit__kind", "term", "created_by"), pk=pk
-    )
-
-
-def require_edit(user, document: Document) -> None:
-    if not can_edit(user, document.issuing_unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem văn bản này.")
 
 
 def filtered_register(request: HttpRequest):
@@ -105,8 +92,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_document(request.user, pk)
-    require_edit(request.user, document)
+    document = access_document(request.user, pk, write=True)
     initial = {**actions.current_data(document), "issuing_unit": document.issuing_unit.code}
     form = DocumentForm(request.POST or None, initial=initial, user=request.user)
     # The issuing unit is fixed once registered: numbers run per unit.
@@ -244,8 +230,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_document(request.user, pk)
-    require_edit(request.user, document)
+    document = access_document(request.user, pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Hãy chọn một tệp để đính kèm.")
@@ -279,31 +264,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def resolve_target(user, text: str) -> Document:
-    visible = Document.objects.visible_to(user)
-    match = re.search(r"\[(\d+)\]\s*$", text or "")
-    if match:
-        found = visible.filter(pk=int(match.group(1))).first()
-        if found:
-            return found
-    try:
-        number = docnumbers.parse(re.sub(r"\s*\[\d+\]\s*$", "", text).split(" · ")[0])
-    except docnumbers.NumberError as exc:
-        raise ValidationError({"target": str(exc)}) from None
-    candidates = list(visible.filter(number_normalized=number.normalized)[:2])
-    if not candidates:
-        raise ValidationError({"target": f"Không tìm thấy văn bản số {number.normalized} trong phạm vi của bạn."})
-    if len(candidates) > 1:
-        raise ValidationError(
-            {"target": f"Có nhiều văn bản số {number.normalized}; hãy chọn đúng văn bản trong gợi ý."}
-        )
-    return candidates[0]
-
-
 @require_POST
 def link_add(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_document(request.user, pk)
-    require_edit(request.user, document)
+    document = access_document(request.user, pk, write=True)
     form = LinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Hãy chọn văn bản liên quan và quan hệ.")
@@ -320,13 +283,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(
-        DocumentLink.objects.filter(source__in=Document.objects.visible_to(request.user)).select_related(
-            "source__issuing_unit"
-        ),
-        pk=pk,
-    )
-    require_edit(request.user, link.source)
+    link = access_link(request.user, pk, write=True)
     actions.do_unlink_documents(link, acting_user=request.user)
     messages.success(request, "Đã bỏ liên kết.")
     return redirect("document_detail", pk=link.source_id)
@@ -334,8 +291,7 @@ def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access_document(request.user, pk)
-    require_edit(request.user, document)
+    document = access_document(request.user, pk, write=True)
     form = GrantForm(request.POST)
     user = None
     if form.is_valid():
@@ -413,8 +369,7 @@ def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     from hienthuc.plans.actions import do_add_goal
 
-    document = access_document(request.user, pk)
-    require_edit(request.user, document)
+    document = access_document(request.user, pk, write=True)
     year = request.POST.get("year", "").strip()
     try:
         if year and not year.isdigit():

@@ -1,16 +1,12 @@
 """The page of an import running in the background: its progress, then its outcome."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.imports import background
+from hienthuc.imports.access import access_import
 from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
-
-
-def access_import(user, pk: int) -> PendingImport:
-    """A user's own background import; any other is a 404."""
-    return get_object_or_404(PendingImport.objects.visible_to(user).exclude(kind="values"), pk=pk)
 
 
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:

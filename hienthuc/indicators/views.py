@@ -14,6 +14,7 @@ from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
 from hienthuc.indicators import actions, importing, tallies
+from hienthuc.indicators.access import access_form, access_indicator, access_submission
 from hienthuc.indicators.forms import (
     IndicatorForm,
     ReportFormEditForm,
@@ -38,20 +39,8 @@ from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
-from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
-
-
-def access_indicator(user, pk: int) -> Indicator:
-    return get_object_or_404(Indicator.objects.visible_to(user).select_related("owner", "weight"), pk=pk)
-
-
-def access_form(user, pk: int) -> ReportForm:
-    return get_object_or_404(ReportForm.objects.visible_to(user).select_related("owner"), pk=pk)
-
-
-def access_submission(user, pk: int) -> Submission:
-    return get_object_or_404(Submission.objects.visible_to(user).select_related("form__owner", "unit"), pk=pk)
 
 
 def home_unit(request: HttpRequest) -> Organization | None:
@@ -274,9 +263,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
 
 
 def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    form = access_form(request.user, pk)
-    if not can_edit(request.user, form.owner):
-        raise PermissionDenied("Bạn chỉ có quyền xem mẫu báo cáo này.")
+    form = access_form(request.user, pk, write=True)
     codes = ", ".join(form.items.order_by("order").values_list("indicator__code", flat=True))
     initial = {"name": form.name, "deadline_days": form.deadline_days, "indicators": codes, "sections": form.sections}
     edit_form = ReportFormEditForm(

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -10,48 +10,18 @@ from hienthuc.accounts.models import RoleKind
 from hienthuc.accounts.scoping import can_admin, can_edit, root_paths
 from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
-from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
+from hienthuc.committees.access import seat_order
+from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
 from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs import actions, aggregates, importing
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.forms import MoveForm, OrganizationForm
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
 
 PEOPLE_PER_PAGE = 50
-
-
-def access_organization(user, pk: int) -> Organization:
-    """The unit if the user may see it; otherwise the same 404 as for a missing one."""
-    return get_object_or_404(Organization.objects.visible_to(user).select_related("kind__level"), pk=pk)
-
-
-def require_edit(user, org: Organization) -> None:
-    if not can_edit(user, org):
-        raise PermissionDenied("Bạn chỉ có quyền xem đơn vị này.")
-
-
-def require_admin(user, org: Organization) -> None:
-    if not can_admin(user, org):
-        raise PermissionDenied("Bạn không có quyền quản trị đơn vị này.")
-
-
-def breadcrumbs(user, org: Organization) -> list[Organization]:
-    """The unit's ancestors that the user may see, top first."""
-    return list(Organization.objects.visible_to(user).filter(path__in=org.ancestor_paths).order_by("depth"))
-
-
-def children_of(org: Organization, *, include_inactive: bool = False):
-    children = Organization.objects.children_of(org)
-    if not include_inactive:
-        children = children.filter(is_active=True)
-    return children.rows()
-
-
-def seat_order(seat: CommitteeSeat) -> tuple[int, str]:
-    """Bí thư first, then deputies, then members; by name within a role."""
-    return SeatRole.values.index(seat.role), seat.person.search_name
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -106,8 +76,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = access_organization(request.user, pk)
-    require_edit(request.user, parent)
+    parent = access_organization(request.user, pk, write=True)
     form = OrganizationForm(request.POST or None)
     org = submit(
         request,
@@ -125,8 +94,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access_organization(request.user, pk)
-    require_edit(request.user, org)
+    org = access_organization(request.user, pk, write=True)
     initial = {"code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind}
     form = OrganizationForm(request.POST or None, initial=initial)
     saved = submit(
@@ -141,8 +109,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access_organization(request.user, pk)
-    require_admin(request.user, org)
+    org = access_organization(request.user, pk, admin=True)
     form = MoveForm(request.POST or None, user=request.user)
     moved = submit(
         request,
@@ -157,8 +124,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def unit_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
-    org = access_organization(request.user, pk)
-    require_admin(request.user, org)
+    org = access_organization(request.user, pk, admin=True)
     action = actions.do_reactivate_organization if active else actions.do_deactivate_organization
     try:
         action(org, acting_user=request.user)

@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit
@@ -10,21 +10,12 @@ from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.models import Assignment, CommitteeSeat
 from hienthuc.forms import submit
+from hienthuc.orgs.access import breadcrumbs
 from hienthuc.orgs.models import Organization
-from hienthuc.orgs.views import breadcrumbs
 from hienthuc.people import actions
+from hienthuc.people.access import access_person, access_position
 from hienthuc.people.forms import PersonForm, PositionEndForm, PositionForm
 from hienthuc.people.models import Person, Position
-
-
-def access_person(user, pk: int) -> Person:
-    """The person if in the user's subtrees; otherwise the same 404 as for a missing one."""
-    return get_object_or_404(Person.objects.visible_to(user).select_related("home_unit__kind"), pk=pk)
-
-
-def require_edit(user, person: Person) -> None:
-    if not can_edit(user, person.home_unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem thông tin người này.")
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -75,8 +66,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access_person(request.user, pk)
-    require_edit(request.user, person)
+    person = access_person(request.user, pk, write=True)
     initial = {
         "full_name": person.full_name,
         "birth_year": person.birth_year,
@@ -97,16 +87,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def person_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
-    person = access_person(request.user, pk)
-    require_edit(request.user, person)
+    person = access_person(request.user, pk, write=True)
     actions.do_set_person_active(person, active, acting_user=request.user)
     messages.success(request, "Đã cập nhật trạng thái công tác.")
     return redirect("person_detail", pk=person.pk)
 
 
 def position_create(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access_person(request.user, pk)
-    require_edit(request.user, person)
+    person = access_person(request.user, pk, write=True)
     form = PositionForm(request.POST or None, initial={"unit": person.home_unit.code}, user=request.user)
     if submit(
         request,
@@ -146,8 +134,7 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def position_end(request: HttpRequest, pk: int) -> HttpResponse:
-    position = get_object_or_404(Position.objects.visible_to(request.user).select_related("person__home_unit"), pk=pk)
-    require_edit(request.user, position.person)
+    position = access_position(request.user, pk, write=True)
     form = PositionEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ngày kết thúc không hợp lệ; hãy nhập ngày/tháng/năm.")

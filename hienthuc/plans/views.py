@@ -12,38 +12,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit, covers, root_paths, subtree_q
+from hienthuc.documents.access import resolve_target
 from hienthuc.documents.models import Document
-from hienthuc.documents.views import resolve_target
 from hienthuc.forms import add_action_errors, submit
 from hienthuc.imports import flow
 from hienthuc.lib import deadlines
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
-from hienthuc.orgs.views import access_organization, breadcrumbs, children_of
 from hienthuc.plans import actions, importing, tallies
+from hienthuc.plans.access import access_explanation, access_plan, access_task
 from hienthuc.plans.coverage import coverage_documents, coverage_rows, requirement_rows
 from hienthuc.plans.forms import BulkTaskForm, IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
 from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, PlanStatus, Reminder, ReminderMute, Task
 from hienthuc.plans.wordexport import export_plan
-
-
-def access_plan(user, pk: int) -> Plan:
-    return get_object_or_404(
-        Plan.objects.visible_to(user).select_related(
-            "unit", "document", "source_document__kind", "source_document__issuing_unit"
-        ),
-        pk=pk,
-    )
-
-
-def access_task(user, pk: int) -> Task:
-    return get_object_or_404(
-        Task.objects.visible_to(user)
-        .with_status()
-        .select_related("plan__unit", "plan__document", "lead_unit", "leader", "parent", "from_task"),
-        pk=pk,
-    )
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -312,9 +295,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
 
 
 def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan(request.user, pk)
-    if not can_edit(request.user, plan.unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
+    plan = access_plan(request.user, pk, write=True)
     return flow.upload(
         request,
         kind=f"plan-tasks-{plan.pk}",
@@ -327,9 +308,7 @@ def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> HttpResponse:
-    plan = access_plan(request.user, pk)
-    if not can_edit(request.user, plan.unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
+    plan = access_plan(request.user, pk, write=True)
     result = flow.apply(
         request,
         pending,
@@ -487,7 +466,7 @@ def unit_explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ExplanationRequest.objects.visible_to(request.user), pk=pk)
+    item = access_explanation(request.user, pk)
     try:
         actions.do_answer_explanation(item, answer=request.POST.get("answer", ""), acting_user=request.user)
     except ValidationError as exc:

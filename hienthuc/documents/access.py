@@ -1,0 +1,51 @@
+"""Fetching documents for a request: 404 for a document the user may not see (a "mật" one
+without a grant included), 403 for a change not allowed."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+
+from hienthuc.accounts.scoping import require_edit
+from hienthuc.documents.models import Document, DocumentLink
+
+
+def access_document(user, pk: int, *, write: bool = False) -> Document:
+    document = get_object_or_404(
+        Document.objects.visible_to(user).select_related("kind", "issuing_unit__kind", "term", "created_by"), pk=pk
+    )
+    if write:
+        require_edit(user, document.issuing_unit, "văn bản này")
+    return document
+
+
+def access_link(user, pk: int, *, write: bool = False) -> DocumentLink:
+    """A link between two documents the user may see; changed by an editor of its source."""
+    link = get_object_or_404(DocumentLink.objects.visible_to(user).select_related("source__issuing_unit"), pk=pk)
+    if write:
+        require_edit(user, link.source.issuing_unit, "văn bản này")
+    return link
+
+
+def resolve_target(user, text: str) -> Document:
+    """The visible document a person named by "number [id]" or by its number alone."""
+    from hienthuc.lib import docnumbers
+
+    visible = Document.objects.visible_to(user)
+    match = re.search(r"\[(\d+)\]\s*$", text or "")
+    if match:
+        found = visible.filter(pk=int(match.group(1))).first()
+        if found:
+            return found
+    try:
+        number = docnumbers.parse(re.sub(r"\s*\[\d+\]\s*$", "", text).split(" · ")[0])
+    except docnumbers.NumberError as exc:
+        raise ValidationError({"target": str(exc)}) from None
+    candidates = list(visible.filter(number_normalized=number.normalized)[:2])
+    if not candidates:
+        raise ValidationError({"target": f"Không tìm thấy văn bản số {number.normalized} trong phạm vi của bạn."})
+    if len(candidates) > 1:
+        raise ValidationError(
+            {"target": f"Có nhiều văn bản số {number.normalized}; hãy chọn đúng văn bản trong gợi ý."}
+        )
+    return candidates[0]

@@ -1,0 +1,30 @@
+"""Fetching units for a request (docs/architecture.md, "Who sees what"): the same 404 for a
+unit that does not exist and for one outside the user's subtrees; 403 for a change the user's
+role does not allow. Pages and the API both call these."""
+
+from django.shortcuts import get_object_or_404
+
+from hienthuc.accounts.scoping import require_admin, require_edit
+from hienthuc.orgs.models import Organization
+
+
+def access_organization(user, pk: int, *, write: bool = False, admin: bool = False) -> Organization:
+    org = get_object_or_404(Organization.objects.visible_to(user).select_related("kind__level"), pk=pk)
+    if admin:
+        require_admin(user, org)
+    elif write:
+        require_edit(user, org, "đơn vị này")
+    return org
+
+
+def breadcrumbs(user, org: Organization) -> list[Organization]:
+    """The unit's ancestors that the user may see, top first."""
+    return list(Organization.objects.visible_to(user).filter(path__in=org.ancestor_paths).order_by("depth"))
+
+
+def children_of(org: Organization, *, include_inactive: bool = False):
+    """The unit's children as rows for a page (name, kind, counts)."""
+    children = Organization.objects.children_of(org)
+    if not include_inactive:
+        children = children.filter(is_active=True)
+    return children.rows()

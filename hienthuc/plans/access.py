@@ -1,0 +1,37 @@
+"""Fetching plans, tasks and explanation requests for a request: the same 404 for a missing
+object and one the user may not see (a secret plan without a grant included); 403 for a change
+their role does not allow. Pages and the API both call these."""
+
+from django.shortcuts import get_object_or_404
+
+from hienthuc.accounts.scoping import require_edit
+from hienthuc.plans.models import ExplanationRequest, Plan, Task
+
+
+def access_plan(user, pk: int, *, write: bool = False) -> Plan:
+    plan = get_object_or_404(
+        Plan.objects.visible_to(user).select_related(
+            "unit", "document", "source_document__kind", "source_document__issuing_unit"
+        ),
+        pk=pk,
+    )
+    if write:
+        require_edit(user, plan.unit, "kế hoạch này")
+    return plan
+
+
+def access_task(user, pk: int, *, write: bool = False) -> Task:
+    """A task; `write` is the plan's unit's to change (progress is the lead's too: see the action)."""
+    task = get_object_or_404(
+        Task.objects.visible_to(user)
+        .with_status()
+        .select_related("plan__unit", "plan__document", "lead_unit", "leader", "parent", "from_task"),
+        pk=pk,
+    )
+    if write:
+        require_edit(user, task.plan.unit, "nhiệm vụ này")
+    return task
+
+
+def access_explanation(user, pk: int) -> ExplanationRequest:
+    return get_object_or_404(ExplanationRequest.objects.visible_to(user), pk=pk)
