@@ -23,8 +23,8 @@ from bench.tree import bench_user  # noqa: E402
 from hienthuc.lib import deadlines  # noqa: E402
 from hienthuc.orgs.models import Organization  # noqa: E402
 from hienthuc.plans import tallies  # noqa: E402
+from hienthuc.plans.coverage import coverage_documents  # noqa: E402
 from hienthuc.plans.models import CoverageTally, Task  # noqa: E402
-from hienthuc.plans.views import coverage_documents  # noqa: E402
 
 BUDGET_MS = 100
 

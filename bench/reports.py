@@ -19,8 +19,8 @@ from django.test import Client  # noqa: E402
 from bench.harness import Report, measure  # noqa: E402
 from bench.tree import bench_user  # noqa: E402
 from hienthuc.indicators import tallies  # noqa: E402
+from hienthuc.indicators.figures import indicator_panel  # noqa: E402
 from hienthuc.indicators.models import FormUnit, Indicator, ReportForm, Value  # noqa: E402
-from hienthuc.indicators.views import indicator_panel  # noqa: E402
 from hienthuc.orgs.models import Organization  # noqa: E402
 
 BUDGET_MS = 250

@@ -6,6 +6,7 @@ from hienthuc.accounts import views as accounts
 from hienthuc.accounts.backends import LoginForm
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
+from hienthuc.dashboard import views as dashboard
 from hienthuc.documents import views as documents
 from hienthuc.imports import views as imports
 from hienthuc.indicators import views as indicators
@@ -38,7 +39,8 @@ urlpatterns = [
     path("orgs/<int:pk>/deactivate/", orgs.unit_set_active, {"active": False}, name="unit_deactivate"),
     path("orgs/<int:pk>/reactivate/", orgs.unit_set_active, {"active": True}, name="unit_reactivate"),
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
-    path("orgs/<int:pk>/dashboard/", plans.dashboard, name="unit_dashboard"),
+    path("orgs/<int:pk>/dashboard/", dashboard.unit_dashboard, name="unit_dashboard"),
+    path("orgs/<int:pk>/dashboard/tasks/", plans.task_panel, name="unit_task_panel"),
     path("orgs/<int:pk>/dashboard/indicators/", indicators.unit_panels, name="unit_panels"),
     path("orgs/<int:pk>/coverage/", plans.coverage, name="unit_coverage"),
     path("orgs/<int:pk>/yearly-report/", indicators.yearly_report, name="yearly_report"),

@@ -64,8 +64,8 @@ class DemoTestCase(TestCase):
     def test_it_cascades_the_provinces_action_program_to_the_districts(self):
         from hienthuc.lib import deadlines
         from hienthuc.plans import tallies
+        from hienthuc.plans.coverage import coverage_rows
         from hienthuc.plans.models import ExplanationRequest, Plan, Task
-        from hienthuc.plans.views import coverage_rows
 
         program = Plan.objects.get(unit__code="TB", document__number_normalized="04-CTr/TU")
         self.assertEqual(program.tasks.count(), 40)
@@ -230,3 +230,30 @@ class DemoCountsTestCase(TestCase):
         self.assertIn("chỉ tiêu và báo cáo định kỳ: 1 chỗ khác", out.getvalue())
         call_command("rebuild_aggregates", stdout=StringIO())
         call_command("check_tallies", stdout=StringIO())
+
+    def test_the_dashboard_and_each_registered_panel_keep_their_query_counts(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+
+        from hienthuc.orgs import panels
+
+        self.client.force_login(get_user_model().objects.get(username="tinhuy"))
+        tb = Organization.objects.get(code="TB")
+        # Each panel's own fragment (htmx), and the page that draws the eager ones inline.
+        pins = {"tasks": 12, "indicators": 16}
+        registered = panels.registered()
+        self.assertEqual({p.key for p in registered}, set(pins), "pin the query count of every registered panel")
+        counts = {}
+        for panel in registered:
+            with CaptureQueriesContext(connection) as ctx:
+                response = self.client.get(reverse(panel.url_name, args=[tb.pk]), headers={"HX-Request": "true"})
+            self.assertEqual(response.status_code, 200)
+            self.assertNotContains(response, "<html")
+            counts[panel.key] = len(ctx.captured_queries)
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(self.client.get(f"/orgs/{tb.pk}/dashboard/").status_code, 200)
+        counts["page"] = len(ctx.captured_queries)
+        print(f"\nqueries: {counts}")
+        for key, pin in {**pins, "page": pins["tasks"] + 6}.items():
+            self.assertLessEqual(counts[key], pin, key)

@@ -391,7 +391,10 @@ class DashboardPanelTestCase(IndicatorBase):
         values = {"members": "2000", "admitted": "10", "growth": "7,5", "good": "80"}
         self.report(self.huyen_a1, self.bob, values, period=current.key, submit=True)
         self.client.force_login(self.alice)
-        self.assertContains(self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/"), "dashboard-panels")
+        self.assertContains(
+            self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/"),
+            f'hx-get="/orgs/{self.tinh_a.pk}/dashboard/indicators/"',
+        )
         fragment = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/indicators/", headers={"HX-Request": "true"})
         self.assertNotContains(fragment, "<html")
         self.assertContains(fragment, "Nguy cơ không đạt")

@@ -495,7 +495,7 @@ class DashboardTestCase(PlanBase):
         )
         do_add_task(commune, content="Việc xã", lead_unit=self.xa_a1a, deadline_text="2026", acting_user=self.bob)
         do_issue_plan(commune, number_text="03-KH/ĐU", issued_on=datetime.date(2022, 2, 1), acting_user=self.bob)
-        from hienthuc.plans.views import coverage_rows
+        from hienthuc.plans.coverage import coverage_rows
 
         states = {r["unit"].code: r["state"] for r in coverage_rows(self.plan, datetime.date(2022, 1, 1))}
         self.assertEqual(states, {"A1": "on_time", "A2": "overdue"})

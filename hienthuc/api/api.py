@@ -557,7 +557,7 @@ def get_plan(request, plan_id: Id):
 @api.get("/plans/{plan_id}/coverage", response=list[CoverageOut], tags=["plans"])
 def plan_coverage(request, plan_id: Id):
     """Which required units issued their implementing plan on time, late, or not yet."""
-    from hienthuc.plans.views import coverage_rows
+    from hienthuc.plans.coverage import coverage_rows
 
     plan = access_plan(request.user, plan_id)
     return [

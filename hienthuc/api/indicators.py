@@ -268,7 +268,7 @@ class YearQuery(Schema):
 @router.get("/units/{unit_id}/indicators", response=list[PanelRow])
 def unit_indicators(request, unit_id: Id, query: Query[YearQuery]):
     """The unit's indicators with a target for the year: actual so far, % of target, forecast light."""
-    from hienthuc.indicators.views import indicator_panel
+    from hienthuc.indicators.figures import indicator_panel
 
     org = access_organization(request.user, unit_id)
     rows = indicator_panel(org, query.year or timezone.localdate().year)

@@ -15,3 +15,8 @@ class IndicatorsConfig(AppConfig):
             rebuild=tallies.rebuild,
             differences=tallies.differences,
         )
+
+        from hienthuc.orgs import panels
+
+        # Loaded after the page: the task figures above it never wait for the indicators.
+        panels.register("indicators", title="Chỉ tiêu và báo cáo định kỳ", order=20, url_name="unit_panels")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hienthuc.documents.refs import reference_text
 from hienthuc.indicators import tallies
+from hienthuc.indicators.figures import share_of
 from hienthuc.indicators.models import FormUnit, ReportForm, Submission, Target
 from hienthuc.lib import deadlines, periods
 from hienthuc.lib.numbers import format_number
@@ -59,7 +60,6 @@ def _n(value, decimals: int = 0) -> str:
 
 def build(unit: Organization, year: int, user) -> YearlyReport:
     """The report as `user` may read it: documents they may not open are named by their hidden label."""
-    from hienthuc.indicators.views import share_of
 
     report = YearlyReport(unit, year)
     today = timezone.localdate()

@@ -30,3 +30,14 @@ class PlansConfig(AppConfig):
             rebuild=tallies.rebuild,
             differences=tallies.differences,
         )
+
+        from hienthuc.orgs import panels
+        from hienthuc.plans.views import render_task_panel
+
+        panels.register(
+            "tasks",
+            title="Nhiệm vụ và ban hành kế hoạch",
+            order=10,
+            url_name="unit_task_panel",
+            render=render_task_panel,
+        )

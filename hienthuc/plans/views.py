@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -332,12 +333,11 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     """A unit's dashboard: tasks of issued plans led in its subtree by status, per child unit
     ranked by completion, the overdue list and how the latest cascades stand — all live, read
     from the tallies every write keeps (tallies.py), so it costs the same for a commune and
     for the Centre."""
-    org = access_organization(request.user, pk)
     today = timezone.localdate()
     totals, rollup = tallies.task_rollup(org, today)
     children = []
@@ -361,20 +361,29 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "org": org,
         "chart": chart,
-        "crumbs": breadcrumbs(request.user, org),
-        "crumb_current": org.name,
         "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
         "total": sum(totals.values()),
         "children": children,
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
         "coverage": coverage_documents(org, today, request.user, limit=5),
-        "report_years": list(range(today.year - (today.month < 12), today.year - 8, -1)),
-        # Leaders of a unit above may ask this one to explain its results.
-        "can_ask": any(covers(request.user, path) for path in org.ancestor_paths),
         "coverage_labels": tallies.COVERAGE_LABELS,
     }
+    return context
+
+
+def task_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's task panel: its fragment for htmx, a page of its own otherwise."""
+    org = access_organization(request.user, pk)
+    if request.htmx:
+        return render(request, "plans/dashboard.html#tasks", task_panel_context(request, org))
+    context = {**task_panel_context(request, org), "crumbs": breadcrumbs(request.user, org), "crumb_current": org.name}
     return render(request, "plans/dashboard.html", context)
+
+
+def render_task_panel(request: HttpRequest, org: Organization) -> str:
+    """The task panel drawn with the dashboard page (orgs/panels.py): its figures come first."""
+    return render_to_string("plans/dashboard.html#tasks", task_panel_context(request, org), request=request)
 
 
 def coverage(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,0 +1,120 @@
+"""What the indicator pages, the dashboard panels, the API and the yearly report compute:
+a unit's figures against its targets (share of target, forecast light), an indicator's years,
+the panels of the unit dashboard. Views render these; they compute nothing themselves."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from hienthuc.indicators import tallies
+from hienthuc.indicators.models import FormUnitTally, Indicator, ReportForm, Target, Value
+from hienthuc.lib import periods
+from hienthuc.orgs.models import Organization
+
+
+def year_rows(indicator: Indicator, unit: Organization, years: list[int]) -> list[dict]:
+    """Target and actual per year for a unit, with % of target and the change on the year before."""
+    figures = tallies.unit_figures(unit, [indicator], tallies.year_keys(years))
+    targets = dict(
+        Target.objects.filter(indicator=indicator, unit=unit, kind="year", year__in=years).values_list("year", "value")
+    )
+    rows, previous = [], None
+    for year in years:
+        actual = tallies.year_value(indicator, figures, year)
+        target = targets.get(year)
+        rows.append(
+            {
+                "year": year,
+                "target": target,
+                "actual": actual,
+                "share": share_of(actual, target),
+                "change": actual - previous if actual is not None and previous is not None else None,
+            }
+        )
+        previous = actual
+    return rows
+
+
+def share_of(actual, target) -> Decimal | None:
+    """Actual as a percentage of the target (one decimal), when both are known."""
+    return round(100 * actual / target, 1) if actual is not None and target else None
+
+
+def target_actual_chart(labels: list[str], rows: list[dict], **options) -> dict:
+    """Chart data of target against actual for indicator.js, one bar pair per label."""
+
+    def series(key):
+        return [float(r[key]) if r[key] is not None else None for r in rows]
+
+    return {
+        "labels": labels,
+        "series": [{"label": "Chỉ tiêu", "data": series("target")}, {"label": "Thực hiện", "data": series("actual")}],
+        **options,
+    }
+
+
+def light(indicator: Indicator, actual, target, *, elapsed: float = 1.0) -> str:
+    """Forecast light: green on course, orange close, red at risk, grey when it cannot be judged.
+
+    A figure that adds up over the year is judged against the share of the year gone by
+    (`elapsed`): 60 % of the target by the end of July is on course."""
+    if actual is None or target is None or target == 0:
+        return "grey"
+    if indicator.time_aggregation == "sum":
+        target = target * Decimal(str(max(elapsed, 1 / 12)))
+    ratio = actual / target if indicator.higher_is_better else target / actual if actual else 0
+    return "green" if ratio >= 1 else "orange" if ratio >= 0.9 else "red"
+
+
+def indicator_panel(org: Organization, year: int) -> list[dict]:
+    """The unit's indicators with a target this year: target, actual so far, % of target, last
+    year's actual and the forecast light — red first. A unit without targets of its own sees the
+    indicators it reported this year instead (no target, so no light). A few queries."""
+    today = timezone.localdate()
+    targets = {
+        t.indicator_id: t for t in Target.objects.filter(unit=org, kind="year", year=year).select_related("indicator")
+    }
+    indicators = [t.indicator for t in targets.values()]
+    if not indicators:
+        reported = Value.objects.filter(unit=org, period__startswith=str(year)).values("indicator_id")
+        indicators = list(Indicator.objects.filter(pk__in=reported).order_by("order", "code")[:30])
+    if not indicators:
+        return []
+    figures = tallies.unit_figures(org, indicators, tallies.year_keys([year - 1, year]))
+    rows = []
+    for indicator in indicators:
+        actual = tallies.year_value(indicator, figures, year)
+        target = targets[indicator.pk].value if indicator.pk in targets else None
+        elapsed = (today.month - 1) / 12 if year == today.year else 1.0
+        rows.append(
+            {
+                "indicator": indicator,
+                "target": target,
+                "actual": actual,
+                "share": share_of(actual, target),
+                "last_year": tallies.year_value(indicator, figures, year - 1),
+                "light": light(indicator, actual, target, elapsed=elapsed),
+            }
+        )
+    order = {"red": 0, "orange": 1, "grey": 2, "green": 3}
+    rows.sort(key=lambda r: (order[r["light"]], r["indicator"].order))
+    return rows
+
+
+def completeness_panel(org: Organization, today) -> list[dict]:
+    """Each report form some units below must submit, at its latest closed period."""
+    form_ids = (
+        FormUnitTally.objects.filter(unit__path__startswith=org.path, unit__depth=org.depth + 1, n__gt=0)
+        .values_list("form_id", flat=True)
+        .distinct()
+    )
+    pairs = []
+    for form in ReportForm.objects.filter(pk__in=form_ids, is_active=True).order_by("name")[:10]:
+        closed = periods.closed_periods(form.period_kind, form.first_year, today)
+        if closed:
+            pairs.append((form, closed[0]))
+    totals = tallies.completeness_many(org, [(form, period.key) for form, period in pairs])
+    return [{"form": form, "period": period, "totals": totals[(form.pk, period.key)]} for form, period in pairs]
+
+
+# ---- report forms -------------------------------------------------------------------------
