@@ -244,7 +244,7 @@ IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 30)
 # bounded by the row count (each field has a maximum length), never by a smaller byte limit.
 API_VALUE_IMPORT_MAX_ROWS = 200_000
 # A value file holds at most this many rows (a province's year of ~100 indicators is far less;
-# the bench imports a million); above indicators.tasks.BACKGROUND_ROWS the worker imports it.
+# the bench imports a million); above indicators.importing.BACKGROUND_ROWS the worker imports it.
 VALUE_IMPORT_MAX_ROWS = env_int("VALUE_IMPORT_MAX_ROWS", 1_000_000)
 VALUE_IMPORT_MAX_BYTES = max(UPLOAD_MAX_BYTES, API_VALUE_IMPORT_MAX_ROWS * 256)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (

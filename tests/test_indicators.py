@@ -482,10 +482,13 @@ class ValueImportTestCase(IndicatorBase):
         )
         page = self.client.post("/indicators/import/", {"file": SimpleUploadedFile("so-lieu.csv", data)})
         self.assertContains(page, "Sẽ tạo mới 2 giá trị, cập nhật 0 giá trị, giữ nguyên 1 giá trị.")
+        # The button names what apply will take: the preview's own counts, not "0".
+        self.assertContains(page, "Nhập 3 giá trị (2 mới, 0 cập nhật)")
         self.assertEqual(Value.objects.count(), 1)  # the dry run wrote nothing
         from hienthuc.imports.models import PendingImport
 
         pending = PendingImport.objects.get()
+        self.assertEqual(pending.rows, 3)
         page = self.client.post(f"/indicators/import/{pending.pk}/apply/", follow=True)
         self.assertContains(page, "Đã nhập: 2 giá trị mới, 0 giá trị cập nhật, 1 giá trị không đổi.")
         figures = tallies.unit_figures(self.tinh_a, [self.members], [Q1])
@@ -683,7 +686,7 @@ class ValueImportTestCase(IndicatorBase):
         rows = [["A1", "DV", f"2021-T{m:02d}", str(100 + m)] for m in range(1, 13)]
         self.client.post("/indicators/import/", {"file": SimpleUploadedFile("lon.csv", self.csv(rows))})
         pending = PendingImport.objects.get()
-        with mock.patch("hienthuc.indicators.views.BACKGROUND_ROWS", 5):
+        with mock.patch("hienthuc.indicators.importing.BACKGROUND_ROWS", 5):
             page = self.client.post(f"/indicators/import/{pending.pk}/apply/", follow=True)
         # The test settings run tasks at once: the page shows the finished import.
         self.assertContains(page, "Đã nhập: 12 giá trị mới")

@@ -181,7 +181,7 @@ class StalledImportTestCase(BaseTestCase):
         )  # fmt: skip
         self.client.force_login(self.alice)
         response = self.client.post(f"/indicators/import/{item.pk}/retry/")
-        self.assertRedirects(response, f"/indicators/import/{item.pk}/", fetch_redirect_response=False)
+        self.assertRedirects(response, f"/imports/{item.pk}/", fetch_redirect_response=False)
         self.assertEqual(PendingImport.objects.get(pk=item.pk).status, ImportStatus.RUNNING)
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.post(f"/indicators/import/{item.pk}/retry/").status_code, 404)

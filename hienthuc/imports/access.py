@@ -7,4 +7,4 @@ from hienthuc.imports.models import PendingImport
 
 def access_import(user, pk: int) -> PendingImport:
     """A user's own background import; any other is a 404."""
-    return get_object_or_404(PendingImport.objects.visible_to(user).exclude(kind="values"), pk=pk)
+    return get_object_or_404(PendingImport.objects.visible_to(user), pk=pk)

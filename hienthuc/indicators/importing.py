@@ -77,6 +77,12 @@ class ValueImportPlan:
         return not self.error_count
 
     @property
+    def row_count(self) -> int:
+        """Rows of the file the import will take: created, updated or left as they are — the
+        preview's button and the choice of the background worker (imports/flow.py) use it."""
+        return self.created + self.updated + self.unchanged
+
+    @property
     def summary(self) -> str:
         return (
             f"Đã nhập: {self.created} giá trị mới, {self.updated} giá trị cập nhật, {self.unchanged} giá trị không đổi."
@@ -641,3 +647,17 @@ def _bump_tallies(depths: range) -> None:
                 [depth * STEP, depth],
             )
         _empty(cursor, f"{TEMP}_delta")
+
+
+# Files with more rows than this are applied by the worker (imports/background.py), not in the
+# web request: a value row costs microseconds, so the threshold is far above other imports'.
+BACKGROUND_ROWS = 20_000
+
+
+def apply_in_background(data: bytes, *, acting_user, progress, key: str = "") -> ValueImportPlan:
+    """The worker's apply (registered in indicators/apps.py): every row checked outside the
+    write transaction, reporting progress, then written all or nothing."""
+    rows = read_rows(data)
+    checked = check_rows(rows, user=acting_user, progress=progress)
+    progress(len(rows), len(rows))
+    return do_import_values(data, acting_user=acting_user, checked=checked)

@@ -2,15 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.scoping import can_edit, edits_anywhere
 from hienthuc.forms import submit
-from hienthuc.imports import flow
-from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
+from hienthuc.imports import background, flow
 from hienthuc.indicators import actions, importing, tallies
 from hienthuc.indicators.access import access_form, access_indicator, access_submission
 from hienthuc.indicators.figures import (
@@ -39,7 +38,6 @@ from hienthuc.indicators.models import (
     Value,
 )
 from hienthuc.indicators.sources import system_value
-from hienthuc.indicators.tasks import BACKGROUND_ROWS, apply_value_import
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
@@ -437,7 +435,7 @@ def value_import(request: HttpRequest) -> HttpResponse:
         context={
             "headers": importing.HEADERS,
             "max_rows": settings.VALUE_IMPORT_MAX_ROWS,
-            "background_rows": BACKGROUND_ROWS,
+            "background_rows": importing.BACKGROUND_ROWS,
         },
     )
 
@@ -448,8 +446,10 @@ def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
     item = flow.previewed(request, pending, "values")
     if item is None:
         return flow.gone(request, reverse("value_import"))
-    if len(importing.read_rows(bytes(item.payload))) > BACKGROUND_ROWS:
-        return queue_value_import(item)
+    # The preview counted the rows (PendingImport.rows): the file is not parsed again to decide.
+    if item.rows > importing.BACKGROUND_ROWS:
+        background.queue(item)
+        return redirect("value_import_status", pk=item.pk)
     result = flow.apply(
         request,
         pending,
@@ -463,35 +463,6 @@ def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
         return result
     messages.success(request, result.summary)
     return redirect("indicator_list")
-
-
-def queue_value_import(item: PendingImport) -> HttpResponse:
-    PendingImport.objects.filter(pk=item.pk).update(
-        status=ImportStatus.RUNNING, heartbeat_at=timezone.now(), progress_done=0, message=""
-    )
-    apply_value_import.enqueue(item.pk)
-    return redirect("value_import_status", pending=item.pk)
-
-
-@require_POST
-def value_import_retry(request: HttpRequest, pending: int) -> HttpResponse:
-    """Run again an import that failed with its file kept (a worker that died, a database error)."""
-    item = get_object_or_404(
-        PendingImport.objects.visible_to(request.user).exclude(payload=b""),
-        pk=pending,
-        kind="values",
-        status=ImportStatus.FAILED,
-    )
-    return queue_value_import(item)
-
-
-def value_import_status(request: HttpRequest, pending: int) -> HttpResponse:
-    """A background import's progress; the page polls itself (htmx) until it is done."""
-    PendingImport.objects.fail_stalled()
-    item = get_object_or_404(PendingImport.objects.visible_to(request.user), pk=pending, kind="values")
-    template = "indicators/import_status.html#progress" if request.htmx else "indicators/import_status.html"
-    retry = item.status == ImportStatus.FAILED and item.message == STALLED_MESSAGE
-    return render(request, template, {"item": item, "running": item.status == ImportStatus.RUNNING, "retry": retry})
 
 
 def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:

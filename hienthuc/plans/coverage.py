@@ -4,7 +4,7 @@ report (indicators/yearly.py)."""
 
 from django.db.models import F
 
-from hienthuc.documents.models import Document
+from hienthuc.documents.models import Document, is_visible
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
 from hienthuc.plans.models import Plan, PlanStatus
@@ -43,10 +43,12 @@ def coverage_documents(org: Organization, today, user, limit: int | None = None)
     leaves out the secret ones, like search does), latest first, with how the units below
     stand (from the tallies: one query, plus one for the documents)."""
     by_document = tallies.coverage_rollup(org, today)
-    documents = Document.objects.visible_to(user).filter(pk__in=by_document).select_related("kind", "issuing_unit")
+    # Fetched by id, then judged one by one (is_visible, kept equal to visible_to by a test):
+    # the scoping filter's OR of paths and grants made the planner walk every document in
+    # issue order at the province tier, where these are a handful of source documents.
+    documents = Document.objects.filter(pk__in=by_document).select_related("kind", "issuing_unit")
     documents = documents.order_by(F("issued_on").desc(nulls_last=True), "-id")
-    if limit:
-        documents = documents[:limit]
+    documents = [d for d in documents if is_visible(user, d)][:limit]
     return [
         {
             "document": document,
