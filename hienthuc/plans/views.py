@@ -350,6 +350,11 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
         share = round(share) if share is not None else None
         children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
+    # One reverse() per URL, not one per cell: the root of a province has a hundred children
+    # with six links each, and reversing them took most of the page's time.
+    dashboard_url = reverse("unit_dashboard", args=[0]).replace("/0/", "/{}/")
+    for c in children:
+        c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"])
     overdue = tallies.overdue_list(org, today)
     chart = {
         "labels": [c["unit"]["name"] for c in children if c["total"]],
@@ -364,6 +369,7 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
         "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
         "total": sum(totals.values()),
         "children": children,
+        "task_list_url": reverse("task_list"),
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
         "coverage": coverage_documents(org, today, request.user, limit=5),
@@ -414,16 +420,26 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
                 {"unit": child, "counts": counts, "required": required, "share": round(100 * issued / required)}
             )
     children.sort(key=lambda c: (c["share"], c["unit"]["name"]))
+    # One reverse() per URL, not one per row (a province's root lists a hundred children).
+    coverage_url = reverse("unit_coverage", args=[0]).replace("/0/", "/{}/")
+    for c in children:
+        c["coverage_url"] = f"{coverage_url.format(c['unit']['pk'])}?document={document.pk}"
+    plan_url = reverse("plan_detail", args=[0]).replace("/0/", "/{}/")
     requirements = PlanRequirement.objects.filter(
         Q(plan__source_document=document) | Q(plan__source_document__isnull=True, plan__document=document),
         unit__path__startswith=org.path,
         unit__depth__lte=org.depth + 1,
     ).order_by("unit__depth", "unit__search_text")
+    rows = requirement_rows(requirements, today)
+    for r in rows:
+        r["state_label"] = tallies.COVERAGE_LABELS[r["state"]]
+        r["required_by_url"] = plan_url.format(r["required_by"].pk)
+        r["plan_url"] = plan_url.format(r["plan"].pk) if r["plan"] else ""
     context.update(
         document=document,
         children=children,
         summary=tallies.add_up(by_child.values(), tallies.COVERAGE_LABELS),
-        rows=requirement_rows(requirements, today),
+        rows=rows,
     )
     return render(request, "plans/coverage.html", context)
 
