@@ -14,10 +14,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.generators.documents import bench_province  # noqa: E402
 from bench.harness import Report, measure  # noqa: E402
 from hienthuc.accounts.actions import do_grant_role  # noqa: E402
 from hienthuc.accounts.system import system_user  # noqa: E402
-from hienthuc.documents.generate import bench_province  # noqa: E402
 from hienthuc.documents.models import Document  # noqa: E402
 
 BUDGET_MS = 100

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "hienthuc.imports",
     "hienthuc.dashboard",
     "hienthuc.api",
+    "hienthuc.demo",
+    # Synthetic data generators and benchmarks (make bench): not product code.
+    "bench",
 ]
 
 MIDDLEWARE = [

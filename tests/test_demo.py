@@ -6,7 +6,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from hienthuc.committees.models import CommitteeSeat, Term
-from hienthuc.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from hienthuc.demo.data import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from hienthuc.orgs import aggregates
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person

@@ -5,10 +5,10 @@ from unittest import mock
 from django.test import TestCase
 from django.utils import timezone
 
-from hienthuc.orgs.generate import TIERS, Tier, generate
+from bench.generators.plans import generate_plans
+from bench.generators.tree import TIERS, Tier, generate
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
-from hienthuc.plans.generate import generate_plans
 from hienthuc.plans.models import Plan, Task
 
 
@@ -33,8 +33,8 @@ class GenerateTestCase(TestCase):
             )
 
     def test_it_generates_quarterly_reports_and_counts_the_indicator_tallies_in_sql(self):
+        from bench.generators.indicators import generate_indicator_data
         from hienthuc.indicators import tallies as indicator_tallies
-        from hienthuc.indicators.generate import generate_indicator_data
         from hienthuc.indicators.models import Submission, Value
 
         with mock.patch.dict(TIERS, {"tiny": Tier(2, (3, 3), (2, 2), (2, 2), (1, 1), (1, 1))}):

@@ -20,7 +20,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hienthuc.audit.models import AuditEvent
-from hienthuc.demo import load_demo
+from hienthuc.demo.data import load_demo
 
 MISSING = 987_654_321
 ROOT = Path(__file__).resolve().parent.parent / "hienthuc"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hienthuc.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_loaded, load_demo
+from hienthuc.demo.data import DEMO_LOGINS, DEMO_PASSWORD, demo_loaded, load_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hienthuc.plans.generate import generate_plans
+from bench.generators.plans import generate_plans
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hienthuc.indicators.generate import generate_indicator_data
+from bench.generators.indicators import generate_indicator_data
 
 
 class Command(BaseCommand):

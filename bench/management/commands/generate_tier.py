@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from hienthuc.orgs.generate import TIERS, generate
+from bench.generators.tree import TIERS, generate
 
 
 class Command(BaseCommand):

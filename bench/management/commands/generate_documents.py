@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hienthuc.documents.generate import generate_documents
+from bench.generators.documents import generate_documents
 
 
 class Command(BaseCommand):
