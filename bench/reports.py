@@ -116,7 +116,7 @@ def main() -> int:
     report.add("trang một chỉ tiêu của gốc (qua các năm, theo đơn vị), HTTP", page,
                budget_ms=BUDGET_MS, baseline=None, max_ratio=None)  # fmt: skip
     # The yearly report of a province (the root at the province tier, the largest province at the national).
-    from hienthuc.indicators import yearly
+    from hienthuc.dashboard import yearly
 
     province = (
         root if root.kind.code == "tinh_uy" else Organization.objects.children_of(root).order_by("-units_below").first()

@@ -763,7 +763,7 @@ class YearlyReportTestCase(IndicatorBase):
 
     @pytest.mark.office
     def test_libreoffice_opens_the_yearly_report(self):
-        from hienthuc.indicators import yearly
+        from hienthuc.dashboard import yearly
         from tests.helpers import converted_to_pdf
 
         report = yearly.build(self.tinh_a, 2021, self.alice)

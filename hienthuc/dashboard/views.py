@@ -1,11 +1,15 @@
-"""A unit's dashboard: the panels the apps registered (orgs/panels.py), for the unit's subtree."""
+"""A unit's dashboard — the panels the apps registered (orgs/panels.py) — and its yearly report,
+a report of the unit composed from every app's figures (yearly.py)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from hienthuc.accounts.scoping import covers
+from hienthuc.dashboard import yearly
+from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
+from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs import panels as registry
 from hienthuc.orgs.access import access_organization, breadcrumbs
 
@@ -31,3 +35,20 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "can_ask": any(covers(request.user, path) for path in org.ancestor_paths),
     }
     return render(request, "dashboard/unit.html", context)
+
+
+def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download a unit's yearly report (.docx, or .xlsx with ?format=xlsx) for ?year=N."""
+    unit = access_organization(request.user, pk)
+    today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - (today.month < 12)
+    if not 1930 <= year <= today.year:
+        raise Http404("Năm báo cáo không hợp lệ.")
+    report = yearly.build(unit, year, request.user)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.xlsx"'
+        return response
+    response = HttpResponse(yearly.to_docx(report), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.docx"'
+    return response

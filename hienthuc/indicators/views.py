@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,8 +40,6 @@ from hienthuc.indicators.models import (
 from hienthuc.indicators.sources import system_value
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
-from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
-from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
 
@@ -463,25 +461,6 @@ def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
         return result
     messages.success(request, result.summary)
     return redirect("indicator_list")
-
-
-def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Download a unit's yearly report (.docx, or .xlsx with ?format=xlsx) for ?year=N."""
-    from hienthuc.indicators import yearly
-
-    unit = access_organization(request.user, pk)
-    today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - (today.month < 12)
-    if not 1930 <= year <= today.year:
-        raise Http404("Năm báo cáo không hợp lệ.")
-    report = yearly.build(unit, year, request.user)
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.xlsx"'
-        return response
-    response = HttpResponse(yearly.to_docx(report), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.docx"'
-    return response
 
 
 def unit_panels(request: HttpRequest, pk: int) -> HttpResponse:

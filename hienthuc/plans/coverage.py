@@ -1,6 +1,6 @@
 """How cascades stand: which units had to issue a plan for a source document, and whether
 they did, on time or late — read by the plan, coverage and dashboard pages and by the yearly
-report (indicators/yearly.py)."""
+report (dashboard/yearly.py)."""
 
 from django.db.models import F
 
