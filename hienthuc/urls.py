@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from hienthuc.accounts import views as accounts
@@ -14,10 +16,18 @@ from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 from hienthuc.plans import views as plans
 
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon (no 404)."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 LOGIN_VIEW = auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
 
 urlpatterns = [
     path("", lambda request: redirect("tree"), name="home"),
+    path("favicon.ico", favicon),
     path("accounts/login/", LOGIN_VIEW, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/users/", accounts.user_list, name="user_list"),

@@ -134,3 +134,17 @@ class ApiWriteAccessTestCase(BaseTestCase):
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 403)
+
+
+class SmallThingsTestCase(BaseTestCase):
+    def test_favicon_is_found_without_a_login(self):
+        response = self.client.get("/favicon.ico")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].endswith(".svg"))
+
+    def test_downloads_are_named_by_what_they_are_not_by_id(self):
+        self.client.force_login(self.alice)
+        response = self.client.get(f"/orgs/{self.huyen_a1.pk}/export.xlsx")
+        self.assertIn('filename="danh-sach-don-vi-huyen-uy-a1.xlsx"', response["Content-Disposition"])
+        response = self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-report/?year=2021")
+        self.assertIn('filename="bao-cao-nam-2021-tinh-uy-a.docx"', response["Content-Disposition"])

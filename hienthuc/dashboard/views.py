@@ -10,6 +10,7 @@ from hienthuc.accounts.scoping import covers
 from hienthuc.dashboard import yearly
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
+from hienthuc.lib.text import file_name
 from hienthuc.orgs import panels as registry
 from hienthuc.orgs.access import access_organization, breadcrumbs
 
@@ -47,8 +48,12 @@ def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = yearly.build(unit, year, request.user)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.xlsx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{file_name("bao cao nam", year, unit.name, extension="xlsx")}"'
+        )
         return response
     response = HttpResponse(yearly.to_docx(report), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-nam-{year}-{unit.pk}.docx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{file_name("bao cao nam", year, unit.name, extension="docx")}"'
+    )
     return response

@@ -19,3 +19,12 @@ def clean(text: str | None) -> str:
     if text is None:
         return ""
     return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def file_name(*parts: object, extension: str) -> str:
+    """An ASCII-safe download name from what the file is, not a database id:
+    ("Kế hoạch", "05-KH/HU", "Huyện ủy Đông Hưng", 2021) -> "ke-hoach-05-kh-hu-huyen-uy-dong-hung-2021"."""
+    import re
+
+    words = re.sub(r"[^a-z0-9]+", "-", fold(" ".join(str(p) for p in parts if p))).strip("-")
+    return f"{words[:120].rstrip('-') or 'tep'}.{extension}"

@@ -15,6 +15,7 @@ from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
 from hienthuc.forms import submit
 from hienthuc.imports import flow
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
+from hienthuc.lib.text import file_name
 from hienthuc.orgs import actions, aggregates, importing
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.forms import MoveForm, OrganizationForm
@@ -163,7 +164,9 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     data = importing.export_tree(org, include_inactive=request.GET.get("inactive") == "1")
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="don-vi-{org.code}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{file_name("danh sach don vi", org.name, extension="xlsx")}"'
+    )
     return response
 
 

@@ -20,6 +20,7 @@ from hienthuc.imports import flow
 from hienthuc.lib import deadlines
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
+from hienthuc.lib.text import file_name
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import actions, importing, tallies
@@ -329,7 +330,10 @@ def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> Http
 def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
     response = HttpResponse(importing.export_tasks(plan, request.user), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-ke-hoach-{plan.pk}.xlsx"'
+    name = file_name(
+        "nhiem vu", plan.get_kind_display(), plan.document.number_normalized, plan.unit.name, extension="xlsx"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -447,7 +451,8 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
     response = HttpResponse(export_plan(plan, request.user), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}.docx"'
+    name = file_name(plan.get_kind_display(), plan.document.number_normalized, plan.unit.name, extension="docx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
