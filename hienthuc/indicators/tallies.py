@@ -475,7 +475,7 @@ def rebuild(units: "Units | None" = None) -> None:
     step = Organization.steplen
     depths = Organization.objects.tally_depths()
     where, where_params = (units or Units()).sql("a")
-    with connection.cursor() as cursor:
+    with rollup.recount_cursor() as cursor:
         for model in (ValueTally, FormUnitTally, SubmissionTally):
             table = model._meta.db_table
             cursor.execute(
@@ -522,7 +522,7 @@ def rebuild(units: "Units | None" = None) -> None:
 def _submission_tallies(depths: range, where: str, where_params: list) -> None:
     step = Organization.steplen
     forms = {f.pk: f for f in ReportForm.objects.all()}
-    with connection.cursor() as cursor:
+    with rollup.recount_cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS tmp_submission_state")
         columns = "unit_id bigint, form_id bigint, period varchar(8), state varchar(8)"
         cursor.execute(f"CREATE TEMPORARY TABLE tmp_submission_state ({columns})")

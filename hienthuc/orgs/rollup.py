@@ -7,7 +7,8 @@ time, so no write in the country updates a hot row (see orgs/aggregates.py for u
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -56,3 +57,22 @@ def upsert_add(table: str, key_columns: list[str], value_columns: list[str], del
     rows.sort(key=lambda row: tuple(str(v) for v in row[: len(key_columns)]))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+@contextmanager
+def recount_cursor() -> Iterator:
+    """A cursor for recounting tallies from the rows (rebuild, check_tallies, a unit move).
+
+    These queries join every counted row to its ancestor unit by path prefix. Without table
+    statistics (a fresh database, or rows not yet analyzed) PostgreSQL plans them as nested loops
+    over every unit for every row — minutes for the demo; hash joins are linear at any size, so
+    nested loops are off for these statements only (SET, then RESET)."""
+    with connection.cursor() as cursor:
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            cursor.execute("SET enable_nestloop = off")
+        try:
+            yield cursor
+        finally:
+            if postgres:
+                cursor.execute("RESET enable_nestloop")

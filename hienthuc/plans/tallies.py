@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection
 from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 
@@ -363,7 +362,7 @@ def _depths() -> range:
 def expected() -> tuple[dict, dict]:
     """Both tallies counted from the rows: {(unit id, state, due): n}, {(unit id, document id, state, due): n}."""
     tasks, coverage = {}, {}
-    with connection.cursor() as cursor:
+    with rollup.recount_cursor() as cursor:
         for depth in _depths():
             cursor.execute(_TASK_SELECT, [NO_DAY, depth * STEP, depth])
             tasks.update({(unit, state, _day(due)): n for unit, state, due, n in cursor.fetchall()})
@@ -393,7 +392,7 @@ def _day(value) -> datetime.date:
 
 def rebuild() -> None:
     """Recount both tallies from the rows, in SQL (minutes at the national tier, not hours)."""
-    with connection.cursor() as cursor:
+    with rollup.recount_cursor() as cursor:
         cursor.execute(f"DELETE FROM {TaskTally._meta.db_table}")
         cursor.execute(f"DELETE FROM {CoverageTally._meta.db_table}")
         for depth in _depths():
