@@ -78,6 +78,12 @@ class PendingImport(models.Model):
         return self.status == ImportStatus.RUNNING
 
     @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker has not reported for IMPORT_STALE_MINUTES (it died)."""
+        limit = timezone.now() - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+        return self.is_running and self.heartbeat_at is not None and self.heartbeat_at < limit
+
+    @property
     def percent(self) -> int:
         if not self.progress_total:
             return 0

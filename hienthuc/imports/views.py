@@ -11,8 +11,11 @@ from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
 
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The page polls itself (htmx) while the import runs."""
-    PendingImport.objects.fail_stalled()
     item = access_import(request.user, pk)
+    if item.is_stalled:
+        # Written once, when the page first finds the worker gone — not on every poll.
+        PendingImport.objects.filter(pk=item.pk).fail_stalled()
+        item.refresh_from_db()
     found = background.kind_of(item.kind)
     context = {
         "item": item,
