@@ -3,6 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,9 +67,6 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(user_id=user.pk)
 
     def active(self) -> "ApiTokenQuerySet":
-        from django.db.models import Q
-        from django.utils import timezone
-
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), revoked_at__isnull=True)
 
 

@@ -14,7 +14,8 @@ from django.http import HttpRequest, JsonResponse
 
 
 def client_address(request: HttpRequest) -> str:
-    # Behind a proxy, the proxy sets REMOTE_ADDR's meaning (docs/deploy.md): one address per client.
+    # Behind a reverse proxy, the proxy must pass the client's address as REMOTE_ADDR (README,
+    # "Running on PostgreSQL"): otherwise every client counts as the proxy.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -31,6 +31,13 @@ from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, Pla
 from hienthuc.plans.wordexport import export_plan
 
 
+def url_template(name: str) -> str:
+    """A URL with its id left as "{}": reversed once, then .format(pk) per row. A province's root
+    lists a hundred units with several links each, and reversing every one took most of the
+    page's time."""
+    return reverse(name, args=[0]).replace("/0/", "/{}/")
+
+
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user).select_related(
         "unit", "document", "source_document__kind", "source_document__issuing_unit"
@@ -354,9 +361,7 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
         share = round(share) if share is not None else None
         children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
-    # One reverse() per URL, not one per cell: the root of a province has a hundred children
-    # with six links each, and reversing them took most of the page's time.
-    dashboard_url = reverse("unit_dashboard", args=[0]).replace("/0/", "/{}/")
+    dashboard_url = url_template("unit_dashboard")
     for c in children:
         c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"])
     overdue = tallies.overdue_list(org, today)
@@ -424,11 +429,10 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
                 {"unit": child, "counts": counts, "required": required, "share": round(100 * issued / required)}
             )
     children.sort(key=lambda c: (c["share"], c["unit"]["name"]))
-    # One reverse() per URL, not one per row (a province's root lists a hundred children).
-    coverage_url = reverse("unit_coverage", args=[0]).replace("/0/", "/{}/")
+    coverage_url = url_template("unit_coverage")
     for c in children:
         c["coverage_url"] = f"{coverage_url.format(c['unit']['pk'])}?document={document.pk}"
-    plan_url = reverse("plan_detail", args=[0]).replace("/0/", "/{}/")
+    plan_url = url_template("plan_detail")
     requirements = PlanRequirement.objects.filter(
         Q(plan__source_document=document) | Q(plan__source_document__isnull=True, plan__document=document),
         unit__path__startswith=org.path,
