@@ -65,13 +65,13 @@ def too_many_rows(max_rows: int) -> FileProblem:
     )
 
 
-def _sheet_rows(workbook, formulas, min_row: int = 1):
-    """The first sheet's rows of values. A formula cell reads as the value Excel last computed;
+def _sheet_rows(workbook, formulas, min_row: int = 1, index: int = 0):
+    """A sheet's rows of values (the first sheet unless `index`). A formula cell reads as the value Excel last computed;
     one never computed (a file written by a program) reads as its formula text — text, never
     evaluated."""
     pairs = zip(
-        workbook.worksheets[0].iter_rows(min_row=min_row, values_only=True),
-        formulas.worksheets[0].iter_rows(min_row=min_row, values_only=True),
+        workbook.worksheets[index].iter_rows(min_row=min_row, values_only=True),
+        formulas.worksheets[index].iter_rows(min_row=min_row, values_only=True),
         strict=False,
     )
     for values, written in pairs:
@@ -104,16 +104,8 @@ def read_grids(data: bytes, *, max_bytes: int, max_rows: int) -> list[tuple[str,
         if (sheet.max_row or 0) > max_rows + 60:
             raise too_many_rows(max_rows)
         grid = []
-        pairs = zip(
-            sheet.iter_rows(values_only=True),
-            formulas.worksheets[index].iter_rows(values_only=True),
-            strict=False,
-        )
-        for number, (values, written) in enumerate(pairs, start=1):
-            cells = [
-                cell_text(f if v is None and isinstance(f, str) and f.startswith("=") else v)
-                for v, f in zip(values, list(written) + [None] * (len(values) - len(written)), strict=False)
-            ]
+        for number, values in enumerate(_sheet_rows(workbook, formulas, index=index), start=1):
+            cells = [cell_text(v) for v in values]
             if any(cells):
                 grid.append((number, cells))
                 if len(grid) > max_rows + 60:
@@ -237,34 +229,3 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def read_docx_table(data: bytes, headers: list[str], *, max_bytes: int, max_rows: int | None = None) -> Sheet:
-    """The first table of a Word file whose header row matches, read like a sheet.
-
-    Offices often keep an action program only as a .docx whose appendix is the task table;
-    row numbers count the table's rows from 1, as a person counts them in Word.
-    """
-    import docx
-
-    check_size(len(data), max_bytes)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:
-        raise FileProblem("Không đọc được tệp Word .docx: tệp bị hỏng hoặc không đúng định dạng.") from None
-    wanted = [fold(h) for h in headers]
-    for table in document.tables:
-        rows = [[clean(cell.text) for cell in row.cells] for row in table.rows]
-        for index, cells in enumerate(rows[:20]):
-            # Merged cells repeat their text across the merged columns; the header has none.
-            if [fold(c) for c in cells[: len(wanted)]] == wanted:
-                if max_rows is not None and len(rows) - index - 1 > max_rows:
-                    raise too_many_rows(max_rows)
-                sheet = Sheet(header_row=index + 1)
-                for number, values in enumerate(rows[index + 1 :], start=index + 2):
-                    values = (values + [""] * len(headers))[: len(headers)]
-                    if any(values):
-                        sheet.rows.append((number, values))
-                return sheet
-    expected = " | ".join(headers)
-    raise FileProblem(f"Không tìm thấy bảng nhiệm vụ trong tệp Word. Dòng tiêu đề của bảng phải là: {expected}.")
