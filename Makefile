@@ -27,9 +27,10 @@ test: setup
 bench: setup
 	scripts/bench.sh
 
+# Style, then the structure: types (mypy, django-stubs) and the layers (import-linter), both
+# configured in pyproject.toml and explained in docs/architecture.md.
 lint: setup
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	scripts/lint.sh
 
 format: setup
 	$(VENV)/bin/ruff check --fix .

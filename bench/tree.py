@@ -22,6 +22,7 @@ from hienthuc.accounts.actions import do_grant_role  # noqa: E402
 from hienthuc.accounts.system import system_user  # noqa: E402
 from hienthuc.orgs import aggregates  # noqa: E402
 from hienthuc.orgs.models import Organization  # noqa: E402
+from hienthuc.scope import top_paths  # noqa: E402
 
 BUDGET_MS = 50
 MAX_RATIO = 2.0
@@ -44,7 +45,7 @@ def visible_units_with_counts(user) -> list:
             (unit["units_below"], unit["people_below"]),
             [(c["pk"], c["name"], c["kind_name"], c["units_below"], c["people_below"]) for c in children],
         )
-        for unit, children in aggregates.overview(user)
+        for unit, children in aggregates.overview(top_paths(user))
     ]
 
 

@@ -11,6 +11,7 @@ from hienthuc.committees import views as committees
 from hienthuc.dashboard import views as dashboard
 from hienthuc.documents import views as documents
 from hienthuc.imports import views as imports
+from hienthuc.imports.urls import import_routes
 from hienthuc.indicators import views as indicators
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
@@ -38,9 +39,8 @@ urlpatterns = [
     path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path("orgs/", orgs.tree, name="tree"),
     path("orgs/lookup/", orgs.unit_lookup, name="unit_lookup"),
-    path("orgs/import/", orgs.tree_import, name="tree_import"),
+    *import_routes("orgs/import/", "tree"),
     path("orgs/import/template.xlsx", orgs.import_template, name="tree_import_template"),
-    path("orgs/import/<int:pk>/apply/", orgs.tree_import_apply, name="tree_import_apply"),
     path("orgs/<int:pk>/", orgs.unit_detail, name="unit_detail"),
     path("orgs/<int:pk>/children/", orgs.tree_children, name="tree_children"),
     path("orgs/<int:pk>/new/", orgs.unit_create, name="unit_create"),
@@ -72,8 +72,7 @@ urlpatterns = [
     path("positions/<int:pk>/end/", people.position_end, name="position_end"),
     path("documents/", documents.register, name="document_register"),
     path("documents/export.xlsx", documents.register_export, name="document_export"),
-    path("documents/import/", documents.register_import, name="document_import"),
-    path("documents/import/<int:pk>/apply/", documents.register_import_apply, name="document_import_apply"),
+    *import_routes("documents/import/", "register"),
     path("documents/new/", documents.document_create, name="document_create"),
     path("documents/next-number/", documents.next_number, name="document_next_number"),
     path("documents/lookup/", documents.document_lookup, name="document_lookup"),
@@ -89,18 +88,14 @@ urlpatterns = [
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
-    path("plans/<int:pk>/import/", plans.plan_tasks_import, name="plan_tasks_import"),
-    path("plans/<int:pk>/import/<int:pending>/apply/", plans.plan_tasks_import_apply, name="plan_tasks_import_apply"),
+    *import_routes("plans/<int:pk>/import/", "plan-tasks"),
     path("plans/<int:pk>/export.xlsx", plans.plan_tasks_export, name="plan_tasks_export"),
     path("plans/<int:pk>/export.docx", plans.plan_word_export, name="plan_word_export"),
     path("indicators/", indicators.indicator_list, name="indicator_list"),
     path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
-    path("indicators/import/", indicators.value_import, name="value_import"),
-    path("indicators/import/<int:pending>/apply/", indicators.value_import_apply, name="value_import_apply"),
-    path("indicators/import/<int:pk>/", imports.import_status, name="value_import_status"),
+    *import_routes("indicators/import/", "values"),
     path("imports/<int:pk>/", imports.import_status, name="import_status"),
     path("imports/<int:pk>/retry/", imports.import_retry, name="import_retry"),
-    path("indicators/import/<int:pk>/retry/", imports.import_retry, name="value_import_retry"),
     path("reports/", indicators.form_list, name="report_form_list"),
     path("reports/<int:pk>/", indicators.form_detail, name="report_form_detail"),
     path("reports/<int:pk>/edit/", indicators.form_edit, name="report_form_edit"),

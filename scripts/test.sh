@@ -25,8 +25,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
 }
 
-banner "lint (ruff)"
-.venv/bin/ruff check . && .venv/bin/ruff format --check . || FAILED=1
+banner "lint (ruff, mypy, import-linter)"
+scripts/lint.sh || FAILED=1
 
 # --- browser: Debian's Chromium, never a downloaded one
 CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"

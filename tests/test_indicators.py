@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import json
 import threading
@@ -8,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from hienthuc.imports import importers
 from hienthuc.indicators import tallies
 from hienthuc.indicators.actions import (
     do_add_rule,
@@ -483,7 +485,7 @@ class ValueImportTestCase(IndicatorBase):
         page = self.client.post("/indicators/import/", {"file": SimpleUploadedFile("so-lieu.csv", data)})
         self.assertContains(page, "Sẽ tạo mới 2 giá trị, cập nhật 0 giá trị, giữ nguyên 1 giá trị.")
         # The button names what apply will take: the preview's own counts, not "0".
-        self.assertContains(page, "Nhập 3 giá trị (2 mới, 0 cập nhật)")
+        self.assertContains(page, "Ghi 2 giá trị (2 mới, 0 cập nhật)")
         self.assertEqual(Value.objects.count(), 1)  # the dry run wrote nothing
         from hienthuc.imports.models import PendingImport
 
@@ -686,16 +688,15 @@ class ValueImportTestCase(IndicatorBase):
         rows = [["A1", "DV", f"2021-T{m:02d}", str(100 + m)] for m in range(1, 13)]
         self.client.post("/indicators/import/", {"file": SimpleUploadedFile("lon.csv", self.csv(rows))})
         pending = PendingImport.objects.get()
-        with mock.patch("hienthuc.indicators.importing.BACKGROUND_ROWS", 5):
+        small = dataclasses.replace(importers.get("values"), background_rows=5)
+        with mock.patch.dict(importers._IMPORTERS, {"values": small}):
             page = self.client.post(f"/indicators/import/{pending.pk}/apply/", follow=True)
         # The test settings run tasks at once: the page shows the finished import.
         self.assertContains(page, "Đã nhập: 12 giá trị mới")
         pending.refresh_from_db()
         self.assertEqual((pending.status, pending.percent), ("done", 100))
         self.assertEqual(Value.objects.count(), 12)
-        self.assertEqual(
-            self.client.get(f"/indicators/import/{pending.pk}/", headers={"HX-Request": "true"}).status_code, 200
-        )
+        self.assertEqual(self.client.get(f"/imports/{pending.pk}/", headers={"HX-Request": "true"}).status_code, 200)
 
     def test_it_imports_values_through_the_api_with_a_dry_run(self):
         from hienthuc.accounts.actions import do_create_api_token

@@ -13,6 +13,7 @@ from hienthuc.orgs.actions import (
 )
 from hienthuc.orgs.models import Organization
 from hienthuc.people.actions import do_create_person, do_set_person_active, do_update_person
+from hienthuc.scope import top_paths
 from tests.base import BaseTestCase, kind
 
 
@@ -133,7 +134,7 @@ class AggregatesTestCase(BaseTestCase):
 
         do_deactivate_organization(self.huyen_b1, acting_user=self.system)
         for user, expected_tops in ((self.bob, ["A1"]), (self.alice, ["A"]), (self.system, ["TW"])):
-            overview = aggregates.overview(user)
+            overview = aggregates.overview(top_paths(user))
             self.assertEqual([top["code"] for top, _children in overview], expected_tops)
             for top, children in overview:
                 unit = Organization.objects.get(pk=top["pk"])
@@ -148,7 +149,7 @@ class AggregatesTestCase(BaseTestCase):
         from hienthuc.accounts.actions import do_grant_role
 
         do_grant_role(self.bob, organization=self.xa_a1a, kind="viewer", acting_user=self.system)
-        self.assertEqual([top["code"] for top, _ in aggregates.overview(self.bob)], ["A1"])
+        self.assertEqual([top["code"] for top, _ in aggregates.overview(top_paths(self.bob))], ["A1"])
 
     def test_it_rebuilds_counts_that_were_tampered_with(self):
         Organization.objects.filter(pk=self.tinh_a.pk).update(units_below=999)

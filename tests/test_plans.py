@@ -571,7 +571,7 @@ class TaskListTestCase(PlanBase):
         )
 
     def test_it_filters_by_subtree_status_source_document_and_mine(self):
-        from hienthuc.accounts.actions import do_link_person
+        from hienthuc.people.actions import do_link_person
 
         self.client.force_login(self.alice)
 
@@ -593,7 +593,7 @@ class TaskListTestCase(PlanBase):
         self.assertContains(response, "Không tìm thấy đơn vị có mã “B” trong phạm vi của bạn.")
 
     def test_it_links_an_account_to_a_person_within_the_admins_scope(self):
-        from hienthuc.accounts.actions import do_link_person
+        from hienthuc.people.actions import do_link_person
 
         self.client.force_login(self.alice)
         response = self.client.post(

@@ -161,7 +161,7 @@ class StalledImportTestCase(BaseTestCase):
             progress_done=10, progress_total=10, heartbeat_at=timezone.now() - datetime.timedelta(hours=2),
         )  # fmt: skip
         self.client.force_login(self.alice)
-        page = self.client.get(f"/indicators/import/{item.pk}/")
+        page = self.client.get(f"/imports/{item.pk}/")
         self.assertContains(page, "chưa có dữ liệu nào được ghi")
         self.assertContains(page, "Chạy lại")
         self.assertEqual(PendingImport.objects.get(pk=item.pk).status, ImportStatus.FAILED)
@@ -180,11 +180,11 @@ class StalledImportTestCase(BaseTestCase):
             message=STALLED_MESSAGE,
         )  # fmt: skip
         self.client.force_login(self.alice)
-        response = self.client.post(f"/indicators/import/{item.pk}/retry/")
+        response = self.client.post(f"/imports/{item.pk}/retry/")
         self.assertRedirects(response, f"/imports/{item.pk}/", fetch_redirect_response=False)
         self.assertEqual(PendingImport.objects.get(pk=item.pk).status, ImportStatus.RUNNING)
         self.client.force_login(self.oscar)
-        self.assertEqual(self.client.post(f"/indicators/import/{item.pk}/retry/").status_code, 404)
+        self.assertEqual(self.client.post(f"/imports/{item.pk}/retry/").status_code, 404)
 
 
 class BackgroundImportTestCase(BaseTestCase):
@@ -232,18 +232,20 @@ class WorkerSurvivalTestCase(TransactionTestCase):
     def test_the_worker_survives_a_failing_import_and_runs_the_next(self):
         from django.core.management import call_command
 
-        from hienthuc.imports import background
+        from hienthuc.imports import background, importers
         from tests.base import make_user
 
-        def boom(data, *, acting_user, progress, key):
+        def boom(data, **kwargs):
             raise RuntimeError("the database went away")
 
-        background.register("test-boom", apply=boom, summary=str, done_url=lambda key: "/")
-        background.register(
-            "test-fine", apply=lambda data, **kwargs: "ok", summary=lambda r: "Xong.", done_url=lambda key: "/"
-        )
-        self.addCleanup(background._KINDS.pop, "test-boom")
-        self.addCleanup(background._KINDS.pop, "test-fine")
+        for name, apply, said in (("test-boom", boom, ""), ("test-fine", lambda data, **kwargs: "ok", "Xong.")):
+            importers.register(
+                importers.Importer(
+                    kind=name, url_name="tree_import", title="", help_template="", check=None, apply=apply,
+                    describe=None, summary=lambda result, said=said: said, done_url=lambda target: "/",
+                )
+            )  # fmt: skip
+            self.addCleanup(importers._IMPORTERS.pop, name)
         user = make_user("worker-test")
         tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
         with override_settings(TASKS=tasks):

@@ -5,12 +5,12 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 
 from hienthuc.accounts.models import Role, RoleKind
-from hienthuc.accounts.scoping import root_paths
+from hienthuc.scope import AnyUser, root_paths
 
 User = get_user_model()
 
 
-def administered_users(user):
+def administered_users(user: AnyUser):
     """Accounts holding a role inside a subtree the user administers."""
     if user.is_superuser:
         return User.objects.all()
@@ -23,5 +23,5 @@ def administered_users(user):
     return User.objects.filter(pk__in=roles.values("user_id"))
 
 
-def access_account(user, pk: int):
+def access_account(user: AnyUser, pk: int):
     return get_object_or_404(administered_users(user), pk=pk)

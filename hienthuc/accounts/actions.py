@@ -2,20 +2,22 @@
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from hienthuc.accounts.models import ApiToken, Role, RoleKind, hash_token
-from hienthuc.accounts.scoping import can_admin
 from hienthuc.audit.record import record
-from hienthuc.orgs.models import Organization
+from hienthuc.scope import can_admin
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from hienthuc.orgs.models import Organization
+
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,150}$")
 
 
@@ -26,9 +28,9 @@ def do_create_user(
     password: str,
     full_name: str = "",
     email: str = "",
-    organization: Organization,
+    organization: "Organization",
     role: str,
-    acting_user,
+    acting_user: User,
 ):
     """Create an account together with its first role, so no account exists without a scope."""
     if not can_admin(acting_user, organization):
@@ -52,7 +54,7 @@ def do_create_user(
 
 
 @transaction.atomic
-def do_grant_role(user, *, organization: Organization, kind: str, acting_user) -> Role:
+def do_grant_role(user: User, *, organization: "Organization", kind: str, acting_user: User) -> Role:
     if not can_admin(acting_user, organization):
         raise ValidationError({"organization": "Bạn không quản trị đơn vị này."})
     if kind not in RoleKind.values:
@@ -72,7 +74,7 @@ def do_grant_role(user, *, organization: Organization, kind: str, acting_user) -
 
 
 @transaction.atomic
-def do_revoke_role(role: Role, *, acting_user) -> None:
+def do_revoke_role(role: Role, *, acting_user: User) -> None:
     if not can_admin(acting_user, role.organization):
         raise ValidationError("Bạn không quản trị đơn vị này.")
     if role.user_id == acting_user.pk and role.kind == RoleKind.ADMIN:
@@ -88,36 +90,7 @@ def do_revoke_role(role: Role, *, acting_user) -> None:
 
 
 @transaction.atomic
-def do_link_person(user, person, *, acting_user):
-    """Tie an account to the person who uses it (or untie it with person=None): tasks that
-    person leads in person become the account's "my tasks"."""
-    from hienthuc.people.models import Person
-
-    current = Person.objects.select_related("home_unit").filter(user=user).first()
-    for unit in [p.home_unit for p in (current, person) if p is not None]:
-        if not can_admin(acting_user, unit):
-            raise ValidationError({"person": f"Bạn không quản trị {unit.name}."})
-    if person is not None and person.user_id not in (None, user.pk):
-        raise ValidationError({"person": f"{person.full_name} đã gắn với một tài khoản khác."})
-    if current is not None and person is not None and current.pk == person.pk:
-        return user
-    if current is not None:
-        Person.objects.filter(pk=current.pk).update(user=None)
-    if person is not None:
-        Person.objects.filter(pk=person.pk).update(user=user)
-    record(
-        acting_user,
-        "link",
-        user,
-        organization=(person or current).home_unit if (person or current) else None,
-        before={"person": current.pk if current else None},
-        after={"person": person.pk if person else None},
-    )
-    return user
-
-
-@transaction.atomic
-def do_create_api_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]:
+def do_create_api_token(user: User, *, name: str, acting_user: User) -> tuple[ApiToken, str]:
     """Return the token row and its raw value, which is never stored and shown only once."""
     raw = ApiToken.generate()
     expires = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
@@ -139,7 +112,7 @@ def do_create_api_token(user, *, name: str, acting_user) -> tuple[ApiToken, str]
 
 
 @transaction.atomic
-def do_revoke_api_token(token: ApiToken, *, acting_user) -> ApiToken:
+def do_revoke_api_token(token: ApiToken, *, acting_user: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -7,17 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class RoleKind(models.TextChoices):
-    ADMIN = "admin", _("Quản trị")
-    EDITOR = "editor", _("Biên tập")
-    VIEWER = "viewer", _("Xem")
-    INSPECTOR = "inspector", _("Kiểm tra")
+# The access rule's vocabulary, defined below every app (hienthuc/scope.py); kept importable here.
+from hienthuc.scope import RoleKind as RoleKind
 
 
 class RoleQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RoleQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         if user.is_superuser:
             return self

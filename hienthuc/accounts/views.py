@@ -11,8 +11,9 @@ from hienthuc.accounts import actions
 from hienthuc.accounts.access import access_account, administered_users
 from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
-from hienthuc.accounts.scoping import can_admin, root_paths
 from hienthuc.forms import submit
+from hienthuc.people.actions import do_link_person
+from hienthuc.scope import can_admin, root_paths
 
 User = get_user_model()
 
@@ -69,7 +70,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if submit(
                 request,
                 link_form,
-                lambda data: actions.do_link_person(account, data["person"], acting_user=request.user),
+                lambda data: do_link_person(account, data["person"], acting_user=request.user),
                 "Đã cập nhật hồ sơ cán bộ của tài khoản.",
             ):
                 return redirect("user_detail", pk=account.pk)

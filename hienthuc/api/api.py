@@ -103,7 +103,7 @@ def revoke_token(request):
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     """An action refused: 400 with the Vietnamese messages, by field where it names one."""
-    body = {"detail": " ".join(exc.messages)}
+    body: dict[str, object] = {"detail": " ".join(exc.messages)}
     if hasattr(exc, "error_dict"):
         body["errors"] = exc.message_dict
     return api.create_response(request, body, status=400)

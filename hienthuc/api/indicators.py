@@ -317,14 +317,19 @@ def import_values(request, payload: ImportIn):
 
     from django.core.exceptions import ValidationError
 
+    from hienthuc.imports.importers import ImportRejected
     from hienthuc.indicators import importing
     from hienthuc.lib.sheets import FileProblem
 
     data = json.dumps([row.dict() for row in payload.values]).encode()
+    # One reading of the rows either way: a rejected write carries its check (ImportRejected).
     try:
-        plan = importing.plan_value_import(data, user=request.user)
-        if plan.ok and not payload.dry_run:
+        if payload.dry_run:
+            plan = importing.plan_value_import(data, user=request.user)
+        else:
             plan = importing.do_import_values(data, acting_user=request.user)
+    except ImportRejected as exc:
+        plan = exc.checked
     except (ValidationError, FileProblem) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         return Status(400, {"created": 0, "updated": 0, "unchanged": 0, "written": False, "errors": messages})

@@ -25,7 +25,7 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
     def visible_to(self, user) -> "AuditEventQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         if user.is_superuser:
             return self

@@ -2,11 +2,11 @@
 
 from django.shortcuts import get_object_or_404
 
-from hienthuc.accounts.scoping import require_edit
 from hienthuc.committees.models import Assignment, CommitteeSeat, SeatRole, Term
+from hienthuc.scope import AnyUser, require_edit
 
 
-def access_term(user, pk: int, *, write: bool = False) -> Term:
+def access_term(user: AnyUser, pk: int, *, write: bool = False) -> Term:
     term = get_object_or_404(Term.objects.visible_to(user).select_related("unit"), pk=pk)
     if write:
         require_edit(user, term.unit, "nhiệm kỳ này")
@@ -18,14 +18,14 @@ def seat_order(seat: CommitteeSeat) -> tuple[int, str]:
     return SeatRole.values.index(seat.role), seat.person.search_name
 
 
-def access_seat(user, pk: int, *, write: bool = False) -> CommitteeSeat:
+def access_seat(user: AnyUser, pk: int, *, write: bool = False) -> CommitteeSeat:
     seat = get_object_or_404(CommitteeSeat.objects.visible_to(user).select_related("term__unit"), pk=pk)
     if write:
         require_edit(user, seat.term.unit, "nhiệm kỳ này")
     return seat
 
 
-def access_assignment(user, pk: int, *, write: bool = False) -> Assignment:
+def access_assignment(user: AnyUser, pk: int, *, write: bool = False) -> Assignment:
     assignment = get_object_or_404(Assignment.objects.visible_to(user).select_related("term__unit"), pk=pk)
     if write:
         require_edit(user, assignment.term.unit, "nhiệm kỳ này")

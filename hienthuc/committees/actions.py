@@ -1,20 +1,21 @@
 """Terms, committee seats and assignments: one function per change, atomic and audited."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hienthuc.accounts.scoping import can_edit, can_view
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
 from hienthuc.lib.roman import from_roman
-from hienthuc.lib.text import clean
+from hienthuc.lib.text import clean, max_length
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
+from hienthuc.scope import can_edit, can_view
 
 TERM_FIELDS = ["unit", "number", "start_year", "end_year", "began_on"]
 SEAT_FIELDS = ["term", "person", "body", "role", "start_date", "end_date"]
 ASSIGNMENT_FIELDS = ["term", "person", "field", "unit", "note"]
-FIELD_MAX = Assignment._meta.get_field("field").max_length
+FIELD_MAX = max_length(Assignment, "field")
 
 
 def parse_term_number(text: str) -> int:
@@ -26,7 +27,7 @@ def parse_term_number(text: str) -> int:
 
 @transaction.atomic
 def do_create_term(
-    unit: Organization, *, number: str | int, start_year: int, end_year: int, began_on=None, acting_user
+    unit: Organization, *, number: str | int, start_year: int, end_year: int, began_on=None, acting_user: User
 ) -> Term:
     if not can_edit(acting_user, unit):
         raise ValidationError("Bạn không có quyền thêm nhiệm kỳ cho đơn vị này.")
@@ -48,7 +49,7 @@ def do_create_term(
 
 @transaction.atomic
 def do_add_seat(
-    term: Term, *, person: Person, body: str, role: str, start_date=None, end_date=None, acting_user
+    term: Term, *, person: Person, body: str, role: str, start_date=None, end_date=None, acting_user: User
 ) -> CommitteeSeat:
     if not can_edit(acting_user, term.unit):
         raise ValidationError("Bạn không có quyền sửa cấp ủy của đơn vị này.")
@@ -70,7 +71,7 @@ def do_add_seat(
 
 
 @transaction.atomic
-def do_remove_seat(seat: CommitteeSeat, *, acting_user) -> None:
+def do_remove_seat(seat: CommitteeSeat, *, acting_user: User) -> None:
     if not can_edit(acting_user, seat.term.unit):
         raise ValidationError("Bạn không có quyền sửa cấp ủy của đơn vị này.")
     before = snapshot(seat, SEAT_FIELDS)
@@ -80,7 +81,7 @@ def do_remove_seat(seat: CommitteeSeat, *, acting_user) -> None:
 
 @transaction.atomic
 def do_add_assignment(
-    term: Term, *, person: Person, field: str = "", unit: Organization | None = None, note: str = "", acting_user
+    term: Term, *, person: Person, field: str = "", unit: Organization | None = None, note: str = "", acting_user: User
 ) -> Assignment:
     if not can_edit(acting_user, term.unit):
         raise ValidationError("Bạn không có quyền phân công trong nhiệm kỳ này.")
@@ -99,7 +100,7 @@ def do_add_assignment(
 
 
 @transaction.atomic
-def do_remove_assignment(assignment: Assignment, *, acting_user) -> None:
+def do_remove_assignment(assignment: Assignment, *, acting_user: User) -> None:
     if not can_edit(acting_user, assignment.term.unit):
         raise ValidationError("Bạn không có quyền phân công trong nhiệm kỳ này.")
     record(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class TermQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TermQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         return self.filter(subtree_q(user, "unit__path"))
 
@@ -102,7 +102,7 @@ class CommitteeSeat(models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AssignmentQuerySet":
         """The term's subtree, plus assignments to a unit in the user's subtree (work from above)."""
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         return self.filter(subtree_q(user, "term__unit__path") | subtree_q(user, "unit__path"))
 

@@ -4,13 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit
 from hienthuc.committees import actions
 from hienthuc.committees.access import access_assignment, access_seat, access_term, seat_order
 from hienthuc.committees.forms import AssignmentForm, SeatForm, TermForm
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat
 from hienthuc.forms import submit
 from hienthuc.orgs.access import access_organization, breadcrumbs
+from hienthuc.scope import can_edit
 
 
 def term_create(request: HttpRequest, pk: int) -> HttpResponse:

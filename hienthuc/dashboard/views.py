@@ -6,13 +6,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from hienthuc.accounts.scoping import covers
 from hienthuc.dashboard import yearly
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import panels as registry
 from hienthuc.orgs.access import access_organization, breadcrumbs
+from hienthuc.scope import covers
 
 
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:

@@ -14,7 +14,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from hienthuc.accounts.actions import do_create_user, do_link_person
+from hienthuc.accounts.actions import do_create_user
 from hienthuc.accounts.models import DEMO_EMAIL_DOMAIN
 from hienthuc.accounts.system import system_user
 from hienthuc.committees.actions import do_add_assignment, do_add_seat, do_create_term
@@ -22,7 +22,7 @@ from hienthuc.committees.models import Body, SeatRole
 from hienthuc.lib import names
 from hienthuc.orgs.actions import do_create_organization
 from hienthuc.orgs.models import Organization, OrgKind
-from hienthuc.people.actions import do_add_position, do_create_person
+from hienthuc.people.actions import do_add_position, do_create_person, do_link_person
 
 DEMO_PASSWORD = "hienthuc-demo"
 DEMO_LOGINS = [

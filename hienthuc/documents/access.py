@@ -6,11 +6,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
-from hienthuc.accounts.scoping import require_edit
 from hienthuc.documents.models import Document, DocumentLink
+from hienthuc.scope import AnyUser, require_edit
 
 
-def access_document(user, pk: int, *, write: bool = False) -> Document:
+def access_document(user: AnyUser, pk: int, *, write: bool = False) -> Document:
     document = get_object_or_404(
         Document.objects.visible_to(user).select_related("kind", "issuing_unit__kind", "term", "created_by"), pk=pk
     )
@@ -19,7 +19,7 @@ def access_document(user, pk: int, *, write: bool = False) -> Document:
     return document
 
 
-def access_link(user, pk: int, *, write: bool = False) -> DocumentLink:
+def access_link(user: AnyUser, pk: int, *, write: bool = False) -> DocumentLink:
     """A link between two documents the user may see; changed by an editor of its source."""
     link = get_object_or_404(DocumentLink.objects.visible_to(user).select_related("source__issuing_unit"), pk=pk)
     if write:
@@ -27,7 +27,7 @@ def access_link(user, pk: int, *, write: bool = False) -> DocumentLink:
     return link
 
 
-def resolve_target(user, text: str) -> Document:
+def resolve_target(user: AnyUser, text: str) -> Document:
     """The visible document a person named by "number [id]" or by its number alone."""
     from hienthuc.lib import docnumbers
 

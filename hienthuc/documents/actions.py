@@ -4,15 +4,16 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Term
+from hienthuc.documents import changes
 from hienthuc.documents.models import (
     Attachment,
     Confidentiality,
@@ -29,6 +30,7 @@ from hienthuc.lib.files import detect_type, extract_text
 from hienthuc.lib.sheets import FileProblem, check_size
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
+from hienthuc.scope import can_edit
 
 AUDIT_FIELDS = [
     "kind", "number_text", "number_normalized", "issuing_unit", "issuing_body", "signer", "issued_on", "place",
@@ -193,7 +195,7 @@ def fill_document(document: Document, data: dict) -> None:
 
 
 @transaction.atomic
-def do_create_document(*, issuing_unit: Organization, acting_user, **data) -> Document:
+def do_create_document(*, issuing_unit: Organization, acting_user: User, **data) -> Document:
     if not can_edit(acting_user, issuing_unit):
         raise ValidationError({"issuing_unit": "Bạn không có quyền vào sổ văn bản cho đơn vị này."})
     document = Document(issuing_unit=issuing_unit, created_by=acting_user if acting_user.pk else None)
@@ -207,15 +209,13 @@ def do_create_document(*, issuing_unit: Organization, acting_user, **data) -> Do
 
 
 @transaction.atomic
-def do_update_document(document: Document, *, acting_user, **data) -> Document:
+def do_update_document(document: Document, *, acting_user: User, **data) -> Document:
     document = Document.objects.select_for_update().select_related("issuing_unit", "kind").get(pk=document.pk)
     if not can_edit(acting_user, document.issuing_unit):
         raise ValidationError("Bạn không có quyền sửa văn bản của đơn vị này.")
     before = snapshot(document, AUDIT_FIELDS)
-    # A plan answering a cascade is a document too (plans imports documents, hence the local import).
-    from hienthuc.plans.tallies import recounting_answer
-
-    with recounting_answer(document):
+    # A plan answering a cascade is a document too: its tallies follow the change (changes.py).
+    with changes.watched(document):
         fill_document(document, data)
         document.refresh_search_text()
         document.save()
@@ -228,7 +228,7 @@ def do_update_document(document: Document, *, acting_user, **data) -> Document:
 
 
 @transaction.atomic
-def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_user) -> Attachment:
+def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_user: User) -> Attachment:
     if not can_edit(acting_user, document.issuing_unit):
         raise ValidationError("Bạn không có quyền đính kèm tệp vào văn bản này.")
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -271,7 +271,7 @@ def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_
 
 
 @transaction.atomic
-def do_link_documents(source: Document, target: Document, *, kind: str, acting_user) -> DocumentLink:
+def do_link_documents(source: Document, target: Document, *, kind: str, acting_user: User) -> DocumentLink:
     if not can_edit(acting_user, source.issuing_unit):
         raise ValidationError("Bạn không có quyền sửa liên kết của văn bản này.")
     if kind not in LinkKind.values:
@@ -294,7 +294,7 @@ def do_link_documents(source: Document, target: Document, *, kind: str, acting_u
 
 
 @transaction.atomic
-def do_unlink_documents(link: DocumentLink, *, acting_user) -> None:
+def do_unlink_documents(link: DocumentLink, *, acting_user: User) -> None:
     if not can_edit(acting_user, link.source.issuing_unit):
         raise ValidationError("Bạn không có quyền sửa liên kết của văn bản này.")
     record(
@@ -308,7 +308,7 @@ def do_unlink_documents(link: DocumentLink, *, acting_user) -> None:
 
 
 @transaction.atomic
-def do_grant_document(document: Document, user, *, acting_user) -> DocumentGrant:
+def do_grant_document(document: Document, user, *, acting_user: User) -> DocumentGrant:
     """Let one more user see a "mật" document; only an editor of its unit who holds it may."""
     if (
         not can_edit(acting_user, document.issuing_unit)

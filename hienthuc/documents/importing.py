@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from hienthuc.accounts.scoping import can_edit
 from hienthuc.documents import actions
 from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status
+from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib.sheets import CellError, read_table, write_table
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.models import Organization
+from hienthuc.scope import can_edit, edits_anywhere
 
 # A register import is a year or a term of documents; larger files are split (stated in the form).
 MAX_ROWS = 5_000
@@ -153,12 +155,44 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
 def do_import_register(data: bytes, *, acting_user, progress=None) -> RegisterPlan:
     plan = plan_register_import(data, user=acting_user)
     if not plan.ok:
-        raise ValidationError([str(e) for e in plan.errors])
+        raise ImportRejected(plan)
     for done, (_row, values) in enumerate(plan.creates, start=1):
         actions.do_create_document(acting_user=acting_user, **values)
         if progress:
             progress(done, plan.row_count)
     return plan
+
+
+def describe(plan: RegisterPlan) -> Preview:
+    rows = [
+        [row, d["number_text"], d["kind"].name, d["issuing_unit"].name, d["summary"]]
+        for row, d in plan.creates[:PREVIEW_ROWS]
+    ]
+    return Preview(
+        counts=[f"{len(plan.creates)} văn bản mới", f"{plan.skipped} văn bản đã có trong sổ (bỏ qua)"],
+        button=f"Vào sổ {len(plan.creates)} văn bản" if plan.creates else "",
+        columns=["Dòng", "Số hiệu", "Loại", "Đơn vị", "Trích yếu"],
+        rows=rows,
+        total_rows=len(plan.creates),
+    )
+
+
+IMPORTER = Importer(
+    kind="register",
+    url_name="document_import",
+    title="Nhập sổ văn bản từ Excel",
+    help_template="documents/import_help.html",
+    check=lambda data, *, user, target: plan_register_import(data, user=user),
+    apply=lambda data, *, acting_user, target, progress: do_import_register(
+        data, acting_user=acting_user, progress=progress
+    ),
+    describe=describe,
+    summary=lambda plan: f"Đã vào sổ {len(plan.creates)} văn bản; bỏ qua {plan.skipped} văn bản đã có.",
+    done_url=lambda target: reverse("document_register"),
+    allowed=edits_anywhere,
+    denied="Chỉ người có quyền biên tập mới nhập sổ văn bản.",
+    context=lambda user, target: {"headers": HEADERS, "max_rows": MAX_ROWS},
+)
 
 
 def export_register(documents) -> bytes:

@@ -71,7 +71,7 @@ def is_visible(user, document: "Document | None") -> bool:
     field) applies before showing its number or summary. Reads the issuing unit's path, so
     lists select_related("…issuing_unit"). tests/test_references.py checks it agrees with
     visible_to() over a grid of users and documents."""
-    from hienthuc.accounts.scoping import covers, root_paths
+    from hienthuc.scope import covers, root_paths
 
     if document is None:
         return False
@@ -93,7 +93,7 @@ class DocumentQuerySet(models.QuerySet):
         """Documents issued in the user's subtrees, and those issued (not drafts) by the units
         above them — what comes from above is what they must implement. A "mật" document only
         for users explicitly granted it, everywhere: lists, search, links and the API."""
-        from hienthuc.accounts.scoping import above_q, subtree_q
+        from hienthuc.scope import above_q, subtree_q
 
         if user.is_superuser:
             scoped = self

@@ -5,21 +5,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit
 from hienthuc.documents import actions, importing
 from hienthuc.documents.access import access_document, access_link, resolve_target
 from hienthuc.documents.forms import AttachmentForm, DocumentForm, GrantForm, LinkForm, RegisterFilter
 from hienthuc.documents.models import Attachment, Document, DocumentKind, DocumentLink, LinkKind
 from hienthuc.forms import submit
-from hienthuc.imports import flow
 from hienthuc.lib import docnumbers
 from hienthuc.lib.files import CONTENT_TYPES
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
+from hienthuc.scope import can_edit
 
 PER_PAGE = 50
 # Links along which work flows down: a plan implements a resolution, a guide guides it.
@@ -335,34 +333,6 @@ def search(request: HttpRequest) -> HttpResponse:
         context["units"] = Organization.objects.visible_to(request.user).search(query).select_related("kind")[:20]
         context["people"] = Person.objects.visible_to(request.user).search(query).select_related("home_unit")[:20]
     return render(request, "documents/search.html", context)
-
-
-def register_import(request: HttpRequest) -> HttpResponse:
-    return flow.upload(
-        request,
-        kind="register",
-        plan=importing.plan_register_import,
-        form_template="documents/import.html",
-        preview_template="documents/import_preview.html",
-        context={"headers": importing.HEADERS, "max_rows": importing.MAX_ROWS},
-    )
-
-
-@require_POST
-def register_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = flow.apply(
-        request,
-        pk,
-        kind="register",
-        plan=importing.plan_register_import,
-        apply=importing.do_import_register,
-        preview_template="documents/import_preview.html",
-        upload_url=reverse("document_import"),
-    )
-    if isinstance(plan, HttpResponse):
-        return plan
-    messages.success(request, f"Đã vào sổ {len(plan.creates)} văn bản; bỏ qua {plan.skipped} văn bản đã có.")
-    return redirect("document_register")
 
 
 @require_POST

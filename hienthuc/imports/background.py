@@ -1,9 +1,9 @@
 """Large imports run in the background worker, with their progress on a page of their own.
 
-An app registers each kind of import it offers (`register`, from its AppConfig.ready): how to
-apply a file of that kind in the worker and what to say when it is done. flow.apply sends a
-previewed file with more than BACKGROUND_ROWS rows here instead of applying it in the request;
-the worker applies it all or nothing (one transaction), and the page /imports/<id>/ polls it.
+The generic apply view (imports/views.py) sends a previewed file with more rows than its
+importer's `background_rows` here instead of applying it in the request; the worker applies it
+with the importer's own `apply`, all or nothing (one transaction), and the page /imports/<id>/
+polls it.
 
 Progress: the worker reports each row through `progress(done, total)`. On PostgreSQL the report
 is written through a second connection, so it commits while the import's own transaction is
@@ -13,46 +13,28 @@ dies stops its heartbeat; PendingImport.objects.fail_stalled() then marks the im
 nothing was written — and it can be run again from the page.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
+from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
 
+from hienthuc.imports import importers
 from hienthuc.imports.models import STALLED_MESSAGE, ImportStatus, PendingImport
 from hienthuc.lib.sheets import FileProblem
 
-# Above this many rows the page would wait seconds (a task row costs ~5 ms with its tallies
-# and audit on SQLite): the worker applies it instead.
-BACKGROUND_ROWS = 200
 
-
-@dataclass(frozen=True)
-class BackgroundKind:
-    # apply(data, acting_user=…, progress=…, key=…) -> the applied plan; `key` is what follows the
-    # prefix in PendingImport.kind ("plan-tasks-12" -> "12").
-    apply: Callable
-    summary: Callable[[object], str]
-    done_url: Callable[[str], str]
-
-
-_KINDS: dict[str, BackgroundKind] = {}
-
-
-def register(prefix: str, *, apply: Callable, summary: Callable[[object], str], done_url: Callable[[str], str]):
-    _KINDS[prefix] = BackgroundKind(apply, summary, done_url)
-
-
-def kind_of(kind: str) -> tuple[BackgroundKind, str] | None:
-    for prefix, spec in _KINDS.items():
-        if kind == prefix:
-            return spec, ""
-        if kind.startswith(prefix + "-"):
-            return spec, kind[len(prefix) + 1 :]
-    return None
+def done_url(pending: PendingImport, user) -> str:
+    """Where the import's page leads once it is over: the importer's page for its target."""
+    found = importers.find(pending.kind)
+    if found is None:
+        return "/"
+    importer, key = found
+    try:
+        return importer.done_url(importer.target(user, key))
+    except (Http404, PermissionDenied):
+        return "/"
 
 
 def queue(pending: PendingImport) -> None:
@@ -98,19 +80,23 @@ class _Progress:
 @task()
 def run_import(pending_id: int) -> str:
     pending = PendingImport.objects.get(pk=pending_id)
-    found = kind_of(pending.kind)
-    if found is None:
-        PendingImport.objects.filter(pk=pending_id).update(
-            status=ImportStatus.FAILED, message="Loại tệp nhập này không chạy được trong nền."
-        )
-        return "failed"
-    spec, key = found
+    found = importers.find(pending.kind)
     user = get_user_model().objects.get(pk=pending.created_by_id)
     progress = _Progress(pending_id)
     try:
-        result = spec.apply(bytes(pending.payload), acting_user=user, progress=progress, key=key)
-    except (ValidationError, FileProblem) as exc:
-        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        if found is None:
+            raise ValidationError("Loại tệp nhập này không chạy được trong nền.")
+        importer, key = found
+        # Checked again here: the person may have lost the right, or the target gone, meanwhile.
+        target = importer.target(user, key)
+        result = importer.apply(bytes(pending.payload), acting_user=user, target=target, progress=progress)
+    except (ValidationError, FileProblem, Http404, PermissionDenied) as exc:
+        if isinstance(exc, ValidationError):
+            message = " ".join(exc.messages)
+        elif isinstance(exc, Http404):
+            message = "Không còn nơi để nhập tệp này (đã bị xóa hoặc không còn trong phạm vi của bạn)."
+        else:
+            message = str(exc)
         PendingImport.objects.filter(pk=pending_id).update(status=ImportStatus.FAILED, message=message[:5000])
         return "failed"
     except Exception:
@@ -120,11 +106,5 @@ def run_import(pending_id: int) -> str:
         raise
     finally:
         progress.close()
-    PendingImport.objects.filter(pk=pending_id).update(
-        status=ImportStatus.DONE,
-        payload=b"",
-        message=spec.summary(result)[:5000],
-        progress_done=pending.rows,
-        progress_total=pending.rows,
-    )
+    pending.mark_done(importer.summary(result))
     return "done"

@@ -33,6 +33,12 @@ class PendingImportQuerySet(models.QuerySet):
             status=ImportStatus.FAILED, message=STALLED_MESSAGE
         )
 
+    def previewed(self, *, kind: str, user, filename: str, data: bytes, rows: int) -> "PendingImport":
+        """Keep a checked, clean file until it is applied. Each upload also clears the
+        forgotten ones (stale)."""
+        self.stale().delete()
+        return self.create(kind=kind, created_by=user, filename=filename[:255], payload=data, rows=rows)
+
     def stale(self) -> "PendingImportQuerySet":
         """Files previewed a day ago and never applied, failed ones after a week: a file can
         weigh UPLOAD_MAX_MB, and nothing else would remove it."""
@@ -72,6 +78,12 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+    def mark_done(self, message: str) -> None:
+        """Applied: the file is dropped (it is in the data now), the outcome kept for its page."""
+        self.status, self.payload, self.message = ImportStatus.DONE, b"", message[:5000]
+        self.progress_done = self.progress_total = self.rows
+        self.save(update_fields=["status", "payload", "message", "progress_done", "progress_total"])
 
     @property
     def is_running(self) -> bool:

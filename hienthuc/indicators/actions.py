@@ -5,11 +5,11 @@ import re
 import statistics
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hienthuc.accounts.scoping import EDIT_KINDS, can_edit, covers
 from hienthuc.audit.record import record
 from hienthuc.indicators import tallies
 from hienthuc.indicators.models import (
@@ -34,6 +34,7 @@ from hienthuc.lib import periods
 from hienthuc.lib.numbers import NumberError, decimals_of, format_number, parse_number
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
+from hienthuc.scope import EDIT_KINDS, can_edit, covers
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 VALUE_LIMIT = Decimal("1e14")
@@ -55,7 +56,7 @@ def do_create_indicator(
     max_value: Decimal | None = None,
     document=None,
     source: str = "",
-    acting_user,
+    acting_user: User,
 ) -> Indicator:
     if not can_edit(acting_user, owner):
         raise ValidationError({"owner": "Bạn không có quyền xác định chỉ tiêu cho đơn vị này."})
@@ -94,7 +95,7 @@ def do_create_indicator(
 
 @transaction.atomic
 def do_set_target(
-    indicator: Indicator, *, unit: Organization, year: int, value, kind: str = TargetKind.YEAR, acting_user
+    indicator: Indicator, *, unit: Organization, year: int, value, kind: str = TargetKind.YEAR, acting_user: User
 ) -> Target:
     """Set (or change) a target; targets below the indicator's owner are set by that owner."""
     if not (can_edit(acting_user, unit) and (unit.path.startswith(indicator.owner.path) or acting_user.is_superuser)):
@@ -147,7 +148,7 @@ def do_create_form(
     indicators: list[Indicator],
     deadline_days: int = 15,
     sections: str = "",
-    acting_user,
+    acting_user: User,
 ) -> ReportForm:
     if not can_edit(acting_user, owner):
         raise ValidationError({"owner": "Bạn không có quyền ban hành mẫu báo cáo cho đơn vị này."})
@@ -194,7 +195,7 @@ def do_update_form(
     indicators: list[Indicator],
     sections: str = "",
     is_active: bool = True,
-    acting_user,
+    acting_user: User,
 ) -> ReportForm:
     """Correct a form: its name, deadline, indicators and sections, or stop its use. Values
     already entered stay (they belong to units and periods, not to forms); a rule on an
@@ -241,7 +242,7 @@ def do_update_form(
 
 
 @transaction.atomic
-def do_require_reports(form: ReportForm, *, units: list[Organization], acting_user) -> int:
+def do_require_reports(form: ReportForm, *, units: list[Organization], acting_user: User) -> int:
     """Name the units that must submit the form every period (units below its owner)."""
     if not can_edit(acting_user, form.owner):
         raise ValidationError("Bạn không có quyền giao mẫu báo cáo này.")
@@ -257,7 +258,7 @@ def do_require_reports(form: ReportForm, *, units: list[Organization], acting_us
 
 
 @transaction.atomic
-def do_add_rule(form: ReportForm, *, left: Indicator, comparison: str, right: Indicator, acting_user) -> FormRule:
+def do_add_rule(form: ReportForm, *, left: Indicator, comparison: str, right: Indicator, acting_user: User) -> FormRule:
     if not can_edit(acting_user, form.owner):
         raise ValidationError("Bạn không có quyền sửa mẫu báo cáo này.")
     if comparison not in Comparison.values:
@@ -308,7 +309,7 @@ def do_save_submission(
     version: int | None = None,
     submit: bool = False,
     submitted_at=None,
-    acting_user,
+    acting_user: User,
 ) -> Submission:
     """Save a unit's report for a period: its values (by indicator id, as typed) and narrative.
     Every value is checked (number, range, decimals, the form's rules); one bad value writes
@@ -418,6 +419,8 @@ def do_save_submission(
 
 
 def _locked(value: Value) -> bool:
+    if value.submission_id is None:
+        return False
     return Submission.objects.filter(pk=value.submission_id, status=SubmissionStatus.ACCEPTED).exists()
 
 
@@ -431,7 +434,7 @@ def can_review(user, submission: Submission) -> bool:
 
 
 @transaction.atomic
-def do_review_submission(submission: Submission, *, accept: bool, comment: str = "", acting_user) -> Submission:
+def do_review_submission(submission: Submission, *, accept: bool, comment: str = "", acting_user: User) -> Submission:
     submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
     if not can_review(acting_user, submission):
         raise ValidationError("Chỉ đơn vị cấp trên mới duyệt hoặc trả lại báo cáo này.")
@@ -447,7 +450,7 @@ def do_review_submission(submission: Submission, *, accept: bool, comment: str =
     submission.reviewed_by = _user(acting_user)
     submission.version += 1
     submission.save()
-    after = {"status": submission.status, "comment": comment}
+    after: dict[str, object] = {"status": submission.status, "comment": comment}
     if accept:
         # Figures the report shows that no report held (imported, say) are accepted with it,
         # and locked with it like its own.
@@ -480,7 +483,7 @@ def history_warnings(unit: Organization, period: str, values: dict[int, Decimal]
     warnings = {}
     names = {i.pk: i for i in indicators}
     for indicator_id, value in values.items():
-        history = past.get(indicator_id, [])
+        history = [float(x) for x in past.get(indicator_id, [])]
         if len(history) < 2 or value is None:
             continue
         mean = statistics.fmean(history)

@@ -6,18 +6,11 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
 
     def ready(self):
-        from django.urls import reverse
-
-        from hienthuc.imports import background
+        from hienthuc.imports import importers
         from hienthuc.indicators import importing, tallies
         from hienthuc.orgs import counts
 
-        background.register(
-            "values",
-            apply=importing.apply_in_background,
-            summary=lambda plan: plan.summary,
-            done_url=lambda key: reverse("indicator_list"),
-        )
+        importers.register(importing.IMPORTER)
 
         counts.register(
             "chỉ tiêu và báo cáo định kỳ",

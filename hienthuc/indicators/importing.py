@@ -30,18 +30,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from hienthuc.accounts.scoping import EDIT_KINDS, subtree_q
 from hienthuc.audit.record import record
+from hienthuc.imports.importers import Importer, ImportRejected, Preview
 from hienthuc.indicators import tallies
 from hienthuc.indicators.actions import VALUE_LIMIT
-from hienthuc.indicators.models import Aggregation, Indicator, SubmissionStatus, ValueTally
+from hienthuc.indicators.models import Aggregation, Indicator, Submission, SubmissionStatus, Value, ValueTally
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import NumberError, parse_number
 from hienthuc.lib.sheets import CellError, FileProblem, check_size, read_table, too_many_rows
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+from hienthuc.scope import EDIT_KINDS, edits_anywhere, subtree_q
+
+# Raw SQL names its tables through the models (a renamed table cannot leave a query behind).
+_VALUE, _VALUE_TALLY, _SUBMISSION = Value._meta.db_table, ValueTally._meta.db_table, Submission._meta.db_table
+_UNIT = Organization._meta.db_table
 
 HEADERS = ["Mã đơn vị", "Mã chỉ tiêu", "Kỳ", "Giá trị"]
 JSON_KEYS = ["unit", "indicator", "period", "value"]
@@ -79,7 +85,7 @@ class ValueImportPlan:
     @property
     def row_count(self) -> int:
         """Rows of the file the import will take: created, updated or left as they are — the
-        preview's button and the choice of the background worker (imports/flow.py) use it."""
+        preview's button and the choice of the background worker (imports/views.py) use it."""
         return self.created + self.updated + self.unchanged
 
     @property
@@ -426,7 +432,7 @@ def _new_groups(chunk: Chunk, known: _Known) -> set:
             groups = ask[start : start + GROUPS_ASKED]
             cursor.execute(
                 f"WITH g (unit_id, indicator_id, period) AS (VALUES {', '.join(['(%s, %s, %s)'] * len(groups))}) "
-                f"SELECT DISTINCT g.unit_id, g.indicator_id, g.period FROM g JOIN indicators_valuetally s "
+                f"SELECT DISTINCT g.unit_id, g.indicator_id, g.period FROM g JOIN {_VALUE_TALLY} s "
                 f"ON s.unit_id = g.unit_id AND s.period = g.period AND s.indicator_id = g.indicator_id WHERE s.n > 0",
                 [value for group in groups for value in group],
             )
@@ -453,7 +459,7 @@ def _compare(result: ValueImportPlan, chunk: Chunk, new_groups: set) -> bool:
         # may read the whole values table instead.
         cursor.execute(
             f"UPDATE {TEMP} AS t SET (stored_id, stored, submission_id) = "
-            f"(SELECT v.id, v.value, v.submission_id FROM indicators_value v WHERE {_MATCH}) "
+            f"(SELECT v.id, v.value, v.submission_id FROM {_VALUE} v WHERE {_MATCH}) "
             f"WHERE NOT EXISTS (SELECT 1 FROM {TEMP}_fresh f WHERE LENGTH(t.path) > {top} "
             f"AND f.top = SUBSTR(t.path, 1, {top}) AND f.indicator_id = t.indicator_id AND f.period = t.period)"
         )
@@ -462,7 +468,7 @@ def _compare(result: ValueImportPlan, chunk: Chunk, new_groups: set) -> bool:
         )
         rows, existing, same = cursor.fetchone()
         cursor.execute(
-            f"SELECT t.row_number FROM {TEMP} t JOIN indicators_submission s ON s.id = t.submission_id "
+            f"SELECT t.row_number FROM {TEMP} t JOIN {_SUBMISSION} s ON s.id = t.submission_id "
             "WHERE s.status = %s AND t.stored <> t.value ORDER BY t.row_number",
             [SubmissionStatus.ACCEPTED],
         )
@@ -481,7 +487,7 @@ def _write(stamp: tuple, *, all_new: bool) -> None:
     now, user_id = stamp
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO indicators_value (indicator_id, unit_id, period, value, updated_at, updated_by_id) "
+            f"INSERT INTO {_VALUE} (indicator_id, unit_id, period, value, updated_at, updated_by_id) "
             f"SELECT indicator_id, unit_id, period, value, %s, %s FROM {TEMP} WHERE stored_id IS NULL",
             [now, user_id],
         )
@@ -490,8 +496,8 @@ def _write(stamp: tuple, *, all_new: bool) -> None:
         # Only values that change are written: an unchanged one keeps its history and the report
         # it came from (and so the lock of an accepted report).
         cursor.execute(
-            f"UPDATE indicators_value SET value = j.value, updated_at = %s, updated_by_id = %s, submission_id = NULL "
-            f"FROM {TEMP} j WHERE indicators_value.id = j.stored_id AND j.stored <> j.value",
+            f"UPDATE {_VALUE} SET value = j.value, updated_at = %s, updated_by_id = %s, submission_id = NULL "
+            f"FROM {TEMP} j WHERE {_VALUE}.id = j.stored_id AND j.stored <> j.value",
             [now, user_id],
         )
 
@@ -548,7 +554,7 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
     """Write every value, or none: the values, their tally rows, one audit event. The rows are
     checked again unless `checked` (by check_rows, moments before, in a background run)."""
     if checked is not None and not checked.ok:
-        raise ValidationError([str(e) for e in checked.errors])
+        raise ImportRejected(checked)
     try:
         result = _run(data, acting_user, write=True, checked=checked)
     except IntegrityError:
@@ -559,7 +565,7 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
             "Hãy nhập lại tệp."
         ) from None
     if not result.ok:
-        raise ValidationError([str(e) for e in result.errors])
+        raise ImportRejected(result)
     if not (result.created or result.updated or result.unchanged):
         return result
     top = Organization.objects.tops_for(acting_user)
@@ -641,7 +647,7 @@ def _bump_tallies(depths: range) -> None:
                 f"INSERT INTO {table} (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
                 f"SELECT a.id, d.indicator_id, d.period, d.depth, d.n, d.total, 0, 0 FROM (SELECT "
                 f"SUBSTR(parent_path, 1, %s) AS path, indicator_id, period, depth, SUM(dn) AS n, SUM(dt) AS total "
-                f"FROM {TEMP}_delta WHERE depth > %s GROUP BY 1, 2, 3, 4) d, orgs_organization a WHERE a.path = d.path "
+                f"FROM {TEMP}_delta WHERE depth > %s GROUP BY 1, 2, 3, 4) d, {_UNIT} a WHERE a.path = d.path "
                 f"ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET "
                 f"n = {table}.n + excluded.n, total = {table}.total + excluded.total",
                 [depth * STEP, depth],
@@ -654,10 +660,48 @@ def _bump_tallies(depths: range) -> None:
 BACKGROUND_ROWS = 20_000
 
 
-def apply_in_background(data: bytes, *, acting_user, progress, key: str = "") -> ValueImportPlan:
-    """The worker's apply (registered in indicators/apps.py): every row checked outside the
-    write transaction, reporting progress, then written all or nothing."""
+def apply_values(data: bytes, *, acting_user, target=None, progress=None) -> ValueImportPlan:
+    """The importer's apply. In the worker (`progress` given) every row is checked first,
+    outside the write transaction, so the page sees the check advance (SQLite cannot report
+    from inside it), then written all or nothing; in a request the rows are checked as they are
+    written. Both check with RowChecker."""
+    if progress is None:
+        return do_import_values(data, acting_user=acting_user)
     rows = read_rows(data)
     checked = check_rows(rows, user=acting_user, progress=progress)
     progress(len(rows), len(rows))
     return do_import_values(data, acting_user=acting_user, checked=checked)
+
+
+def describe(result: ValueImportPlan) -> Preview:
+    writes = result.created + result.updated
+    return Preview(
+        counts=[
+            f"Sẽ tạo mới {result.created} giá trị, cập nhật {result.updated} giá trị, "
+            f"giữ nguyên {result.unchanged} giá trị."
+        ],
+        button=f"Ghi {writes} giá trị ({result.created} mới, {result.updated} cập nhật)" if writes else "",
+    )
+
+
+IMPORTER = Importer(
+    kind="values",
+    url_name="value_import",
+    title="Nhập số liệu chỉ tiêu từ tệp",
+    help_template="indicators/import_help.html",
+    check=lambda data, *, user, target: plan_value_import(data, user=user),
+    apply=apply_values,
+    describe=describe,
+    summary=lambda result: result.summary,
+    done_url=lambda target: reverse("indicator_list"),
+    allowed=edits_anywhere,
+    denied="Chỉ người có quyền biên tập mới nhập số liệu.",
+    accept=".xlsx,.csv,.json",
+    file_label="Tệp (.xlsx, .csv hoặc .json)",
+    context=lambda user, target: {
+        "headers": HEADERS,
+        "max_rows": settings.VALUE_IMPORT_MAX_ROWS,
+        "background_rows": BACKGROUND_ROWS,
+    },
+    background_rows=BACKGROUND_ROWS,
+)

@@ -37,7 +37,7 @@ class PeriodKind(models.TextChoices):
 
 def _from_here_or_above(user, field: str) -> Q:
     """Defined in the user's subtrees or by a unit above them: what comes from above applies below."""
-    from hienthuc.accounts.scoping import above_q, subtree_q
+    from hienthuc.scope import above_q, subtree_q
 
     return subtree_q(user, field) | above_q(user, field)
 
@@ -237,7 +237,7 @@ class SubmissionStatus(models.TextChoices):
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SubmissionQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         return self if user.is_superuser else self.filter(subtree_q(user, "unit__path"))
 
@@ -286,7 +286,7 @@ class Submission(models.Model):
 
 class ValueQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ValueQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         return self if user.is_superuser else self.filter(subtree_q(user, "unit__path"))
 

@@ -33,6 +33,11 @@ from hienthuc.lib import periods
 from hienthuc.orgs import rollup
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
 
+# Raw SQL names its tables through the models (a renamed table cannot leave a query behind).
+_VALUE, _VALUE_TALLY, _INDICATOR = Value._meta.db_table, ValueTally._meta.db_table, Indicator._meta.db_table
+_FORM_UNIT, _FORM_UNIT_TALLY = FormUnit._meta.db_table, FormUnitTally._meta.db_table
+_SUBMISSION_TALLY, _UNIT = SubmissionTally._meta.db_table, Organization._meta.db_table
+
 ZERO = Decimal(0)
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 COMPLETENESS_LABELS = {ON_TIME: "Nộp đúng hạn", LATE: "Nộp muộn", MISSING: "Chưa nộp"}
@@ -196,29 +201,32 @@ def children_figures(org: Organization, indicator_ids, period_keys) -> dict[tupl
     return result
 
 
-_CHILD_UNITS = "JOIN orgs_organization o ON o.id = {table}.unit_id WHERE o.depth = %s AND o.path LIKE %s"
+def _child_units(alias: str) -> str:
+    return f"JOIN {_UNIT} o ON o.id = {alias}.unit_id WHERE o.depth = %s AND o.path LIKE %s"
+
+
 # Children that reported the figure themselves: their Value rows (the unique key starts with
 # unit and period, so the indicators asked for are filtered within the index range).
 _OWN_SQL = f"""
     SELECT v.indicator_id, v.period, COUNT(*), SUM(v.value), 0, 0
-    FROM indicators_value v {_CHILD_UNITS.format(table="v")} AND v.period >= %s AND v.period < %s
+    FROM {_VALUE} v {_child_units("v")} AND v.period >= %s AND v.period < %s
         AND v.indicator_id IN ({{ids}})
     GROUP BY v.indicator_id, v.period"""
 # Their weighted averages' Σ value×weight and Σ weight, only when some are asked for.
 _OWN_WEIGHTED_SQL = f"""
     SELECT v.indicator_id, v.period, 0, 0, SUM(v.value * COALESCE(w.value, 0)), SUM(COALESCE(w.value, 0))
-    FROM indicators_value v JOIN indicators_indicator i ON i.id = v.indicator_id AND i.aggregation = 'weighted'
-    LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id AND w.period = v.period
-    {_CHILD_UNITS.format(table="v")} AND v.period >= %s AND v.period < %s AND v.indicator_id IN ({{ids}})
+    FROM {_VALUE} v JOIN {_INDICATOR} i ON i.id = v.indicator_id AND i.aggregation = 'weighted'
+    LEFT JOIN {_VALUE} w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id AND w.period = v.period
+    {_child_units("v")} AND v.period >= %s AND v.period < %s AND v.indicator_id IN ({{ids}})
     GROUP BY v.indicator_id, v.period"""
 # The others: the shallowest level below each that reported it.
 _DEEPER_SQL = f"""
     SELECT t.indicator_id, t.period, SUM(t.n), SUM(t.total), SUM(t.wsum), SUM(t.wtotal)
-    FROM indicators_valuetally t {_CHILD_UNITS.format(table="t")}
+    FROM {_VALUE_TALLY} t {_child_units("t")}
         AND t.period >= %s AND t.period < %s AND t.indicator_id IN ({{ids}}) AND t.n > 0
-        AND NOT EXISTS (SELECT 1 FROM indicators_value y WHERE y.unit_id = t.unit_id AND y.period = t.period
+        AND NOT EXISTS (SELECT 1 FROM {_VALUE} y WHERE y.unit_id = t.unit_id AND y.period = t.period
             AND y.indicator_id = t.indicator_id)
-        AND NOT EXISTS (SELECT 1 FROM indicators_valuetally x WHERE x.unit_id = t.unit_id AND x.period = t.period
+        AND NOT EXISTS (SELECT 1 FROM {_VALUE_TALLY} x WHERE x.unit_id = t.unit_id AND x.period = t.period
             AND x.indicator_id = t.indicator_id AND x.depth < t.depth AND x.n > 0)
     GROUP BY t.indicator_id, t.period"""
 
@@ -479,39 +487,39 @@ def rebuild(units: "Units | None" = None) -> None:
         for model in (ValueTally, FormUnitTally, SubmissionTally):
             table = model._meta.db_table
             cursor.execute(
-                f"DELETE FROM {table} WHERE unit_id IN (SELECT a.id FROM orgs_organization a WHERE {where})",
+                f"DELETE FROM {table} WHERE unit_id IN (SELECT a.id FROM {_UNIT} a WHERE {where})",
                 where_params,
             )
         for depth in depths:
             params = [depth * step, depth, *where_params]
             cursor.execute(
-                "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
+                f"INSERT INTO {_VALUE_TALLY} (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
                 "SELECT a.id, v.indicator_id, v.period, u.depth, COUNT(*), SUM(v.value), 0, 0 "
-                "FROM indicators_value v JOIN orgs_organization u ON u.id = v.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                f"FROM {_VALUE} v JOIN {_UNIT} u ON u.id = v.unit_id "
+                f"JOIN {_UNIT} a ON a.path = SUBSTR(u.path, 1, %s) "
                 f"WHERE u.depth > %s AND {where} GROUP BY a.id, v.indicator_id, v.period, u.depth",
                 params,
             )
             # Weighted averages only: Σ value×weight and Σ weight (a missing weight counts as 0).
             cursor.execute(
-                "INSERT INTO indicators_valuetally (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
+                f"INSERT INTO {_VALUE_TALLY} (unit_id, indicator_id, period, depth, n, total, wsum, wtotal) "
                 "SELECT a.id, v.indicator_id, v.period, u.depth, 0, 0, SUM(v.value * COALESCE(w.value, 0)), "
                 "SUM(COALESCE(w.value, 0)) "
-                "FROM indicators_value v "
-                "JOIN indicators_indicator i ON i.id = v.indicator_id AND i.aggregation = 'weighted' "
-                "LEFT JOIN indicators_value w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id "
+                f"FROM {_VALUE} v "
+                f"JOIN {_INDICATOR} i ON i.id = v.indicator_id AND i.aggregation = 'weighted' "
+                f"LEFT JOIN {_VALUE} w ON w.indicator_id = i.weight_id AND w.unit_id = v.unit_id "
                 "AND w.period = v.period "
-                "JOIN orgs_organization u ON u.id = v.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                f"JOIN {_UNIT} u ON u.id = v.unit_id "
+                f"JOIN {_UNIT} a ON a.path = SUBSTR(u.path, 1, %s) "
                 f"WHERE u.depth > %s AND {where} GROUP BY a.id, v.indicator_id, v.period, u.depth "
                 "ON CONFLICT (unit_id, period, indicator_id, depth) DO UPDATE SET wsum = excluded.wsum, "
                 "wtotal = excluded.wtotal",
                 params,
             )
             cursor.execute(
-                "INSERT INTO indicators_formunittally (unit_id, form_id, n) SELECT a.id, f.form_id, COUNT(*) "
-                "FROM indicators_formunit f JOIN orgs_organization u ON u.id = f.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                f"INSERT INTO {_FORM_UNIT_TALLY} (unit_id, form_id, n) SELECT a.id, f.form_id, COUNT(*) "
+                f"FROM {_FORM_UNIT} f JOIN {_UNIT} u ON u.id = f.unit_id "
+                f"JOIN {_UNIT} a ON a.path = SUBSTR(u.path, 1, %s) "
                 f"WHERE u.depth >= %s AND {where} GROUP BY a.id, f.form_id",
                 params,
             )
@@ -541,10 +549,10 @@ def _submission_tallies(depths: range, where: str, where_params: list) -> None:
             cursor.executemany("INSERT INTO tmp_submission_state VALUES (%s, %s, %s, %s)", batch)
         for depth in depths:
             cursor.execute(
-                "INSERT INTO indicators_submissiontally (unit_id, form_id, period, state, n) "
+                f"INSERT INTO {_SUBMISSION_TALLY} (unit_id, form_id, period, state, n) "
                 "SELECT a.id, s.form_id, s.period, s.state, COUNT(*) FROM tmp_submission_state s "
-                "JOIN orgs_organization u ON u.id = s.unit_id "
-                "JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s) "
+                f"JOIN {_UNIT} u ON u.id = s.unit_id "
+                f"JOIN {_UNIT} a ON a.path = SUBSTR(u.path, 1, %s) "
                 f"WHERE u.depth >= %s AND {where} GROUP BY a.id, s.form_id, s.period, s.state",
                 [depth * step, depth, *where_params],
             )

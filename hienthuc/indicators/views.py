@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -7,10 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit, edits_anywhere
 from hienthuc.forms import submit
-from hienthuc.imports import background, flow
-from hienthuc.indicators import actions, importing, tallies
+from hienthuc.indicators import actions, tallies
 from hienthuc.indicators.access import access_form, access_indicator, access_submission
 from hienthuc.indicators.figures import (
     completeness_panel,
@@ -42,6 +39,7 @@ from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
+from hienthuc.scope import can_edit, edits_anywhere
 
 
 def home_unit(request: HttpRequest) -> Organization | None:
@@ -416,51 +414,6 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": dict(SubmissionStatus.choices),
     }
     return render(request, "indicators/completeness.html", context)
-
-
-# ---- bulk import of values ----------------------------------------------------------------
-
-
-def value_import(request: HttpRequest) -> HttpResponse:
-    if not edits_anywhere(request.user):
-        raise PermissionDenied("Chỉ người có quyền biên tập mới nhập số liệu.")
-    return flow.upload(
-        request,
-        kind="values",
-        plan=importing.plan_value_import,
-        form_template="indicators/import.html",
-        preview_template="indicators/import_preview.html",
-        context={
-            "headers": importing.HEADERS,
-            "max_rows": settings.VALUE_IMPORT_MAX_ROWS,
-            "background_rows": importing.BACKGROUND_ROWS,
-        },
-    )
-
-
-@require_POST
-def value_import_apply(request: HttpRequest, pending: int) -> HttpResponse:
-    """Apply a previewed file: small ones here and now, large ones in the background worker."""
-    item = flow.previewed(request, pending, "values")
-    if item is None:
-        return flow.gone(request, reverse("value_import"))
-    # The preview counted the rows (PendingImport.rows): the file is not parsed again to decide.
-    if item.rows > importing.BACKGROUND_ROWS:
-        background.queue(item)
-        return redirect("value_import_status", pk=item.pk)
-    result = flow.apply(
-        request,
-        pending,
-        kind="values",
-        plan=importing.plan_value_import,
-        apply=importing.do_import_values,
-        preview_template="indicators/import_preview.html",
-        upload_url=reverse("value_import"),
-    )
-    if isinstance(result, HttpResponse):
-        return result
-    messages.success(request, result.summary)
-    return redirect("indicator_list")
 
 
 def unit_panels(request: HttpRequest, pk: int) -> HttpResponse:

@@ -28,3 +28,11 @@ def file_name(*parts: object, extension: str) -> str:
 
     words = re.sub(r"[^a-z0-9]+", "-", fold(" ".join(str(p) for p in parts if p))).strip("-")
     return f"{words[:120].rstrip('-') or 'tep'}.{extension}"
+
+
+def max_length(model, name: str) -> int:
+    """A text field's max_length: the limit an action checks and names in its message."""
+    length = model._meta.get_field(name).max_length
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return length

@@ -4,11 +4,11 @@ role does not allow. Pages and the API both call these."""
 
 from django.shortcuts import get_object_or_404
 
-from hienthuc.accounts.scoping import require_admin, require_edit
 from hienthuc.orgs.models import Organization
+from hienthuc.scope import AnyUser, require_admin, require_edit
 
 
-def access_organization(user, pk: int, *, write: bool = False, admin: bool = False) -> Organization:
+def access_organization(user: AnyUser, pk: int, *, write: bool = False, admin: bool = False) -> Organization:
     org = get_object_or_404(Organization.objects.visible_to(user).select_related("kind__level"), pk=pk)
     if admin:
         require_admin(user, org)
@@ -17,7 +17,7 @@ def access_organization(user, pk: int, *, write: bool = False, admin: bool = Fal
     return org
 
 
-def breadcrumbs(user, org: Organization) -> list[Organization]:
+def breadcrumbs(user: AnyUser, org: Organization) -> list[Organization]:
     """The unit's ancestors that the user may see, top first."""
     return list(Organization.objects.visible_to(user).filter(path__in=org.ancestor_paths).order_by("depth"))
 

@@ -2,20 +2,21 @@
 
 import re
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hienthuc.accounts.scoping import can_admin, can_edit
 from hienthuc.audit.record import record, snapshot
-from hienthuc.lib.text import clean
+from hienthuc.lib.text import clean, max_length
 from hienthuc.orgs import aggregates, counts
 from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.scope import can_admin, can_edit
 
 AUDIT_FIELDS = ["code", "name", "short_name", "kind", "is_active", "path"]
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-CODE_MAX = Organization._meta.get_field("code").max_length
-NAME_MAX = Organization._meta.get_field("name").max_length
-SHORT_NAME_MAX = Organization._meta.get_field("short_name").max_length
+CODE_MAX = max_length(Organization, "code")
+NAME_MAX = max_length(Organization, "name")
+SHORT_NAME_MAX = max_length(Organization, "short_name")
 
 
 def validate_code(code: str, *, exclude_pk: int | None = None) -> str:
@@ -53,7 +54,7 @@ def do_create_organization(
     name: str,
     kind: OrgKind,
     short_name: str = "",
-    acting_user,
+    acting_user: User,
 ) -> Organization:
     if parent is None:
         if not acting_user.is_superuser:
@@ -78,7 +79,7 @@ def do_create_organization(
 
 @transaction.atomic
 def do_update_organization(
-    org: Organization, *, name: str, short_name: str, kind: OrgKind, code: str | None = None, acting_user
+    org: Organization, *, name: str, short_name: str, kind: OrgKind, code: str | None = None, acting_user: User
 ) -> Organization:
     if not can_edit(acting_user, org):
         raise ValidationError("Bạn không có quyền sửa đơn vị này.")
@@ -96,7 +97,7 @@ def do_update_organization(
 
 
 @transaction.atomic
-def do_move_organization(org: Organization, new_parent: Organization, *, acting_user) -> Organization:
+def do_move_organization(org: Organization, new_parent: Organization, *, acting_user: User) -> Organization:
     """Move a unit with its whole subtree under another unit, re-pathing every descendant."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
@@ -133,7 +134,7 @@ def do_move_organization(org: Organization, new_parent: Organization, *, acting_
 
 
 @transaction.atomic
-def do_deactivate_organization(org: Organization, *, acting_user) -> Organization:
+def do_deactivate_organization(org: Organization, *, acting_user: User) -> Organization:
     """Stop a unit; units are never hard-deleted because their history must stay."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if not can_admin(acting_user, org):
@@ -151,7 +152,7 @@ def do_deactivate_organization(org: Organization, *, acting_user) -> Organizatio
 
 
 @transaction.atomic
-def do_reactivate_organization(org: Organization, *, acting_user) -> Organization:
+def do_reactivate_organization(org: Organization, *, acting_user: User) -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if not can_admin(acting_user, org):
         raise ValidationError("Bạn không có quyền quản trị đơn vị này.")

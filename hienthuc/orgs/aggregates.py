@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Case, Count, F, PositiveIntegerField, Q, Sum, Value, When
 
-from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization, OrgKind
 
 COLUMNS = ["units_below", "people_below", "people_here"]
 
@@ -68,7 +68,7 @@ _UNIT_KEYS = (
     "kind_name",
     "is_body",
 )
-_FROM = "FROM orgs_organization o JOIN orgs_orgkind k ON k.id = o.kind_id"
+_FROM = f"FROM {Organization._meta.db_table} o JOIN {OrgKind._meta.db_table} k ON k.id = o.kind_id"
 
 
 def _rows(sql: str, params: list) -> list[dict]:
@@ -80,23 +80,21 @@ def _rows(sql: str, params: list) -> list[dict]:
     return rows
 
 
-def overview(user) -> list[tuple[dict, list[dict]]]:
-    """The units at the top of what the user sees, with their subtree totals, each with its
-    active children and theirs: the tree page, and the hottest read of a national deployment.
+def overview(top_paths: list[str] | None) -> list[tuple[dict, list[dict]]]:
+    """The units at `top_paths` (the tops of what a user sees: scope.root_paths;
+    None for the whole tree) with their subtree totals, each with its active children and
+    theirs: the tree page, and the hottest read of a national deployment.
 
     Two plain SQL queries whatever the size of the tree (the ORM's own overhead was four
     times the database's here); tests check it against subtree_totals() and children_of().
     """
-    if user.is_superuser:
+    if top_paths is None:
         tops = _rows(f"SELECT {_UNIT_COLUMNS} {_FROM} WHERE o.depth = 1 ORDER BY o.path", [])
+    elif top_paths:
+        marks = ", ".join(["%s"] * len(top_paths))
+        tops = _rows(f"SELECT {_UNIT_COLUMNS} {_FROM} WHERE o.path IN ({marks}) ORDER BY o.path", list(top_paths))
     else:
-        held = _rows(
-            f"SELECT DISTINCT {_UNIT_COLUMNS} {_FROM} JOIN accounts_role r ON r.organization_id = o.id "
-            "WHERE r.user_id = %s ORDER BY o.path",
-            [user.pk],
-        )
-        # A unit inside another of the user's units is not a top of its own.
-        tops = [u for u in held if not any(u["path"] != h["path"] and u["path"].startswith(h["path"]) for h in held)]
+        tops = []
     if not tops:
         return []
     # Paths hold only 0-9 and A-Z, so a prefix needs no LIKE escaping.
@@ -117,8 +115,6 @@ def overview(user) -> list[tuple[dict, list[dict]]]:
 
 def compute_from_scratch() -> dict[str, tuple[int, int, int]]:
     """Recount every stored aggregate from the rows themselves (for checks and rebuilds)."""
-    from hienthuc.people.models import Person
-
     units: dict[str, int] = defaultdict(int)
     people: dict[str, int] = defaultdict(int)
     here: dict[str, int] = {}
@@ -129,7 +125,10 @@ def compute_from_scratch() -> dict[str, tuple[int, int, int]]:
         if is_active:
             for i in range(AGGREGATE_MIN_DEPTH, depth):
                 units[path[: i * step]] += 1
-    per_unit = Person.objects.filter(is_active=True).values_list("home_unit__path").annotate(n=Count("pk")).order_by()
+    # Active people per home unit, through the `people` relation the people app declares (the
+    # tree does not import the apps above it: docs/architecture.md, "Layers").
+    per_unit = Organization.objects.filter(people__is_active=True).values_list("path").annotate(n=Count("people"))
+    per_unit = per_unit.order_by()
     for path, n in per_unit:
         here[path] = n
         depth = len(path) // step

@@ -1,16 +1,18 @@
 """Import and export of the unit tree as .xlsx: code | name | kind | parent code | short name.
 
 Import is two steps: plan_tree_import() checks every row and says what would happen (nothing
-is written); do_import_tree() re-checks and applies the plan in one transaction.
+is written); do_import_tree() re-checks and applies the plan in one transaction. IMPORTER
+declares the kind for the generic import pages (imports/importers.py).
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from hienthuc.accounts.scoping import can_admin
+from hienthuc.accounts.models import RoleKind
+from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib.sheets import CellError, read_table, write_table
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.actions import (
@@ -22,6 +24,7 @@ from hienthuc.orgs.actions import (
     do_update_organization,
 )
 from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.scope import can_admin, root_paths
 
 # A province's tree (about 10,000 units) in one file; larger trees are imported per province.
 MAX_ROWS = 20_000
@@ -183,7 +186,7 @@ def do_import_tree(data: bytes, *, acting_user, progress=None) -> TreePlan:
     """Apply a tree file all-or-nothing; raises ValidationError listing every problem."""
     plan = plan_tree_import(data, user=acting_user)
     if not plan.ok:
-        raise ValidationError([str(e) for e in plan.errors])
+        raise ImportRejected(plan)
     created: dict[str, Organization] = {}
     for row in plan.creates:
         parent = None
@@ -204,6 +207,62 @@ def do_import_tree(data: bytes, *, acting_user, progress=None) -> TreePlan:
         if progress:
             progress(done, plan.row_count)
     return plan
+
+
+def describe(plan: TreePlan) -> Preview:
+    creates = [[r.row, r.code, r.name, r.kind.name, r.parent_code, "mới"] for r in plan.creates]
+    updates = [[r.row, r.code, r.name, r.kind.name, r.parent_code, "cập nhật"] for _org, r in plan.updates]
+    rows = sorted(creates + updates, key=lambda r: r[0])
+    writes = []
+    if plan.creates:
+        writes.append(f"tạo {len(plan.creates)} đơn vị")
+    if plan.updates:
+        writes.append(f"cập nhật {len(plan.updates)} đơn vị")
+    return Preview(
+        counts=[
+            f"{len(plan.creates)} đơn vị mới",
+            f"{len(plan.updates)} đơn vị cập nhật tên, tên viết tắt hoặc loại",
+            f"{plan.unchanged} đơn vị không đổi",
+        ],
+        button=(", ".join(writes) if writes else "").capitalize(),
+        columns=["Dòng", "Mã", "Tên", "Loại", "Cấp trên", ""],
+        rows=rows[:PREVIEW_ROWS],
+        total_rows=len(rows),
+    )
+
+
+def summary(plan: TreePlan) -> str:
+    return (
+        f"Đã nhập {len(plan.creates)} đơn vị mới, cập nhật {len(plan.updates)} đơn vị, "
+        f"{plan.unchanged} đơn vị không đổi."
+    )
+
+
+def _admins_somewhere(user) -> bool:
+    return user.is_superuser or bool(root_paths(user, (RoleKind.ADMIN,)))
+
+
+def _help(user, target) -> dict:
+    admin_units = Organization.objects.filter(path__in=root_paths(user, (RoleKind.ADMIN,)))
+    return {"admin_units": admin_units, "headers": HEADERS, "max_rows": MAX_ROWS}
+
+
+IMPORTER = Importer(
+    kind="tree",
+    url_name="tree_import",
+    title="Nhập cây đơn vị từ Excel",
+    help_template="orgs/import_help.html",
+    check=lambda data, *, user, target: plan_tree_import(data, user=user),
+    apply=lambda data, *, acting_user, target, progress: do_import_tree(
+        data, acting_user=acting_user, progress=progress
+    ),
+    describe=describe,
+    summary=summary,
+    done_url=lambda target: reverse("tree"),
+    allowed=_admins_somewhere,
+    denied="Chỉ quản trị đơn vị mới được nhập cây đơn vị.",
+    context=_help,
+)
 
 
 def export_tree(root: Organization, *, include_inactive: bool = False) -> bytes:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from hienthuc.lib.text import fold
+from hienthuc.lib.tree import PATH_STEP
 
 # Subtree counts are stored on units at this depth and below. Units above it (the Centre)
 # sum their children instead, so writes across the country never queue on one hot row.
@@ -42,7 +43,7 @@ class OrgKind(models.Model):
 
 class OrganizationQuerySet(MP_NodeQuerySet):
     def visible_to(self, user) -> "OrganizationQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         return self.filter(subtree_q(user, "path"))
 
@@ -55,7 +56,7 @@ class OrganizationQuerySet(MP_NodeQuerySet):
     def tops_for(self, user) -> list["Organization"]:
         """The units at the top of what the user sees (their outermost role units, or the roots
         for a superuser), with `kind_name`."""
-        from hienthuc.accounts.scoping import root_paths
+        from hienthuc.scope import root_paths
 
         units = self.annotate(kind_name=F("kind__name"))
         if user.is_superuser:
@@ -106,6 +107,8 @@ class Organization(MP_Node):
     treebeard keeps `path` (four base-36 characters per level) and `depth`; a subtree is
     one indexed prefix scan on `path`.
     """
+
+    steplen = PATH_STEP  # treebeard's default, named where the access rule can read it (lib/tree.py)
 
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)

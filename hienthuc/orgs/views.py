@@ -1,19 +1,16 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.models import RoleKind
-from hienthuc.accounts.scoping import can_admin, can_edit, root_paths
 from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.access import seat_order
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
 from hienthuc.forms import submit
-from hienthuc.imports import flow
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import actions, aggregates, importing
@@ -21,6 +18,7 @@ from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.forms import MoveForm, OrganizationForm
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
+from hienthuc.scope import can_admin, can_edit, root_paths, top_paths
 
 PEOPLE_PER_PAGE = 50
 
@@ -28,7 +26,9 @@ PEOPLE_PER_PAGE = 50
 def tree(request: HttpRequest) -> HttpResponse:
     """The user's units, opened one level; deeper levels open on demand (htmx)."""
     can_import = request.user.is_superuser or bool(root_paths(request.user, (RoleKind.ADMIN,)))
-    return render(request, "orgs/tree.html", {"overview": aggregates.overview(request.user), "can_import": can_import})
+    return render(
+        request, "orgs/tree.html", {"overview": aggregates.overview(top_paths(request.user)), "can_import": can_import}
+    )
 
 
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
@@ -177,38 +177,3 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
     return response
-
-
-def tree_import(request: HttpRequest) -> HttpResponse:
-    admin_units = Organization.objects.filter(path__in=root_paths(request.user, (RoleKind.ADMIN,)))
-    if not request.user.is_superuser and not admin_units.exists():
-        raise PermissionDenied("Chỉ quản trị đơn vị mới được nhập cây đơn vị.")
-    return flow.upload(
-        request,
-        kind="tree",
-        plan=importing.plan_tree_import,
-        form_template="orgs/import.html",
-        preview_template="orgs/import_preview.html",
-        context={"admin_units": admin_units, "max_rows": importing.MAX_ROWS},
-    )
-
-
-@require_POST
-def tree_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = flow.apply(
-        request,
-        pk,
-        kind="tree",
-        plan=importing.plan_tree_import,
-        apply=importing.do_import_tree,
-        preview_template="orgs/import_preview.html",
-        upload_url=reverse("tree_import"),
-    )
-    if isinstance(plan, HttpResponse):
-        return plan
-    messages.success(
-        request,
-        f"Đã nhập {len(plan.creates)} đơn vị mới, cập nhật {len(plan.updates)} đơn vị, "
-        f"{plan.unchanged} đơn vị không đổi.",
-    )
-    return redirect("tree")

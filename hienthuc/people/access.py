@@ -2,18 +2,18 @@
 
 from django.shortcuts import get_object_or_404
 
-from hienthuc.accounts.scoping import require_edit
 from hienthuc.people.models import Person, Position
+from hienthuc.scope import AnyUser, require_edit
 
 
-def access_person(user, pk: int, *, write: bool = False) -> Person:
+def access_person(user: AnyUser, pk: int, *, write: bool = False) -> Person:
     person = get_object_or_404(Person.objects.visible_to(user).select_related("home_unit__kind"), pk=pk)
     if write:
         require_edit(user, person.home_unit, "thông tin người này")
     return person
 
 
-def access_position(user, pk: int, *, write: bool = False) -> Position:
+def access_position(user: AnyUser, pk: int, *, write: bool = False) -> Position:
     position = get_object_or_404(Position.objects.visible_to(user).select_related("person__home_unit"), pk=pk)
     if write:
         require_edit(user, position.person.home_unit, "thông tin người này")

@@ -2,23 +2,24 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hienthuc.accounts.scoping import can_edit, can_view
 from hienthuc.audit.record import record, snapshot
-from hienthuc.lib.text import clean
+from hienthuc.lib.text import clean, max_length
 from hienthuc.orgs import aggregates
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Gender, Person, Position
+from hienthuc.scope import can_admin, can_edit, can_view
 
 PERSON_FIELDS = ["full_name", "birth_year", "gender", "party_joined_on", "home_unit", "is_active"]
 POSITION_FIELDS = ["person", "title", "unit", "start_date", "end_date"]
 # The Party was founded on 3 February 1930: no one joined it earlier.
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
-NAME_MAX = Person._meta.get_field("full_name").max_length
-TITLE_MAX = Position._meta.get_field("title").max_length
+NAME_MAX = max_length(Person, "full_name")
+TITLE_MAX = max_length(Position, "title")
 
 
 def _validate_person(data: dict) -> dict:
@@ -54,7 +55,7 @@ def do_create_person(
     birth_year: int | None = None,
     gender: str = "",
     party_joined_on: datetime.date | None = None,
-    acting_user,
+    acting_user: User,
 ) -> Person:
     if not can_edit(acting_user, home_unit):
         raise ValidationError({"home_unit": "Bạn không có quyền thêm người vào đơn vị này."})
@@ -68,7 +69,7 @@ def do_create_person(
 
 
 @transaction.atomic
-def do_update_person(person: Person, *, acting_user, **changes) -> Person:
+def do_update_person(person: Person, *, acting_user: User, **changes) -> Person:
     person = Person.objects.select_for_update().select_related("home_unit").get(pk=person.pk)
     old_unit = person.home_unit
     if not can_edit(acting_user, old_unit):
@@ -93,7 +94,7 @@ def do_update_person(person: Person, *, acting_user, **changes) -> Person:
 
 
 @transaction.atomic
-def do_set_person_active(person: Person, active: bool, *, acting_user) -> Person:
+def do_set_person_active(person: Person, active: bool, *, acting_user: User) -> Person:
     person = Person.objects.select_for_update().select_related("home_unit").get(pk=person.pk)
     if not can_edit(acting_user, person.home_unit):
         raise ValidationError("Bạn không có quyền sửa thông tin người này.")
@@ -136,7 +137,7 @@ def do_add_position(
     unit: Organization,
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
-    acting_user,
+    acting_user: User,
 ) -> Position:
     if not can_edit(acting_user, person.home_unit):
         raise ValidationError("Bạn không có quyền sửa thông tin người này.")
@@ -149,7 +150,7 @@ def do_add_position(
 
 
 @transaction.atomic
-def do_end_position(position: Position, *, end_date: datetime.date, acting_user) -> Position:
+def do_end_position(position: Position, *, end_date: datetime.date, acting_user: User) -> Position:
     position = Position.objects.select_for_update().select_related("person__home_unit").get(pk=position.pk)
     if not can_edit(acting_user, position.person.home_unit):
         raise ValidationError("Bạn không có quyền sửa thông tin người này.")
@@ -166,3 +167,30 @@ def do_end_position(position: Position, *, end_date: datetime.date, acting_user)
         after=snapshot(position, POSITION_FIELDS),
     )
     return position
+
+
+@transaction.atomic
+def do_link_person(user: User, person: Person | None, *, acting_user: User) -> User:
+    """Tie an account to the person who uses it (or untie it with person=None): tasks that
+    person leads in person become the account's "my tasks"."""
+    current = Person.objects.select_related("home_unit").filter(user=user).first()
+    for unit in [p.home_unit for p in (current, person) if p is not None]:
+        if not can_admin(acting_user, unit):
+            raise ValidationError({"person": f"Bạn không quản trị {unit.name}."})
+    if person is not None and person.user_id not in (None, user.pk):
+        raise ValidationError({"person": f"{person.full_name} đã gắn với một tài khoản khác."})
+    if current is not None and person is not None and current.pk == person.pk:
+        return user
+    if current is not None:
+        Person.objects.filter(pk=current.pk).update(user=None)
+    if person is not None:
+        Person.objects.filter(pk=person.pk).update(user=user)
+    record(
+        acting_user,
+        "link",
+        user,
+        organization=linked.home_unit if (linked := person or current) else None,
+        before={"person": current.pk if current else None},
+        after={"person": person.pk if person else None},
+    )
+    return user

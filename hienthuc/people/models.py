@@ -13,7 +13,7 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PersonQuerySet":
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         return self.filter(subtree_q(user, "home_unit__path"))
 

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.models import Assignment, CommitteeSeat
@@ -16,6 +15,7 @@ from hienthuc.people import actions
 from hienthuc.people.access import access_person, access_position
 from hienthuc.people.forms import PersonForm, PositionEndForm, PositionForm
 from hienthuc.people.models import Person, Position
+from hienthuc.scope import can_edit
 
 
 def person_list(request: HttpRequest) -> HttpResponse:

@@ -4,11 +4,11 @@ their role does not allow. Pages and the API both call these."""
 
 from django.shortcuts import get_object_or_404
 
-from hienthuc.accounts.scoping import require_edit
 from hienthuc.plans.models import ExplanationRequest, Plan, Task
+from hienthuc.scope import AnyUser, require_edit
 
 
-def access_plan(user, pk: int, *, write: bool = False) -> Plan:
+def access_plan(user: AnyUser, pk: int, *, write: bool = False) -> Plan:
     plan = get_object_or_404(
         Plan.objects.visible_to(user).select_related(
             "unit", "document", "source_document__kind", "source_document__issuing_unit"
@@ -20,7 +20,7 @@ def access_plan(user, pk: int, *, write: bool = False) -> Plan:
     return plan
 
 
-def access_task(user, pk: int, *, write: bool = False) -> Task:
+def access_task(user: AnyUser, pk: int, *, write: bool = False) -> Task:
     """A task; `write` is the plan's unit's to change (progress is the lead's too: see the action)."""
     task = get_object_or_404(
         Task.objects.visible_to(user)
@@ -33,5 +33,5 @@ def access_task(user, pk: int, *, write: bool = False) -> Task:
     return task
 
 
-def access_explanation(user, pk: int) -> ExplanationRequest:
+def access_explanation(user: AnyUser, pk: int) -> ExplanationRequest:
     return get_object_or_404(ExplanationRequest.objects.visible_to(user), pk=pk)

@@ -1,13 +1,14 @@
 """Writing plans and tasks: one function per change, atomic and audited."""
 
 import datetime
+from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hienthuc.accounts.scoping import can_edit
 from hienthuc.audit.record import record, snapshot
 from hienthuc.documents.actions import current_data, do_create_document, do_link_documents, do_update_document
 from hienthuc.documents.models import Document, DocumentKind, LinkKind, Status
@@ -17,6 +18,7 @@ from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
 from hienthuc.plans.models import Plan, PlanKind, PlanRequirement, PlanStatus, ProgressUpdate, Task, TaskCooperation
+from hienthuc.scope import can_edit
 
 TASK_FIELDS = [
     "plan", "section", "number_text", "content", "lead_unit", "lead_text", "lead_outside", "cooperating_text", "output",
@@ -24,7 +26,7 @@ TASK_FIELDS = [
     "version",
 ]  # fmt: skip
 # The document kind a plan is issued as.
-DOCUMENT_KIND = {
+DOCUMENT_KIND: dict[str, str] = {
     PlanKind.ACTION_PROGRAM: "chuong_trinh",
     PlanKind.WORK_PROGRAM: "chuong_trinh",
     PlanKind.INSPECTION_PROGRAM: "chuong_trinh",
@@ -42,7 +44,7 @@ def do_create_plan(
     title: str,
     source_document: Document | None = None,
     parent_plan: Plan | None = None,
-    acting_user,
+    acting_user: User,
 ) -> Plan:
     """A draft plan, registered as a draft document of its unit (numbered when issued)."""
     if not can_edit(acting_user, unit):
@@ -81,14 +83,14 @@ def do_create_plan(
     return plan
 
 
-def _check_editable(plan: Plan, amendment_reason: str | None, acting_user) -> None:
+def _check_editable(plan: Plan, amendment_reason: str | None, acting_user: User) -> None:
     if not can_edit(acting_user, plan.unit):
         raise ValidationError("Bạn không có quyền sửa kế hoạch này.")
     if plan.is_issued and not (amendment_reason or "").strip():
         raise ValidationError("Kế hoạch đã ban hành: chỉ thay đổi được bằng một lần sửa đổi, bổ sung có ghi lý do.")
 
 
-def _record_amendment(plan: Plan, reason: str | None, acting_user) -> None:
+def _record_amendment(plan: Plan, reason: str | None, acting_user: User) -> None:
     if plan.is_issued:
         Plan.objects.filter(pk=plan.pk).update(amendment=F("amendment") + 1)
         plan.refresh_from_db(fields=["amendment"])
@@ -119,7 +121,7 @@ def do_add_task(
     content: str,
     lead_unit: Organization,
     deadline_text: str,
-    cooperating: list[Organization] = (),
+    cooperating: Sequence[Organization] = (),
     output: str = "",
     section: str = "",
     notes: str = "",
@@ -132,7 +134,7 @@ def do_add_task(
     lead_outside: bool = False,
     cooperating_text: str = "",
     order: int | None = None,
-    acting_user,
+    acting_user: User,
 ) -> Task:
     """Add a task to a plan. From a task table (plans/importing.py): `number_text` is the STT as
     written, `order` the table row (shared by the tasks of one row), `lead_text` the lead cell as
@@ -190,7 +192,9 @@ def do_add_task(
 
 
 @transaction.atomic
-def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: str | None = None, **changes) -> Task:
+def do_update_task(
+    task: Task, *, version: int, acting_user: User, amendment_reason: str | None = None, **changes
+) -> Task:
     """Change a task's content, units, output or deadline. `version` is the one the editor
     started from: if someone saved in between, nothing is written and they are told."""
     task = Task.objects.select_for_update().select_related("plan__unit", "lead_unit").get(pk=task.pk)
@@ -232,7 +236,7 @@ def do_update_task(task: Task, *, version: int, acting_user, amendment_reason: s
 
 
 @transaction.atomic
-def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, acting_user) -> Plan:
+def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, acting_user: User) -> Plan:
     plan = Plan.objects.select_for_update().select_related("document__kind", "unit").get(pk=plan.pk)
     if not can_edit(acting_user, plan.unit):
         raise ValidationError("Bạn không có quyền ban hành kế hoạch này.")
@@ -244,29 +248,30 @@ def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, act
     # Only the number, date and status change: the rest of the document stays as written.
     data = {**current_data(document), "number_text": number_text, "issued_on": issued_on, "status": Status.ISSUED}
     do_update_document(document, acting_user=acting_user, **data)
-    if plan.source_document_id and not document.links_out.filter(target_id=plan.source_document_id).exists():
-        do_link_documents(document, plan.source_document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
-    if plan.parent_plan_id:
-        parent_document = plan.parent_plan.document
-        if not document.links_out.filter(target=parent_document).exists():
-            do_link_documents(document, parent_document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
+    source = plan.source_document  # None without a query when there is none
+    if source is not None and not document.links_out.filter(target_id=source.pk).exists():
+        do_link_documents(document, source, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
+    parent = plan.parent_plan
+    if parent is not None and not document.links_out.filter(target_id=parent.document_id).exists():
+        do_link_documents(document, parent.document, kind=LinkKind.IMPLEMENTS, acting_user=acting_user)
     document.refresh_from_db()
     # The parent plan's coverage: this unit's requirement turns from open to issued.
     requirements = []
-    if plan.parent_plan_id:
-        requirements = list(PlanRequirement.objects.filter(plan_id=plan.parent_plan_id, unit=plan.unit))
-        tallies.count_requirements(plan.parent_plan, requirements, -1)
+    if parent is not None:
+        requirements = list(PlanRequirement.objects.filter(plan_id=parent.pk, unit=plan.unit))
+        tallies.count_requirements(parent, requirements, -1)
     plan.status = PlanStatus.ISSUED
     plan.issued_at = timezone.now()
     plan.save(update_fields=["status", "issued_at"])
     tallies.count_plan_tasks(plan, +1)
-    tallies.count_requirements(plan.parent_plan, requirements, +1)
+    if parent is not None:
+        tallies.count_requirements(parent, requirements, +1)
     record(acting_user, "issue", plan, organization=plan.unit, after={"number": number_text})
     return plan
 
 
 @transaction.atomic
-def do_require_plans(plan: Plan, *, units: list[Organization], due_on: datetime.date, acting_user) -> int:
+def do_require_plans(plan: Plan, *, units: list[Organization], due_on: datetime.date, acting_user: User) -> int:
     """Cascade: require units below to issue their own plan for this one by `due_on`."""
     if not can_edit(acting_user, plan.unit):
         raise ValidationError("Bạn không có quyền giao việc ban hành kế hoạch từ kế hoạch này.")
@@ -298,7 +303,7 @@ def do_record_progress(
     evidence_link: str = "",
     complete: bool = False,
     completed_on: datetime.date | None = None,
-    acting_user,
+    acting_user: User,
 ) -> ProgressUpdate:
     """A progress report by the lead unit (or the plan's unit); completion needs the output."""
     task = Task.objects.select_for_update().select_related("plan__unit", "lead_unit").get(pk=task.pk)
@@ -354,9 +359,9 @@ def do_record_progress(
 
 
 @transaction.atomic
-def do_request_explanation(*, unit: Organization, question: str, task: Task | None = None, acting_user):
+def do_request_explanation(*, unit: Organization, question: str, task: Task | None = None, acting_user: User):
     """Ask a unit to explain an overdue task (or its results). Only from a unit above it."""
-    from hienthuc.accounts.scoping import covers
+    from hienthuc.scope import covers
 
     question = (question or "").strip()
     if not question:
@@ -393,7 +398,7 @@ def do_request_explanation(*, unit: Organization, question: str, task: Task | No
 
 
 @transaction.atomic
-def do_answer_explanation(request, *, answer: str, acting_user):
+def do_answer_explanation(request, *, answer: str, acting_user: User):
     from hienthuc.plans.models import ExplanationRequest
 
     request = ExplanationRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
@@ -412,7 +417,7 @@ def do_answer_explanation(request, *, answer: str, acting_user):
 
 
 @transaction.atomic
-def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = None, acting_user):
+def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = None, acting_user: User):
     from hienthuc.plans.models import Goal, GoalKind
 
     if not can_edit(acting_user, document.issuing_unit):
@@ -439,7 +444,7 @@ def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = 
 
 
 @transaction.atomic
-def do_toggle_reminder_mute(*, task: Task | None = None, acting_user) -> bool:
+def do_toggle_reminder_mute(*, task: Task | None = None, acting_user: User) -> bool:
     """Mute the user's reminders of one task (or, without a task, all of them), or unmute them
     if they were muted. Returns True when they are muted now."""
     from hienthuc.plans.models import ReminderMute
@@ -455,7 +460,7 @@ def do_toggle_reminder_mute(*, task: Task | None = None, acting_user) -> bool:
 
 
 @transaction.atomic
-def do_set_appendix_title(plan: Plan, *, title: str, acting_user) -> Plan:
+def do_set_appendix_title(plan: Plan, *, title: str, acting_user: User) -> Plan:
     """The lines above the task table ("PHỤ LỤC", "(Kèm theo Chương trình … số 01-CTr/TU …)"),
     as an imported table had them; the export writes them back."""
     plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
@@ -472,7 +477,7 @@ def do_set_appendix_title(plan: Plan, *, title: str, acting_user) -> Plan:
 
 
 @transaction.atomic
-def do_mark_reminders_read(ids: list[int], *, acting_user) -> int:
+def do_mark_reminders_read(ids: list[int], *, acting_user: User) -> int:
     """Mark the user's own reminders read (others' ids are ignored); returns how many changed."""
     from hienthuc.plans.models import Reminder
 

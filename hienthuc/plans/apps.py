@@ -6,23 +6,16 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self):
-        from django.urls import reverse
-
-        from hienthuc.imports import background
+        from hienthuc.imports import importers
         from hienthuc.plans import importing
-        from hienthuc.plans.models import Plan
 
-        background.register(
-            "plan-tasks",
-            apply=lambda data, *, acting_user, progress, key: importing.do_import_tasks(
-                data, acting_user=acting_user, plan=Plan.objects.get(pk=int(key)), progress=progress
-            ),
-            summary=lambda result: f"Đã nhập {len(result.tasks)} nhiệm vụ.",
-            done_url=lambda key: reverse("plan_detail", args=[int(key)]),
-        )
+        importers.register(importing.IMPORTER)
 
+        from hienthuc.documents import changes
         from hienthuc.orgs import counts
         from hienthuc.plans import tallies
+
+        changes.register(tallies.recounting_answer)
 
         counts.register(
             "nhiệm vụ và ban hành kế hoạch",
@@ -32,7 +25,7 @@ class PlansConfig(AppConfig):
         )
 
         from hienthuc.orgs import panels
-        from hienthuc.plans.views import render_task_panel
+        from hienthuc.plans.panel import render_task_panel
 
         panels.register(
             "tasks",

@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
+from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib import deadlines
 from hienthuc.lib.files import DOCX, XLSX, detect_type
 from hienthuc.lib.sheets import CellError, FileProblem, read_docx_grids, read_grids, too_many_rows, write_table
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import Organization
+from hienthuc.plans.access import access_plan
 from hienthuc.plans.actions import do_add_task, do_set_appendix_title
 from hienthuc.plans.models import SECTION_SEPARATOR, Plan, Task
 
@@ -54,7 +56,7 @@ class TaskImportPlan:
 
     @property
     def row_count(self) -> int:
-        """What apply writes: one task each (imports/flow.py sends large files to the worker)."""
+        """What apply writes: one task each (imports/views.py sends large files to the worker)."""
         return len(self.tasks)
 
     @property
@@ -382,7 +384,7 @@ def do_import_tasks(data: bytes, *, acting_user, plan: Plan, progress=None) -> T
     appendix title (kept for the export)."""
     result = plan_task_import(data, user=acting_user, plan=plan)
     if not result.ok:
-        raise ValidationError([str(e) for e in result.errors])
+        raise ImportRejected(result)
     # Rows keep their order after the tasks already in the plan; tasks of one row share it.
     base = plan.tasks.order_by("-order").values_list("order", flat=True).first() or 0
     for done, (row, values) in enumerate(result.tasks, start=1):
@@ -392,6 +394,47 @@ def do_import_tasks(data: bytes, *, acting_user, plan: Plan, progress=None) -> T
     if result.title and not plan.appendix_title:
         plan.appendix_title = do_set_appendix_title(plan, title=result.title, acting_user=acting_user).appendix_title
     return result
+
+
+def describe(result: TaskImportPlan) -> Preview:
+    rows = [
+        [
+            row,
+            t["section"],
+            f"{t['number_text']} {t['content']}".strip(),
+            t["lead_text"] if t.get("lead_outside") else t["lead_unit"].name,
+            t["deadline_text"],
+        ]
+        for row, t in result.tasks[:PREVIEW_ROWS]
+    ]
+    return Preview(
+        counts=[f"{len(result.tasks)} nhiệm vụ từ {result.rows} dòng của bảng, trong {result.sections} mục."],
+        button=f"Nhập {len(result.tasks)} nhiệm vụ",
+        columns=["Dòng", "Mục", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+        rows=rows,
+        total_rows=len(result.tasks),
+        notes=result.notes,
+        heading=f"Tiêu đề phụ lục (giữ lại để xuất bảng): {result.title}" if result.title else "",
+    )
+
+
+IMPORTER = Importer(
+    kind="plan-tasks",
+    url_name="plan_tasks_import",
+    title="Nhập bảng nhiệm vụ vào kế hoạch",
+    help_template="plans/import_help.html",
+    check=lambda data, *, user, target: plan_task_import(data, user=user, plan=target),
+    apply=lambda data, *, acting_user, target, progress: do_import_tasks(
+        data, acting_user=acting_user, plan=target, progress=progress
+    ),
+    describe=describe,
+    summary=lambda result: f"Đã nhập {len(result.tasks)} nhiệm vụ.",
+    done_url=lambda plan: reverse("plan_detail", args=[plan.pk]),
+    target=lambda user, key: access_plan(user, int(key), write=True),
+    accept=".xlsx,.docx",
+    file_label="Tệp (.xlsx hoặc .docx)",
+    context=lambda user, target: {"headers": HEADERS, "max_rows": MAX_ROWS},
+)
 
 
 def split_heading(heading: str) -> tuple[str, str]:

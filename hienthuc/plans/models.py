@@ -34,8 +34,8 @@ class PlanQuerySet(models.QuerySet):
         """The user's subtrees' plans, and issued plans from above that concern them: they are
         required to implement it, or lead or cooperate on one of its tasks. A plan is a document:
         a secret one only with a grant, like any other (docs/architecture.md, "References")."""
-        from hienthuc.accounts.scoping import subtree_q
         from hienthuc.documents.models import readable_q
+        from hienthuc.scope import subtree_q
 
         if user.is_superuser:
             return self.filter(readable_q(user, "document__"))
@@ -115,8 +115,8 @@ class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TaskQuerySet":
         """Tasks of visible plans where the plan is the user's own, and every task in which a
         unit of theirs leads or cooperates; never the tasks of a secret plan without a grant."""
-        from hienthuc.accounts.scoping import subtree_q
         from hienthuc.documents.models import readable_q
+        from hienthuc.scope import subtree_q
 
         if user.is_superuser:
             return self.filter(readable_q(user, "plan__document__"))
@@ -317,7 +317,7 @@ class ProgressUpdate(models.Model):
 class ExplanationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExplanationQuerySet":
         """Requests about a task the user sees, or addressed to a unit in their subtrees."""
-        from hienthuc.accounts.scoping import subtree_q
+        from hienthuc.scope import subtree_q
 
         if user.is_superuser:
             return self

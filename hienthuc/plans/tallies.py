@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 
+from hienthuc.documents.models import Document
 from hienthuc.lib import deadlines
 from hienthuc.orgs import rollup
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
@@ -317,6 +318,10 @@ def add_up(counts: Iterable[dict[str, int]], keys: Iterable[str]) -> dict[str, i
 
 # ---- from scratch -------------------------------------------------------------------------
 
+# Tables named by their models, so a renamed model or db_table cannot leave the SQL behind.
+_TASK, _PLAN, _REQUIREMENT = Task._meta.db_table, Plan._meta.db_table, PlanRequirement._meta.db_table
+_UNIT, _DOCUMENT = Organization._meta.db_table, Document._meta.db_table
+
 # The task status rule in SQL (lib/deadlines.status is its definition; tests check they agree).
 STATE_SQL = (
     "CASE WHEN t.deadline_last_day IS NULL THEN 'ongoing' WHEN t.completed_on IS NULL THEN 'open' "
@@ -326,16 +331,16 @@ DUE_SQL = "CASE WHEN t.deadline_last_day IS NOT NULL AND t.completed_on IS NULL 
 
 _TASK_SELECT = f"""
     SELECT a.id, {STATE_SQL}, {DUE_SQL}, COUNT(*)
-    FROM plans_task t
-    JOIN plans_plan p ON p.id = t.plan_id
-    JOIN orgs_organization l ON l.id = t.lead_unit_id
-    JOIN orgs_organization a ON a.path = SUBSTR(l.path, 1, %s)
+    FROM {_TASK} t
+    JOIN {_PLAN} p ON p.id = t.plan_id
+    JOIN {_UNIT} l ON l.id = t.lead_unit_id
+    JOIN {_UNIT} a ON a.path = SUBSTR(l.path, 1, %s)
     WHERE p.status = 'issued' AND l.depth >= %s
     GROUP BY 1, 2, 3
 """
 
 _ISSUED_CHILD = (
-    "SELECT 1 FROM plans_plan c JOIN documents_document cd ON cd.id = c.document_id "
+    f"SELECT 1 FROM {_PLAN} c JOIN {_DOCUMENT} cd ON cd.id = c.document_id "
     "WHERE c.parent_plan_id = r.plan_id AND c.unit_id = r.unit_id AND c.status = 'issued'"
 )
 _COVERAGE_SELECT = f"""
@@ -345,11 +350,11 @@ _COVERAGE_SELECT = f"""
         SELECT r.plan_id, r.unit_id, r.due_on,
             CASE WHEN EXISTS ({_ISSUED_CHILD} AND cd.issued_on <= r.due_on) THEN 'on_time'
                  WHEN EXISTS ({_ISSUED_CHILD}) THEN 'late' ELSE 'open' END AS state
-        FROM plans_planrequirement r
+        FROM {_REQUIREMENT} r
     ) r
-    JOIN plans_plan p ON p.id = r.plan_id
-    JOIN orgs_organization u ON u.id = r.unit_id
-    JOIN orgs_organization a ON a.path = SUBSTR(u.path, 1, %s)
+    JOIN {_PLAN} p ON p.id = r.plan_id
+    JOIN {_UNIT} u ON u.id = r.unit_id
+    JOIN {_UNIT} a ON a.path = SUBSTR(u.path, 1, %s)
     WHERE u.depth >= %s
     GROUP BY 1, 2, 3, 4
 """

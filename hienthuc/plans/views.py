@@ -1,5 +1,3 @@
-from functools import partial
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,18 +5,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hienthuc.accounts.scoping import can_edit, covers, root_paths, subtree_q
 from hienthuc.documents.access import resolve_target
 from hienthuc.documents.models import Document
 from hienthuc.forms import add_action_errors, submit
-from hienthuc.imports import flow
 from hienthuc.lib import deadlines
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
+from hienthuc.lib.routes import url_template
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
@@ -28,14 +24,9 @@ from hienthuc.plans.access import access_explanation, access_plan, access_task
 from hienthuc.plans.coverage import coverage_documents, coverage_rows, requirement_rows
 from hienthuc.plans.forms import BulkTaskForm, IssueForm, PlanForm, ProgressForm, RequireForm, TaskFilter, TaskForm
 from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, PlanStatus, Reminder, ReminderMute, Task
+from hienthuc.plans.panel import task_panel_context
 from hienthuc.plans.wordexport import export_plan
-
-
-def url_template(name: str) -> str:
-    """A URL with its id left as "{}": reversed once, then .format(pk) per row. A province's root
-    lists a hundred units with several links each, and reversing every one took most of the
-    page's time."""
-    return reverse(name, args=[0]).replace("/0/", "/{}/")
+from hienthuc.scope import can_edit, covers, root_paths, subtree_q
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -303,37 +294,6 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-def plan_tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan(request.user, pk, write=True)
-    return flow.upload(
-        request,
-        kind=f"plan-tasks-{plan.pk}",
-        plan=partial(importing.plan_task_import, plan=plan),
-        form_template="plans/import.html",
-        preview_template="plans/import_preview.html",
-        context={"target": plan, "headers": importing.HEADERS, "max_rows": importing.MAX_ROWS},
-    )
-
-
-@require_POST
-def plan_tasks_import_apply(request: HttpRequest, pk: int, pending: int) -> HttpResponse:
-    plan = access_plan(request.user, pk, write=True)
-    result = flow.apply(
-        request,
-        pending,
-        kind=f"plan-tasks-{plan.pk}",
-        plan=partial(importing.plan_task_import, plan=plan),
-        apply=partial(importing.do_import_tasks, plan=plan),
-        preview_template="plans/import_preview.html",
-        upload_url=reverse("plan_tasks_import", args=[plan.pk]),
-        context={"target": plan},
-    )
-    if isinstance(result, HttpResponse):
-        return result
-    messages.success(request, f"Đã nhập {len(result.tasks)} nhiệm vụ.")
-    return redirect("plan_detail", pk=plan.pk)
-
-
 def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
     response = HttpResponse(importing.export_tasks(plan, request.user), content_type=XLSX_CONTENT_TYPE)
@@ -344,49 +304,6 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def task_panel_context(request: HttpRequest, org: Organization) -> dict:
-    """A unit's dashboard: tasks of issued plans led in its subtree by status, per child unit
-    ranked by completion, the overdue list and how the latest cascades stand — all live, read
-    from the tallies every write keeps (tallies.py), so it costs the same for a commune and
-    for the Centre."""
-    today = timezone.localdate()
-    totals, rollup = tallies.task_rollup(org, today)
-    children = []
-    for child in children_of(org, include_inactive=True):
-        counts = rollup.get(child["pk"])
-        if counts is None and not child["is_active"]:
-            continue
-        counts = counts or dict.fromkeys(deadlines.STATUS_LABELS, 0)
-        share = deadlines.completion_share(counts)
-        share = round(share) if share is not None else None
-        children.append({"unit": child, "counts": counts, "total": sum(counts.values()), "share": share})
-    children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
-    dashboard_url = url_template("unit_dashboard")
-    for c in children:
-        c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"])
-    overdue = tallies.overdue_list(org, today)
-    chart = {
-        "labels": [c["unit"]["name"] for c in children if c["total"]],
-        "series": [
-            {"label": str(label), "code": code, "data": [c["counts"][code] for c in children if c["total"]]}
-            for code, label in deadlines.STATUS_LABELS.items()
-        ],
-    }
-    context = {
-        "org": org,
-        "chart": chart,
-        "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
-        "total": sum(totals.values()),
-        "children": children,
-        "task_list_url": reverse("task_list"),
-        "labels": deadlines.STATUS_LABELS,
-        "overdue": overdue,
-        "coverage": coverage_documents(org, today, request.user, limit=5),
-        "coverage_labels": tallies.COVERAGE_LABELS,
-    }
-    return context
-
-
 def task_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The dashboard's task panel: its fragment for htmx, a page of its own otherwise."""
     org = access_organization(request.user, pk)
@@ -394,11 +311,6 @@ def task_panel(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "plans/dashboard.html#tasks", task_panel_context(request, org))
     context = {**task_panel_context(request, org), "crumbs": breadcrumbs(request.user, org), "crumb_current": org.name}
     return render(request, "plans/dashboard.html", context)
-
-
-def render_task_panel(request: HttpRequest, org: Organization) -> str:
-    """The task panel drawn with the dashboard page (orgs/panels.py): its figures come first."""
-    return render_to_string("plans/dashboard.html#tasks", task_panel_context(request, org), request=request)
 
 
 def coverage(request: HttpRequest, pk: int) -> HttpResponse:
