@@ -86,6 +86,13 @@ def edits_anywhere(user: AnyUser) -> bool:
     return user.is_superuser or bool(root_paths(user, EDIT_KINDS))
 
 
+def require_edits_somewhere(user: AnyUser, what: str) -> None:
+    """Before a form that creates something: refuse a user who could not save it anywhere,
+    rather than after they filled it in."""
+    if not edits_anywhere(user):
+        raise PermissionDenied(f"Chỉ người có quyền biên tập mới {what}.")
+
+
 def covers(user: AnyUser, path: str, kinds=None) -> bool:
     """Does one of the user's roles (of the given kinds) cover the unit at this path?"""
     if user.is_superuser:

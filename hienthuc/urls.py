@@ -2,10 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import path
+from django.views.i18n import set_language
 
 from hienthuc.accounts import views as accounts
-from hienthuc.accounts.backends import LoginForm
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.dashboard import views as dashboard
@@ -24,17 +24,20 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
-LOGIN_VIEW = auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
-
 urlpatterns = [
     path("", lambda request: redirect("tree"), name="home"),
     path("favicon.ico", favicon),
-    path("accounts/login/", LOGIN_VIEW, name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/users/", accounts.user_list, name="user_list"),
     path("accounts/users/new/", accounts.user_create, name="user_create"),
     path("accounts/users/<int:pk>/", accounts.user_detail, name="user_detail"),
     path("accounts/roles/<int:pk>/revoke/", accounts.role_revoke, name="role_revoke"),
+    path("accounts/password/", accounts.password_change, name="password_change"),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
+    path("accounts/password/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
     path("accounts/tokens/", accounts.token_list, name="token_list"),
     path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path("orgs/", orgs.tree, name="tree"),
@@ -114,5 +117,7 @@ urlpatterns = [
     path("reminders/read/", plans.reminder_read, name="reminder_read"),
     path("explanations/<int:pk>/answer/", plans.explanation_answer, name="explanation_answer"),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the language is offered on the login page too: it must not itself ask for a login
+    # (which sent the choice round between the two pages).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -17,6 +17,8 @@ export SECRET_KEY
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0
 $PY manage.py load_demo
+# Today's reminders now (each is sent once, so a restart repeats none), then every morning.
+$PY manage.py send_reminders
 $PY manage.py send_reminders --schedule
 
 # The worker restarts by itself if it dies (a crash, a database locked for too long): long

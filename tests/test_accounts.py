@@ -139,3 +139,82 @@ class AccountAdminTestCase(BaseTestCase):
         response = self.client.get("/accounts/users/")
         self.assertRedirects(response, f"/accounts/users/{self.charlie.pk}/")
         self.assertEqual(self.client.get("/accounts/users/new/").status_code, 403)
+
+
+class LanguageTestCase(BaseTestCase):
+    def test_it_lets_the_login_page_choose_english_without_a_loop(self):
+        response = self.client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+        self.assertRedirects(response, "/accounts/login/", fetch_redirect_response=False)
+        self.assertEqual(self.client.cookies["django_language"].value, "en")
+        response = self.client.post("/accounts/login/", {"username": "bob", "password": PASSWORD}, follow=True)
+        self.assertEqual(response.redirect_chain[-1][0], "/orgs/")
+        self.assertEqual(response.status_code, 200)
+
+
+class PasswordTestCase(BaseTestCase):
+    def test_it_changes_ones_own_password_after_the_old_one_and_stays_logged_in(self):
+        self.client.force_login(self.bob)
+        page = self.client.post(
+            "/accounts/password/",
+            {"old_password": "sai", "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+        )
+        self.assertContains(page, "Mật khẩu cũ không chính xác", status_code=200)
+        page = self.client.post(
+            "/accounts/password/",
+            {"old_password": PASSWORD, "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+            follow=True,
+        )
+        self.assertContains(page, "Đã đổi mật khẩu.")
+        self.assertTrue(User.objects.get(pk=self.bob.pk).check_password("Mat-khau-moi-2026"))
+        self.assertEqual(self.client.get("/orgs/").status_code, 200)  # the session survived
+        event = AuditEvent.objects.get(action="set_password")
+        self.assertEqual(event.after, {"by": "self"})
+        self.assertNotIn("Mat-khau", str(event.after) + str(event.before))
+
+    def test_it_lets_an_admin_set_a_password_in_their_subtree_only(self):
+        self.client.force_login(self.alice)
+        data = {"action": "set-password", "new_password1": "Tam-thoi-2026!", "new_password2": "Tam-thoi-2026!"}
+        page = self.client.post(f"/accounts/users/{self.bob.pk}/", data, follow=True)
+        self.assertContains(page, "Đã đặt mật khẩu mới")
+        self.assertTrue(User.objects.get(pk=self.bob.pk).check_password("Tam-thoi-2026!"))
+        self.assertEqual(AuditEvent.objects.get(action="set_password").after, {"by": "admin"})
+        # Another province's admin cannot reach bob's account at all.
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.post(f"/accounts/users/{self.bob.pk}/", data).status_code, 404)
+        # And the action refuses it whoever calls it.
+        with self.assertRaises(ValidationError):
+            from hienthuc.accounts.actions import do_set_password
+
+            do_set_password(self.bob, password="Khac-nua-2026!", acting_user=self.oscar)
+
+    def test_it_refuses_a_weak_password_with_a_vietnamese_message(self):
+        self.client.force_login(self.alice)
+        data = {"action": "set-password", "new_password1": "123", "new_password2": "123"}
+        page = self.client.post(f"/accounts/users/{self.bob.pk}/", data)
+        self.assertContains(page, "Mật khẩu này quá ngắn")
+        self.assertTrue(User.objects.get(pk=self.bob.pk).check_password(PASSWORD))
+
+    def test_it_offers_a_reset_by_mail_only_where_mail_is_configured(self):
+        self.assertNotContains(self.client.get("/accounts/login/"), "/accounts/password/reset/")
+        self.assertEqual(self.client.get("/accounts/password/reset/").status_code, 404)
+
+    def test_it_resets_a_forgotten_password_by_mail(self):
+        import re
+
+        from django.core import mail
+        from django.test import override_settings
+
+        User.objects.filter(pk=self.bob.pk).update(email="bob@huyen-a1.vn")
+        with override_settings(PASSWORD_RESET_BY_MAIL=True):
+            self.assertContains(self.client.get("/accounts/login/"), "/accounts/password/reset/")
+            page = self.client.post("/accounts/password/reset/", {"email": "bob@huyen-a1.vn"}, follow=True)
+            self.assertContains(page, "Hãy kiểm tra hộp thư")
+            self.assertEqual(len(mail.outbox), 1)
+            self.assertIn("Đặt lại mật khẩu", mail.outbox[0].subject)
+            link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+            form_page = self.client.get(link, follow=True)
+            data = {"new_password1": "Quen-roi-2026!", "new_password2": "Quen-roi-2026!"}
+            done = self.client.post(form_page.redirect_chain[-1][0], data, follow=True)
+            self.assertContains(done, "Đã đặt mật khẩu mới")
+        self.assertTrue(User.objects.get(pk=self.bob.pk).check_password("Quen-roi-2026!"))
+        self.assertEqual(AuditEvent.objects.get(action="set_password").after, {"by": "self"})

@@ -108,7 +108,8 @@ class DemoTestCase(TestCase):
         self.assertEqual(quarterly.required.count(), 13)
         self.assertTrue(Submission.objects.filter(form=quarterly, status="returned").exists())
         totals, _ = tallies.completeness(tb, quarterly, "2021-Q1")
-        self.assertEqual(totals["on_time"] + totals["late"], q1.count())
+        # A returned report counts as not sent until it is sent again.
+        self.assertEqual(totals["on_time"] + totals["late"], q1.filter(status__in=["submitted", "accepted"]).count())
         self.assertGreater(totals["late"], 0)
         self.assertGreater(
             sum(tallies.completeness(tb, quarterly, key)[0]["missing"] for key in ("2021-Q2", "2021-Q3")), 0
@@ -128,6 +129,22 @@ class DemoTestCase(TestCase):
         response = self.client.get("/orgs/")
         self.assertContains(response, "Huyện ủy Đông Hưng")
         self.assertEqual(self.client.get(f"/orgs/{Organization.objects.get(code='QN-MC').pk}/").status_code, 404)
+
+    def test_it_lists_huyens_own_tasks_and_reminds_them_of_the_overdue_ones(self):
+        from django.utils import timezone
+
+        from hienthuc.plans.reminders import send_due_reminders
+
+        huyen = get_user_model().objects.get(username="huyen")
+        self.client.force_login(huyen)
+        mine = self.client.get("/tasks/?scope=mine")
+        self.assertContains(mine, "Tổ chức học tập, quán triệt đến 100% chi bộ, đảng viên")
+        self.assertContains(mine, "Kiểm điểm tự phê bình và phê bình theo Kết luận 21-KL/TW")
+        self.assertGreater(send_due_reminders(timezone.localdate()), 0)
+        reminders = self.client.get("/reminders/")
+        self.assertContains(reminders, "Kiểm điểm tự phê bình và phê bình theo Kết luận 21-KL/TW")
+        self.assertContains(reminders, "Đã quá hạn")
+        self.assertEqual(send_due_reminders(timezone.localdate()), 0)  # each once
 
     def test_it_refuses_to_load_the_demo_outside_the_embedded_debug_setup(self):
         from django.core.management.base import CommandError

@@ -174,9 +174,8 @@ class RollupTestCase(IndicatorBase):
     def test_it_counts_who_submitted_on_time_late_or_not_at_all(self):
         values = {"members": "10", "admitted": "1", "growth": "1", "good": "50"}
         self.report(self.huyen_a1, self.bob, values, submit=True)
-        Submission.objects.filter(unit=self.huyen_a1).update(
-            first_submitted_at=timezone.make_aware(datetime.datetime(2021, 4, 10))
-        )
+        sent = timezone.make_aware(datetime.datetime(2021, 4, 10))
+        Submission.objects.filter(unit=self.huyen_a1).update(first_submitted_at=sent, submitted_at=sent)
         tallies.rebuild()
         totals, per_child = tallies.completeness(self.tinh_a, self.form, Q1)
         self.assertEqual(totals, {"on_time": 1, "late": 0, "missing": 2})
@@ -184,6 +183,29 @@ class RollupTestCase(IndicatorBase):
         self.report(self.xa_a1a, self.bob, values, submit=True)  # today: long after 15 April 2021
         totals, _ = tallies.completeness(self.tinh_a, self.form, Q1)
         self.assertEqual(totals, {"on_time": 1, "late": 1, "missing": 1})
+        self.assert_tallies_match_the_rows()
+
+    def test_a_returned_report_counts_as_not_sent_until_sent_again_and_then_by_that_day(self):
+        from hienthuc.indicators.actions import do_review_submission
+
+        values = {"members": "10", "admitted": "1", "growth": "1", "good": "50"}
+        submission = self.report(self.huyen_a1, self.bob, values, submit=True)
+        sent = timezone.make_aware(datetime.datetime(2021, 4, 10))  # on time
+        Submission.objects.filter(pk=submission.pk).update(first_submitted_at=sent, submitted_at=sent)
+        tallies.rebuild()
+        self.assertEqual(tallies.completeness(self.tinh_a, self.form, Q1)[0]["on_time"], 1)
+        do_review_submission(submission, accept=False, comment="Thiếu số liệu đảng viên mới", acting_user=self.alice)
+        totals = tallies.completeness(self.tinh_a, self.form, Q1)[0]
+        self.assertEqual((totals["on_time"], totals["late"]), (0, 0))
+        self.assert_tallies_match_the_rows()
+        # Sent again today, long after the deadline: late, whatever the first sending was.
+        self.report(self.huyen_a1, self.bob, values, submit=True)
+        totals = tallies.completeness(self.tinh_a, self.form, Q1)[0]
+        self.assertEqual((totals["on_time"], totals["late"]), (0, 1))
+        self.assert_tallies_match_the_rows()
+        submission.refresh_from_db()
+        do_review_submission(submission, accept=True, acting_user=self.alice)
+        self.assertEqual(tallies.completeness(self.tinh_a, self.form, Q1)[0]["late"], 1)
         self.assert_tallies_match_the_rows()
 
 
@@ -194,9 +216,8 @@ class FormEditTestCase(IndicatorBase):
 
         values = {"members": "10", "admitted": "1", "growth": "1", "good": "50"}
         self.report(self.huyen_a1, self.bob, values, submit=True)
-        Submission.objects.filter(unit=self.huyen_a1).update(
-            first_submitted_at=timezone.make_aware(datetime.datetime(2021, 4, 20))  # 20 days after the quarter
-        )
+        sent = timezone.make_aware(datetime.datetime(2021, 4, 20))  # 20 days after the quarter
+        Submission.objects.filter(unit=self.huyen_a1).update(first_submitted_at=sent, submitted_at=sent)
         tallies.rebuild()
         self.assertEqual(tallies.completeness(self.tinh_a, self.form, Q1)[0]["late"], 1)
         do_update_form(

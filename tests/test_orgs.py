@@ -245,8 +245,7 @@ class OrganizationViewsTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         response = self.client.get(f"/orgs/{self.huyen_a1.pk}/history/")
         self.assertContains(response, "Huyện ủy A1 (mới)")
-        self.assertContains(response, "bob")
-        self.assertContains(response, "Sửa")
+        self.assertContains(response, "<strong>bob</strong> đã sửa đơn vị", html=False)
 
     def test_it_suggests_units_by_name_without_diacritics_within_scope(self):
         self.client.force_login(self.bob)
@@ -259,3 +258,32 @@ class OrganizationViewsTestCase(BaseTestCase):
         response = self.client.get(f"/orgs/{self.tinh_a.pk}/")
         self.assertEqual(response.status_code, 302)
         self.assertIn("/accounts/login/", response["Location"])
+
+
+class ReadableHistoryTestCase(BaseTestCase):
+    """The audit trail reads as Vietnamese sentences: names for ids, labels for codes."""
+
+    def test_it_reads_each_event_as_a_sentence_with_labelled_changes(self):
+        from hienthuc.people.actions import do_link_person
+
+        do_update_person(
+            self.person_a1, full_name=self.person_a1.full_name, gender="nu", birth_year=1976, acting_user=self.bob
+        )
+        do_link_person(self.bob, self.person_a1, acting_user=self.alice)
+        do_deactivate_organization(self.xa_a1b, acting_user=self.alice)
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/people/{self.person_a1.pk}/history/")
+        text = " ".join(page.content.decode().split())
+        self.assertIn("(bob)</strong> đã sửa cán bộ, đảng viên", text)
+        self.assertIn("Giới tính: <del>Nam</del> → Nữ", text)
+        self.assertIn("Năm sinh: <del>1975</del> → 1976", text)  # a year, not "1.976"
+        page = self.client.get(f"/orgs/{self.xa_a1a.pk}/history/")  # the person's unit
+        text = " ".join(page.content.decode().split())
+        self.assertIn("đã gắn hồ sơ cán bộ cho", text)
+        self.assertIn(f"Hồ sơ cán bộ: {self.person_a1.full_name}", text)  # a name, not "person: 466"
+        page = self.client.get(f"/orgs/{self.xa_a1b.pk}/history/")
+        text = " ".join(page.content.decode().split())
+        self.assertIn("đã cho ngừng hoạt động đơn vị", text)
+        self.assertIn("<del>có</del> → không", text)  # not True/False
+        for raw in ("object (", "True", "False", "'", "None"):
+            self.assertNotIn(raw, page.content.decode().split("<main")[1], raw)

@@ -753,6 +753,11 @@ class ExplanationTestCase(PlanBase):
         request.refresh_from_db()
         self.assertEqual(request.answer, "Đang chờ ý kiến các sở")
         self.assertEqual(AuditEvent.objects.filter(action__in=["request", "answer"]).count(), 2)
+        # Who asked and who answered are named, on the list and on the task.
+        self.assertContains(self.client.get("/explanations/"), "(bob, ")
+        task_page = self.client.get(f"/tasks/{self.task.pk}/")
+        self.assertContains(task_page, "(alice, ")
+        self.assertContains(task_page, "</strong> (bob):", html=False)
         self.client.force_login(self.oscar)
         self.assertNotContains(self.client.get("/explanations/"), "Vì sao")
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from hienthuc.accounts.access import administered_users
 from hienthuc.accounts.models import ApiToken, Role, RoleKind, hash_token
 from hienthuc.audit.record import record
 from hienthuc.scope import can_admin
@@ -118,3 +119,17 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: User) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         record(acting_user, "revoke", token, before={"prefix": token.prefix}, after={"revoked": True})
     return token
+
+
+@transaction.atomic
+def do_set_password(user: User, *, password: str, acting_user: User) -> User:
+    """A new password: the user's own (their old one checked by the page), or set by an admin
+    of a unit where the user holds a role (a forgotten password). The audit row says who set
+    it, never the password."""
+    if acting_user.pk != user.pk and not administered_users(acting_user).filter(pk=user.pk).exists():
+        raise ValidationError("Bạn không quản trị tài khoản này.")
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(acting_user, "set_password", user, after={"by": "self" if acting_user.pk == user.pk else "admin"})
+    return user

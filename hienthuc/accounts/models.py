@@ -34,6 +34,7 @@ class Role(models.Model):
     objects = RoleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("vai trò")
         constraints = [
             models.UniqueConstraint(fields=["user", "organization", "kind"], name="role_unique"),
             models.CheckConstraint(condition=models.Q(kind__in=[k.value for k in RoleKind]), name="role_kind_valid"),
@@ -80,6 +81,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa API")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

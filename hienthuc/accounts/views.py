@@ -1,14 +1,21 @@
+import functools
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts import actions
 from hienthuc.accounts.access import access_account, administered_users
+from hienthuc.accounts.backends import LoginForm
 from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
 from hienthuc.forms import submit
@@ -55,8 +62,13 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         account = request.user
     else:
         account = access_account(request.user, pk)
-    linking = request.POST.get("action") == "link-person"
-    form = GrantRoleForm(None if linking else (request.POST or None), user=request.user)
+    action = request.POST.get("action", "grant")
+    linking = action == "link-person"
+    form = GrantRoleForm(request.POST if action == "grant" else None, user=request.user)
+    # An admin sets a new password for an account of their subtree (a forgotten one); one's
+    # own is changed on its own page, with the old password.
+    can_reset = account.pk != request.user.pk
+    password_form = SetPasswordForm(account, request.POST if action == "set-password" and can_reset else None)
     person = getattr(account, "person", None)
     link_form = PersonLinkForm(
         request.POST if linking else None,
@@ -66,7 +78,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         require_some_admin(request.user)
-        if linking:
+        if action == "set-password":
+            if can_reset and submit(
+                request,
+                password_form,
+                lambda data: actions.do_set_password(account, password=data["new_password1"], acting_user=request.user),
+                "Đã đặt mật khẩu mới; hãy báo cho người dùng và đề nghị họ đổi mật khẩu khi đăng nhập.",
+            ):
+                return redirect("user_detail", pk=account.pk)
+        elif linking:
             if submit(
                 request,
                 link_form,
@@ -92,6 +112,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "person": person,
             "link_form": link_form,
+            "password_form": password_form if can_reset else None,
             "is_admin": bool(root_paths(request.user, (RoleKind.ADMIN,))) or request.user.is_superuser,
         },
     )
@@ -127,3 +148,67 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_revoke_api_token(token, acting_user=request.user)
     messages.success(request, "Đã thu hồi mã truy cập API.")
     return redirect("token_list")
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """One's own password, the old one asked first; the session stays logged in."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if submit(
+        request,
+        form,
+        lambda data: actions.do_set_password(request.user, password=data["new_password1"], acting_user=request.user),
+        "Đã đổi mật khẩu.",
+    ):
+        update_session_auth_hash(request, request.user)
+        return redirect("user_detail", pk=request.user.pk)
+    return render(request, "registration/password_change.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_reset_by_mail": settings.PASSWORD_RESET_BY_MAIL}
+
+
+# ---- a forgotten password, by mail (only where mail is configured: settings) ----------------
+
+
+def _when_mail_resets(view):
+    """The reset pages are for people who cannot log in, and exist only with real mail."""
+
+    @login_not_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.PASSWORD_RESET_BY_MAIL:
+            raise Http404("Chưa cấu hình thư điện tử; hãy nhờ quản trị đơn vị đặt lại mật khẩu.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class _ResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        # Through the action, so the new password is audited like any other change.
+        actions.do_set_password(form.user, password=form.cleaned_data["new_password1"], acting_user=form.user)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+password_reset = _when_mail_resets(
+    auth_views.PasswordResetView.as_view(
+        template_name="registration/password_reset_form.html",
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+    )
+)
+password_reset_done = _when_mail_resets(
+    auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html")
+)
+password_reset_confirm = _when_mail_resets(_ResetConfirmView.as_view())
+password_reset_complete = _when_mail_resets(
+    auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html")
+)

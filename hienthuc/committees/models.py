@@ -88,6 +88,7 @@ class CommitteeSeat(models.Model):
     objects = SeatQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ủy viên cấp ủy")
         ordering = ["term", "body", "role", "person__search_name"]
         constraints = [
             models.UniqueConstraint(fields=["term", "person", "body"], name="seat_unique_per_body"),
@@ -126,6 +127,7 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("phân công nhiệm vụ")
         ordering = ["term", "person__search_name", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(field="") | Q(unit__isnull=False), name="assignment_has_target"),

@@ -124,10 +124,11 @@ def _late_reports(unit: Organization, year: int) -> list[list]:
             due = period.due(form.deadline_days)
             for unit_id, name in sorted(units.items(), key=lambda item: item[1]):
                 submission = sent.get((unit_id, period.key))
-                if submission is None or submission.first_submitted_at is None:
+                state = tallies.submission_state(submission, form.deadline_days) if submission else tallies.MISSING
+                if state == tallies.MISSING:
                     rows.append([form.name, period.label, name, "Chưa nộp"])
-                elif timezone.localdate(submission.first_submitted_at) > due:
-                    days = (timezone.localdate(submission.first_submitted_at) - due).days
+                elif state == tallies.LATE:
+                    days = (timezone.localdate(submission.submitted_at) - due).days
                     rows.append([form.name, period.label, name, f"Nộp muộn {days} ngày"])
     return _capped(rows, 4)
 

@@ -602,6 +602,11 @@ def load_demo_plans(actor, *, tb, documents) -> None:
     def leader(title: str):
         return people.filter(positions__title__startswith=title).first() if title else None
 
+    @functools.cache
+    def secretary(unit):
+        """The district's secretary leads what the district committee leads ("Tôi phụ trách" of `huyen`)."""
+        return Person.objects.filter(positions__unit=unit, positions__title__startswith="Bí thư").first()
+
     def complete(task, day: datetime.date, text: str = "Đã hoàn thành") -> None:
         task.refresh_from_db()
         do_record_progress(task, percent=100, version=task.version, complete=True, completed_on=day, text=text,
@@ -651,7 +656,8 @@ def load_demo_plans(actor, *, tb, documents) -> None:
                               parent_plan=program, acting_user=actor)  # fmt: skip
         grassroots = list(Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1)[:2])
         first = do_add_task(plan, content="Quán triệt Chương trình hành động đến các tổ chức cơ sở đảng", lead_unit=district,
-                            output="Báo cáo", deadline_text="Quý II/2021", from_task=tasks[0], acting_user=actor)  # fmt: skip
+                            output="Báo cáo", deadline_text="Quý II/2021", from_task=tasks[0], leader=secretary(district),
+                            acting_user=actor)  # fmt: skip
         for g in grassroots:
             do_add_task(plan, content=f"Xây dựng mô hình điểm về nông thôn mới kiểu mẫu tại {g.name}", lead_unit=g,
                         output="Báo cáo", deadline_text="Năm 2024", from_task=tasks[11], acting_user=actor)  # fmt: skip
@@ -693,7 +699,8 @@ def load_demo_plans(actor, *, tb, documents) -> None:
         plan = do_create_plan(unit=district, kind="study_plan", title=f"Kế hoạch học tập, quán triệt của {district.name}",
                               parent_plan=study, acting_user=actor)  # fmt: skip
         do_add_task(plan, content="Tổ chức học tập, quán triệt đến 100% chi bộ, đảng viên", lead_unit=district,
-                    output="Báo cáo kết quả học tập", deadline_text="Tháng 12/2021", acting_user=actor)  # fmt: skip
+                    output="Báo cáo kết quả học tập", deadline_text="Tháng 12/2021", leader=secretary(district),
+                    acting_user=actor)  # fmt: skip
         do_issue_plan(plan, number_text=f"{30 + i:02d}-KH/HU", issued_on=day, acting_user=actor)
 
     # 10-CTr/TU: the action program for 21-KL/TW; Đông Hưng's 05-KH/HU implements it.
@@ -719,7 +726,7 @@ def load_demo_plans(actor, *, tb, documents) -> None:
     )  # fmt: skip
     do_add_task(dong_hung, content="Kiểm điểm tự phê bình và phê bình theo Kết luận 21-KL/TW ở các chi bộ",
                 lead_unit=units["TB-DH"], output="Báo cáo", deadline_text="Quý I/2022", from_task=kl21_tasks[0],
-                acting_user=actor)  # fmt: skip
+                leader=secretary(units["TB-DH"]), acting_user=actor)  # fmt: skip
     do_issue_plan(dong_hung, number_text="05-KH/HU", issued_on=datetime.date(2022, 1, 10), acting_user=actor)
 
 

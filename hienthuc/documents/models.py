@@ -20,6 +20,7 @@ class DocumentKind(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("loại văn bản")
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
@@ -213,6 +214,7 @@ class DocumentGrant(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("quyền đọc văn bản")
         constraints = [models.UniqueConstraint(fields=["document", "user"], name="document_grant_unique")]
 
 
@@ -235,6 +237,7 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tệp đính kèm")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -280,6 +283,7 @@ class DocumentLink(models.Model):
     objects = DocumentLinkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("liên kết văn bản")
         constraints = [
             models.UniqueConstraint(fields=["source", "target", "kind"], name="document_link_unique"),
             models.CheckConstraint(condition=~Q(source=models.F("target")), name="document_link_not_self"),

@@ -17,7 +17,7 @@ from hienthuc.lib.files import CONTENT_TYPES
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
-from hienthuc.scope import can_edit
+from hienthuc.scope import can_edit, require_edits_somewhere
 
 PER_PAGE = 50
 # Links along which work flows down: a plan implements a resolution, a guide guides it.
@@ -76,6 +76,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
 
 
 def document_create(request: HttpRequest) -> HttpResponse:
+    require_edits_somewhere(request.user, "vào sổ văn bản")
     initial = {"issuing_unit": request.GET.get("unit", ""), "kind": request.GET.get("kind")}
     form = DocumentForm(request.POST or None, initial=initial, user=request.user)
     document = submit(

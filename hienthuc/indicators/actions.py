@@ -394,15 +394,16 @@ def do_save_submission(
     titles = form.section_titles
     submission.narrative = {t: (narrative or {}).get(t, "").strip()[:20000] for t in titles}
     before = {"status": submission.status}
+    counted_as = tallies.submission_state(submission, form.deadline_days)
     if submit:
         now = submitted_at or timezone.now()
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at = now
         if submission.first_submitted_at is None:
             submission.first_submitted_at = now
-            tallies.bump_submitted(submission, unit)
     submission.version += 1
     submission.save()
+    tallies.restate_submission(submission, unit, counted_as)
     record(
         acting_user,
         "submit" if submit else "update",
@@ -444,12 +445,15 @@ def do_review_submission(submission: Submission, *, accept: bool, comment: str =
     if not accept and not comment:
         raise ValidationError({"comment": "Trả lại báo cáo cần ghi rõ lý do để đơn vị sửa."})
     before = {"status": submission.status}
+    counted_as = tallies.submission_state(submission)
     submission.status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.RETURNED
     submission.comment = comment
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = _user(acting_user)
     submission.version += 1
     submission.save()
+    # A returned report no longer counts as sent (nor as on time) until it is sent again.
+    tallies.restate_submission(submission, submission.unit, counted_as)
     after: dict[str, object] = {"status": submission.status, "comment": comment}
     if accept:
         # Figures the report shows that no report held (imported, say) are accepted with it,

@@ -98,6 +98,7 @@ class Indicator(models.Model):
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("chỉ tiêu")
         ordering = ["order", "code"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="indicator_name_not_empty"),
@@ -140,11 +141,15 @@ class Target(models.Model):
     objects = TargetQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("chỉ tiêu phấn đấu")
         ordering = ["indicator", "kind", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "unit", "kind", "year"], name="target_unique"),
             models.CheckConstraint(condition=Q(year__gte=1930, year__lte=2200), name="target_year_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} — {self.unit.name}, {self.get_kind_display().lower()} {self.year}"
 
 
 class ReportFormQuerySet(models.QuerySet):
@@ -172,6 +177,7 @@ class ReportForm(models.Model):
     objects = ReportFormQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("mẫu báo cáo")
         ordering = ["owner", "name"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="report_form_name_not_empty"),
@@ -227,6 +233,12 @@ class FormRule(models.Model):
     comparison = models.CharField(max_length=2, choices=Comparison.choices)
     right = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
 
+    class Meta:
+        verbose_name = _("quy tắc kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{self.left.name} {self.get_comparison_display()} {self.right.name}"
+
 
 class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", _("Đang soạn")
@@ -250,7 +262,8 @@ class Submission(models.Model):
     period = models.CharField(_("kỳ báo cáo"), max_length=8)
     status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
     narrative = models.JSONField(default=dict, blank=True)
-    # The first time it was sent: timeliness is judged on it, whatever happened after.
+    # The first time it was sent (its history); timeliness follows `submitted_at`, the version
+    # now waiting for review or accepted (indicators/tallies.py, submission_state).
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -264,11 +277,15 @@ class Submission(models.Model):
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("báo cáo")
         ordering = ["-period", "unit"]
         constraints = [
             models.UniqueConstraint(fields=["form", "unit", "period"], name="submission_unique"),
             models.CheckConstraint(condition=Q(status__in=SubmissionStatus.values), name="submission_status_valid"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.form.name} — {self.unit.name}, {self.period_obj.label}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -327,6 +344,7 @@ class Value(models.Model):
     class Meta:
         # Unit and period first: one index serves the uniqueness, a unit's figures for some
         # years (dashboards) and the import's matching, and a bulk import maintains one index less.
+        verbose_name = _("số liệu")
         constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator"], name="value_unique")]
 
 

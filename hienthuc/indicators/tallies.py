@@ -25,6 +25,7 @@ from hienthuc.indicators.models import (
     Indicator,
     ReportForm,
     Submission,
+    SubmissionStatus,
     SubmissionTally,
     Value,
     ValueTally,
@@ -126,30 +127,49 @@ def bump_required(form: ReportForm, units: list[Organization], sign: int) -> Non
     rollup.upsert_add(FormUnitTally._meta.db_table, ["unit_id", "form_id"], ["n"], deltas)
 
 
+# A report counts as sent while it waits for review or once accepted, on time or late by when
+# that version was sent; a returned one counts as not sent until it is sent again.
+SENT_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+
+def timeliness(sent_at, period: str, deadline_days: int) -> str:
+    return ON_TIME if timezone.localdate(sent_at) <= periods.parse(period).due(deadline_days) else LATE
+
+
 def submission_state(submission: Submission, deadline_days: int | None = None) -> str:
+    """ON_TIME, LATE, or MISSING (never sent, or returned and not sent again)."""
+    if submission.status not in SENT_STATUSES or submission.submitted_at is None:
+        return MISSING
     days = submission.form.deadline_days if deadline_days is None else deadline_days
-    due = submission.period_obj.due(days)
-    return ON_TIME if timezone.localdate(submission.first_submitted_at) <= due else LATE
+    return timeliness(submission.submitted_at, submission.period, days)
+
+
+def _bump_states(moves: Counter) -> None:
+    moves = Counter({key: n for key, n in moves.items() if key[3] != MISSING and n})
+    if moves:
+        deltas = rollup.spread(moves)
+        rollup.upsert_add(SubmissionTally._meta.db_table, ["unit_id", "form_id", "period", "state"], ["n"], deltas)
 
 
 def recount_timeliness(form: ReportForm, *, old_days: int, new_days: int) -> None:
-    """A form's deadline changed: submissions already sent move between on time and late."""
+    """A form's deadline changed: submissions sent move between on time and late."""
     moves: Counter = Counter()
-    sent = Submission.objects.filter(form=form, first_submitted_at__isnull=False).select_related("unit")
+    sent = Submission.objects.filter(form=form, status__in=SENT_STATUSES).select_related("unit")
     for submission in sent:
         old, new = submission_state(submission, old_days), submission_state(submission, new_days)
         if old != new:
             moves[(submission.unit.path, form.pk, submission.period, old)] -= 1
             moves[(submission.unit.path, form.pk, submission.period, new)] += 1
-    deltas = rollup.spread(moves)
-    rollup.upsert_add(SubmissionTally._meta.db_table, ["unit_id", "form_id", "period", "state"], ["n"], deltas)
+    _bump_states(moves)
 
 
-def bump_submitted(submission: Submission, unit: Organization) -> None:
-    """A submission sent for the first time counts, on time or late, once and for good."""
-    key = (unit.path, submission.form_id, submission.period, submission_state(submission))
-    deltas = rollup.spread(Counter({key: 1}))
-    rollup.upsert_add(SubmissionTally._meta.db_table, ["unit_id", "form_id", "period", "state"], ["n"], deltas)
+def restate_submission(submission: Submission, unit: Organization, before: str) -> None:
+    """After a submission was sent, returned or accepted: it leaves the state it was counted in
+    (`before`, from submission_state) for the one it is in now."""
+    after = submission_state(submission)
+    if after != before:
+        key = (unit.path, submission.form_id, submission.period)
+        _bump_states(Counter({(*key, before): -1, (*key, after): 1}))
 
 
 # ---- reads: values ------------------------------------------------------------------------
@@ -409,7 +429,7 @@ def expected() -> tuple[dict, dict, dict]:
         for prefix in rollup.ancestry(path):
             required[(ids[prefix], form_id)] += 1
     submitted: Counter = Counter()
-    for submission in Submission.objects.filter(first_submitted_at__isnull=False).select_related("form", "unit"):
+    for submission in Submission.objects.filter(status__in=SENT_STATUSES).select_related("form", "unit"):
         for prefix in rollup.ancestry(submission.unit.path):
             submitted[(ids[prefix], submission.form_id, submission.period, submission_state(submission))] += 1
     return values, dict(+required), dict(+submitted)
@@ -534,13 +554,12 @@ def _submission_tallies(depths: range, where: str, where_params: list) -> None:
         cursor.execute("DROP TABLE IF EXISTS tmp_submission_state")
         columns = "unit_id bigint, form_id bigint, period varchar(8), state varchar(8)"
         cursor.execute(f"CREATE TEMPORARY TABLE tmp_submission_state ({columns})")
-        rows = Submission.objects.filter(first_submitted_at__isnull=False).values_list(
-            "unit_id", "form_id", "period", "first_submitted_at"
+        rows = Submission.objects.filter(status__in=SENT_STATUSES, submitted_at__isnull=False).values_list(
+            "unit_id", "form_id", "period", "submitted_at"
         )
         batch = []
-        for unit_id, form_id, period, first in rows.iterator(chunk_size=50_000):
-            due = periods.parse(period).due(forms[form_id].deadline_days)
-            batch.append((unit_id, form_id, period, "on_time" if timezone.localdate(first) <= due else "late"))
+        for unit_id, form_id, period, sent_at in rows.iterator(chunk_size=50_000):
+            batch.append((unit_id, form_id, period, timeliness(sent_at, period, forms[form_id].deadline_days)))
         if connection.vendor == "postgresql":
             with cursor.cursor.copy("COPY tmp_submission_state FROM STDIN") as copy:
                 for row in batch:

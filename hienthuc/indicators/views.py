@@ -398,7 +398,7 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     for d in direct:
         s = sent.get(d.unit_id)
-        state = tallies.submission_state(s, form.deadline_days) if s and s.first_submitted_at else "missing"
+        state = tallies.submission_state(s, form.deadline_days) if s else tallies.MISSING
         rows.append({"unit": d.unit, "submission": s, "state": state})
     context = {
         "form": form,

@@ -35,6 +35,7 @@ class OrgKind(models.Model):
     is_body = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("loại đơn vị")
         ordering = ["level__rank", "name"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.models import RoleKind
+from hienthuc.audit.describe import describe
 from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.access import seat_order
@@ -140,13 +141,14 @@ def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     events = AuditEvent.objects.visible_to(request.user).filter(organization=org).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    page.object_list = redact(request.user, list(page.object_list))
+    lines = describe(redact(request.user, list(page.object_list)))
     return render(
         request,
         "audit/history.html",
         {
             "subject": org,
             "page": page,
+            "lines": lines,
             "crumbs": [*breadcrumbs(request.user, org), org],
             "back": org.get_absolute_url(),
         },

@@ -60,7 +60,7 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("người")
+        verbose_name = _("cán bộ, đảng viên")
         ordering = ["search_name", "id"]
         indexes = [models.Index(fields=["home_unit", "is_active"])]
         constraints = [
@@ -103,6 +103,7 @@ class Position(models.Model):
     objects = PositionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("chức vụ")
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="position_title_not_empty"),

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hienthuc.audit.describe import describe
 from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.models import Assignment, CommitteeSeat
@@ -15,7 +16,7 @@ from hienthuc.people import actions
 from hienthuc.people.access import access_person, access_position
 from hienthuc.people.forms import PersonForm, PositionEndForm, PositionForm
 from hienthuc.people.models import Person, Position
-from hienthuc.scope import can_edit
+from hienthuc.scope import can_edit, require_edits_somewhere
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -52,6 +53,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_create(request: HttpRequest) -> HttpResponse:
+    require_edits_somewhere(request.user, "thêm người")
     initial = {"home_unit": request.GET.get("unit", "")}
     form = PersonForm(request.POST or None, initial=initial, user=request.user)
     person = submit(
@@ -112,13 +114,14 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
         object_type="people.person", object_id=str(person.pk)
     ) | AuditEvent.objects.filter(object_type="people.position", after__person=person.pk)
     page = Paginator(events.select_related("actor").order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
-    page.object_list = redact(request.user, list(page.object_list))
+    lines = describe(redact(request.user, list(page.object_list)))
     return render(
         request,
         "audit/history.html",
         {
             "subject": person,
             "page": page,
+            "lines": lines,
             "crumbs": [*breadcrumbs(request.user, person.home_unit), person.home_unit],
             "back": f"/people/{person.pk}/",
         },

@@ -84,6 +84,7 @@ class Plan(models.Model):
     objects = PlanQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("kế hoạch")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -108,7 +109,11 @@ class PlanRequirement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("yêu cầu ban hành kế hoạch")
         constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="plan_requirement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.unit.name}"
 
 
 class TaskQuerySet(models.QuerySet):
@@ -229,6 +234,7 @@ class Task(models.Model):
     objects = TaskQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("nhiệm vụ")
         ordering = ["plan", "order", "id"]
         indexes = [
             models.Index(fields=["lead_unit", "deadline_last_day"]),
@@ -310,8 +316,12 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("báo cáo tiến độ")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="progress_update_max_100")]
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.percent}%"
 
 
 class ExplanationQuerySet(models.QuerySet):
@@ -343,6 +353,7 @@ class ExplanationRequest(models.Model):
     objects = ExplanationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("yêu cầu giải trình")
         ordering = ["-requested_at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(question=""), name="explanation_question_not_empty")]
 
@@ -368,6 +379,7 @@ class Goal(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("mục tiêu")
         ordering = ["document", "order", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="goal_text_not_empty"),
@@ -383,6 +395,9 @@ class ReminderKind(models.TextChoices):
     BEFORE_3 = "before_3", _("Còn 3 ngày đến hạn")
     BEFORE_1 = "before_1", _("Còn 1 ngày đến hạn")
     AFTER_1 = "after_1", _("Đã quá hạn 1 ngày")
+    # A task already past its "after_1" day when reminders first ran for it (reminders turned
+    # on late, a server down that day, data brought in): said once, so no overdue task is silent.
+    OVERDUE = "overdue", _("Đã quá hạn")
 
 
 # Days from the deadline's last day to the day each reminder goes out.
@@ -405,6 +420,7 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("nhắc việc")
         ordering = ["-sent_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "task", "kind"], name="reminder_once")]
 
@@ -416,11 +432,15 @@ class ReminderMute(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("tắt nhắc việc")
         constraints = [
             models.UniqueConstraint(fields=["user", "task"], name="reminder_mute_unique"),
             # NULLs never clash in a unique index: the "mute all" row needs its own constraint.
             models.UniqueConstraint(fields=["user"], condition=Q(task__isnull=True), name="reminder_mute_all_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"Tắt nhắc việc: {self.task or 'mọi nhiệm vụ'}"
 
 
 # Tallies: counts kept in step with every write so that dashboards and coverage read a few

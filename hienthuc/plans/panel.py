@@ -36,8 +36,11 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     for c in children:
         c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"])
     overdue = tallies.overdue_list(org, today)
+    labels = [c["unit"]["name"] for c in children if c["total"]]
     chart = {
-        "labels": [c["unit"]["name"] for c in children if c["total"]],
+        "labels": labels,
+        # Room for every bar's label (1.75 rem each) and the legend below, which wraps on a phone.
+        "height": max(12, round(1.75 * len(labels) + 7)),
         "series": [
             {"label": str(label), "code": code, "data": [c["counts"][code] for c in children if c["total"]]}
             for code, label in deadlines.STATUS_LABELS.items()

@@ -15,18 +15,23 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from hienthuc.accounts.models import Role, RoleKind
-from hienthuc.plans.models import REMINDER_OFFSETS, PlanStatus, Reminder, ReminderMute, Task
+from hienthuc.plans.models import REMINDER_OFFSETS, PlanStatus, Reminder, ReminderKind, ReminderMute, Task
 
 SEND_HOUR = 7
 
 
 def due_reminders(today: datetime.date) -> list[tuple[Task, str]]:
-    """(task, reminder kind) for every open task whose reminder day is today."""
+    """(task, reminder kind) for every open task whose reminder day is today, and every open
+    task further overdue than that (reminded once as overdue: send_due_reminders skips those
+    already told)."""
     by_day = {today - datetime.timedelta(days=offset): kind for kind, offset in REMINDER_OFFSETS.items()}
-    tasks = Task.objects.filter(
-        plan__status=PlanStatus.ISSUED, completed_on__isnull=True, deadline_last_day__in=list(by_day)
-    ).select_related("lead_unit", "plan")
-    return [(t, by_day[t.deadline_last_day]) for t in tasks]
+    open_tasks = Task.objects.filter(plan__status=PlanStatus.ISSUED, completed_on__isnull=True).select_related(
+        "lead_unit", "plan"
+    )
+    due = [(t, by_day[t.deadline_last_day]) for t in open_tasks.filter(deadline_last_day__in=list(by_day))]
+    last_after = today - datetime.timedelta(days=REMINDER_OFFSETS[ReminderKind.AFTER_1])
+    due += [(t, ReminderKind.OVERDUE) for t in open_tasks.filter(deadline_last_day__lt=last_after)]
+    return due
 
 
 def recipients(tasks: list[Task]) -> dict[int, list]:
@@ -55,8 +60,10 @@ def send_due_reminders(today: datetime.date) -> int:
         for user in users_by_unit.get(task_obj.lead_unit_id, []):
             if (user.pk, None) in muted or (user.pk, task_obj.pk) in muted or (user.pk, task_obj.pk, kind) in already:
                 continue
+            if kind == ReminderKind.OVERDUE and (user.pk, task_obj.pk, ReminderKind.AFTER_1) in already:
+                continue  # told on its day already
             reminder = Reminder.objects.create(user=user, task=task_obj, kind=kind)
-            if user.email:
+            if user.email and not user.email.endswith(".invalid"):  # RFC 2606: never delivered (the demo's)
                 # Mail leaves only once the reminders are committed: a rolled-back run sends nothing.
                 transaction.on_commit(partial(_mail, reminder, task_obj, user.email))
             sent += 1

@@ -26,7 +26,7 @@ from hienthuc.plans.forms import BulkTaskForm, IssueForm, PlanForm, ProgressForm
 from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, PlanStatus, Reminder, ReminderMute, Task
 from hienthuc.plans.panel import task_panel_context
 from hienthuc.plans.wordexport import export_plan
-from hienthuc.scope import can_edit, covers, root_paths, subtree_q
+from hienthuc.scope import can_edit, covers, require_edits_somewhere, root_paths, subtree_q
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -38,6 +38,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
+    require_edits_somewhere(request.user, "lập kế hoạch")
     initial = {"unit": request.GET.get("unit", ""), "parent": request.GET.get("parent")}
     parent = None
     if (request.POST or request.GET).get("parent", "").isdigit():
@@ -150,9 +151,9 @@ def task_context(request: HttpRequest, task: Task, form: ProgressForm) -> dict:
     return {
         "task": task,
         "can_ask": can_ask,
-        "explanations": task.explanations.select_related("requested_by", "answered_by"),
+        "explanations": task.explanations.select_related("requested_by__person", "answered_by__person"),
         "crumb_current": str(task),
-        "updates": task.updates.select_related("created_by", "evidence_document"),
+        "updates": task.updates.select_related("created_by__person", "evidence_document"),
         "cooperating": task.cooperating_units.all(),
         "subtasks": task.subtasks.with_status().order_by("order", "id"),
         # Tasks below that carry this one out, as far as the user may see them.
@@ -375,7 +376,7 @@ def plan_word_export(request: HttpRequest, pk: int) -> HttpResponse:
 def explanation_list(request: HttpRequest) -> HttpResponse:
     items = (
         ExplanationRequest.objects.visible_to(request.user)
-        .select_related("task", "unit", "requested_by", "answered_by")
+        .select_related("task", "unit", "requested_by__person", "answered_by__person")
         .order_by("answered_at", "-requested_at")
     )
     page = Paginator(items, 50).get_page(request.GET.get("page"))

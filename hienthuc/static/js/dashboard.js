@@ -20,7 +20,8 @@ document.addEventListener("DOMContentLoaded", () => {
     options: {
       indexAxis: "y",
       maintainAspectRatio: false,
-      scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } },
+      // Every bar says whose it is: no label is skipped (the box grows with the units: panel.py).
+      scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true, ticks: { autoSkip: false } } },
       plugins: { legend: { position: "bottom" } },
     },
   });
