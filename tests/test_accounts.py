@@ -218,3 +218,13 @@ class PasswordTestCase(BaseTestCase):
             self.assertContains(done, "Đã đặt mật khẩu mới")
         self.assertTrue(User.objects.get(pk=self.bob.pk).check_password("Quen-roi-2026!"))
         self.assertEqual(AuditEvent.objects.get(action="set_password").after, {"by": "self"})
+
+
+class ForbiddenLogTestCase(BaseTestCase):
+    def test_a_refused_request_is_one_line_in_the_log_not_a_traceback(self):
+        self.client.force_login(self.charlie)  # a viewer
+        with self.assertLogs("django.request", "WARNING") as logs:
+            self.assertEqual(self.client.get("/documents/new/").status_code, 403)
+        self.assertEqual(len(logs.records), 1)
+        self.assertIsNone(logs.records[0].exc_info)
+        self.assertIn("Forbidden", logs.output[0])

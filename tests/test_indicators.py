@@ -776,8 +776,14 @@ class YearlyReportTestCase(IndicatorBase):
         self.assertTrue(any(row[-1] == "Chưa nộp" and row[2] == "Huyện ủy A2" for row in cells))
         self.assertIn("[Cơ quan soạn thảo viết phần này.]", text)
         workbook = self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-report/?year=2021&format=xlsx")
-        sheets = openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+        book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+        sheets = book.sheetnames
         self.assertEqual(sheets[:2], ["Chỉ tiêu", "Nhiệm vụ"])
+        # Figures are numbers with Vietnamese number formats, not text.
+        members = next(row for row in book["Chỉ tiêu"].iter_rows() if row[1].value == "Tổng số đảng viên")
+        self.assertEqual([c.value for c in members[3:6]], [5000, 16000, 3.2])
+        self.assertEqual([c.number_format for c in members[3:6]], ["[$-42A]#,##0", "[$-42A]#,##0", "[$-42A]0.0%"])
+        self.assertEqual(members[6].value, None)  # no figure for the year before: an empty cell, not "—"
         self.assertIn("Chỉ tiêu 2022", sheets)
         # Another province's unit is a 404; a year in the future is refused.
         self.assertEqual(self.client.get(f"/orgs/{self.tinh_b.pk}/yearly-report/?year=2021").status_code, 404)
@@ -786,11 +792,14 @@ class YearlyReportTestCase(IndicatorBase):
     @pytest.mark.office
     def test_libreoffice_opens_the_yearly_report(self):
         from hienthuc.dashboard import yearly
-        from tests.helpers import converted_to_pdf
+        from tests.helpers import converted, converted_to_pdf
 
         report = yearly.build(self.tinh_a, 2021, self.alice)
         self.assertTrue(converted_to_pdf(yearly.to_docx(report), "bao-cao.docx").startswith(b"%PDF"))
         self.assertTrue(converted_to_pdf(yearly.to_xlsx(report), "bao-cao.xlsx").startswith(b"%PDF"))
+        # Calc shows the figures in Vietnamese notation, from numbers (not text) in the cells.
+        shown = converted(yearly.to_xlsx(report), "bao-cao.xlsx", "csv").decode()
+        self.assertIn('Tổng số đảng viên,người,5.000,16.000,"320,0%"', shown)
 
 
 class SystemFigureTestCase(IndicatorBase):

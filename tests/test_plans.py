@@ -438,6 +438,33 @@ class DashboardTestCase(PlanBase):
         tallies.rebuild()
         self.assertEqual(tallies.stored(), before)
 
+    def test_the_document_page_shows_the_coverage_pages_figures_and_its_cascade_as_a_tree(self):
+        self.issue()
+        do_require_plans(
+            self.plan, units=[self.huyen_a1, self.huyen_a2], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
+        )
+        child = do_create_plan(
+            unit=self.huyen_a1, kind="implementation_plan", title="KH A1", parent_plan=self.plan, acting_user=self.bob
+        )
+        do_add_task(child, content="Việc", lead_unit=self.xa_a1a, deadline_text="Tháng 1/2022", acting_user=self.bob)
+        do_issue_plan(child, number_text="02-KH/HU", issued_on=datetime.date(2021, 11, 20), acting_user=self.bob)
+        self.client.force_login(self.alice)
+        page = " ".join(self.client.get(f"/documents/{self.resolution.pk}/").content.decode().split())
+        self.assertIn("Tỉnh ủy A: 2 đơn vị được giao ban hành kế hoạch thực hiện", page)
+        self.assertIn("Đã ban hành đúng hạn: <strong>1</strong>", page)
+        self.assertIn("Quá hạn, chưa ban hành: <strong>1</strong>", page)
+        self.assertIn("Quá hạn, chưa ban hành: <a", page)
+        self.assertIn("Huyện ủy A2</a>", page)
+        coverage = self.client.get(f"/orgs/{self.tinh_a.pk}/coverage/?document={self.resolution.pk}")
+        self.assertEqual(coverage.context["summary"]["overdue"], 1)
+        # The cascade reads as a tree: the district plan under the province's program.
+        cascade = page.split('id="cascade"')[1].split("</ul>")[0]
+        self.assertLess(cascade.index("05-CTr/TU"), cascade.index("02-KH/HU"))
+        self.assertIn('padding-left: 1rem">↳ <a', cascade)
+        # A unit none was asked of sees no coverage list at all (the A1 district's own view).
+        self.client.force_login(self.bob)
+        self.assertNotContains(self.client.get(f"/documents/{self.resolution.pk}/"), "đơn vị được giao ban hành")
+
     def test_the_overdue_list_is_the_most_overdue_tasks_of_the_subtree(self):
         from hienthuc.plans import tallies
 
@@ -1024,3 +1051,21 @@ class ReviewRegressionTestCase(PlanBase):
             f"/tasks/{self.task.pk}/progress/", {"version": self.task.version, "percent": "500"}
         )
         self.assertContains(response, "Yêu cầu cơ quan chủ trì giải trình", status_code=400)
+
+
+class PagedListsTestCase(BaseTestCase):
+    def test_every_paged_list_links_its_pages_and_keeps_its_filters(self):
+        from hienthuc.plans.actions import do_create_plan
+
+        for n in range(51):
+            do_create_plan(unit=self.tinh_a, kind="implementation_plan", title=f"Kế hoạch {n}", acting_user=self.alice)
+        self.client.force_login(self.alice)
+        page = self.client.get("/plans/")
+        self.assertContains(page, 'href="?page=2"')
+        self.assertContains(page, "1–50 trong 51")
+        second = self.client.get("/plans/?page=2")
+        self.assertContains(second, 'aria-current="page">2<', html=False)
+        self.assertContains(second, 'href="?page=1"')
+        # A filtered list keeps its filter in every page link.
+        documents = self.client.get("/documents/?q=ke+hoach")
+        self.assertContains(documents, 'href="?q=ke+hoach&amp;page=2"')

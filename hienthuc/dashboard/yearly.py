@@ -17,9 +17,8 @@ from hienthuc.indicators import tallies
 from hienthuc.indicators.figures import share_of
 from hienthuc.indicators.models import FormUnit, ReportForm, Submission, Target
 from hienthuc.lib import deadlines, periods
-from hienthuc.lib.numbers import format_number
 from hienthuc.lib.partydoc import PartyDocument, Table, render
-from hienthuc.lib.sheets import write_tables
+from hienthuc.lib.sheets import DayCell, Number, write_tables
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.coverage import coverage_documents, requirement_rows
 from hienthuc.plans.models import PlanRequirement, PlanStatus, Task
@@ -54,10 +53,6 @@ LATE_PLAN_HEADERS = ["Văn bản", "Đơn vị", "Hạn ban hành", "Tình hình
 TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm sau"]
 
 
-def _n(value, decimals: int = 0) -> str:
-    return format_number(value, decimals) if value is not None else "—"
-
-
 def build(unit: Organization, year: int, user) -> YearlyReport:
     """The report as `user` may read it: documents they may not open are named by their hidden label."""
 
@@ -73,12 +68,11 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
         actual = tallies.year_value(indicator, figures, year)
         last = tallies.year_value(indicator, figures, year - 1)
         target = targets[indicator.pk].value
-        share = share_of(actual, target)
-        share = f"{format_number(share, 1)}%" if share is not None else "—"
-        change = _n(actual - last, indicator.decimals) if actual is not None and last is not None else "—"
+        change = actual - last if actual is not None and last is not None else None
+        places = indicator.decimals
         report.indicators.append(
-            [number, indicator.name, indicator.measure, _n(target, indicator.decimals), _n(actual, indicator.decimals),
-             share, _n(last, indicator.decimals), change]
+            [number, indicator.name, indicator.measure, Number(target, places), Number(actual, places),
+             Number(share_of(actual, target), 1, percent=True), Number(last, places), Number(change, places)]
         )  # fmt: skip
     # Tasks of issued plans led in the subtree, due in the year (ongoing ones too), as of the report.
     as_of = min(today, datetime.date(year, 12, 31))
@@ -87,8 +81,10 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
     counts = tasks.status_counts(as_of)
     total = sum(counts.values())
     for code, n in counts.items():
-        report.tasks.append([deadlines.STATUS_LABELS[code], n, format_number(100 * n / total, 1) if total else "0"])
-    report.tasks.append(["Tổng số", total, "100" if total else "0"])
+        report.tasks.append(
+            [deadlines.STATUS_LABELS[code], n, Number(100 * n / total if total else 0, 1, percent=True)]
+        )
+    report.tasks.append(["Tổng số", total, Number(100 if total else 0, 1, percent=True)])
     # Cascades: every source document that reached the subtree.
     for row in coverage_documents(unit, today, user):
         document, summary = row["document"], row["summary"]
@@ -103,7 +99,7 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
         1,
     ):
         report.next_targets.append(
-            [number, target.indicator.name, target.indicator.measure, _n(target.value, target.indicator.decimals)]
+            [number, target.indicator.name, target.indicator.measure, Number(target.value, target.indicator.decimals)]
         )
     return report
 
@@ -153,7 +149,7 @@ def _late_plans(unit: Organization, year: int, today: datetime.date, user) -> li
                 [
                     reference_text(user, source, with_kind=False),
                     r["unit"].name,
-                    r["due_on"].strftime("%d/%m/%Y"),
+                    DayCell(r["due_on"]),
                     state,
                 ]
             )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hienthuc.documents import actions, importing
@@ -17,6 +18,8 @@ from hienthuc.lib.files import CONTENT_TYPES
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
+from hienthuc.plans.coverage import document_coverage
+from hienthuc.plans.tallies import COVERAGE_LABELS
 from hienthuc.scope import can_edit, require_edits_somewhere
 
 PER_PAGE = 50
@@ -120,60 +123,57 @@ def next_number(request: HttpRequest) -> HttpResponse:
     )
     suggestion = None
     if unit and kind and kind.system == "party":
-        from django.utils import timezone
-
         term = actions.term_for(unit, timezone.localdate())
         suggestion = actions.next_number(unit, kind, term=term)
     return render(request, "documents/next_number.html", {"suggestion": suggestion})
 
 
 def cascade(start: Document, visible, *, direction: str, limit: int = 6) -> list[tuple[int, Document]]:
-    """Documents linked by implements/guides, down (what implements it) or up, with depth."""
-    seen = {start.pk}
+    """Documents linked by implements/guides, down (what implements it) or up, with depth.
+
+    Down, the result reads as a tree: each document right under the one it implements. A plan
+    implementing both the resolution and the program made for it (a cascade links both) goes
+    under the program, the deepest of the documents it implements."""
+    seen = {start.pk: 0}
     frontier = [start.pk]
+    parents: dict[int, list[int]] = {}
+    documents: dict[int, Document] = {}
     result: list[tuple[int, Document]] = []
     for depth in range(1, limit + 1):
         if direction == "down":
             links = DocumentLink.objects.filter(target_id__in=frontier, kind__in=CASCADE_KINDS, source__in=visible)
             found = links.select_related("source__issuing_unit", "source__kind").order_by("source__issued_on")
-            documents = [link.source for link in found]
+            pairs = [(link.target_id, link.source) for link in found]
         else:
             links = DocumentLink.objects.filter(source_id__in=frontier, kind__in=CASCADE_KINDS, target__in=visible)
             found = links.select_related("target__issuing_unit", "target__kind")
-            documents = [link.target for link in found]
+            pairs = [(link.source_id, link.target) for link in found]
         frontier = []
-        for document in documents:
+        for parent, document in pairs:
+            parents.setdefault(document.pk, []).append(parent)
             if document.pk not in seen:
-                seen.add(document.pk)
+                seen[document.pk] = depth
+                documents[document.pk] = document
                 frontier.append(document.pk)
                 result.append((depth, document))
         if not frontier:
             break
-    return result
+    if direction != "down":
+        return result
+    children: dict[int, list[Document]] = {}
+    for _depth, document in result:  # in issue order within each level
+        deepest = max(parents[document.pk], key=lambda pk: seen.get(pk, -1))
+        children.setdefault(deepest, []).append(document)
+    ordered: list[tuple[int, Document]] = []
 
+    def walk(pk: int, depth: int) -> None:
+        for child in children.get(pk, []):
+            if len(ordered) < len(result):  # a loop of links cannot make the list endless
+                ordered.append((depth, child))
+                walk(child.pk, depth + 1)
 
-def coverage(user, document: Document, below: list[tuple[int, Document]]) -> list[dict]:
-    """For each of the user's units, its direct child units (and itself) that have or have not
-    issued anything implementing the document (at any depth below them)."""
-    issued_paths = [d.issuing_unit.path for _depth, d in below]
-    rows = []
-    for top in Organization.objects.tops_for(user):
-        children = (
-            Organization.objects.children_of(top).filter(is_active=True, kind__is_body=False).order_by("search_text")
-        )
-        units = [top, *children] if top.pk != document.issuing_unit_id else list(children)
-        if not units:
-            continue
-        entries = [{"unit": u, "issued": any(p.startswith(u.path) for p in issued_paths)} for u in units]
-        rows.append(
-            {
-                "top": top,
-                "entries": entries,
-                "missing": sum(1 for e in entries if not e["issued"]),
-                "total": len(entries),
-            }
-        )
-    return rows
+    walk(start.pk, 1)
+    return ordered
 
 
 def suggested_links(document: Document, visible) -> list[dict]:
@@ -215,7 +215,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "above": cascade(document, visible, direction="up"),
         "below": below,
-        "coverage": coverage(user, document, below),
+        # The coverage page's own figures: only units that were asked count (plans/coverage.py).
+        "coverage": document_coverage(document, user, timezone.localdate()),
+        "coverage_labels": COVERAGE_LABELS,
         "attachments": document.attachments.all(),
         "goals": document.goals.all(),
         "suggestions": suggested_links(document, visible),

@@ -3,14 +3,17 @@
 Every problem is reported in Vietnamese with the row and column a person sees in Excel.
 """
 
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from hienthuc.lib.numbers import format_number
 from hienthuc.lib.text import clean, fold
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -186,6 +189,55 @@ def read_table(
     return result
 
 
+# Number formats with the Vietnamese locale (LCID 042A): Calc shows 1.234,5 whatever its own
+# language; Excel uses the machine's separators, Vietnamese on an office's Windows.
+VI = "[$-42A]"
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure of a report: a number in a workbook (with its decimals and, for a share, as a
+    percentage), the same figure in Vietnamese notation wherever it is text (Word, pages)."""
+
+    value: Decimal | int | float | None
+    decimals: int = 0
+    percent: bool = False  # `value` is a percentage (95.3 for 95,3 %)
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return "—"
+        text = format_number(Decimal(str(self.value)), self.decimals)
+        return f"{text}%" if self.percent else text
+
+    @property
+    def cell_value(self):
+        if self.value is None:
+            return None
+        return Decimal(str(self.value)) / 100 if self.percent else self.value
+
+    @property
+    def number_format(self) -> str:
+        digits = "#,##0" + ("." + "0" * self.decimals if self.decimals else "")
+        return VI + (digits.replace("#,##", "") + "%" if self.percent else digits)
+
+
+@dataclass(frozen=True)
+class DayCell:
+    """A day: a date cell in a workbook, dd/mm/yyyy wherever it is text."""
+
+    day: datetime.date
+
+    def __str__(self) -> str:
+        return self.day.strftime("%d/%m/%Y")
+
+    @property
+    def cell_value(self) -> datetime.date:
+        return self.day
+
+    number_format = DATE_FORMAT
+
+
 def as_text(cell) -> None:
     """Keep user text as text. openpyxl stores a string starting with "=" as a live formula
     (=HYPERLINK(…) a link, =cmd|… a DDE payload); an inline string cell is shown as typed by
@@ -218,12 +270,19 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
             cell.font = Font(name="Times New Roman", bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in rows:
-            sheet.append(row)
+            typed = (Number, DayCell)
+            sheet.append([value.cell_value if isinstance(value, typed) else value for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, typed):
+                    cell.number_format = value.number_format
+                elif isinstance(value, datetime.date):
+                    cell.number_format = DATE_FORMAT
         for cells in sheet.iter_rows():
             for cell in cells:
                 as_text(cell)
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500] if len(r) >= index])
+            width = min(width, 60)
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(12, width + 2))
         sheet.freeze_panes = f"A{header_row + 1}"
     out = io.BytesIO()

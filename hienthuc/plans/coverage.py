@@ -2,12 +2,12 @@
 they did, on time or late — read by the plan, coverage and dashboard pages and by the yearly
 report (dashboard/yearly.py)."""
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from hienthuc.documents.models import Document, is_visible
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
-from hienthuc.plans.models import Plan, PlanStatus
+from hienthuc.plans.models import Plan, PlanRequirement, PlanStatus
 
 
 def requirement_rows(requirements, today) -> list[dict]:
@@ -56,3 +56,24 @@ def coverage_documents(org: Organization, today, user, limit: int | None = None)
         }
         for document in documents
     ]
+
+
+def document_coverage(document: Document, user, today) -> list[dict]:
+    """How the plans implementing `document` stand below each of the user's top units, with the
+    coverage page's figures: only units asked to issue a plan count. The units right below a
+    top that are overdue are listed; tops where no unit was asked are left out."""
+    rows = []
+    for top in Organization.objects.tops_for(user):
+        by_child = tallies.coverage_rollup(top, today, document_id=document.pk).get(document.pk, {})
+        summary = tallies.add_up(by_child.values(), tallies.COVERAGE_LABELS)
+        required = sum(summary.values())
+        if not required:
+            continue
+        requirements = PlanRequirement.objects.filter(
+            Q(plan__source_document=document) | Q(plan__source_document__isnull=True, plan__document=document),
+            unit__path__startswith=top.path,
+            unit__depth=top.depth + 1,
+        ).order_by("unit__search_text")
+        overdue = [r for r in requirement_rows(requirements, today) if r["state"] == tallies.COVERAGE_OVERDUE]
+        rows.append({"top": top, "summary": summary, "required": required, "overdue": overdue})
+    return rows
