@@ -1,4 +1,5 @@
-"""Form pieces shared by the apps: picking a unit by code, mapping action errors onto forms."""
+"""Form pieces shared by the apps: choosing units and people by name, mapping action errors
+onto forms, running an action from a form."""
 
 import re
 from collections.abc import Callable
@@ -22,14 +23,68 @@ def lookup_attrs(url_name: str, kind: str) -> dict:
     }
 
 
-class UnitCodeField(forms.CharField):
-    """A unit typed by its code (with suggestions), resolved within what the user may see.
+def suggested_input(url_name: str, kind: str) -> forms.TextInput:
+    """A text box with the suggestions of lookup_attrs."""
+    return forms.TextInput(attrs={"list": f"{kind}-suggestions", "autocomplete": "off", **lookup_attrs(url_name, kind)})
 
-    A select box of every unit does not scale to a province; a code does.
-    """
+
+# Units, people and indicators are chosen by name: the suggestion lists (datalists filled as
+# the user types, within what they may see) offer "Name (CODE)" — readable, and unambiguous
+# where two communes share a name. A code alone, or a name alone when only one unit bears it,
+# is accepted too. Several at once are separated by ";" (or ","), and the suggestions keep
+# what was typed before the last one (unit_lookup, indicator_lookup).
+NAMED = re.compile(r"^(?P<name>.*\S)\s*\((?P<code>[^()]+)\)$")
+SEPARATORS = re.compile(r"[;,\n]")
+
+
+def unit_label(unit: Organization) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+def split_entries(text: str) -> list[str]:
+    return [part.strip() for part in SEPARATORS.split(text or "") if part.strip()]
+
+
+def split_last(text: str) -> tuple[str, str]:
+    """("what was typed before the entry being typed", "the entry being typed")."""
+    match = list(SEPARATORS.finditer(text))
+    if not match:
+        return "", text.strip()
+    end = match[-1].end()
+    return text[:end].rstrip() + " ", text[end:].strip()
+
+
+def resolve_unit(text: str, units) -> Organization:
+    """The unit of `units` (a visible queryset) that `text` names: "Name (CODE)", a code, or a
+    name (or short name) that only one of them bears."""
+    text = " ".join(text.split())
+    named = NAMED.match(text)
+    for code in ([named["code"]] if named else []) + [text]:
+        found = units.filter(code__iexact=code.strip()).first()
+        if found is not None:
+            return found
+    wanted = fold(named["name"] if named else text)
+    candidates = [
+        u
+        for u in units.search(text if not named else named["name"])[:200]
+        if wanted in {fold(u.name), fold(u.short_name)}
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValidationError(f"Không tìm thấy đơn vị “{text}” trong phạm vi của bạn; hãy chọn trong danh sách gợi ý.")
+    listed = "; ".join(unit_label(u) for u in candidates[:5])
+    raise ValidationError(
+        f"Có {len(candidates)} đơn vị tên “{text}” ({listed}); hãy chọn đúng đơn vị trong danh sách gợi ý."
+    )
+
+
+class UnitField(forms.CharField):
+    """A unit chosen by name (with suggestions) or typed by its code, resolved within what the
+    user may see. A select box of every unit does not scale to a province."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("max_length", 300)
         super().__init__(*args, **kwargs)
         self.widget.attrs.update(
             {"list": "unit-suggestions", "autocomplete": "off", **lookup_attrs("unit_lookup", "unit")}
@@ -37,13 +92,34 @@ class UnitCodeField(forms.CharField):
         self.user = None
 
     def clean(self, value):
-        code = super().clean(value)
-        if not code:
+        text = super().clean(value)
+        if not text:
             return None
-        unit = Organization.objects.visible_to(self.user).filter(code__iexact=code.strip()).first()
-        if unit is None:
-            raise ValidationError(f"Không tìm thấy đơn vị có mã “{code}” trong phạm vi của bạn.")
-        return unit
+        return resolve_unit(text, Organization.objects.visible_to(self.user))
+
+
+class UnitsField(UnitField):
+    """Several units, separated by ";" — each as UnitField takes it. Returns a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4000)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = forms.CharField.clean(self, value)
+        units, problems = [], []
+        visible = Organization.objects.visible_to(self.user)
+        for entry in split_entries(text):
+            try:
+                unit = resolve_unit(entry, visible)
+            except ValidationError as exc:
+                problems += exc.messages
+            else:
+                if unit not in units:
+                    units.append(unit)
+        if problems:
+            raise ValidationError(problems)
+        return units
 
 
 class ScopedForm(forms.Form):
@@ -53,7 +129,7 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         for f in self.fields.values():
-            if isinstance(f, UnitCodeField | PersonField):
+            if isinstance(f, UnitField | PersonField):
                 f.user = user
 
 
@@ -69,11 +145,16 @@ def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def person_label(person) -> str:
+    return f"{person.full_name} — {person.home_unit.name}"
+
+
 class PersonField(forms.CharField):
-    """A person typed by name; the suggestions carry the id as "Họ tên [123]" to disambiguate."""
+    """A person chosen by name; the suggestions read "Họ tên — Đơn vị sinh hoạt", which tells
+    two people of the same name apart. An older "Họ tên [id]" is still understood."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("max_length", 400)
         super().__init__(*args, **kwargs)
         self.widget.attrs.update(
             {"list": "person-suggestions", "autocomplete": "off", **lookup_attrs("person_lookup", "person")}
@@ -92,7 +173,10 @@ class PersonField(forms.CharField):
             person = people.filter(pk=int(match.group(1))).first()
             if person is not None:
                 return person
-        found = list(people.filter(search_name=fold(text))[:2])
+        name, _dash, unit = (part.strip() for part in text.partition(" — "))
+        found = list(people.filter(search_name=fold(name))[:20])
+        if unit:
+            found = [p for p in found if fold(p.home_unit.name) == fold(unit)]
         if len(found) == 1:
             return found[0]
         if not found:
@@ -126,11 +210,16 @@ class UnitsBelowForm(forms.Form):
         choices=[
             ("children", "Tất cả đơn vị trực thuộc trực tiếp"),
             ("kind", "Mọi đơn vị bên dưới thuộc loại"),
-            ("codes", "Các đơn vị theo mã"),
+            ("codes", "Các đơn vị ghi dưới đây"),
         ],
     )
     kind = forms.ModelChoiceField(label="Loại đơn vị", queryset=None, required=False)
-    codes = forms.CharField(label="Mã đơn vị (cách nhau bởi dấu phẩy)", max_length=4000, required=False)
+    codes = forms.CharField(
+        label="Các đơn vị (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)",
+        max_length=4000,
+        required=False,
+        widget=suggested_input("unit_lookup", "unit"),
+    )
 
     def __init__(self, *args, **kwargs):
         from hienthuc.orgs.models import OrgKind
@@ -148,9 +237,17 @@ class UnitsBelowForm(forms.Form):
             if data["kind"] is None:
                 raise ValidationError({"kind": "Hãy chọn loại đơn vị."})
             return list(below.filter(kind=data["kind"]))
-        codes = [c.strip() for c in (data["codes"] or "").replace(";", ",").split(",") if c.strip()]
-        units = list(below.filter(code__in=codes))
-        missing = sorted(set(codes) - {u.code for u in units})
-        if not codes or missing:
-            raise ValidationError({"codes": f"Không có đơn vị trực thuộc mã: {', '.join(missing) or '(trống)'}."})
-        return units
+        entries = split_entries(data["codes"])
+        if not entries:
+            raise ValidationError({"codes": "Hãy ghi các đơn vị trực thuộc."})
+        units, problems = [], []
+        for entry in entries:
+            try:
+                unit = resolve_unit(entry, below)
+            except ValidationError as exc:
+                problems.append(f"{' '.join(exc.messages)} (chỉ các đơn vị đang hoạt động bên dưới {org.name})")
+            else:
+                units.append(unit)
+        if problems:
+            raise ValidationError({"codes": problems})
+        return list(dict.fromkeys(units))

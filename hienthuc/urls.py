@@ -95,6 +95,7 @@ urlpatterns = [
     path("plans/<int:pk>/export.xlsx", plans.plan_tasks_export, name="plan_tasks_export"),
     path("plans/<int:pk>/export.docx", plans.plan_word_export, name="plan_word_export"),
     path("indicators/", indicators.indicator_list, name="indicator_list"),
+    path("indicators/lookup/", indicators.indicator_lookup, name="indicator_lookup"),
     path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
     *import_routes("indicators/import/", "values"),
     path("imports/<int:pk>/", imports.import_status, name="import_status"),

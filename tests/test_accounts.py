@@ -126,7 +126,7 @@ class AccountAdminTestCase(BaseTestCase):
             "/accounts/users/new/",
             {"username": "moi", "password": "mot-mat-khau-dai-2026", "organization": "B1", "role": "viewer"},
         )
-        self.assertContains(response, "Không tìm thấy đơn vị có mã “B1”")
+        self.assertContains(response, "Không tìm thấy đơn vị “B1”")
         response = self.client.post(
             "/accounts/users/new/",
             {"username": "moi", "password": "mot-mat-khau-dai-2026", "organization": "A2", "role": "viewer"},

@@ -149,7 +149,7 @@ class DocumentTestCase(DocumentBase):
             {"kind": kind("ket_luan").pk, "number_text": "03-KL/TU", "issuing_unit": "B", "issuing_body": "bch",
              "issued_on": "05/01/2022", "summary": "x", "confidentiality": "thuong", "status": "issued"},
         )  # fmt: skip
-        self.assertContains(response, "Không tìm thấy đơn vị có mã “B” trong phạm vi của bạn")
+        self.assertContains(response, "Không tìm thấy đơn vị “B” trong phạm vi của bạn")
 
     def test_it_shows_documents_from_above_but_not_drafts_or_other_provinces(self):
         draft = self.create(number_text="", status=Status.DRAFT, issued_on=None)

@@ -261,7 +261,7 @@ class FormEditTestCase(IndicatorBase):
             ({"name": "", "deadline_days": "15", "indicators": "DV"}, "Trường này là bắt buộc."),
             ({"name": "Mẫu", "deadline_days": "200", "indicators": "DV"}, "Hạn nộp từ 0 đến 120 ngày"),
             ({"name": "Mẫu", "deadline_days": "x", "indicators": "DV"}, "Số ngày là một số."),
-            ({"name": "Mẫu", "deadline_days": "15", "indicators": "KHONG"}, "Không có chỉ tiêu mã: KHONG"),
+            ({"name": "Mẫu", "deadline_days": "15", "indicators": "KHONG"}, "Không có chỉ tiêu “KHONG”"),
         ):
             with self.subTest(data=data):
                 self.assertContains(self.client.post(url, {**data, "is_active": "on"}), message)
@@ -367,7 +367,7 @@ class ReportPagesTestCase(IndicatorBase):
             {"owner": "A", "name": "Báo cáo năm", "period_kind": "year", "first_year": "2021", "deadline_days": "30",
              "indicators": "THU_NS, KHONG_CO"},
         )  # fmt: skip
-        self.assertContains(page, "Không có chỉ tiêu mã: KHONG_CO.")
+        self.assertContains(page, "Không có chỉ tiêu “KHONG_CO”")
         page = self.client.post(
             "/reports/",
             {"owner": "A", "name": "Báo cáo năm", "period_kind": "year", "first_year": "2021", "deadline_days": "30",

@@ -231,7 +231,7 @@ class OrganizationViewsTestCase(BaseTestCase):
     def test_it_moves_through_the_form_and_refuses_a_target_outside_the_users_units(self):
         self.client.force_login(self.alice)
         response = self.client.post(f"/orgs/{self.huyen_a1.pk}/move/", {"new_parent": "B1"})
-        self.assertContains(response, "Không tìm thấy đơn vị có mã “B1” trong phạm vi của bạn")
+        self.assertContains(response, "Không tìm thấy đơn vị “B1” trong phạm vi của bạn")
         response = self.client.post(f"/orgs/{self.huyen_a1.pk}/move/", {"new_parent": "A1a"})
         self.assertContains(response, "cấp dưới của nó")
         response = self.client.post(f"/orgs/{self.xa_a1a.pk}/move/", {"new_parent": "a2"})
@@ -250,7 +250,7 @@ class OrganizationViewsTestCase(BaseTestCase):
     def test_it_suggests_units_by_name_without_diacritics_within_scope(self):
         self.client.force_login(self.bob)
         response = self.client.get("/orgs/lookup/", {"q": "dong phong"})
-        self.assertContains(response, 'value="A1a"')
+        self.assertContains(response, 'value="Đảng ủy xã Đông Phong (A1a)"')
         response = self.client.get("/orgs/lookup/", {"q": "huyen"})
         self.assertNotContains(response, "B1")
 
@@ -287,3 +287,37 @@ class ReadableHistoryTestCase(BaseTestCase):
         self.assertIn("<del>có</del> → không", text)  # not True/False
         for raw in ("object (", "True", "False", "'", "None"):
             self.assertNotIn(raw, page.content.decode().split("<main")[1], raw)
+
+
+class NamePickerTestCase(BaseTestCase):
+    """Units, people and indicators are chosen by name; codes are still accepted."""
+
+    def test_it_takes_a_unit_by_suggested_label_name_or_code_within_scope(self):
+        from django.core.exceptions import ValidationError as Invalid
+
+        from hienthuc.forms import resolve_unit
+
+        visible = Organization.objects.visible_to(self.bob)
+        for text in ("Đảng ủy xã Đông Phong (A1a)", "dang uy xa dong phong", "a1a", "  Đảng ủy xã  Đông Phong "):
+            self.assertEqual(resolve_unit(text, visible), self.xa_a1a, text)
+        with self.assertRaisesMessage(Invalid, "Không tìm thấy đơn vị “Huyện ủy B1”"):
+            resolve_unit("Huyện ủy B1", visible)  # another province's unit is not found
+        do_create_organization(
+            parent=self.huyen_a1, code="A1c", name="Đảng ủy xã Đông Phong", kind=kind("dang_uy_co_so"),
+            acting_user=self.system,
+        )  # fmt: skip
+        with self.assertRaisesMessage(Invalid, "Có 2 đơn vị tên"):
+            resolve_unit("Đảng ủy xã Đông Phong", visible)
+        self.assertEqual(resolve_unit("Đảng ủy xã Đông Phong (A1c)", visible).code, "A1c")
+
+    def test_a_box_of_several_units_suggests_the_last_one_keeping_the_others(self):
+        self.client.force_login(self.bob)
+        response = self.client.get("/orgs/lookup/", {"q": "Đảng ủy xã Đông Phong (A1a); tay son"})
+        self.assertContains(response, 'value="Đảng ủy xã Đông Phong (A1a); Đảng ủy xã Tây Sơn (A1b)"')
+
+    def test_the_task_filter_takes_a_unit_by_name(self):
+        self.client.force_login(self.bob)
+        page = self.client.get("/tasks/", {"lead": "Huyện ủy A1"})
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "Không tìm thấy đơn vị")
+        self.assertContains(self.client.get("/tasks/", {"lead": "Huyện ủy B1"}), "Không tìm thấy đơn vị")

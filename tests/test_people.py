@@ -91,7 +91,7 @@ class PersonViewsTestCase(BaseTestCase):
         self.assertContains(response, "Năm sinh phải là một số")
         self.assertContains(response, "Ngày không hợp lệ")
         response = self.client.post("/people/new/", {"full_name": "Vũ Văn Hải", "home_unit": "B1"})
-        self.assertContains(response, "Không tìm thấy đơn vị có mã “B1” trong phạm vi của bạn")
+        self.assertContains(response, "Không tìm thấy đơn vị “B1” trong phạm vi của bạn")
         response = self.client.post(
             "/people/new/",
             {"full_name": "Vũ Văn Hải", "birth_year": "1980", "home_unit": "a1a", "party_joined_on": "03/02/2005"},
@@ -119,10 +119,11 @@ class PersonViewsTestCase(BaseTestCase):
             self.client.post(f"/positions/{position.pk}/end/", {"end_date": "01/07/2025"}).status_code, 404
         )
 
-    def test_it_suggests_people_with_their_id_unformatted(self):
+    def test_it_suggests_people_by_name_and_unit_never_by_id(self):
         self.client.force_login(self.bob)
         response = self.client.get("/people/lookup/", {"q": "dong"})
-        self.assertContains(response, f'value="Nguyễn Văn Đông [{self.person_a1.pk}]"')
+        self.assertContains(response, 'value="Nguyễn Văn Đông — Đảng ủy xã Đông Phong"')
+        self.assertNotContains(response, f"[{self.person_a1.pk}]")
 
     def test_it_pins_the_query_count_of_the_people_list(self):
         for i in range(20):

@@ -177,7 +177,7 @@ class PlanViewsTestCase(PlanBase):
                 "task-deadline_text": "2026",
             },
         )
-        self.assertContains(response, "Không tìm thấy đơn vị có mã: KHONG")
+        self.assertContains(response, "Không tìm thấy đơn vị “KHONG”")
         response = self.client.post(
             url,
             {
@@ -617,7 +617,7 @@ class TaskListTestCase(PlanBase):
         self.assertEqual(listed("scope=mine"), {"Tổng kết"})
         # A unit outside the user's scope is refused with a message, not silently ignored.
         response = self.client.get("/tasks/?under=B")
-        self.assertContains(response, "Không tìm thấy đơn vị có mã “B” trong phạm vi của bạn.")
+        self.assertContains(response, "Không tìm thấy đơn vị “B” trong phạm vi của bạn")
 
     def test_it_links_an_account_to_a_person_within_the_admins_scope(self):
         from hienthuc.people.actions import do_link_person
@@ -857,7 +857,7 @@ class CascadeViewsTestCase(PlanBase):
         self.client.force_login(self.alice)
         url = f"/plans/{self.plan.pk}/"
         response = self.client.post(url, {"req-mode": "codes", "req-codes": "A1, B1", "req-due_on": "01/12/2021"})
-        self.assertContains(response, "Không có đơn vị trực thuộc mã: B1")
+        self.assertContains(response, "Không tìm thấy đơn vị “B1”")
         self.client.post(url, {"req-mode": "children", "req-due_on": "01/12/2021"})
         self.assertEqual(set(self.plan.requirements.values_list("unit__code", flat=True)), {"A1", "A2"})
         self.client.force_login(self.bob)

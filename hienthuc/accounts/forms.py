@@ -1,7 +1,7 @@
 from django import forms
 
 from hienthuc.accounts.models import RoleKind
-from hienthuc.forms import PersonField, ScopedForm, UnitCodeField
+from hienthuc.forms import PersonField, ScopedForm, UnitField
 
 
 class UserCreateForm(ScopedForm):
@@ -11,12 +11,12 @@ class UserCreateForm(ScopedForm):
         label="Thư điện tử", required=False, error_messages={"invalid": "Địa chỉ thư không hợp lệ."}
     )
     password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput, min_length=1)
-    organization = UnitCodeField(label="Mã đơn vị")
+    organization = UnitField(label="Đơn vị")
     role = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
 
 
 class GrantRoleForm(ScopedForm):
-    organization = UnitCodeField(label="Mã đơn vị")
+    organization = UnitField(label="Đơn vị")
     kind = forms.ChoiceField(label="Vai trò", choices=RoleKind.choices)
 
 

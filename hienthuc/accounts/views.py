@@ -18,7 +18,7 @@ from hienthuc.accounts.access import access_account, administered_users
 from hienthuc.accounts.backends import LoginForm
 from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
-from hienthuc.forms import submit
+from hienthuc.forms import person_label, submit
 from hienthuc.people.actions import do_link_person
 from hienthuc.scope import can_admin, root_paths
 
@@ -74,7 +74,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if linking else None,
         user=request.user,
         prefix="link",
-        initial={"person": f"{person.full_name} [{person.pk}]" if person else ""},
+        initial={"person": person_label(person) if person else ""},
     )
     if request.method == "POST":
         require_some_admin(request.user)

@@ -1,7 +1,7 @@
 from django import forms
 
 from hienthuc.committees.models import Body, SeatRole
-from hienthuc.forms import PersonField, ScopedForm, UnitCodeField
+from hienthuc.forms import PersonField, ScopedForm, UnitField
 
 YEAR_ERRORS = {"invalid": "Năm phải là một số, ví dụ 2020.", "required": "Hãy nhập năm."}
 
@@ -26,5 +26,5 @@ class SeatForm(ScopedForm):
 class AssignmentForm(ScopedForm):
     seat = forms.ChoiceField(label="Cấp ủy viên")
     field = forms.CharField(label="Lĩnh vực phụ trách", max_length=1000, required=False)
-    unit = UnitCodeField(label="Mã đơn vị, địa bàn phụ trách", required=False)
+    unit = UnitField(label="Đơn vị, địa bàn phụ trách", required=False)
     note = forms.CharField(label="Ghi chú", max_length=1000, required=False)

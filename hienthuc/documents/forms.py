@@ -1,7 +1,7 @@
 from django import forms
 
 from hienthuc.documents.models import Confidentiality, DocumentKind, IssuingBody, LinkKind, Status
-from hienthuc.forms import ScopedForm, UnitCodeField
+from hienthuc.forms import ScopedForm, UnitField, suggested_input
 
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 25/10/2021."}
 
@@ -14,7 +14,7 @@ class DocumentForm(ScopedForm):
         required=False,
         help_text="Ví dụ 21-KL/TW, 01-NQ/TU hoặc 30/2020/NĐ-CP. Dự thảo có thể chưa có số.",
     )
-    issuing_unit = UnitCodeField(label="Mã đơn vị ban hành")
+    issuing_unit = UnitField(label="Đơn vị ban hành")
     issuing_body = forms.ChoiceField(label="Cơ quan ban hành", choices=IssuingBody.choices)
     issued_on = forms.DateField(label="Ngày ban hành", required=False, error_messages=DATE_ERRORS)
     place = forms.CharField(label="Nơi ban hành", max_length=100, required=False)
@@ -41,7 +41,12 @@ class GrantForm(forms.Form):
 class RegisterFilter(forms.Form):
     q = forms.CharField(label="Tìm", required=False, max_length=200)
     kind = forms.ModelChoiceField(label="Loại", queryset=DocumentKind.objects.all(), required=False)
-    unit = forms.CharField(label="Mã đơn vị ban hành", required=False, max_length=32)
+    unit = forms.CharField(
+        label="Đơn vị ban hành",
+        required=False,
+        max_length=300,
+        widget=suggested_input("unit_lookup", "unit"),
+    )
     subtree = forms.BooleanField(label="Gồm cả đơn vị trực thuộc", required=False)
     year = forms.IntegerField(label="Năm", required=False, min_value=1930, max_value=2200)
     term = forms.CharField(label="Khóa", required=False, max_length=12)

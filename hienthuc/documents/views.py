@@ -12,7 +12,7 @@ from hienthuc.documents import actions, importing
 from hienthuc.documents.access import access_document, access_link, resolve_target
 from hienthuc.documents.forms import AttachmentForm, DocumentForm, GrantForm, LinkForm, RegisterFilter
 from hienthuc.documents.models import Attachment, Document, DocumentKind, DocumentLink, LinkKind
-from hienthuc.forms import submit
+from hienthuc.forms import resolve_unit, submit
 from hienthuc.lib import docnumbers
 from hienthuc.lib.files import CONTENT_TYPES
 from hienthuc.lib.roman import from_roman
@@ -20,7 +20,7 @@ from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.coverage import document_coverage
 from hienthuc.plans.tallies import COVERAGE_LABELS
-from hienthuc.scope import can_edit, require_edits_somewhere
+from hienthuc.scope import above_q, can_edit, require_edits_somewhere, subtree_q
 
 PER_PAGE = 50
 # Links along which work flows down: a plan implements a resolution, a guide guides it.
@@ -38,10 +38,15 @@ def filtered_register(request: HttpRequest):
         if data["kind"]:
             documents = documents.filter(kind=data["kind"])
         if data["unit"]:
-            unit = Organization.objects.visible_to(request.user).filter(code__iexact=data["unit"]).first()
-            if unit is None:
-                problem = f"Không tìm thấy đơn vị có mã “{data['unit']}” trong phạm vi của bạn."
+            # The units a user's documents come from: their subtrees and the units above them.
+            units = Organization.objects.filter(subtree_q(request.user) | above_q(request.user, "path"))
+            try:
+                unit = resolve_unit(data["unit"], units if not request.user.is_superuser else Organization.objects)
+            except ValidationError as exc:
+                problem, unit = " ".join(exc.messages), None
                 documents = documents.none()
+            if unit is None:
+                pass
             elif data["subtree"]:
                 documents = documents.filter(issuing_unit__path__startswith=unit.path)
             else:

@@ -1,6 +1,6 @@
 from django import forms
 
-from hienthuc.forms import ScopedForm, UnitCodeField, UnitsBelowForm
+from hienthuc.forms import NAMED, ScopedForm, UnitField, UnitsBelowForm, split_entries, suggested_input
 from hienthuc.indicators.models import (
     Aggregation,
     Comparison,
@@ -10,26 +10,54 @@ from hienthuc.indicators.models import (
     TargetKind,
     TimeAggregation,
 )
+from hienthuc.lib.text import fold
+
+
+def indicator_label(indicator: Indicator) -> str:
+    return f"{indicator.name} ({indicator.code})"
+
+
+def resolve_indicator(text: str, indicators: list[Indicator]) -> Indicator:
+    """The indicator `text` names among `indicators`: "Name (CODE)", a code, or a name."""
+    named = NAMED.match(text)
+    codes = {i.code.upper(): i for i in indicators}
+    for code in ([named["code"]] if named else []) + [text]:
+        if code.strip().upper() in codes:
+            return codes[code.strip().upper()]
+    wanted = fold(named["name"] if named else text)
+    found = [i for i in indicators if fold(i.name) == wanted]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise forms.ValidationError(f"Không có chỉ tiêu “{text}”; hãy chọn trong danh sách gợi ý.")
+    raise forms.ValidationError(f"Có nhiều chỉ tiêu tên “{text}”; hãy chọn đúng chỉ tiêu trong danh sách gợi ý.")
 
 
 class IndicatorCodesField(forms.CharField):
-    """Indicators typed by their codes, comma-separated, resolved among those the user sees."""
+    """Indicators chosen by name in the suggestions ("Name (CODE)") or typed by code, several
+    separated by ";", resolved among those the user sees. Returns a list."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 4000)
+        kwargs.setdefault("widget", suggested_input("indicator_lookup", "indicator"))
         super().__init__(*args, **kwargs)
         self.user = None
 
     def clean(self, value):
         text = super().clean(value)
-        codes = [c.strip().upper() for c in (text or "").replace(";", ",").split(",") if c.strip()]
-        if not codes:
+        entries = split_entries(text)
+        if not entries:
             return []
-        found = {i.code: i for i in Indicator.objects.visible_to(self.user).filter(code__in=codes)}
-        missing = [c for c in codes if c not in found]
-        if missing:
-            raise forms.ValidationError(f"Không có chỉ tiêu mã: {', '.join(missing)}.")
-        return [found[c] for c in dict.fromkeys(codes)]
+        visible = list(Indicator.objects.visible_to(self.user).only("pk", "code", "name"))
+        chosen, problems = [], []
+        for entry in entries:
+            try:
+                chosen.append(resolve_indicator(entry, visible))
+            except forms.ValidationError as exc:
+                problems += exc.messages
+        if problems:
+            raise forms.ValidationError(problems)
+        return list(dict.fromkeys(chosen))
 
 
 class IndicatorScopedForm(ScopedForm):
@@ -41,7 +69,7 @@ class IndicatorScopedForm(ScopedForm):
 
 
 class IndicatorForm(IndicatorScopedForm):
-    owner = UnitCodeField(label="Mã đơn vị xác định chỉ tiêu")
+    owner = UnitField(label="Đơn vị xác định chỉ tiêu")
     code = forms.CharField(label="Mã chỉ tiêu (ví dụ GRDP)", max_length=40)
     name = forms.CharField(label="Tên chỉ tiêu", max_length=300)
     measure = forms.CharField(label="Đơn vị tính (%, tỷ đồng, người, km …)", max_length=40)
@@ -65,21 +93,21 @@ class IndicatorForm(IndicatorScopedForm):
 
 
 class TargetForm(ScopedForm):
-    unit = UnitCodeField(label="Mã đơn vị")
+    unit = UnitField(label="Đơn vị")
     kind = forms.ChoiceField(label="Loại", choices=TargetKind.choices)
     year = forms.IntegerField(label="Năm", error_messages={"invalid": "Năm là một số, ví dụ 2025."})
     value = forms.CharField(label="Chỉ tiêu", max_length=40)
 
 
 class ReportFormForm(IndicatorScopedForm):
-    owner = UnitCodeField(label="Mã đơn vị ban hành mẫu")
+    owner = UnitField(label="Đơn vị ban hành mẫu")
     name = forms.CharField(label="Tên mẫu báo cáo", max_length=300)
     period_kind = forms.ChoiceField(label="Kỳ báo cáo", choices=PeriodKind.choices)
     first_year = forms.IntegerField(label="Áp dụng từ năm", error_messages={"invalid": "Năm là một số."})
     deadline_days = forms.IntegerField(
         label="Hạn nộp (số ngày sau khi hết kỳ)", initial=15, error_messages={"invalid": "Số ngày là một số."}
     )
-    indicators = IndicatorCodesField(label="Mã các chỉ tiêu, cách nhau bởi dấu phẩy")
+    indicators = IndicatorCodesField(label="Các chỉ tiêu (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)")
     sections = forms.CharField(
         label="Các phần thuyết minh (mỗi dòng một phần)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -90,7 +118,7 @@ class ReportFormEditForm(IndicatorScopedForm):
     deadline_days = forms.IntegerField(
         label="Hạn nộp (số ngày sau khi hết kỳ)", error_messages={"invalid": "Số ngày là một số."}
     )
-    indicators = IndicatorCodesField(label="Mã các chỉ tiêu, cách nhau bởi dấu phẩy, theo thứ tự trong mẫu")
+    indicators = IndicatorCodesField(label="Các chỉ tiêu theo thứ tự trong mẫu (cách nhau bởi dấu chấm phẩy)")
     sections = forms.CharField(
         label="Các phần thuyết minh (mỗi dòng một phần)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -104,6 +132,6 @@ class RequireReportsForm(UnitsBelowForm):
 
 
 class RuleForm(IndicatorScopedForm):
-    left = IndicatorCodesField(label="Mã chỉ tiêu")
+    left = IndicatorCodesField(label="Chỉ tiêu")
     comparison = forms.ChoiceField(label="Phải", choices=Comparison.choices)
-    right = IndicatorCodesField(label="Mã chỉ tiêu so sánh")
+    right = IndicatorCodesField(label="Chỉ tiêu so sánh")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hienthuc.forms import submit
+from hienthuc.forms import split_last, submit
 from hienthuc.indicators import actions, tallies
 from hienthuc.indicators.access import access_form, access_indicator, access_submission
 from hienthuc.indicators.figures import (
@@ -24,6 +24,7 @@ from hienthuc.indicators.forms import (
     RequireReportsForm,
     RuleForm,
     TargetForm,
+    indicator_label,
 )
 from hienthuc.indicators.models import (
     FormUnit,
@@ -37,6 +38,7 @@ from hienthuc.indicators.models import (
 from hienthuc.indicators.sources import system_value
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
+from hienthuc.lib.text import fold
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
 from hienthuc.scope import can_edit, edits_anywhere
@@ -431,3 +433,20 @@ def unit_panels(request: HttpRequest, pk: int) -> HttpResponse:
     }
     template = "indicators/panels.html#panels" if request.htmx else "indicators/panels.html"
     return render(request, template, context)
+
+
+def indicator_lookup(request: HttpRequest) -> HttpResponse:
+    """Suggestions for an indicator box: by name or code, without diacritics, among the
+    indicators the user sees; in a box of several, each option keeps the ones typed before."""
+    text = next((v for v in request.GET.values() if v.strip()), "")
+    before, query = split_last(text)
+    words = fold(query).split()
+    options = []
+    if words:
+        for indicator in Indicator.objects.visible_to(request.user).only("pk", "code", "name", "measure"):
+            haystack = f"{fold(indicator.name)} {indicator.code.lower()}"
+            if all(word in haystack for word in words):
+                options.append((f"{before}{indicator_label(indicator)}", indicator))
+                if len(options) == 20:
+                    break
+    return render(request, "indicators/indicator_lookup.html", {"options": options})

@@ -1,6 +1,6 @@
 from django import forms
 
-from hienthuc.forms import ScopedForm, UnitCodeField
+from hienthuc.forms import ScopedForm, UnitField
 from hienthuc.orgs.models import OrgKind
 
 
@@ -14,4 +14,4 @@ class OrganizationForm(forms.Form):
 
 
 class MoveForm(ScopedForm):
-    new_parent = UnitCodeField(label="Mã đơn vị cấp trên mới")
+    new_parent = UnitField(label="Đơn vị cấp trên mới")

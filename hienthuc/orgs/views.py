@@ -11,7 +11,7 @@ from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.access import seat_order
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, Term
-from hienthuc.forms import submit
+from hienthuc.forms import split_last, submit, unit_label
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import actions, aggregates, importing
@@ -156,10 +156,15 @@ def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def unit_lookup(request: HttpRequest) -> HttpResponse:
-    """Suggestions for a unit-code box: <option>s for a <datalist>, 20 at most."""
-    query = request.GET.get("q", "") or next((v for k, v in request.GET.items() if k != "q"), "")
-    units = Organization.objects.visible_to(request.user).active().search(query).order_by("depth", "name")[:20]
-    return render(request, "orgs/unit_lookup.html", {"units": units if query.strip() else []})
+    """Suggestions for a unit box: <option>s for a <datalist>, 20 at most, by name or code,
+    without diacritics. In a box of several units (";"), the one being typed is looked up
+    and each option keeps the ones before it."""
+    text = request.GET.get("q", "") or next((v for k, v in request.GET.items() if k != "q"), "")
+    before, query = split_last(text)
+    units = Organization.objects.visible_to(request.user).active().search(query).select_related("kind")
+    units = units.order_by("depth", "name")[:20]
+    options = [(f"{before}{unit_label(u)}", u) for u in units] if query else []
+    return render(request, "orgs/unit_lookup.html", {"options": options})
 
 
 def unit_export(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django import forms
 
-from hienthuc.forms import ScopedForm, UnitCodeField
+from hienthuc.forms import ScopedForm, UnitField
 from hienthuc.people.models import Gender
 
 DATE_HELP = "Định dạng ngày/tháng/năm, ví dụ 03/02/1990."
@@ -18,12 +18,12 @@ class PersonForm(ScopedForm):
         help_text=DATE_HELP,
         error_messages={"invalid": "Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 03/02/1990."},
     )
-    home_unit = UnitCodeField(label="Mã đơn vị sinh hoạt")
+    home_unit = UnitField(label="Đơn vị sinh hoạt")
 
 
 class PositionForm(ScopedForm):
     title = forms.CharField(label="Chức vụ", max_length=1000)
-    unit = UnitCodeField(label="Mã đơn vị")
+    unit = UnitField(label="Đơn vị")
     start_date = forms.DateField(
         label="Từ ngày", required=False, help_text=DATE_HELP, error_messages={"invalid": "Ngày không hợp lệ."}
     )

@@ -9,7 +9,7 @@ from hienthuc.audit.describe import describe
 from hienthuc.audit.models import AuditEvent
 from hienthuc.audit.redact import redact
 from hienthuc.committees.models import Assignment, CommitteeSeat
-from hienthuc.forms import submit
+from hienthuc.forms import resolve_unit, submit
 from hienthuc.orgs.access import breadcrumbs
 from hienthuc.orgs.models import Organization
 from hienthuc.people import actions
@@ -25,12 +25,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if query:
         people = people.search(query)
     unit_code = request.GET.get("unit", "").strip()
-    unit = None
+    unit, problem = None, ""
     if unit_code:
-        unit = Organization.objects.visible_to(request.user).filter(code__iexact=unit_code).first()
+        try:
+            unit = resolve_unit(unit_code, Organization.objects.visible_to(request.user))
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
         people = people.in_subtree(unit) if unit else people.none()
     page = Paginator(people.order_by("search_name", "pk"), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "unit": unit, "unit_code": unit_code}
+    context = {"page": page, "query": query, "unit": unit, "unit_code": unit_code, "problem": problem}
     if request.htmx:
         return render(request, "people/person_list.html#results", context)
     return render(request, "people/person_list.html", context)

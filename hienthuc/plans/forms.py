@@ -1,6 +1,6 @@
 from django import forms
 
-from hienthuc.forms import PersonField, ScopedForm, UnitCodeField, UnitsBelowForm
+from hienthuc.forms import PersonField, ScopedForm, UnitField, UnitsBelowForm, UnitsField
 from hienthuc.lib.deadlines import ACCEPTED, STATUS_LABELS
 from hienthuc.plans.models import PlanKind, Task
 
@@ -8,7 +8,7 @@ DATE_ERRORS = {"invalid": "Ngày không hợp lệ; hãy nhập ngày/tháng/nă
 
 
 class PlanForm(ScopedForm):
-    unit = UnitCodeField(label="Mã đơn vị ban hành")
+    unit = UnitField(label="Đơn vị ban hành")
     kind = forms.ChoiceField(label="Loại", choices=PlanKind.choices)
     title = forms.CharField(label="Tên kế hoạch", max_length=1000)
     source = forms.CharField(label="Văn bản được thực hiện (số hiệu, chọn trong gợi ý)", max_length=300, required=False)
@@ -17,8 +17,8 @@ class PlanForm(ScopedForm):
 class TaskForm(ScopedForm):
     section = forms.CharField(label="Mục (ví dụ I. Xây dựng Đảng)", max_length=300, required=False)
     content = forms.CharField(label="Nội dung nhiệm vụ", max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
-    lead_unit = UnitCodeField(label="Mã cơ quan chủ trì")
-    cooperating = forms.CharField(label="Mã cơ quan phối hợp (cách nhau bởi dấu phẩy)", max_length=1000, required=False)
+    lead_unit = UnitField(label="Cơ quan chủ trì")
+    cooperating = UnitsField(label="Cơ quan phối hợp (cách nhau bởi dấu chấm phẩy)", required=False)
     output = forms.CharField(label="Sản phẩm", max_length=500, required=False)
     deadline_text = forms.CharField(label="Thời gian hoàn thành", max_length=100, help_text=f"Ví dụ: {ACCEPTED}.")
     notes = forms.CharField(label="Ghi chú", max_length=5000, required=False)
@@ -44,17 +44,6 @@ class TaskForm(ScopedForm):
             self.fields["from_task"].label_from_instance = short_task
         else:
             del self.fields["parent"], self.fields["from_task"]
-
-    def clean_cooperating(self):
-        from hienthuc.orgs.models import Organization
-
-        codes = [c.strip() for c in self.cleaned_data["cooperating"].replace(";", ",").split(",") if c.strip()]
-        units = list(Organization.objects.visible_to(self.user).filter(code__in=codes))
-        found = {u.code.lower() for u in units}
-        missing = [c for c in codes if c.lower() not in found]
-        if missing:
-            raise forms.ValidationError(f"Không tìm thấy đơn vị có mã: {', '.join(missing)}.")
-        return units
 
 
 def short_task(task: Task) -> str:
@@ -94,11 +83,16 @@ class TaskFilter(ScopedForm):
         choices=[("", "—"), ("overdue", "Quá hạn"), ("month", "Đến hạn trong tháng này")],
     )
     status = forms.ChoiceField(label="Tình trạng", required=False, choices=[("", "—"), *STATUS_LABELS.items()])
-    under = UnitCodeField(label="Do đơn vị này và trực thuộc chủ trì (mã)", required=False)
-    lead = forms.CharField(label="Mã cơ quan chủ trì", required=False, max_length=32)
+    under = UnitField(label="Do đơn vị này và các đơn vị trực thuộc chủ trì", required=False)
+    lead = UnitField(label="Cơ quan chủ trì", required=False)
     plan = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
     document = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**53)
     issued = forms.BooleanField(label="Chỉ kế hoạch đã ban hành", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("under", "lead"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
 
 
 class RequireForm(UnitsBelowForm):

@@ -222,7 +222,7 @@ def filtered_tasks(request: HttpRequest, form: TaskFilter):
     if data["under"]:
         tasks = tasks.led_in_subtree(data["under"])
     if data["lead"]:
-        tasks = tasks.filter(lead_unit__code__iexact=data["lead"])
+        tasks = tasks.filter(lead_unit=data["lead"])
     if data["plan"]:
         tasks = tasks.filter(plan_id=data["plan"])
     if data["document"]:
