@@ -59,10 +59,19 @@ if [ -z "$OFFICE" ]; then
   loud_skip "LibreOffice checks" "LibreOffice is not installed and cannot be installed here (need root and apt-get)."
   skip_mark "not office"
 fi
+# --- GNU gettext, to check that every string marked for translation has its English
+if ! command -v xgettext >/dev/null && can_apt; then
+  banner "installing Debian's gettext"
+  apt_install --no-install-recommends gettext
+fi
+if ! command -v xgettext >/dev/null; then
+  loud_skip "translation catalog check" "GNU gettext is not installed and cannot be installed here (need root and apt-get)."
+  skip_mark "not gettext"
+fi
 SQLITE_ARGS=()
 [ -n "$SKIP_MARKS" ] && SQLITE_ARGS=(-m "$SKIP_MARKS")
 # The PostgreSQL leg repeats everything but the browser tests.
-PG_MARKS="not browser"
+PG_MARKS="not browser and not gettext"
 [ -z "$OFFICE" ] && PG_MARKS="$PG_MARKS and not office"
 
 $PY manage.py collectstatic --noinput --verbosity 0 || FAILED=1

@@ -21,37 +21,37 @@ from django.utils.translation import gettext_lazy as _
 from hienthuc.audit.models import AuditEvent
 from hienthuc.lib.numbers import decimals_of, format_number
 
-# What an action does, said of its object: "{who} đã {verb} {kind} “{name}”".
+# What an action did, said of its object: "{who} {verb} {kind} “{name}”".
 VERBS = {
-    "create": _("tạo"),
-    "update": _("sửa"),
-    "move": _("chuyển"),
-    "deactivate": _("cho ngừng hoạt động"),
-    "reactivate": _("khôi phục"),
-    "delete": _("xóa"),
-    "grant": _("cấp"),
-    "revoke": _("thu hồi"),
-    "issue": _("ban hành"),
-    "amend": _("sửa đổi, bổ sung"),
-    "require": _("giao thực hiện"),
-    "progress": _("báo cáo tiến độ"),
-    "request": _("gửi"),
-    "answer": _("trả lời"),
-    "submit": _("gửi"),
-    "accept": _("duyệt"),
-    "return": _("trả lại"),
-    "import": _("nhập từ tệp số liệu của"),
-    "link": _("gắn hồ sơ cán bộ cho"),
-    "mute": _("bật"),
-    "unmute": _("bỏ"),
-    "set_password": _("đặt mật khẩu mới cho"),
+    "create": _("đã tạo"),
+    "update": _("đã sửa"),
+    "move": _("đã chuyển"),
+    "deactivate": _("đã cho ngừng hoạt động"),
+    "reactivate": _("đã khôi phục"),
+    "delete": _("đã xóa"),
+    "grant": _("đã cấp"),
+    "revoke": _("đã thu hồi"),
+    "issue": _("đã ban hành"),
+    "amend": _("đã sửa đổi, bổ sung"),
+    "require": _("đã giao thực hiện"),
+    "progress": _("đã báo cáo tiến độ"),
+    "request": _("đã gửi"),
+    "answer": _("đã trả lời"),
+    "submit": _("đã gửi"),
+    "accept": _("đã duyệt"),
+    "return": _("đã trả lại"),
+    "import": _("đã nhập từ tệp số liệu của"),
+    "link": _("đã gắn hồ sơ cán bộ cho"),
+    "mute": _("đã bật"),
+    "unmute": _("đã bỏ"),
+    "set_password": _("đã đặt mật khẩu mới cho"),
 }
 # Where the object's kind changes the words: (action, object type) -> verb, kind shown or not.
 VERBS_FOR = {
-    ("grant", "documents.document"): (_("cấp quyền đọc"), True),
-    ("require", "indicators.reportform"): (_("giao đơn vị nộp"), True),
-    ("mute", "plans.remindermute"): (_("tắt nhắc việc"), False),
-    ("unmute", "plans.remindermute"): (_("bật lại nhắc việc"), False),
+    ("grant", "documents.document"): (_("đã cấp quyền đọc"), True),
+    ("require", "indicators.reportform"): (_("đã giao đơn vị nộp"), True),
+    ("mute", "plans.remindermute"): (_("đã tắt nhắc việc"), False),
+    ("unmute", "plans.remindermute"): (_("đã bật lại nhắc việc"), False),
 }
 
 # Keys of before/after that are not fields of the object's model: their labels, and for those
