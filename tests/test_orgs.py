@@ -285,6 +285,10 @@ class ReadableHistoryTestCase(BaseTestCase):
         text = " ".join(page.content.decode().split())
         self.assertIn("đã cho ngừng hoạt động đơn vị", text)
         self.assertIn("<del>có</del> → không", text)  # not True/False
+        self.assertIn(
+            "đã gắn hồ sơ cán bộ cho người dùng",
+            " ".join(self.client.get(f"/orgs/{self.xa_a1a.pk}/history/").content.decode().split()),
+        )
         for raw in ("object (", "True", "False", "'", "None"):
             self.assertNotIn(raw, page.content.decode().split("<main")[1], raw)
 

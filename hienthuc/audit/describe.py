@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hienthuc.audit.models import AuditEvent
+from hienthuc.lib import periods
 from hienthuc.lib.numbers import decimals_of, format_number
 
 # What an action did, said of its object: "{who} {verb} {kind} “{name}”".
@@ -77,6 +78,8 @@ EXTRA_LABELS = {
     "path": _("vị trí trong cây"),
     "task": _("nhiệm vụ"),
     "reason": _("lý do"),
+    "status": _("trạng thái"),
+    "rule": _("quy tắc"),
     "question": _("nội dung yêu cầu"),
     "answer": _("nội dung giải trình"),
 }
@@ -182,12 +185,20 @@ def _show(value, model=None, key: str = "", names: dict | None = None) -> str:
     text = str(value)
     if key in WORDS_KEYS:
         return str(WORDS.get(text, text))
+    if key == "period":
+        try:
+            return periods.parse(text).label
+        except ValueError:
+            return text
+    if isinstance(found, models.CharField | models.TextField):
+        return text  # text that looks like a number stays as typed (a number, a code)
     return _date(text) or _number(text) or text
 
 
 def _label(model, key: str) -> str:
     found = _field(model, key)
-    if found is not None:
+    # A field without a verbose name of its own has Django's English one ("user", "status").
+    if found is not None and str(found.verbose_name) != found.name.replace("_", " "):
         return str(found.verbose_name)
     return str(EXTRA_LABELS.get(key, key.replace("_", " ")))
 
@@ -233,6 +244,7 @@ def describe(events: list[AuditEvent]) -> list[Line]:
     for event in events:
         model = _model(event.object_type)
         kind = str(model._meta.verbose_name) if model is not None else event.object_type
+        kind = kind[:1].lower() + kind[1:]  # "người dùng", as a common noun mid-sentence
         obj = None if getattr(event, "hidden", False) else objects.get((event.object_type, event.object_id))
         verb, show_kind = VERBS_FOR.get((event.action, event.object_type), (VERBS.get(event.action), True))
         line = Line(
