@@ -112,7 +112,8 @@ def who(user, fallback: str = "") -> str:
     """A person's name where the account has one (its linked person, or its own full name),
     the login name otherwise; an action by a set-up command is the system's."""
     if user is None:
-        return fallback or str(_("hệ thống"))
+        # Rows written by set-up commands carry the system's name as text (audit/record.py).
+        return fallback if fallback and fallback != "hệ thống" else str(_("hệ thống"))
     person = getattr(user, "person", None)
     name = person.full_name if person is not None else user.get_full_name()
     return f"{name} ({user.get_username()})" if name else user.get_username()
