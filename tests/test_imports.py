@@ -92,3 +92,10 @@ class ImportFrameworkTestCase(BaseTestCase):
         self.assertEqual(self.client.get("/orgs/import/").status_code, 403)
         self.assertEqual(self.client.get("/documents/import/").status_code, 403)
         self.assertEqual(self.client.get("/indicators/import/").status_code, 403)
+
+    def test_a_missing_parent_code_is_one_error_not_two(self):
+        self.client.force_login(self.alice)
+        a1 = self.huyen_a1
+        page = self.upload([HEADERS, ["A1", a1.name, a1.kind.name, "", ""]])
+        self.assertContains(page, "Phải ghi mã đơn vị cấp trên")
+        self.assertNotContains(page, "không chuyển đơn vị qua nhập tệp")

@@ -128,6 +128,8 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
         if not can_admin(user, org):
             error(row.row, COL_CODE, f"Mã “{row.code}” đã được dùng cho một đơn vị khác.")
             continue
+        if not row.parent_code and not user.is_superuser:
+            continue  # already told to give the parent's code: one message for one missing cell
         current_parent = Organization.objects.get_parent(org)
         if fold(current_parent.code if current_parent else "") != fold(row.parent_code):
             where = current_parent.code if current_parent else "(gốc)"
