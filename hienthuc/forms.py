@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import Organization
@@ -72,10 +74,14 @@ def resolve_unit(text: str, units) -> Organization:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise ValidationError(f"Không tìm thấy đơn vị “{text}” trong phạm vi của bạn; hãy chọn trong danh sách gợi ý.")
+        raise ValidationError(
+            _("Không tìm thấy đơn vị “%(text)s” trong phạm vi của bạn; hãy chọn trong danh sách gợi ý.")
+            % {"text": text}
+        )
     listed = "; ".join(unit_label(u) for u in candidates[:5])
     raise ValidationError(
-        f"Có {len(candidates)} đơn vị tên “{text}” ({listed}); hãy chọn đúng đơn vị trong danh sách gợi ý."
+        _("Có %(candidates)s đơn vị tên “%(text)s” (%(listed)s); hãy chọn đúng đơn vị trong danh sách gợi ý.")
+        % {"candidates": len(candidates), "text": text, "listed": listed}
     )
 
 
@@ -180,8 +186,10 @@ class PersonField(forms.CharField):
         if len(found) == 1:
             return found[0]
         if not found:
-            raise ValidationError(f"Không tìm thấy “{text}” trong phạm vi của bạn.")
-        raise ValidationError(f"Có nhiều người tên “{text}”; hãy chọn đúng người trong danh sách gợi ý.")
+            raise ValidationError(_("Không tìm thấy “%(text)s” trong phạm vi của bạn.") % {"text": text})
+        raise ValidationError(
+            _("Có nhiều người tên “%(text)s”; hãy chọn đúng người trong danh sách gợi ý.") % {"text": text}
+        )
 
 
 def submit(request, form: forms.Form, action: Callable[[dict], Any], success: str | Callable[[Any], str]):
@@ -206,16 +214,16 @@ class UnitsBelowForm(forms.Form):
     every unit of a kind below it, or a list of codes."""
 
     mode = forms.ChoiceField(
-        label="Các đơn vị",
+        label=gettext_lazy("Các đơn vị"),
         choices=[
-            ("children", "Tất cả đơn vị trực thuộc trực tiếp"),
-            ("kind", "Mọi đơn vị bên dưới thuộc loại"),
-            ("codes", "Các đơn vị ghi dưới đây"),
+            ("children", gettext_lazy("Tất cả đơn vị trực thuộc trực tiếp")),
+            ("kind", gettext_lazy("Mọi đơn vị bên dưới thuộc loại")),
+            ("codes", gettext_lazy("Các đơn vị ghi dưới đây")),
         ],
     )
-    kind = forms.ModelChoiceField(label="Loại đơn vị", queryset=None, required=False)
+    kind = forms.ModelChoiceField(label=gettext_lazy("Loại đơn vị"), queryset=None, required=False)
     codes = forms.CharField(
-        label="Các đơn vị (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)",
+        label=gettext_lazy("Các đơn vị (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)"),
         max_length=4000,
         required=False,
         widget=suggested_input("unit_lookup", "unit"),
@@ -235,17 +243,20 @@ class UnitsBelowForm(forms.Form):
             return list(below.filter(depth=org.depth + 1, kind__is_body=False))
         if data["mode"] == "kind":
             if data["kind"] is None:
-                raise ValidationError({"kind": "Hãy chọn loại đơn vị."})
+                raise ValidationError({"kind": _("Hãy chọn loại đơn vị.")})
             return list(below.filter(kind=data["kind"]))
         entries = split_entries(data["codes"])
         if not entries:
-            raise ValidationError({"codes": "Hãy ghi các đơn vị trực thuộc."})
+            raise ValidationError({"codes": _("Hãy ghi các đơn vị trực thuộc.")})
         units, problems = [], []
         for entry in entries:
             try:
                 unit = resolve_unit(entry, below)
             except ValidationError as exc:
-                problems.append(f"{' '.join(exc.messages)} (chỉ các đơn vị đang hoạt động bên dưới {org.name})")
+                problems.append(
+                    _("%(list)s (chỉ các đơn vị đang hoạt động bên dưới %(org)s)")
+                    % {"list": " ".join(exc.messages), "org": org.name}
+                )
             else:
                 units.append(unit)
         if problems:

@@ -1,5 +1,6 @@
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class RejectNulMiddleware:
@@ -12,7 +13,7 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return HttpResponseBadRequest(
-                "Yêu cầu chứa ký tự không hợp lệ (NUL).".encode(), content_type="text/plain; charset=utf-8"
+                _("Yêu cầu chứa ký tự không hợp lệ (NUL).").encode(), content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hienthuc.lib.tree import PATH_STEP
@@ -86,11 +87,11 @@ def edits_anywhere(user: AnyUser) -> bool:
     return user.is_superuser or bool(root_paths(user, EDIT_KINDS))
 
 
-def require_edits_somewhere(user: AnyUser, what: str) -> None:
+def require_edits_somewhere(user: AnyUser, message: str) -> None:
     """Before a form that creates something: refuse a user who could not save it anywhere,
     rather than after they filled it in."""
     if not edits_anywhere(user):
-        raise PermissionDenied(f"Chỉ người có quyền biên tập mới {what}.")
+        raise PermissionDenied(message)
 
 
 def covers(user: AnyUser, path: str, kinds=None) -> bool:
@@ -112,13 +113,13 @@ def can_admin(user: AnyUser, org: "Organization") -> bool:
     return covers(user, org.path, (RoleKind.ADMIN,))
 
 
-def require_edit(user: AnyUser, org: "Organization", what: str = "đối tượng này") -> None:
+def require_edit(user: AnyUser, org: "Organization", message: str = "") -> None:
     """Refuse (403) a change by a user who holds no editing role covering `org`. The pages and
     the API call it through each app's access_<thing>(…, write=True)."""
     if not can_edit(user, org):
-        raise PermissionDenied(f"Bạn chỉ có quyền xem {what}.")
+        raise PermissionDenied(message or gettext("Bạn chỉ có quyền xem đối tượng này."))
 
 
-def require_admin(user: AnyUser, org: "Organization", what: str = "đơn vị này") -> None:
+def require_admin(user: AnyUser, org: "Organization") -> None:
     if not can_admin(user, org):
-        raise PermissionDenied(f"Bạn không có quyền quản trị {what}.")
+        raise PermissionDenied(gettext("Bạn không có quyền quản trị đơn vị này."))

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.accounts.access import administered_users
 from hienthuc.accounts.models import ApiToken, Role, RoleKind, hash_token
@@ -35,17 +36,17 @@ def do_create_user(
 ):
     """Create an account together with its first role, so no account exists without a scope."""
     if not can_admin(acting_user, organization):
-        raise ValidationError({"organization": "Bạn không quản trị đơn vị này."})
+        raise ValidationError({"organization": _("Bạn không quản trị đơn vị này.")})
     username = (username or "").strip().lower()
     if not USERNAME_RE.match(username):
-        raise ValidationError({"username": "Tên đăng nhập gồm 3–150 ký tự: chữ thường không dấu, chữ số, . - _"})
+        raise ValidationError({"username": _("Tên đăng nhập gồm 3–150 ký tự: chữ thường không dấu, chữ số, . - _")})
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": "Tên đăng nhập đã tồn tại."})
+        raise ValidationError({"username": _("Tên đăng nhập đã tồn tại.")})
     try:
         validate_password(password)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
-    first, _, last = (full_name or "").strip().rpartition(" ")
+    first, _space, last = (full_name or "").strip().rpartition(" ")
     user = User(username=username, email=email or "", first_name=first[:150], last_name=last[:150])
     user.set_password(password)
     user.save()
@@ -57,11 +58,11 @@ def do_create_user(
 @transaction.atomic
 def do_grant_role(user: User, *, organization: "Organization", kind: str, acting_user: User) -> Role:
     if not can_admin(acting_user, organization):
-        raise ValidationError({"organization": "Bạn không quản trị đơn vị này."})
+        raise ValidationError({"organization": _("Bạn không quản trị đơn vị này.")})
     if kind not in RoleKind.values:
-        raise ValidationError({"kind": "Vai trò không hợp lệ."})
+        raise ValidationError({"kind": _("Vai trò không hợp lệ.")})
     if Role.objects.filter(user=user, organization=organization, kind=kind).exists():
-        raise ValidationError({"kind": "Người dùng đã có vai trò này tại đơn vị này."})
+        raise ValidationError({"kind": _("Người dùng đã có vai trò này tại đơn vị này.")})
     granted_by = acting_user if acting_user.pk else None
     role = Role.objects.create(user=user, organization=organization, kind=kind, granted_by=granted_by)
     record(
@@ -77,9 +78,9 @@ def do_grant_role(user: User, *, organization: "Organization", kind: str, acting
 @transaction.atomic
 def do_revoke_role(role: Role, *, acting_user: User) -> None:
     if not can_admin(acting_user, role.organization):
-        raise ValidationError("Bạn không quản trị đơn vị này.")
+        raise ValidationError(_("Bạn không quản trị đơn vị này."))
     if role.user_id == acting_user.pk and role.kind == RoleKind.ADMIN:
-        raise ValidationError("Không thể tự thu hồi quyền quản trị của chính mình.")
+        raise ValidationError(_("Không thể tự thu hồi quyền quản trị của chính mình."))
     record(
         acting_user,
         "revoke",
@@ -127,7 +128,7 @@ def do_set_password(user: User, *, password: str, acting_user: User) -> User:
     of a unit where the user holds a role (a forgotten password). The audit row says who set
     it, never the password."""
     if acting_user.pk != user.pk and not administered_users(acting_user).filter(pk=user.pk).exists():
-        raise ValidationError("Bạn không quản trị tài khoản này.")
+        raise ValidationError(_("Bạn không quản trị tài khoản này."))
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

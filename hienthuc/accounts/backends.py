@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from hienthuc.accounts.models import is_demo_account
 
-DEMO_REFUSED = (
+DEMO_REFUSED = gettext_lazy(
     "Tài khoản mẫu chỉ dùng được khi chạy thử (make run, DEBUG=1). Máy chủ này chạy như thật nên "
     "không cho đăng nhập bằng tài khoản mẫu; hãy dùng tài khoản do quản trị cấp."
 )

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts import actions
@@ -27,7 +28,7 @@ User = get_user_model()
 
 def require_some_admin(user) -> None:
     if not user.is_superuser and not root_paths(user, (RoleKind.ADMIN,)):
-        raise PermissionDenied("Chỉ quản trị đơn vị mới quản lý được tài khoản.")
+        raise PermissionDenied(_("Chỉ quản trị đơn vị mới quản lý được tài khoản."))
 
 
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -50,7 +51,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_create_user(acting_user=request.user, **data),
-        lambda account: f"Đã tạo tài khoản “{account.username}”.",
+        lambda account: _("Đã tạo tài khoản “%(username)s”.") % {"username": account.username},
     )
     if account:
         return redirect("user_detail", pk=account.pk)
@@ -83,7 +84,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 password_form,
                 lambda data: actions.do_set_password(account, password=data["new_password1"], acting_user=request.user),
-                "Đã đặt mật khẩu mới; hãy báo cho người dùng và đề nghị họ đổi mật khẩu khi đăng nhập.",
+                _("Đã đặt mật khẩu mới; hãy báo cho người dùng và đề nghị họ đổi mật khẩu khi đăng nhập."),
             ):
                 return redirect("user_detail", pk=account.pk)
         elif linking:
@@ -91,14 +92,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 link_form,
                 lambda data: do_link_person(account, data["person"], acting_user=request.user),
-                "Đã cập nhật hồ sơ cán bộ của tài khoản.",
+                _("Đã cập nhật hồ sơ cán bộ của tài khoản."),
             ):
                 return redirect("user_detail", pk=account.pk)
         elif submit(
             request,
             form,
             lambda data: actions.do_grant_role(account, acting_user=request.user, **data),
-            "Đã cấp vai trò.",
+            _("Đã cấp vai trò."),
         ):
             return redirect("user_detail", pk=account.pk)
     roles = Role.objects.filter(user=account).select_related("organization")
@@ -126,7 +127,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Đã thu hồi vai trò.")
+        messages.success(request, _("Đã thu hồi vai trò."))
     return redirect("user_detail", pk=role.user_id)
 
 
@@ -146,7 +147,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=pk)
     actions.do_revoke_api_token(token, acting_user=request.user)
-    messages.success(request, "Đã thu hồi mã truy cập API.")
+    messages.success(request, _("Đã thu hồi mã truy cập API."))
     return redirect("token_list")
 
 
@@ -157,7 +158,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_set_password(request.user, password=data["new_password1"], acting_user=request.user),
-        "Đã đổi mật khẩu.",
+        _("Đã đổi mật khẩu."),
     ):
         update_session_auth_hash(request, request.user)
         return redirect("user_detail", pk=request.user.pk)
@@ -182,7 +183,7 @@ def _when_mail_resets(view):
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.PASSWORD_RESET_BY_MAIL:
-            raise Http404("Chưa cấu hình thư điện tử; hãy nhờ quản trị đơn vị đặt lại mật khẩu.")
+            raise Http404(_("Chưa cấu hình thư điện tử; hãy nhờ quản trị đơn vị đặt lại mật khẩu."))
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -9,6 +9,7 @@ import datetime
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -49,7 +50,8 @@ class BrowserSession(SessionAuth):
             return super()._get_key(request)
         except HttpError:
             raise HttpError(
-                403, "Kiểm tra CSRF không đạt: gửi kèm tiêu đề X-CSRFToken của phiên đăng nhập, hoặc dùng mã truy cập."
+                403,
+                _("Kiểm tra CSRF không đạt: gửi kèm tiêu đề X-CSRFToken của phiên đăng nhập, hoặc dùng mã truy cập."),
             ) from None
 
 
@@ -85,7 +87,7 @@ def create_token(request, payload: TokenIn):
     """Exchange a username and password for a revocable API token (shown only once)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return Status(401, {"detail": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa."})
+        return Status(401, {"detail": _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa.")})
     _token, raw = account_actions.do_create_api_token(user, name=payload.name, acting_user=user)
     return Status(200, {"token": raw, "name": payload.name})
 
@@ -95,7 +97,7 @@ def revoke_token(request):
     """Revoke the token this request was made with."""
     token = getattr(request, "api_token", None)
     if token is None:
-        return Status(400, {"detail": "Yêu cầu này không dùng mã truy cập API."})
+        return Status(400, {"detail": _("Yêu cầu này không dùng mã truy cập API.")})
     account_actions.do_revoke_api_token(token, acting_user=request.user)
     return Status(204, None)
 

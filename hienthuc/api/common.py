@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator
@@ -10,7 +11,7 @@ from pydantic import AfterValidator
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("Chuỗi chứa ký tự không hợp lệ (NUL).")
+        raise ValueError(_("Chuỗi chứa ký tự không hợp lệ (NUL)."))
     return value
 
 

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -53,7 +54,11 @@ class DocumentOut(Schema):
 
 class DocumentIn(Schema):
     kind: DocumentKindCode = Field(..., description="Mã loại văn bản, ví dụ ket_luan, nghi_quyet")
-    number_text: Text = Field("", max_length=60, description="Số hiệu như ghi trên văn bản, ví dụ 21-KL/TW")
+    number_text: Text = Field(
+        "",
+        max_length=60,
+        description="Số hiệu như ghi trên văn bản, ví dụ 21-KL/TW",
+    )
     issuing_unit_id: Id
     issuing_body: IssuingBodyCode = "bch"
     issued_on: datetime.date | None = None
@@ -104,7 +109,7 @@ def _document_kind(code: str):
 
     kind = DocumentKind.objects.filter(code=code).first()
     if kind is None:
-        raise ValidationError({"kind": f"Không có loại văn bản mã “{code}”."})
+        raise ValidationError({"kind": _("Không có loại văn bản mã “%(code)s”.") % {"code": code}})
     return kind
 
 

@@ -9,35 +9,37 @@ writes, 422 where there is input to validate."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as InputError
 
-NOT_FOUND = "Không tìm thấy, hoặc không thuộc phạm vi của bạn."
-UNAUTHENTICATED = (
+NOT_FOUND = gettext_lazy("Không tìm thấy, hoặc không thuộc phạm vi của bạn.")
+UNAUTHENTICATED = gettext_lazy(
     "Chưa xác thực: gửi mã truy cập trong tiêu đề “Authorization: Bearer <mã>” (lấy mã qua POST /api/auth/token); "
     "mã có thể đã hết hạn hoặc bị thu hồi."
 )
 # Pydantic's error types, said in Vietnamese (the rest keep pydantic's own sentence).
 _MESSAGES = {
-    "missing": "thiếu trường bắt buộc",
-    "literal_error": "giá trị phải là một trong: {expected}",
-    "enum": "giá trị phải là một trong: {expected}",
-    "string_too_long": "dài quá {max_length} ký tự",
-    "string_too_short": "phải có ít nhất {min_length} ký tự",
-    "too_long": "nhiều quá {max_length} mục",
-    "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên",
-    "float_parsing": "phải là số",
-    "bool_parsing": "phải là true hoặc false",
-    "date_from_datetime_parsing": "phải là ngày dạng YYYY-MM-DD",
-    "date_parsing": "phải là ngày dạng YYYY-MM-DD",
-    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
-    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
-    "string_type": "phải là chuỗi ký tự",
-    "list_type": "phải là một danh sách",
-    "model_attributes_type": "phải là một đối tượng JSON",
-    "json_invalid": "không phải JSON hợp lệ",
+    "missing": gettext_lazy("thiếu trường bắt buộc"),
+    "literal_error": gettext_lazy("giá trị phải là một trong: {expected}"),
+    "enum": gettext_lazy("giá trị phải là một trong: {expected}"),
+    "string_too_long": gettext_lazy("dài quá {max_length} ký tự"),
+    "string_too_short": gettext_lazy("phải có ít nhất {min_length} ký tự"),
+    "too_long": gettext_lazy("nhiều quá {max_length} mục"),
+    "int_parsing": gettext_lazy("phải là số nguyên"),
+    "int_type": gettext_lazy("phải là số nguyên"),
+    "float_parsing": gettext_lazy("phải là số"),
+    "bool_parsing": gettext_lazy("phải là true hoặc false"),
+    "date_from_datetime_parsing": gettext_lazy("phải là ngày dạng YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("phải là ngày dạng YYYY-MM-DD"),
+    "greater_than_equal": gettext_lazy("phải lớn hơn hoặc bằng {ge}"),
+    "less_than_equal": gettext_lazy("phải nhỏ hơn hoặc bằng {le}"),
+    "string_type": gettext_lazy("phải là chuỗi ký tự"),
+    "list_type": gettext_lazy("phải là một danh sách"),
+    "model_attributes_type": gettext_lazy("phải là một đối tượng JSON"),
+    "json_invalid": gettext_lazy("không phải JSON hợp lệ"),
     "value_error": "{error}",
 }
 
@@ -45,11 +47,11 @@ _MESSAGES = {
 def _say(error: dict) -> str:
     template = _MESSAGES.get(error.get("type", ""))
     if template is None:
-        return error.get("msg", "không hợp lệ")
+        return error.get("msg", _("không hợp lệ"))
     try:
-        return template.format(**(error.get("ctx") or {}))
+        return str(template).format(**(error.get("ctx") or {}))
     except (KeyError, IndexError):
-        return error.get("msg", "không hợp lệ")
+        return error.get("msg", _("không hợp lệ"))
 
 
 def install(api: NinjaAPI) -> None:
@@ -63,7 +65,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        detail = str(exc) or "Bạn không có quyền làm việc này với đối tượng này."
+        detail = str(exc) or _("Bạn không có quyền làm việc này với đối tượng này.")
         return api.create_response(request, {"detail": detail}, status=403)
 
     @api.exception_handler(InputError)
@@ -75,7 +77,9 @@ def install(api: NinjaAPI) -> None:
             f"{'.'.join(e['loc'][1:]) or e['loc'][0] if e['loc'] else ''}: {e['msg']}" for e in errors[:5]
         )
         return api.create_response(
-            request, {"detail": f"Dữ liệu gửi lên không hợp lệ — {summary}", "errors": errors}, status=422
+            request,
+            {"detail": _("Dữ liệu gửi lên không hợp lệ — %(summary)s") % {"summary": summary}, "errors": errors},
+            status=422,
         )
 
 
@@ -102,12 +106,12 @@ INPUT_ERROR_SCHEMA = {
     "required": ["detail", "errors"],
 }
 _DESCRIPTIONS = {
-    "400": "Yêu cầu bị từ chối theo quy tắc nghiệp vụ (thông báo tiếng Việt, theo trường nếu có)",
-    "401": "Chưa xác thực, mã truy cập sai, hết hạn hoặc bị thu hồi",
-    "403": "Không có quyền (chỉ được xem), hoặc phiên trình duyệt thiếu CSRF",
-    "404": "Không tìm thấy, hoặc không thuộc phạm vi của người gọi",
-    "422": "Dữ liệu gửi lên không đúng kiểu hoặc giới hạn của lược đồ",
-    "429": "Quá nhiều yêu cầu, hoặc quá nhiều lần xác thực sai; xem tiêu đề Retry-After",
+    "400": "Yêu cầu bị từ chối theo quy tắc nghiệp vụ (thông báo theo trường nếu có)",  # OpenAPI, not UI text
+    "401": "Chưa xác thực, mã truy cập sai, hết hạn hoặc bị thu hồi",  # OpenAPI, not UI text
+    "403": "Không có quyền (chỉ được xem), hoặc phiên trình duyệt thiếu CSRF",  # OpenAPI, not UI text
+    "404": "Không tìm thấy, hoặc không thuộc phạm vi của người gọi",  # OpenAPI, not UI text
+    "422": "Dữ liệu gửi lên không đúng kiểu hoặc giới hạn của lược đồ",  # OpenAPI, not UI text
+    "429": "Quá nhiều yêu cầu, hoặc quá nhiều lần xác thực sai; xem tiêu đề Retry-After",  # OpenAPI, not UI text
 }
 
 

@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 
 def client_address(request: HttpRequest) -> str:
@@ -49,13 +50,18 @@ class ApiGuardMiddleware:
         failures_key = f"api-auth-failures:{address}:{now // fail_window}"
         if (cache.get(failures_key) or 0) >= settings.API_AUTH_FAILURE_LIMIT:
             return too_many(
-                "Quá nhiều lần xác thực sai từ địa chỉ này; API tạm từ chối. Hãy kiểm tra mã truy cập rồi thử lại sau.",
+                _(
+                    "Quá nhiều lần xác thực sai từ địa chỉ này; API tạm từ chối. Hãy kiểm tra mã truy cập rồi thử "
+                    "lại sau."
+                ),
                 fail_window - now % fail_window,
             )
         rate_key = f"api-rate:{address}:{now // 60}"
         if _bump(rate_key, 60) > settings.API_RATE_PER_MINUTE:
             return too_many(
-                f"Quá {settings.API_RATE_PER_MINUTE} yêu cầu mỗi phút từ địa chỉ này; hãy gửi chậm lại.", 60 - now % 60
+                _("Quá %(API_RATE_PER_MINUTE)s yêu cầu mỗi phút từ địa chỉ này; hãy gửi chậm lại.")
+                % {"API_RATE_PER_MINUTE": settings.API_RATE_PER_MINUTE},
+                60 - now % 60,
             )
         response = self.get_response(request)
         if response.status_code == 401:
@@ -70,8 +76,11 @@ def lockout(request: HttpRequest, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if request.path.startswith("/api/"):
         return too_many(
-            f"Đăng nhập sai quá nhiều lần; tài khoản tạm khóa {minutes} phút. Hãy thử lại sau "
-            "hoặc liên hệ quản trị đơn vị.",
+            _(
+                "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa %(minutes)s phút. Hãy thử lại sau hoặc liên hệ "
+                "quản trị đơn vị."
+            )
+            % {"minutes": minutes},
             minutes * 60,
         )
     return render(request, "registration/lockout.html", {"minutes": minutes}, status=429)

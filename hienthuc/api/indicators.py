@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -104,7 +105,10 @@ class SubmissionOut(Schema):
 class SubmissionIn(Schema):
     unit_id: Id
     period: Text = Field(..., max_length=40, description="2021-Q1, Quý I/2021, 2021-T03, 2021 …")
-    values: dict[Text, Text | float | int] = Field(default_factory=dict, description="mã chỉ tiêu → số liệu")
+    values: dict[Text, Text | float | int] = Field(
+        default_factory=dict,
+        description="mã chỉ tiêu → số liệu",
+    )
     narrative: dict[Text, Text] = Field(default_factory=dict)
     submit: bool = False
     version: int | None = Field(None, ge=1, le=2**31)
@@ -179,7 +183,9 @@ def save_submission(request, form_id: Id, payload: SubmissionIn):
     by_code = {item.indicator.code: item.indicator_id for item in form.items.select_related("indicator")}
     unknown = sorted(code for code in payload.values if code.upper() not in by_code)
     if unknown:
-        raise ValidationError({"values": f"Mẫu báo cáo không có chỉ tiêu mã: {', '.join(unknown)}."})
+        raise ValidationError(
+            {"values": _("Mẫu báo cáo không có chỉ tiêu mã: %(list)s.") % {"list": ", ".join(unknown)}}
+        )
     submission = actions.do_save_submission(
         form,
         unit=unit,
@@ -338,6 +344,6 @@ def import_values(request, payload: ImportIn):
         "updated": plan.updated,
         "unchanged": plan.unchanged,
         "written": plan.ok and not payload.dry_run,
-        "errors": [str(e).replace("Dòng", "Mục", 1) for e in plan.errors],
+        "errors": [str(e).replace(_("Dòng"), _("Mục"), 1) for e in plan.errors],
     }
     return Status(200 if plan.ok else 400, body)

@@ -25,7 +25,8 @@ class PlanOut(Schema):
     number: str = Field(..., alias="document.number_normalized")
     issued_on: datetime.date | None = Field(None, alias="document.issued_on")
     source_document_id: int | None = Field(
-        None, description="Văn bản được thực hiện; null nếu không có hoặc người gọi không được xem (văn bản mật)"
+        None,
+        description="Văn bản được thực hiện; null nếu không có hoặc người gọi không được xem (văn bản mật)",
     )
     parent_plan_id: int | None
     amendment: int
@@ -86,7 +87,10 @@ class DashboardOut(Schema):
 
 class TaskFilterIn(Schema):
     plan: Id | None = None
-    lead_unit: Id | None = Field(None, description="Nhiệm vụ do đơn vị này và các đơn vị trực thuộc chủ trì")
+    lead_unit: Id | None = Field(
+        None,
+        description="Nhiệm vụ do đơn vị này và các đơn vị trực thuộc chủ trì",
+    )
     overdue: bool | None = None
 
 

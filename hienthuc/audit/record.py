@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.models import AuditEvent
 
@@ -33,7 +34,7 @@ def record(
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=actor.get_username() if actor is not None and actor.pk else "hệ thống",
+        actor_name=actor.get_username() if actor is not None and actor.pk else _("hệ thống"),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
@@ -22,7 +23,7 @@ def parse_term_number(text: str) -> int:
     try:
         return from_roman(text)
     except ValueError:
-        raise ValidationError({"number": "Khóa phải là số La Mã (ví dụ XX) hoặc số nguyên dương."}) from None
+        raise ValidationError({"number": _("Khóa phải là số La Mã (ví dụ XX) hoặc số nguyên dương.")}) from None
 
 
 @transaction.atomic
@@ -30,18 +31,18 @@ def do_create_term(
     unit: Organization, *, number: str | int, start_year: int, end_year: int, began_on=None, acting_user: User
 ) -> Term:
     if not can_edit(acting_user, unit):
-        raise ValidationError("Bạn không có quyền thêm nhiệm kỳ cho đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền thêm nhiệm kỳ cho đơn vị này."))
     value = number if isinstance(number, int) else parse_term_number(number)
     if value < 1:
-        raise ValidationError({"number": "Khóa phải là số dương."})
+        raise ValidationError({"number": _("Khóa phải là số dương.")})
     if not (1930 <= start_year <= 2200):
-        raise ValidationError({"start_year": "Năm bắt đầu phải từ 1930 đến 2200."})
+        raise ValidationError({"start_year": _("Năm bắt đầu phải từ 1930 đến 2200.")})
     if not (start_year < end_year <= start_year + 10):
-        raise ValidationError({"end_year": "Năm kết thúc phải sau năm bắt đầu và không quá 10 năm."})
+        raise ValidationError({"end_year": _("Năm kết thúc phải sau năm bắt đầu và không quá 10 năm.")})
     if began_on is not None and began_on.year != start_year:
-        raise ValidationError({"began_on": "Ngày bắt đầu phải thuộc năm bắt đầu của nhiệm kỳ."})
+        raise ValidationError({"began_on": _("Ngày bắt đầu phải thuộc năm bắt đầu của nhiệm kỳ.")})
     if Term.objects.filter(unit=unit, number=value).exists():
-        raise ValidationError({"number": "Đơn vị đã có nhiệm kỳ khóa này."})
+        raise ValidationError({"number": _("Đơn vị đã có nhiệm kỳ khóa này.")})
     term = Term.objects.create(unit=unit, number=value, start_year=start_year, end_year=end_year, began_on=began_on)
     record(acting_user, "create", term, organization=unit, after=snapshot(term, TERM_FIELDS))
     return term
@@ -52,17 +53,17 @@ def do_add_seat(
     term: Term, *, person: Person, body: str, role: str, start_date=None, end_date=None, acting_user: User
 ) -> CommitteeSeat:
     if not can_edit(acting_user, term.unit):
-        raise ValidationError("Bạn không có quyền sửa cấp ủy của đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền sửa cấp ủy của đơn vị này."))
     if not can_view(acting_user, person.home_unit):
-        raise ValidationError({"person": "Người này không nằm trong phạm vi của bạn."})
+        raise ValidationError({"person": _("Người này không nằm trong phạm vi của bạn.")})
     if body not in Body.values:
-        raise ValidationError({"body": "Cơ quan không hợp lệ."})
+        raise ValidationError({"body": _("Cơ quan không hợp lệ.")})
     if role not in SeatRole.values:
-        raise ValidationError({"role": "Chức danh không hợp lệ."})
+        raise ValidationError({"role": _("Chức danh không hợp lệ.")})
     if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": "Ngày kết thúc phải sau ngày bắt đầu."})
+        raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
     if CommitteeSeat.objects.filter(term=term, person=person, body=body).exists():
-        raise ValidationError({"person": "Người này đã có trong cơ quan này của nhiệm kỳ."})
+        raise ValidationError({"person": _("Người này đã có trong cơ quan này của nhiệm kỳ.")})
     seat = CommitteeSeat.objects.create(
         term=term, person=person, body=body, role=role, start_date=start_date, end_date=end_date
     )
@@ -73,7 +74,7 @@ def do_add_seat(
 @transaction.atomic
 def do_remove_seat(seat: CommitteeSeat, *, acting_user: User) -> None:
     if not can_edit(acting_user, seat.term.unit):
-        raise ValidationError("Bạn không có quyền sửa cấp ủy của đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền sửa cấp ủy của đơn vị này."))
     before = snapshot(seat, SEAT_FIELDS)
     record(acting_user, "delete", seat, organization=seat.term.unit, before=before)
     seat.delete()
@@ -84,16 +85,16 @@ def do_add_assignment(
     term: Term, *, person: Person, field: str = "", unit: Organization | None = None, note: str = "", acting_user: User
 ) -> Assignment:
     if not can_edit(acting_user, term.unit):
-        raise ValidationError("Bạn không có quyền phân công trong nhiệm kỳ này.")
+        raise ValidationError(_("Bạn không có quyền phân công trong nhiệm kỳ này."))
     field, note = clean(field), clean(note)
     if not field and unit is None:
-        raise ValidationError("Hãy nhập lĩnh vực hoặc chọn đơn vị phụ trách.")
+        raise ValidationError(_("Hãy nhập lĩnh vực hoặc chọn đơn vị phụ trách."))
     if len(field) > FIELD_MAX:
-        raise ValidationError({"field": f"Lĩnh vực dài tối đa {FIELD_MAX} ký tự."})
+        raise ValidationError({"field": _("Lĩnh vực dài tối đa %(FIELD_MAX)s ký tự.") % {"FIELD_MAX": FIELD_MAX}})
     if unit is not None and not unit.path.startswith(term.unit.path):
-        raise ValidationError({"unit": "Đơn vị phụ trách phải thuộc đơn vị của nhiệm kỳ."})
+        raise ValidationError({"unit": _("Đơn vị phụ trách phải thuộc đơn vị của nhiệm kỳ.")})
     if not CommitteeSeat.objects.filter(term=term, person=person).exists():
-        raise ValidationError({"person": "Chỉ phân công được cấp ủy viên của nhiệm kỳ này."})
+        raise ValidationError({"person": _("Chỉ phân công được cấp ủy viên của nhiệm kỳ này.")})
     assignment = Assignment.objects.create(term=term, person=person, field=field, unit=unit, note=note[:300])
     record(acting_user, "create", assignment, organization=term.unit, after=snapshot(assignment, ASSIGNMENT_FIELDS))
     return assignment
@@ -102,7 +103,7 @@ def do_add_assignment(
 @transaction.atomic
 def do_remove_assignment(assignment: Assignment, *, acting_user: User) -> None:
     if not can_edit(acting_user, assignment.term.unit):
-        raise ValidationError("Bạn không có quyền phân công trong nhiệm kỳ này.")
+        raise ValidationError(_("Bạn không có quyền phân công trong nhiệm kỳ này."))
     record(
         acting_user,
         "delete",

@@ -44,7 +44,11 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Khóa {self.roman}, nhiệm kỳ {self.start_year}–{self.end_year}"
+        return _("Khóa %(roman)s, nhiệm kỳ %(start)s–%(end)s") % {
+            "roman": self.roman,
+            "start": self.start_year,
+            "end": self.end_year,
+        }
 
     @property
     def roman(self) -> str:
@@ -135,4 +139,4 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         target = self.field or str(self.unit)
-        return f"{self.person} phụ trách {target}"
+        return _("%(person)s phụ trách %(target)s") % {"person": self.person, "target": target}

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.committees import actions
@@ -16,13 +17,13 @@ from hienthuc.scope import can_edit
 def term_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_organization(request.user, pk)
     if not can_edit(request.user, unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem đơn vị này.")
+        raise PermissionDenied(_("Bạn chỉ có quyền xem đơn vị này."))
     form = TermForm(request.POST or None)
     term = submit(
         request,
         form,
         lambda data: actions.do_create_term(unit, acting_user=request.user, **data),
-        lambda term: f"Đã thêm {term}.",
+        lambda term: _("Đã thêm %(term)s.") % {"term": term},
     )
     if term:
         return redirect("term_detail", pk=term.pk)
@@ -47,7 +48,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 seat_form,
                 lambda data: actions.do_add_seat(term, acting_user=request.user, **data),
-                "Đã thêm cấp ủy viên.",
+                _("Đã thêm cấp ủy viên."),
             )
         else:
             assignment_form = AssignmentForm(request.POST, user=request.user, prefix="asg")
@@ -64,7 +65,7 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     note=data["note"],
                     acting_user=request.user,
                 ),
-                "Đã phân công.",
+                _("Đã phân công."),
             )
         if done:
             return redirect("term_detail", pk=term.pk)
@@ -96,7 +97,7 @@ def _seat_choices(seats) -> list[tuple[str, str]]:
 def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
     seat = access_seat(request.user, pk, write=True)
     actions.do_remove_seat(seat, acting_user=request.user)
-    messages.success(request, "Đã bỏ cấp ủy viên khỏi danh sách.")
+    messages.success(request, _("Đã bỏ cấp ủy viên khỏi danh sách."))
     return redirect("term_detail", pk=seat.term_id)
 
 
@@ -104,5 +105,5 @@ def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = access_assignment(request.user, pk, write=True)
     actions.do_remove_assignment(assignment, acting_user=request.user)
-    messages.success(request, "Đã bỏ phân công.")
+    messages.success(request, _("Đã bỏ phân công."))
     return redirect("term_detail", pk=assignment.term_id)

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.dashboard import yearly
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
@@ -44,7 +45,7 @@ def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - (today.month < 12)
     if not 1930 <= year <= today.year:
-        raise Http404("Năm báo cáo không hợp lệ.")
+        raise Http404(_("Năm báo cáo không hợp lệ."))
     report = yearly.build(unit, year, request.user)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)

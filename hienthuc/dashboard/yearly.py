@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hienthuc.documents.refs import reference_text
 from hienthuc.indicators import tallies
@@ -53,6 +53,7 @@ LATE_PLAN_HEADERS = ["Văn bản", "Đơn vị", "Hạn ban hành", "Tình hình
 TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm sau"]
 
 
+@translation.override("vi")  # a Party document is Vietnamese whatever the reader's language
 def build(unit: Organization, year: int, user) -> YearlyReport:
     """The report as `user` may read it: documents they may not open are named by their hidden label."""
 
@@ -162,6 +163,7 @@ def _capped(rows: list[list], width: int) -> list[list]:
     return [*rows[:LATE_LISTED], [f"… và {len(rows) - LATE_LISTED} trường hợp khác"] + [""] * (width - 1)]
 
 
+@translation.override("vi")  # a Party document is Vietnamese whatever the reader's language
 def to_docx(report: YearlyReport) -> bytes:
     from hienthuc.plans.wordexport import party_name, place_of, secretary_name
 
@@ -231,6 +233,7 @@ def to_docx(report: YearlyReport) -> bytes:
     return render(doc)
 
 
+@translation.override("vi")  # a Party document is Vietnamese whatever the reader's language
 def to_xlsx(report: YearlyReport) -> bytes:
     heading = f"{report.unit.name} — Báo cáo {report.title}"
     return write_tables(

@@ -12,7 +12,7 @@ import functools
 import random
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from hienthuc.accounts.actions import do_create_user
 from hienthuc.accounts.models import DEMO_EMAIL_DOMAIN
@@ -304,6 +304,11 @@ def load_demo(seed: int = 20201203) -> None:
     do_link_person(logins["tinhuy"], standing[0], acting_user=actor)
     dong_hung = next(d for d in districts if d.code == "TB-DH")
     do_link_person(logins["huyen"], district_secretaries[districts.index(dong_hung)], acting_user=actor)
+    if connection.vendor == "postgresql":
+        # A freshly loaded database has no statistics yet: the planner takes every table for a
+        # handful of rows and nests loops over thousands (an access check ran for minutes).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 TB_GOAL = (

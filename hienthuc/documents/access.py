@@ -5,6 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hienthuc.documents.models import Document, DocumentLink
 from hienthuc.scope import AnyUser, require_edit
@@ -15,7 +16,7 @@ def access_document(user: AnyUser, pk: int, *, write: bool = False) -> Document:
         Document.objects.visible_to(user).select_related("kind", "issuing_unit__kind", "term", "created_by"), pk=pk
     )
     if write:
-        require_edit(user, document.issuing_unit, "văn bản này")
+        require_edit(user, document.issuing_unit, _("Bạn chỉ có quyền xem văn bản này."))
     return document
 
 
@@ -23,7 +24,7 @@ def access_link(user: AnyUser, pk: int, *, write: bool = False) -> DocumentLink:
     """A link between two documents the user may see; changed by an editor of its source."""
     link = get_object_or_404(DocumentLink.objects.visible_to(user).select_related("source__issuing_unit"), pk=pk)
     if write:
-        require_edit(user, link.source.issuing_unit, "văn bản này")
+        require_edit(user, link.source.issuing_unit, _("Bạn chỉ có quyền xem văn bản này."))
     return link
 
 
@@ -43,9 +44,17 @@ def resolve_target(user: AnyUser, text: str) -> Document:
         raise ValidationError({"target": str(exc)}) from None
     candidates = list(visible.filter(number_normalized=number.normalized)[:2])
     if not candidates:
-        raise ValidationError({"target": f"Không tìm thấy văn bản số {number.normalized} trong phạm vi của bạn."})
+        raise ValidationError(
+            {
+                "target": _("Không tìm thấy văn bản số %(normalized)s trong phạm vi của bạn.")
+                % {"normalized": number.normalized}
+            }
+        )
     if len(candidates) > 1:
         raise ValidationError(
-            {"target": f"Có nhiều văn bản số {number.normalized}; hãy chọn đúng văn bản trong gợi ý."}
+            {
+                "target": _("Có nhiều văn bản số %(normalized)s; hãy chọn đúng văn bản trong gợi ý.")
+                % {"normalized": number.normalized}
+            }
         )
     return candidates[0]

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Term
@@ -82,12 +83,15 @@ def next_number(unit: Organization, kind: DocumentKind, *, term: Term | None, is
 def _check_date(issued_on: datetime.date | None, status: str) -> None:
     if issued_on is None:
         if status != Status.DRAFT:
-            raise ValidationError({"issued_on": "Văn bản đã ban hành phải có ngày ban hành."})
+            raise ValidationError({"issued_on": _("Văn bản đã ban hành phải có ngày ban hành.")})
         return
     latest = timezone.localdate() + datetime.timedelta(days=365)
     if not (PARTY_FOUNDED <= issued_on <= latest):
         raise ValidationError(
-            {"issued_on": f"Ngày ban hành phải từ 03/02/1930 đến {latest:%d/%m/%Y}; hãy kiểm tra lại năm."}
+            {
+                "issued_on": _("Ngày ban hành phải từ 03/02/1930 đến %(latest)s; hãy kiểm tra lại năm.")
+                % {"latest": format(latest, "%d/%m/%Y")}
+            }
         )
 
 
@@ -95,7 +99,7 @@ def _apply_number(document: Document, number_text: str) -> None:
     number_text = clean(number_text)
     if not number_text:
         if document.status != Status.DRAFT:
-            raise ValidationError({"number_text": "Văn bản đã ban hành phải có số hiệu, ví dụ 21-KL/TW."})
+            raise ValidationError({"number_text": _("Văn bản đã ban hành phải có số hiệu, ví dụ 21-KL/TW.")})
         document.number_text = document.number_normalized = document.number_system = ""
         document.number = document.number_year = None
         document.number_kind = document.number_issuer = ""
@@ -105,13 +109,28 @@ def _apply_number(document: Document, number_text: str) -> None:
     except docnumbers.NumberError as exc:
         raise ValidationError({"number_text": str(exc)}) from None
     if parsed.system != document.kind.system:
-        expected = "của Đảng (ví dụ 21-KL/TW)" if document.kind.system == "party" else "nhà nước (ví dụ 30/2020/NĐ-CP)"
-        raise ValidationError({"number_text": f"Loại “{document.kind.name}” dùng số hiệu {expected}."})
+        expected = (
+            _("của Đảng (ví dụ 21-KL/TW)") if document.kind.system == "party" else _("nhà nước (ví dụ 30/2020/NĐ-CP)")
+        )
+        raise ValidationError(
+            {
+                "number_text": _("Loại “%(document_kind)s” dùng số hiệu %(expected)s.")
+                % {"document_kind": document.kind.name, "expected": expected}
+            }
+        )
     if parsed.known_kind and parsed.kind != document.kind.abbreviation:
         raise ValidationError(
             {
-                "number_text": f"Số hiệu mang ký hiệu {parsed.kind} ({parsed.kind_name}) nhưng loại văn bản là "
-                f"{document.kind.name} ({document.kind.abbreviation})."
+                "number_text": _(
+                    "Số hiệu mang ký hiệu %(kind)s (%(kind_name)s) nhưng loại văn bản là %(document_kind)s "
+                    "(%(abbreviation)s)."
+                )
+                % {
+                    "kind": parsed.kind,
+                    "kind_name": parsed.kind_name,
+                    "document_kind": document.kind.name,
+                    "abbreviation": document.kind.abbreviation,
+                }
             }
         )
     document.number_text = number_text
@@ -135,11 +154,13 @@ def _check_unique(document: Document) -> None:
         number=document.number,
     ).exclude(pk=document.pk)
     if clash.exists():
-        where = f"nhiệm kỳ khóa {document.term.roman}" if document.term else "đơn vị này"
+        where = _("nhiệm kỳ khóa %(roman)s") % {"roman": document.term.roman} if document.term else _("đơn vị này")
         raise ValidationError(
             {
-                "number_text": f"Số {document.number_normalized} đã được dùng trong {where}; "
-                "số văn bản chạy suốt nhiệm kỳ."
+                "number_text": _(
+                    "Số %(number_normalized)s đã được dùng trong %(where)s; số văn bản chạy suốt nhiệm kỳ."
+                )
+                % {"number_normalized": document.number_normalized, "where": where}
             }
         )
 
@@ -164,19 +185,23 @@ def fill_document(document: Document, data: dict) -> None:
     """Check `data` and set it on `document` (unsaved, or locked by the caller); writes nothing."""
     summary = (data.get("summary") or "").strip()
     if not summary:
-        raise ValidationError({"summary": "Trích yếu không được để trống."})
+        raise ValidationError({"summary": _("Trích yếu không được để trống.")})
     if len(summary) > SUMMARY_MAX:
-        raise ValidationError({"summary": f"Trích yếu dài tối đa {SUMMARY_MAX} ký tự."})
+        raise ValidationError(
+            {"summary": _("Trích yếu dài tối đa %(SUMMARY_MAX)s ký tự.") % {"SUMMARY_MAX": SUMMARY_MAX}}
+        )
     full_text = (data.get("full_text") or "").replace("\x00", "")
     if len(full_text) > TEXT_MAX:
-        raise ValidationError({"full_text": "Toàn văn quá dài; hãy đính kèm tệp thay vì dán."})
+        raise ValidationError({"full_text": _("Toàn văn quá dài; hãy đính kèm tệp thay vì dán.")})
     for name, choices, label in (
-        ("issuing_body", IssuingBody, "Cơ quan ban hành"),
-        ("confidentiality", Confidentiality, "Độ mật"),
-        ("status", Status, "Trạng thái"),
+        ("issuing_body", IssuingBody, _("Cơ quan ban hành")),
+        ("confidentiality", Confidentiality, _("Độ mật")),
+        ("status", Status, _("Trạng thái")),
     ):
         if data.get(name) and data[name] not in choices.values:
-            raise ValidationError({name: f"{label} “{data[name]}” không hợp lệ."})
+            raise ValidationError(
+                {name: _("%(label)s “%(data)s” không hợp lệ.") % {"label": label, "data": data[name]}}
+            )
     document.kind = data["kind"]
     document.issuing_body = data["issuing_body"]
     document.signer = clean(data.get("signer"))[:150]
@@ -189,7 +214,7 @@ def fill_document(document: Document, data: dict) -> None:
     _check_date(document.issued_on, document.status)
     document.term = data.get("term") or term_for(document.issuing_unit, document.issued_on)
     if document.term is not None and document.term.unit_id != document.issuing_unit.pk:
-        raise ValidationError({"term": "Nhiệm kỳ phải là nhiệm kỳ của đơn vị ban hành."})
+        raise ValidationError({"term": _("Nhiệm kỳ phải là nhiệm kỳ của đơn vị ban hành.")})
     _apply_number(document, data.get("number_text") or "")
     _check_unique(document)
 
@@ -197,7 +222,7 @@ def fill_document(document: Document, data: dict) -> None:
 @transaction.atomic
 def do_create_document(*, issuing_unit: Organization, acting_user: User, **data) -> Document:
     if not can_edit(acting_user, issuing_unit):
-        raise ValidationError({"issuing_unit": "Bạn không có quyền vào sổ văn bản cho đơn vị này."})
+        raise ValidationError({"issuing_unit": _("Bạn không có quyền vào sổ văn bản cho đơn vị này.")})
     document = Document(issuing_unit=issuing_unit, created_by=acting_user if acting_user.pk else None)
     fill_document(document, data)
     document.refresh_search_text()
@@ -212,7 +237,7 @@ def do_create_document(*, issuing_unit: Organization, acting_user: User, **data)
 def do_update_document(document: Document, *, acting_user: User, **data) -> Document:
     document = Document.objects.select_for_update().select_related("issuing_unit", "kind").get(pk=document.pk)
     if not can_edit(acting_user, document.issuing_unit):
-        raise ValidationError("Bạn không có quyền sửa văn bản của đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền sửa văn bản của đơn vị này."))
     before = snapshot(document, AUDIT_FIELDS)
     # A plan answering a cascade is a document too: its tallies follow the change (changes.py).
     with changes.watched(document):
@@ -230,7 +255,7 @@ def do_update_document(document: Document, *, acting_user: User, **data) -> Docu
 @transaction.atomic
 def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_user: User) -> Attachment:
     if not can_edit(acting_user, document.issuing_unit):
-        raise ValidationError("Bạn không có quyền đính kèm tệp vào văn bản này.")
+        raise ValidationError(_("Bạn không có quyền đính kèm tệp vào văn bản này."))
     limit = settings.ATTACHMENT_MAX_BYTES
     try:
         check_size(len(data), limit)
@@ -240,8 +265,10 @@ def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_
     if file_type is None:
         raise ValidationError(
             {
-                "file": "Chỉ nhận tệp PDF, Word (.docx) hoặc Excel (.xlsx); "
-                "loại tệp được kiểm tra theo nội dung, không theo tên."
+                "file": _(
+                    "Chỉ nhận tệp PDF, Word (.docx) hoặc Excel (.xlsx); "
+                    "loại tệp được kiểm tra theo nội dung, không theo tên."
+                )
             }
         )
     name = clean(filename)[:255] or f"tep.{file_type}"
@@ -273,13 +300,13 @@ def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_
 @transaction.atomic
 def do_link_documents(source: Document, target: Document, *, kind: str, acting_user: User) -> DocumentLink:
     if not can_edit(acting_user, source.issuing_unit):
-        raise ValidationError("Bạn không có quyền sửa liên kết của văn bản này.")
+        raise ValidationError(_("Bạn không có quyền sửa liên kết của văn bản này."))
     if kind not in LinkKind.values:
-        raise ValidationError({"kind": "Quan hệ không hợp lệ."})
+        raise ValidationError({"kind": _("Quan hệ không hợp lệ.")})
     if source.pk == target.pk:
-        raise ValidationError({"target": "Không thể liên kết một văn bản với chính nó."})
+        raise ValidationError({"target": _("Không thể liên kết một văn bản với chính nó.")})
     if DocumentLink.objects.filter(source=source, target=target, kind=kind).exists():
-        raise ValidationError({"target": "Hai văn bản đã có liên kết này."})
+        raise ValidationError({"target": _("Hai văn bản đã có liên kết này.")})
     link = DocumentLink.objects.create(
         source=source, target=target, kind=kind, created_by=acting_user if acting_user.pk else None
     )
@@ -296,7 +323,7 @@ def do_link_documents(source: Document, target: Document, *, kind: str, acting_u
 @transaction.atomic
 def do_unlink_documents(link: DocumentLink, *, acting_user: User) -> None:
     if not can_edit(acting_user, link.source.issuing_unit):
-        raise ValidationError("Bạn không có quyền sửa liên kết của văn bản này.")
+        raise ValidationError(_("Bạn không có quyền sửa liên kết của văn bản này."))
     record(
         acting_user,
         "delete",
@@ -315,7 +342,7 @@ def do_grant_document(document: Document, user, *, acting_user: User) -> Documen
         or not DocumentGrant.objects.filter(document=document, user_id=acting_user.pk).exists()
     ):
         raise ValidationError(
-            "Chỉ người được giao văn bản mật và có quyền biên tập ở đơn vị ban hành mới được cấp quyền xem."
+            _("Chỉ người được giao văn bản mật và có quyền biên tập ở đơn vị ban hành mới được cấp quyền xem.")
         )
     grant, created = DocumentGrant.objects.get_or_create(
         document=document, user=user, defaults={"granted_by": acting_user}

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.documents import actions
 from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status
@@ -18,11 +20,12 @@ from hienthuc.scope import can_edit, edits_anywhere
 
 # A register import is a year or a term of documents; larger files are split (stated in the form).
 MAX_ROWS = 5_000
+# The column headers are the file's format, read back by the import: Vietnamese in any language.
 HEADERS = [
-    "Số hiệu", "Loại văn bản", "Mã đơn vị ban hành", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu",
-    "Người ký", "Nơi ban hành", "Độ mật", "Trạng thái",
+    "Số hiệu", "Loại văn bản", "Mã đơn vị ban hành", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu",  # not UI text
+    "Người ký", "Nơi ban hành", "Độ mật", "Trạng thái",  # not UI text
 ]  # fmt: skip
-OPTIONAL = ("Người ký", "Nơi ban hành", "Độ mật", "Trạng thái")
+OPTIONAL = ("Người ký", "Nơi ban hành", "Độ mật", "Trạng thái")  # not UI text
 # Where an action's complaint about a field lands in the sheet.
 COLUMN_OF = {
     "number_text": 1, "kind": 2, "issuing_unit": 3, "issuing_body": 4, "issued_on": 5, "summary": 6,
@@ -89,36 +92,44 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
             error(
                 number,
                 2,
-                f"Loại văn bản “{clean(kind_text)}” không có trong danh mục."
+                _("Loại văn bản “%(value)s” không có trong danh mục.") % {"value": clean(kind_text)}
                 if clean(kind_text)
-                else "Chưa ghi loại văn bản.",
+                else _("Chưa ghi loại văn bản."),
             )
         unit = units.get(fold(clean(unit_code)))
         if unit is None or not can_edit(user, unit):
             error(
                 number,
                 3,
-                f"Không tìm thấy đơn vị “{clean(unit_code)}” trong phạm vi bạn được vào sổ."
+                _("Không tìm thấy đơn vị “%(value)s” trong phạm vi bạn được vào sổ.") % {"value": clean(unit_code)}
                 if clean(unit_code)
-                else "Chưa ghi mã đơn vị ban hành.",
+                else _("Chưa ghi mã đơn vị ban hành."),
             )
         body = _choice(clean(body_text), IssuingBody.choices) if clean(body_text) else IssuingBody.EXECUTIVE
         if body is None:
             error(
-                number, 4, f"Cơ quan ban hành “{clean(body_text)}” không hợp lệ (ví dụ: Ban Chấp hành, Ban Thường vụ)."
+                number,
+                4,
+                _("Cơ quan ban hành “%(value)s” không hợp lệ (ví dụ: Ban Chấp hành, Ban Thường vụ).")
+                % {"value": clean(body_text)},
             )
         issued_on = None
         if clean(date_value) or isinstance(date_value, datetime.date):
             try:
                 issued_on = _date(date_value)
             except ValueError:
-                error(number, 5, f"Ngày “{clean(date_value)}” không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 25/10/2021.")
+                error(
+                    number,
+                    5,
+                    _("Ngày “%(value)s” không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 25/10/2021.")
+                    % {"value": clean(date_value)},
+                )
         confidentiality = _choice(clean(secrecy), Confidentiality.choices) if clean(secrecy) else Confidentiality.NORMAL
         if confidentiality is None:
-            error(number, 9, "Độ mật phải là Thường hoặc Mật.")
+            error(number, 9, _("Độ mật phải là Thường hoặc Mật."))
         status = _choice(clean(status_text), Status.choices) if clean(status_text) else Status.ISSUED
         if status is None:
-            error(number, 10, "Trạng thái phải là Dự thảo, Đã ban hành, Hết hiệu lực hoặc Đã bị thay thế.")
+            error(number, 10, _("Trạng thái phải là Dự thảo, Đã ban hành, Hết hiệu lực hoặc Đã bị thay thế."))
         if len(plan.errors) > row_errors:
             continue
         data = {
@@ -143,7 +154,12 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
             continue
         key = (unit.pk, probe.number_system, probe.number_kind, probe.number_issuer, probe.term_id, probe.number)
         if probe.number is not None and key in seen:
-            error(number, 1, f"Số {probe.number_normalized} trùng với dòng {seen[key]}.")
+            error(
+                number,
+                1,
+                _("Số %(number_normalized)s trùng với dòng %(seen)s.")
+                % {"number_normalized": probe.number_normalized, "seen": seen[key]},
+            )
             continue
         seen[key] = number
         plan.creates.append((number, {**data, "issuing_unit": unit}))
@@ -169,9 +185,12 @@ def describe(plan: RegisterPlan) -> Preview:
         for row, d in plan.creates[:PREVIEW_ROWS]
     ]
     return Preview(
-        counts=[f"{len(plan.creates)} văn bản mới", f"{plan.skipped} văn bản đã có trong sổ (bỏ qua)"],
-        button=f"Vào sổ {len(plan.creates)} văn bản" if plan.creates else "",
-        columns=["Dòng", "Số hiệu", "Loại", "Đơn vị", "Trích yếu"],
+        counts=[
+            _("%(creates)s văn bản mới") % {"creates": len(plan.creates)},
+            _("%(skipped)s văn bản đã có trong sổ (bỏ qua)") % {"skipped": plan.skipped},
+        ],
+        button=_("Vào sổ %(creates)s văn bản") % {"creates": len(plan.creates)} if plan.creates else "",
+        columns=[_("Dòng"), _("Số hiệu"), _("Loại"), _("Đơn vị"), _("Trích yếu")],
         rows=rows,
         total_rows=len(plan.creates),
     )
@@ -180,17 +199,20 @@ def describe(plan: RegisterPlan) -> Preview:
 IMPORTER = Importer(
     kind="register",
     url_name="document_import",
-    title="Nhập sổ văn bản từ Excel",
+    title=gettext_lazy("Nhập sổ văn bản từ Excel"),
     help_template="documents/import_help.html",
     check=lambda data, *, user, target: plan_register_import(data, user=user),
     apply=lambda data, *, acting_user, target, progress: do_import_register(
         data, acting_user=acting_user, progress=progress
     ),
     describe=describe,
-    summary=lambda plan: f"Đã vào sổ {len(plan.creates)} văn bản; bỏ qua {plan.skipped} văn bản đã có.",
+    summary=lambda plan: (
+        _("Đã vào sổ %(creates)s văn bản; bỏ qua %(skipped)s văn bản đã có.")
+        % {"creates": len(plan.creates), "skipped": plan.skipped}
+    ),
     done_url=lambda target: reverse("document_register"),
     allowed=edits_anywhere,
-    denied="Chỉ người có quyền biên tập mới nhập sổ văn bản.",
+    denied=gettext_lazy("Chỉ người có quyền biên tập mới nhập sổ văn bản."),
     context=lambda user, target: {"headers": HEADERS, "max_rows": MAX_ROWS},
 )
 
@@ -211,4 +233,4 @@ def export_register(documents) -> bytes:
         ]
         for d in documents
     ]
-    return write_table("SỔ VĂN BẢN", HEADERS, rows, sheet_name="Sổ văn bản")
+    return write_table("SỔ VĂN BẢN", HEADERS, rows, sheet_name=_("Sổ văn bản"))

@@ -181,7 +181,7 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        number = self.number_normalized or "(chưa có số)"
+        number = self.number_normalized or _("(chưa có số)")
         return f"{self.kind.name} {number}"
 
     def get_absolute_url(self) -> str:

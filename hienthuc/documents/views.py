@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.documents import actions, importing
@@ -57,7 +58,7 @@ def filtered_register(request: HttpRequest):
             try:
                 documents = documents.filter(term__number=from_roman(data["term"]))
             except ValueError:
-                problem = "Khóa phải là số La Mã, ví dụ XX."
+                problem = _("Khóa phải là số La Mã, ví dụ XX.")
         if data["status"]:
             documents = documents.filter(status=data["status"])
     return form, documents.order_by("-issued_on", "-id"), problem
@@ -84,14 +85,14 @@ def register_export(request: HttpRequest) -> HttpResponse:
 
 
 def document_create(request: HttpRequest) -> HttpResponse:
-    require_edits_somewhere(request.user, "vào sổ văn bản")
+    require_edits_somewhere(request.user, _("Chỉ người có quyền biên tập mới vào sổ văn bản."))
     initial = {"issuing_unit": request.GET.get("unit", ""), "kind": request.GET.get("kind")}
     form = DocumentForm(request.POST or None, initial=initial, user=request.user)
     document = submit(
         request,
         form,
         lambda data: actions.do_create_document(acting_user=request.user, **data),
-        lambda document: f"Đã vào sổ {document}.",
+        lambda document: _("Đã vào sổ %(document)s.") % {"document": document},
     )
     if document:
         return redirect("document_detail", pk=document.pk)
@@ -110,7 +111,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: actions.do_update_document(
             document, acting_user=request.user, **{k: v for k, v in data.items() if k != "issuing_unit"}
         ),
-        "Đã lưu văn bản.",
+        _("Đã lưu văn bản."),
     )
     if saved:
         return redirect("document_detail", pk=document.pk)
@@ -239,7 +240,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk, write=True)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Hãy chọn một tệp để đính kèm.")
+        messages.error(request, _("Hãy chọn một tệp để đính kèm."))
         return redirect("document_detail", pk=document.pk)
     upload = form.cleaned_data["file"]
     try:
@@ -251,7 +252,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã đính kèm “{upload.name}”.")
+        messages.success(request, _("Đã đính kèm “%(upload)s”.") % {"upload": upload.name})
     return redirect("document_detail", pk=document.pk)
 
 
@@ -275,7 +276,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk, write=True)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Hãy chọn văn bản liên quan và quan hệ.")
+        messages.error(request, _("Hãy chọn văn bản liên quan và quan hệ."))
         return redirect("document_detail", pk=document.pk)
     try:
         target = resolve_target(request.user, form.cleaned_data["target"])
@@ -283,7 +284,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã liên kết với {target}.")
+        messages.success(request, _("Đã liên kết với %(target)s.") % {"target": target})
     return redirect("document_detail", pk=document.pk)
 
 
@@ -291,7 +292,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
 def link_remove(request: HttpRequest, pk: int) -> HttpResponse:
     link = access_link(request.user, pk, write=True)
     actions.do_unlink_documents(link, acting_user=request.user)
-    messages.success(request, "Đã bỏ liên kết.")
+    messages.success(request, _("Đã bỏ liên kết."))
     return redirect("document_detail", pk=link.source_id)
 
 
@@ -303,14 +304,14 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         user = get_user_model().objects.filter(username=form.cleaned_data["username"].strip().lower()).first()
     if user is None:
-        messages.error(request, "Không tìm thấy tài khoản này.")
+        messages.error(request, _("Không tìm thấy tài khoản này."))
     else:
         try:
             actions.do_grant_document(document, user, acting_user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Đã cho phép {user.username} xem văn bản mật này.")
+            messages.success(request, _("Đã cho phép %(username)s xem văn bản mật này.") % {"username": user.username})
     return redirect("document_detail", pk=document.pk)
 
 
@@ -351,7 +352,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     year = request.POST.get("year", "").strip()
     try:
         if year and not year.isdigit():
-            raise ValidationError({"year": "Năm phải là một số, ví dụ 2030."})
+            raise ValidationError({"year": _("Năm phải là một số, ví dụ 2030.")})
         do_add_goal(
             document,
             kind=request.POST.get("kind", ""),
@@ -362,5 +363,5 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Đã thêm.")
+        messages.success(request, _("Đã thêm."))
     return redirect("document_detail", pk=document.pk)

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hienthuc.imports import importers
@@ -85,7 +86,7 @@ def run_import(pending_id: int) -> str:
     progress = _Progress(pending_id)
     try:
         if found is None:
-            raise ValidationError("Loại tệp nhập này không chạy được trong nền.")
+            raise ValidationError(_("Loại tệp nhập này không chạy được trong nền."))
         importer, key = found
         # Checked again here: the person may have lost the right, or the target gone, meanwhile.
         target = importer.target(user, key)
@@ -94,7 +95,7 @@ def run_import(pending_id: int) -> str:
         if isinstance(exc, ValidationError):
             message = " ".join(exc.messages)
         elif isinstance(exc, Http404):
-            message = "Không còn nơi để nhập tệp này (đã bị xóa hoặc không còn trong phạm vi của bạn)."
+            message = _("Không còn nơi để nhập tệp này (đã bị xóa hoặc không còn trong phạm vi của bạn).")
         else:
             message = str(exc)
         PendingImport.objects.filter(pk=pending_id).update(status=ImportStatus.FAILED, message=message[:5000])

@@ -20,9 +20,14 @@ The contract of the two functions an importer supplies:
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # A preview lists this many rows; the counts above it cover all of them.
 PREVIEW_ROWS = 300
@@ -33,7 +38,7 @@ class ImportRejected(ValidationError):
     written; `checked` is the fresh result, every problem by row and column."""
 
     def __init__(self, checked: Any):
-        super().__init__([str(e) for e in checked.errors] or ["Tệp không còn hợp lệ."])
+        super().__init__([str(e) for e in checked.errors] or [_("Tệp không còn hợp lệ.")])
         self.checked = checked
 
 
@@ -70,9 +75,9 @@ class Importer:
     target: Callable[[Any, str], Any] = no_target
     # May the user import this kind at all (checked before the upload page shows)?
     allowed: Callable[[Any], bool] = lambda user: True
-    denied: str = "Bạn không có quyền nhập loại tệp này."
+    denied: "StrOrPromise" = gettext_lazy("Bạn không có quyền nhập loại tệp này.")
     accept: str = ".xlsx"
-    file_label: str = "Tệp Excel (.xlsx)"
+    file_label: "StrOrPromise" = gettext_lazy("Tệp Excel (.xlsx)")
     context: Callable[[Any, Any], dict] = lambda user, target: {}  # extra for the help template
     # Above this many rows the worker applies the file (a request would wait too long).
     background_rows: int = 200

@@ -4,16 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", "Đã xem trước"
-    RUNNING = "running", "Đang nhập"
-    DONE = "done", "Hoàn tất"
-    FAILED = "failed", "Thất bại"
+    PREVIEWED = "previewed", _("Đã xem trước")
+    RUNNING = "running", _("Đang nhập")
+    DONE = "done", _("Hoàn tất")
+    FAILED = "failed", _("Thất bại")
 
 
-STALLED_MESSAGE = (
+STALLED_MESSAGE = _(
     "Tiến trình nền đã dừng giữa chừng (máy chủ khởi động lại hoặc gặp lỗi). Việc nhập diễn ra trong một "
     "giao dịch nên chưa có dữ liệu nào được ghi; hãy bấm “Chạy lại”."
 )

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.imports import background, importers
@@ -117,7 +118,7 @@ def import_apply(request: HttpRequest, kind: str, pending: int, pk: int | None =
         # the same answer for all three.
         messages.warning(
             request,
-            "Bản xem trước này không còn: tệp đã được nhập, hoặc quá một ngày chưa nhập. Hãy tải tệp lên lại.",
+            _("Bản xem trước này không còn: tệp đã được nhập, hoặc quá một ngày chưa nhập. Hãy tải tệp lên lại."),
         )
         return redirect(_upload_url(importer, key))
     # The preview counted the rows (PendingImport.rows): the file is not read again to decide.

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record
 from hienthuc.indicators import tallies
@@ -59,29 +60,29 @@ def do_create_indicator(
     acting_user: User,
 ) -> Indicator:
     if not can_edit(acting_user, owner):
-        raise ValidationError({"owner": "Bạn không có quyền xác định chỉ tiêu cho đơn vị này."})
+        raise ValidationError({"owner": _("Bạn không có quyền xác định chỉ tiêu cho đơn vị này.")})
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
-        raise ValidationError({"code": "Mã chỉ tiêu gồm 1–40 ký tự: chữ không dấu, chữ số, _ . -"})
+        raise ValidationError({"code": _("Mã chỉ tiêu gồm 1–40 ký tự: chữ không dấu, chữ số, _ . -")})
     if Indicator.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"Đã có chỉ tiêu mã {code}."})
+        raise ValidationError({"code": _("Đã có chỉ tiêu mã %(code)s.") % {"code": code}})
     name, measure = clean(name)[:300], clean(measure)[:40]
     if not name:
-        raise ValidationError({"name": "Tên chỉ tiêu không được để trống."})
+        raise ValidationError({"name": _("Tên chỉ tiêu không được để trống.")})
     if not measure:
-        raise ValidationError({"measure": "Hãy ghi đơn vị tính (%, tỷ đồng, người, km …)."})
+        raise ValidationError({"measure": _("Hãy ghi đơn vị tính (%, tỷ đồng, người, km …).")})
     if aggregation not in Aggregation.values:
-        raise ValidationError({"aggregation": "Cách cộng dồn không hợp lệ."})
+        raise ValidationError({"aggregation": _("Cách cộng dồn không hợp lệ.")})
     if time_aggregation not in TimeAggregation.values:
-        raise ValidationError({"time_aggregation": "Cách cộng dồn trong năm không hợp lệ."})
+        raise ValidationError({"time_aggregation": _("Cách cộng dồn trong năm không hợp lệ.")})
     if source not in Source.values:
-        raise ValidationError({"source": "Nguồn số liệu không hợp lệ."})
+        raise ValidationError({"source": _("Nguồn số liệu không hợp lệ.")})
     if aggregation == Aggregation.WEIGHTED and weight is None:
-        raise ValidationError({"weight": "Bình quân gia quyền cần chọn chỉ tiêu làm trọng số."})
+        raise ValidationError({"weight": _("Bình quân gia quyền cần chọn chỉ tiêu làm trọng số.")})
     if not 0 <= (decimals or 0) <= 6:
-        raise ValidationError({"decimals": "Số chữ số thập phân từ 0 đến 6."})
+        raise ValidationError({"decimals": _("Số chữ số thập phân từ 0 đến 6.")})
     if min_value is not None and max_value is not None and min_value > max_value:
-        raise ValidationError({"max_value": "Giá trị lớn nhất phải không nhỏ hơn giá trị nhỏ nhất."})
+        raise ValidationError({"max_value": _("Giá trị lớn nhất phải không nhỏ hơn giá trị nhỏ nhất.")})
     last = Indicator.objects.order_by("-order").values_list("order", flat=True).first() or 0
     indicator = Indicator.objects.create(
         owner=owner, code=code, name=name, measure=measure, aggregation=aggregation,
@@ -99,11 +100,11 @@ def do_set_target(
 ) -> Target:
     """Set (or change) a target; targets below the indicator's owner are set by that owner."""
     if not (can_edit(acting_user, unit) and (unit.path.startswith(indicator.owner.path) or acting_user.is_superuser)):
-        raise ValidationError({"unit": "Chỉ đặt chỉ tiêu cho đơn vị xác định chỉ tiêu hoặc đơn vị trực thuộc."})
+        raise ValidationError({"unit": _("Chỉ đặt chỉ tiêu cho đơn vị xác định chỉ tiêu hoặc đơn vị trực thuộc.")})
     if kind not in TargetKind.values:
-        raise ValidationError({"kind": "Loại chỉ tiêu không hợp lệ."})
+        raise ValidationError({"kind": _("Loại chỉ tiêu không hợp lệ.")})
     if not 1930 <= int(year or 0) <= 2200:
-        raise ValidationError({"year": "Năm phải từ 1930 đến 2200."})
+        raise ValidationError({"year": _("Năm phải từ 1930 đến 2200.")})
     number = _check_value(indicator, value, field="value")
     target, created = Target.objects.update_or_create(
         indicator=indicator, unit=unit, kind=kind, year=year, defaults={"value": number}
@@ -125,16 +126,25 @@ def _check_value(indicator: Indicator, raw, *, field: str) -> Decimal:
     except NumberError as exc:
         raise ValidationError({field: str(exc)}) from None
     if abs(value) >= VALUE_LIMIT:
-        raise ValidationError({field: "Số quá lớn."})
+        raise ValidationError({field: _("Số quá lớn.")})
     if decimals_of(value) > indicator.decimals:
-        allowed = f"tối đa {indicator.decimals} chữ số thập phân" if indicator.decimals else "số nguyên"
+        allowed = (
+            _("tối đa %(decimals)s chữ số thập phân") % {"decimals": indicator.decimals}
+            if indicator.decimals
+            else _("số nguyên")
+        )
         raise ValidationError({field: f"“{indicator.name}” ghi {allowed}."})
     low, high = indicator.min_value, indicator.max_value
     if (low is not None and value < low) or (high is not None and value > high):
-        span = f"từ {format_number(low, indicator.decimals) if low is not None else '…'} đến " + (
-            format_number(high, indicator.decimals) if high is not None else "…"
+        span = _("từ %(value)s đến ") % {
+            "value": format_number(low, indicator.decimals) if low is not None else "…"
+        } + (format_number(high, indicator.decimals) if high is not None else "…")
+        raise ValidationError(
+            {
+                field: _("“%(indicator)s” phải %(span)s %(measure)s.")
+                % {"indicator": indicator.name, "span": span, "measure": indicator.measure}
+            }
         )
-        raise ValidationError({field: f"“{indicator.name}” phải {span} {indicator.measure}."})
     return value
 
 
@@ -151,11 +161,11 @@ def do_create_form(
     acting_user: User,
 ) -> ReportForm:
     if not can_edit(acting_user, owner):
-        raise ValidationError({"owner": "Bạn không có quyền ban hành mẫu báo cáo cho đơn vị này."})
+        raise ValidationError({"owner": _("Bạn không có quyền ban hành mẫu báo cáo cho đơn vị này.")})
     if period_kind not in PeriodKind.values:
-        raise ValidationError({"period_kind": "Kỳ báo cáo không hợp lệ."})
+        raise ValidationError({"period_kind": _("Kỳ báo cáo không hợp lệ.")})
     if not 1930 <= int(first_year or 0) <= 2200:
-        raise ValidationError({"first_year": "Năm bắt đầu phải từ 1930 đến 2200."})
+        raise ValidationError({"first_year": _("Năm bắt đầu phải từ 1930 đến 2200.")})
     name, sections = _check_form_fields(name, deadline_days, indicators, sections)
     form = ReportForm.objects.create(
         owner=owner, name=name, period_kind=period_kind, first_year=first_year, deadline_days=deadline_days,
@@ -178,11 +188,11 @@ def _check_form_fields(name: str, deadline_days: int, indicators: list, sections
     """What creating and editing a form check alike: the tidied name and sections."""
     name = clean(name)[:300]
     if not name:
-        raise ValidationError({"name": "Tên mẫu báo cáo không được để trống."})
+        raise ValidationError({"name": _("Tên mẫu báo cáo không được để trống.")})
     if not 0 <= int(deadline_days) <= 120:
-        raise ValidationError({"deadline_days": "Hạn nộp từ 0 đến 120 ngày sau khi hết kỳ."})
+        raise ValidationError({"deadline_days": _("Hạn nộp từ 0 đến 120 ngày sau khi hết kỳ.")})
     if not indicators:
-        raise ValidationError({"indicators": "Mẫu báo cáo cần ít nhất một chỉ tiêu."})
+        raise ValidationError({"indicators": _("Mẫu báo cáo cần ít nhất một chỉ tiêu.")})
     return name, "\n".join(line.strip() for line in (sections or "").splitlines() if line.strip())
 
 
@@ -202,7 +212,7 @@ def do_update_form(
     indicator taken out of the form goes with it; a new deadline counts the submissions
     already sent on time or late again."""
     if not can_edit(acting_user, form.owner):
-        raise ValidationError("Bạn không có quyền sửa mẫu báo cáo này.")
+        raise ValidationError(_("Bạn không có quyền sửa mẫu báo cáo này."))
     name, sections = _check_form_fields(name, deadline_days, indicators, sections)
     form = ReportForm.objects.select_for_update().get(pk=form.pk)
     kept = list(dict.fromkeys(indicators))
@@ -245,10 +255,15 @@ def do_update_form(
 def do_require_reports(form: ReportForm, *, units: list[Organization], acting_user: User) -> int:
     """Name the units that must submit the form every period (units below its owner)."""
     if not can_edit(acting_user, form.owner):
-        raise ValidationError("Bạn không có quyền giao mẫu báo cáo này.")
+        raise ValidationError(_("Bạn không có quyền giao mẫu báo cáo này."))
     for unit in units:
         if not unit.path.startswith(form.owner.path):
-            raise ValidationError({"units": f"“{unit.name}” không thuộc {form.owner.name}."})
+            raise ValidationError(
+                {
+                    "units": _("“%(unit)s” không thuộc %(form_owner)s.")
+                    % {"unit": unit.name, "form_owner": form.owner.name}
+                }
+            )
     existing = set(form.required.values_list("unit_id", flat=True))
     new = [u for u in dict.fromkeys(units) if u.pk not in existing]
     FormUnit.objects.bulk_create([FormUnit(form=form, unit=u) for u in new])
@@ -260,12 +275,12 @@ def do_require_reports(form: ReportForm, *, units: list[Organization], acting_us
 @transaction.atomic
 def do_add_rule(form: ReportForm, *, left: Indicator, comparison: str, right: Indicator, acting_user: User) -> FormRule:
     if not can_edit(acting_user, form.owner):
-        raise ValidationError("Bạn không có quyền sửa mẫu báo cáo này.")
+        raise ValidationError(_("Bạn không có quyền sửa mẫu báo cáo này."))
     if comparison not in Comparison.values:
-        raise ValidationError({"comparison": "Phép so sánh không hợp lệ."})
+        raise ValidationError({"comparison": _("Phép so sánh không hợp lệ.")})
     codes = set(form.items.values_list("indicator_id", flat=True))
     if left.pk not in codes or right.pk not in codes or left.pk == right.pk:
-        raise ValidationError("Quy tắc phải so sánh hai chỉ tiêu khác nhau của mẫu báo cáo.")
+        raise ValidationError(_("Quy tắc phải so sánh hai chỉ tiêu khác nhau của mẫu báo cáo."))
     rule = FormRule.objects.create(form=form, left=left, comparison=comparison, right=right)
     record(
         acting_user, "create", rule, organization=form.owner, after={"rule": f"{left.code} {comparison} {right.code}"}
@@ -280,12 +295,18 @@ def check_period(form: ReportForm, text: str) -> periods.Period:
     except periods.PeriodError as exc:
         raise ValidationError({"period": str(exc)}) from None
     if period.kind != form.period_kind:
-        raise ValidationError({"period": f"Mẫu “{form.name}” báo cáo theo {form.get_period_kind_display().lower()}; "
-                                         f"kỳ “{period.label}” không thuộc mẫu này."})  # fmt: skip
+        message = _("Mẫu “%(form)s” báo cáo theo %(kind)s; kỳ “%(period)s” không thuộc mẫu này.")
+        kind = form.get_period_kind_display().lower()
+        raise ValidationError({"period": message % {"form": form.name, "kind": kind, "period": period.label}})
     if period.year < form.first_year:
-        raise ValidationError({"period": f"Mẫu “{form.name}” áp dụng từ năm {form.first_year}."})
+        raise ValidationError(
+            {
+                "period": _("Mẫu “%(form)s” áp dụng từ năm %(first_year)s.")
+                % {"form": form.name, "first_year": form.first_year}
+            }
+        )
     if period.start > timezone.localdate():
-        raise ValidationError({"period": f"Kỳ {period.label} chưa bắt đầu."})
+        raise ValidationError({"period": _("Kỳ %(period)s chưa bắt đầu.") % {"period": period.label}})
     return period
 
 
@@ -316,23 +337,31 @@ def do_save_submission(
     nothing. With `submit`, every indicator must have a value and the report goes up;
     `submitted_at` records when a paper report was actually received (not in the future)."""
     if not can_edit(acting_user, unit):
-        raise ValidationError("Bạn không có quyền báo cáo cho đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền báo cáo cho đơn vị này."))
     if not form.is_active:
-        raise ValidationError(f"Mẫu “{form.name}” đã ngừng sử dụng; không nhập được báo cáo theo mẫu này.")
+        raise ValidationError(
+            _("Mẫu “%(form)s” đã ngừng sử dụng; không nhập được báo cáo theo mẫu này.") % {"form": form.name}
+        )
     if not form.required.filter(unit=unit).exists():
-        raise ValidationError(f"{unit.name} không thuộc các đơn vị phải nộp mẫu “{form.name}”.")
+        raise ValidationError(
+            _("%(unit)s không thuộc các đơn vị phải nộp mẫu “%(form)s”.") % {"unit": unit.name, "form": form.name}
+        )
     key = check_period(form, period).key
     if submitted_at is not None and submitted_at > timezone.now():
-        raise ValidationError({"submitted_at": "Ngày nhận báo cáo không được sau hôm nay."})
+        raise ValidationError({"submitted_at": _("Ngày nhận báo cáo không được sau hôm nay.")})
     submission, _created = Submission.objects.select_for_update().get_or_create(form=form, unit=unit, period=key)
     if version is not None and submission.version != version:
         raise ValidationError(
-            "Báo cáo vừa được người khác lưu trong lúc bạn đang nhập. Số liệu bạn nhập chưa được lưu; "
-            "hãy tải lại trang rồi nhập lại."
+            _(
+                "Báo cáo vừa được người khác lưu trong lúc bạn đang nhập. Số liệu bạn nhập chưa được lưu; "
+                "hãy tải lại trang rồi nhập lại."
+            )
         )
     if submission.is_locked:
-        state = "đã được duyệt" if submission.status == SubmissionStatus.ACCEPTED else "đã gửi lên cấp trên"
-        raise ValidationError(f"Báo cáo {state}, không sửa được; đề nghị cấp trên trả lại nếu cần sửa.")
+        state = _("đã được duyệt") if submission.status == SubmissionStatus.ACCEPTED else _("đã gửi lên cấp trên")
+        raise ValidationError(
+            _("Báo cáo %(state)s, không sửa được; đề nghị cấp trên trả lại nếu cần sửa.") % {"state": state}
+        )
     items = list(form.items.select_related("indicator__weight").order_by("order"))
     current = {
         v.indicator_id: v
@@ -354,7 +383,7 @@ def do_save_submission(
         if raw is None or str(raw).strip() == "":
             typed[indicator.pk] = None
             if submit:
-                errors.setdefault(field, []).append(f"Chưa nhập “{indicator.name}”.")
+                errors.setdefault(field, []).append(_("Chưa nhập “%(indicator)s”.") % {"indicator": indicator.name})
             continue
         try:
             typed[indicator.pk] = _check_value(indicator, raw, field=field)
@@ -365,8 +394,14 @@ def do_save_submission(
         a, b = merged.get(rule.left_id), merged.get(rule.right_id)
         if a is not None and b is not None and not RULE_CHECKS[rule.comparison](a, b):
             errors.setdefault(f"value_{rule.left_id}", []).append(
-                f"“{rule.left.name}” ({format_number(a, rule.left.decimals)}) phải {rule.get_comparison_display()} "
-                f"“{rule.right.name}” ({format_number(b, rule.right.decimals)})."
+                _("“%(rule_left)s” (%(left_value)s) phải %(comparison)s “%(rule_right)s” (%(right_value)s).")
+                % {
+                    "rule_left": rule.left.name,
+                    "left_value": format_number(a, rule.left.decimals),
+                    "comparison": rule.get_comparison_display(),
+                    "rule_right": rule.right.name,
+                    "right_value": format_number(b, rule.right.decimals),
+                }
             )
     if errors:
         raise ValidationError(errors)
@@ -438,12 +473,12 @@ def can_review(user, submission: Submission) -> bool:
 def do_review_submission(submission: Submission, *, accept: bool, comment: str = "", acting_user: User) -> Submission:
     submission = Submission.objects.select_for_update().select_related("unit", "form").get(pk=submission.pk)
     if not can_review(acting_user, submission):
-        raise ValidationError("Chỉ đơn vị cấp trên mới duyệt hoặc trả lại báo cáo này.")
+        raise ValidationError(_("Chỉ đơn vị cấp trên mới duyệt hoặc trả lại báo cáo này."))
     comment = (comment or "").strip()[:5000]
     if submission.status != SubmissionStatus.SUBMITTED and not (accept is False and submission.status == "accepted"):
-        raise ValidationError("Chỉ duyệt hoặc trả lại báo cáo đã gửi.")
+        raise ValidationError(_("Chỉ duyệt hoặc trả lại báo cáo đã gửi."))
     if not accept and not comment:
-        raise ValidationError({"comment": "Trả lại báo cáo cần ghi rõ lý do để đơn vị sửa."})
+        raise ValidationError({"comment": _("Trả lại báo cáo cần ghi rõ lý do để đơn vị sửa.")})
     before = {"status": submission.status}
     counted_as = tallies.submission_state(submission)
     submission.status = SubmissionStatus.ACCEPTED if accept else SubmissionStatus.RETURNED
@@ -495,7 +530,7 @@ def history_warnings(unit: Organization, period: str, values: dict[int, Decimal]
         if abs(float(value) - mean) > max(3 * spread, abs(mean) * 0.5):
             indicator = names[indicator_id]
             average = format_number(Decimal(str(round(mean, indicator.decimals))), indicator.decimals)
-            warnings[indicator_id] = (
-                f"Khác xa các kỳ trước của đơn vị (bình quân {average} {indicator.measure}); hãy kiểm tra lại."
-            )
+            warnings[indicator_id] = _(
+                "Khác xa các kỳ trước của đơn vị (bình quân %(average)s %(measure)s); hãy kiểm tra lại."
+            ) % {"average": average, "measure": indicator.measure}
     return warnings

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as _
 
 
 class IndicatorsConfig(AppConfig):
@@ -13,7 +14,7 @@ class IndicatorsConfig(AppConfig):
         importers.register(importing.IMPORTER)
 
         counts.register(
-            "chỉ tiêu và báo cáo định kỳ",
+            _("chỉ tiêu và báo cáo định kỳ"),
             follow_move=tallies.move_subtree,
             rebuild=tallies.rebuild,
             differences=tallies.differences,
@@ -22,4 +23,4 @@ class IndicatorsConfig(AppConfig):
         from hienthuc.orgs import panels
 
         # Loaded after the page: the task figures above it never wait for the indicators.
-        panels.register("indicators", title="Chỉ tiêu và báo cáo định kỳ", order=20, url_name="unit_panels")
+        panels.register("indicators", title=_("Chỉ tiêu và báo cáo định kỳ"), order=20, url_name="unit_panels")

@@ -5,6 +5,7 @@ the panels of the unit dashboard. Views render these; they compute nothing thems
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.indicators import tallies
 from hienthuc.indicators.models import FormUnitTally, Indicator, ReportForm, Target, Value
@@ -48,7 +49,10 @@ def target_actual_chart(labels: list[str], rows: list[dict], **options) -> dict:
 
     return {
         "labels": labels,
-        "series": [{"label": "Chỉ tiêu", "data": series("target")}, {"label": "Thực hiện", "data": series("actual")}],
+        "series": [
+            {"label": _("Chỉ tiêu"), "data": series("target")},
+            {"label": _("Thực hiện"), "data": series("actual")},
+        ],
         **options,
     }
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.forms import NAMED, ScopedForm, UnitField, UnitsBelowForm, split_entries, suggested_input
 from hienthuc.indicators.models import (
@@ -29,8 +31,10 @@ def resolve_indicator(text: str, indicators: list[Indicator]) -> Indicator:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise forms.ValidationError(f"Không có chỉ tiêu “{text}”; hãy chọn trong danh sách gợi ý.")
-    raise forms.ValidationError(f"Có nhiều chỉ tiêu tên “{text}”; hãy chọn đúng chỉ tiêu trong danh sách gợi ý.")
+        raise forms.ValidationError(_("Không có chỉ tiêu “%(text)s”; hãy chọn trong danh sách gợi ý.") % {"text": text})
+    raise forms.ValidationError(
+        _("Có nhiều chỉ tiêu tên “%(text)s”; hãy chọn đúng chỉ tiêu trong danh sách gợi ý.") % {"text": text}
+    )
 
 
 class IndicatorCodesField(forms.CharField):
@@ -69,69 +73,90 @@ class IndicatorScopedForm(ScopedForm):
 
 
 class IndicatorForm(IndicatorScopedForm):
-    owner = UnitField(label="Đơn vị xác định chỉ tiêu")
-    code = forms.CharField(label="Mã chỉ tiêu (ví dụ GRDP)", max_length=40)
-    name = forms.CharField(label="Tên chỉ tiêu", max_length=300)
-    measure = forms.CharField(label="Đơn vị tính (%, tỷ đồng, người, km …)", max_length=40)
-    higher_is_better = forms.BooleanField(label="Càng cao càng tốt", required=False, initial=True)
-    aggregation = forms.ChoiceField(label="Cộng dồn theo đơn vị", choices=Aggregation.choices)
-    weight = IndicatorCodesField(label="Trọng số: mã chỉ tiêu (khi bình quân gia quyền)", required=False)
-    time_aggregation = forms.ChoiceField(label="Cộng dồn trong năm", choices=TimeAggregation.choices)
+    owner = UnitField(label=gettext_lazy("Đơn vị xác định chỉ tiêu"))
+    code = forms.CharField(label=gettext_lazy("Mã chỉ tiêu (ví dụ GRDP)"), max_length=40)
+    name = forms.CharField(label=gettext_lazy("Tên chỉ tiêu"), max_length=300)
+    measure = forms.CharField(label=gettext_lazy("Đơn vị tính (%, tỷ đồng, người, km …)"), max_length=40)
+    higher_is_better = forms.BooleanField(label=gettext_lazy("Càng cao càng tốt"), required=False, initial=True)
+    aggregation = forms.ChoiceField(label=gettext_lazy("Cộng dồn theo đơn vị"), choices=Aggregation.choices)
+    weight = IndicatorCodesField(label=gettext_lazy("Trọng số: mã chỉ tiêu (khi bình quân gia quyền)"), required=False)
+    time_aggregation = forms.ChoiceField(label=gettext_lazy("Cộng dồn trong năm"), choices=TimeAggregation.choices)
     decimals = forms.IntegerField(
-        label="Số chữ số thập phân", min_value=0, max_value=6, initial=0,
-        error_messages={"invalid": "Số chữ số thập phân là số nguyên từ 0 đến 6."},
+        label=gettext_lazy("Số chữ số thập phân"), min_value=0, max_value=6, initial=0,
+        error_messages={"invalid": gettext_lazy("Số chữ số thập phân là số nguyên từ 0 đến 6.")},
     )  # fmt: skip
-    source = forms.ChoiceField(label="Nguồn số liệu", choices=Source.choices, required=False)
-    min_value = forms.DecimalField(label="Giá trị nhỏ nhất", required=False, max_digits=20, decimal_places=6)
-    max_value = forms.DecimalField(label="Giá trị lớn nhất", required=False, max_digits=20, decimal_places=6)
+    source = forms.ChoiceField(label=gettext_lazy("Nguồn số liệu"), choices=Source.choices, required=False)
+    min_value = forms.DecimalField(
+        label=gettext_lazy("Giá trị nhỏ nhất"), required=False, max_digits=20, decimal_places=6
+    )
+    max_value = forms.DecimalField(
+        label=gettext_lazy("Giá trị lớn nhất"), required=False, max_digits=20, decimal_places=6
+    )
 
     def clean_weight(self):
         weights = self.cleaned_data["weight"]
         if len(weights) > 1:
-            raise forms.ValidationError("Chỉ chọn một chỉ tiêu làm trọng số.")
+            raise forms.ValidationError(_("Chỉ chọn một chỉ tiêu làm trọng số."))
         return weights[0] if weights else None
 
 
 class TargetForm(ScopedForm):
-    unit = UnitField(label="Đơn vị")
-    kind = forms.ChoiceField(label="Loại", choices=TargetKind.choices)
-    year = forms.IntegerField(label="Năm", error_messages={"invalid": "Năm là một số, ví dụ 2025."})
-    value = forms.CharField(label="Chỉ tiêu", max_length=40)
+    unit = UnitField(label=gettext_lazy("Đơn vị"))
+    kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=TargetKind.choices)
+    year = forms.IntegerField(
+        label=gettext_lazy("Năm"), error_messages={"invalid": gettext_lazy("Năm là một số, ví dụ 2025.")}
+    )
+    value = forms.CharField(label=gettext_lazy("Chỉ tiêu"), max_length=40)
 
 
 class ReportFormForm(IndicatorScopedForm):
-    owner = UnitField(label="Đơn vị ban hành mẫu")
-    name = forms.CharField(label="Tên mẫu báo cáo", max_length=300)
-    period_kind = forms.ChoiceField(label="Kỳ báo cáo", choices=PeriodKind.choices)
-    first_year = forms.IntegerField(label="Áp dụng từ năm", error_messages={"invalid": "Năm là một số."})
-    deadline_days = forms.IntegerField(
-        label="Hạn nộp (số ngày sau khi hết kỳ)", initial=15, error_messages={"invalid": "Số ngày là một số."}
+    owner = UnitField(label=gettext_lazy("Đơn vị ban hành mẫu"))
+    name = forms.CharField(label=gettext_lazy("Tên mẫu báo cáo"), max_length=300)
+    period_kind = forms.ChoiceField(label=gettext_lazy("Kỳ báo cáo"), choices=PeriodKind.choices)
+    first_year = forms.IntegerField(
+        label=gettext_lazy("Áp dụng từ năm"), error_messages={"invalid": gettext_lazy("Năm là một số.")}
     )
-    indicators = IndicatorCodesField(label="Các chỉ tiêu (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)")
+    deadline_days = forms.IntegerField(
+        label=gettext_lazy("Hạn nộp (số ngày sau khi hết kỳ)"),
+        initial=15,
+        error_messages={"invalid": gettext_lazy("Số ngày là một số.")},
+    )
+    indicators = IndicatorCodesField(
+        label=gettext_lazy("Các chỉ tiêu (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)")
+    )
     sections = forms.CharField(
-        label="Các phần thuyết minh (mỗi dòng một phần)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Các phần thuyết minh (mỗi dòng một phần)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReportFormEditForm(IndicatorScopedForm):
-    name = forms.CharField(label="Tên mẫu báo cáo", max_length=300)
+    name = forms.CharField(label=gettext_lazy("Tên mẫu báo cáo"), max_length=300)
     deadline_days = forms.IntegerField(
-        label="Hạn nộp (số ngày sau khi hết kỳ)", error_messages={"invalid": "Số ngày là một số."}
+        label=gettext_lazy("Hạn nộp (số ngày sau khi hết kỳ)"),
+        error_messages={"invalid": gettext_lazy("Số ngày là một số.")},
     )
-    indicators = IndicatorCodesField(label="Các chỉ tiêu theo thứ tự trong mẫu (cách nhau bởi dấu chấm phẩy)")
+    indicators = IndicatorCodesField(
+        label=gettext_lazy("Các chỉ tiêu theo thứ tự trong mẫu (cách nhau bởi dấu chấm phẩy)")
+    )
     sections = forms.CharField(
-        label="Các phần thuyết minh (mỗi dòng một phần)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Các phần thuyết minh (mỗi dòng một phần)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    is_active = forms.BooleanField(label="Đang sử dụng (bỏ chọn để ngừng: không nhập được báo cáo mới)", required=False)
+    is_active = forms.BooleanField(
+        label=gettext_lazy("Đang sử dụng (bỏ chọn để ngừng: không nhập được báo cáo mới)"), required=False
+    )
 
 
 class RequireReportsForm(UnitsBelowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mode"].label = "Đơn vị phải nộp báo cáo"
+        self.fields["mode"].label = _("Đơn vị phải nộp báo cáo")
 
 
 class RuleForm(IndicatorScopedForm):
-    left = IndicatorCodesField(label="Chỉ tiêu")
-    comparison = forms.ChoiceField(label="Phải", choices=Comparison.choices)
-    right = IndicatorCodesField(label="Chỉ tiêu so sánh")
+    left = IndicatorCodesField(label=gettext_lazy("Chỉ tiêu"))
+    comparison = forms.ChoiceField(label=gettext_lazy("Phải"), choices=Comparison.choices)
+    right = IndicatorCodesField(label=gettext_lazy("Chỉ tiêu so sánh"))

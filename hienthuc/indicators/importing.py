@@ -32,6 +32,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.audit.record import record
 from hienthuc.imports.importers import Importer, ImportRejected, Preview
@@ -49,7 +51,8 @@ from hienthuc.scope import EDIT_KINDS, edits_anywhere, subtree_q
 _VALUE, _VALUE_TALLY, _SUBMISSION = Value._meta.db_table, ValueTally._meta.db_table, Submission._meta.db_table
 _UNIT = Organization._meta.db_table
 
-HEADERS = ["Mã đơn vị", "Mã chỉ tiêu", "Kỳ", "Giá trị"]
+# The column headers are the file's format, read back by the import: Vietnamese in any language.
+HEADERS = ["Mã đơn vị", "Mã chỉ tiêu", "Kỳ", "Giá trị"]  # not UI text
 JSON_KEYS = ["unit", "indicator", "period", "value"]
 ERRORS_SHOWN = 200
 STEP = Organization.steplen
@@ -90,9 +93,11 @@ class ValueImportPlan:
 
     @property
     def summary(self) -> str:
-        return (
-            f"Đã nhập: {self.created} giá trị mới, {self.updated} giá trị cập nhật, {self.unchanged} giá trị không đổi."
-        )
+        return _("Đã nhập: %(created)s giá trị mới, %(updated)s giá trị cập nhật, %(unchanged)s giá trị không đổi.") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
     def error(self, row: int, column: int, message: str) -> None:
         self.error_count += 1
@@ -133,29 +138,29 @@ def _file_rows(data: bytes) -> Iterable[tuple[int, list]]:
     API, whose limit is its row count (settings)."""
     check_size(len(data), settings.VALUE_IMPORT_MAX_BYTES)
     if not data.strip():
-        raise FileProblem("Tệp rỗng.")
+        raise FileProblem(_("Tệp rỗng."))
     if data[:2] == b"PK":
         return read_table(
             data, HEADERS, max_bytes=settings.VALUE_IMPORT_MAX_BYTES, max_rows=settings.VALUE_IMPORT_MAX_ROWS
         ).rows
     text = data.decode("utf-8-sig", errors="strict") if _utf8(data) else None
     if text is None:
-        raise FileProblem("Tệp không phải .xlsx, .csv (UTF-8) hay JSON.")
+        raise FileProblem(_("Tệp không phải .xlsx, .csv (UTF-8) hay JSON."))
     if text.lstrip()[:1] in "[{":
         try:
             items = json.loads(text)
         except ValueError as exc:
-            raise FileProblem(f"Tệp JSON không hợp lệ: {exc}.") from None
+            raise FileProblem(_("Tệp JSON không hợp lệ: %(exc)s.") % {"exc": exc}) from None
         items = items.get("values", items) if isinstance(items, dict) else items
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise FileProblem('JSON phải là danh sách các đối tượng {"unit", "indicator", "period", "value"}.')
+            raise FileProblem(_('JSON phải là danh sách các đối tượng {"unit", "indicator", "period", "value"}.'))
         return [(n, [item.get(k) for k in JSON_KEYS]) for n, item in enumerate(items, start=1)]
     first_line = text.split("\n", 1)[0]
     dialect = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=dialect)
     header = next(reader, [])
     if [fold(h) for h in header[:4]] != [fold(h) for h in HEADERS]:
-        raise FileProblem(f"Dòng đầu của tệp CSV phải là tiêu đề: {' | '.join(HEADERS)}.")
+        raise FileProblem(_("Dòng đầu của tệp CSV phải là tiêu đề: %(list)s.") % {"list": " | ".join(HEADERS)})
     return _csv_rows(reader)
 
 
@@ -203,12 +208,17 @@ class RowChecker:
             plain = type(unit_code) is str and type(indicator_code) is str and type(period_text) is str
             unit = plain and units.get(unit_code) or units.get(str(unit_code or "").strip().upper())
             if unit is None:
-                result.error(number, 1, f"Không có đơn vị mã “{unit_code or ''}” trong phạm vi bạn được nhập số liệu.")
+                result.error(
+                    number,
+                    1,
+                    _("Không có đơn vị mã “%(value)s” trong phạm vi bạn được nhập số liệu.")
+                    % {"value": unit_code or ""},
+                )
             indicator = (
                 plain and indicators.get(indicator_code) or indicators.get(str(indicator_code or "").strip().upper())
             )
             if indicator is None:
-                result.error(number, 2, f"Không có chỉ tiêu mã “{indicator_code or ''}”.")
+                result.error(number, 2, _("Không có chỉ tiêu mã “%(value)s”.") % {"value": indicator_code or ""})
             period_text = period_text if plain else str(period_text or "")
             key = parsed_periods.get(period_text)
             if key is None:
@@ -224,20 +234,25 @@ class RowChecker:
             if unit is None or indicator is None or key is None:
                 continue
             if abs(value) >= VALUE_LIMIT:
-                result.error(number, 4, "Số quá lớn.")
+                result.error(number, 4, _("Số quá lớn."))
                 continue
             if value != round(value, indicator.decimals):
-                result.error(number, 4, f"“{indicator.name}” ghi tối đa {indicator.decimals} chữ số thập phân.")
+                result.error(
+                    number,
+                    4,
+                    _("“%(indicator)s” ghi tối đa %(decimals)s chữ số thập phân.")
+                    % {"indicator": indicator.name, "decimals": indicator.decimals},
+                )
                 continue
             if (indicator.min_value is not None and value < indicator.min_value) or (
                 indicator.max_value is not None and value > indicator.max_value
             ):
-                result.error(number, 4, f"“{indicator.name}” nằm ngoài khoảng cho phép.")
+                result.error(number, 4, _("“%(indicator)s” nằm ngoài khoảng cho phép.") % {"indicator": indicator.name})
                 continue
             identity = (indicator.id, unit[0], key)
             first = seen.setdefault(identity, number)
             if first != number:
-                result.error(number, 2, f"Trùng với dòng {first} (cùng đơn vị, chỉ tiêu và kỳ).")
+                result.error(number, 2, _("Trùng với dòng %(first)s (cùng đơn vị, chỉ tiêu và kỳ).") % {"first": first})
                 continue
             checked.append((indicator.id, unit[0], key, value, number, unit[1]))
         return checked
@@ -474,7 +489,7 @@ def _compare(result: ValueImportPlan, chunk: Chunk, new_groups: set) -> bool:
         )
         for (number,) in cursor.fetchall():
             result.error(
-                number, 4, "Số liệu này thuộc báo cáo đã được duyệt; đề nghị cấp trên mở lại báo cáo trước khi sửa."
+                number, 4, _("Số liệu này thuộc báo cáo đã được duyệt; đề nghị cấp trên mở lại báo cáo trước khi sửa.")
             )
     result.unchanged += same or 0
     result.updated += (existing or 0) - (same or 0)
@@ -561,8 +576,10 @@ def do_import_values(data: bytes, *, acting_user, checked: ValueImportPlan | Non
         # A value written meanwhile by someone else (or by hand, behind the tallies' back) under
         # a key the import took for new: the transaction is lost, nothing is written.
         raise ValidationError(
-            "Trong lúc nhập, có số liệu vừa được ghi vào cùng đơn vị, chỉ tiêu và kỳ; chưa giá trị nào được nhập. "
-            "Hãy nhập lại tệp."
+            _(
+                "Trong lúc nhập, có số liệu vừa được ghi vào cùng đơn vị, chỉ tiêu và kỳ; chưa giá trị nào được nhập. "
+                "Hãy nhập lại tệp."
+            )
         ) from None
     if not result.ok:
         raise ImportRejected(result)
@@ -677,17 +694,20 @@ def describe(result: ValueImportPlan) -> Preview:
     writes = result.created + result.updated
     return Preview(
         counts=[
-            f"Sẽ tạo mới {result.created} giá trị, cập nhật {result.updated} giá trị, "
-            f"giữ nguyên {result.unchanged} giá trị."
+            _("Sẽ tạo mới %(created)s giá trị, cập nhật %(updated)s giá trị, giữ nguyên %(unchanged)s giá trị.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         ],
-        button=f"Ghi {writes} giá trị ({result.created} mới, {result.updated} cập nhật)" if writes else "",
+        button=_("Ghi %(writes)s giá trị (%(created)s mới, %(updated)s cập nhật)")
+        % {"writes": writes, "created": result.created, "updated": result.updated}
+        if writes
+        else "",
     )
 
 
 IMPORTER = Importer(
     kind="values",
     url_name="value_import",
-    title="Nhập số liệu chỉ tiêu từ tệp",
+    title=gettext_lazy("Nhập số liệu chỉ tiêu từ tệp"),
     help_template="indicators/import_help.html",
     check=lambda data, *, user, target: plan_value_import(data, user=user),
     apply=apply_values,
@@ -695,9 +715,9 @@ IMPORTER = Importer(
     summary=lambda result: result.summary,
     done_url=lambda target: reverse("indicator_list"),
     allowed=edits_anywhere,
-    denied="Chỉ người có quyền biên tập mới nhập số liệu.",
+    denied=gettext_lazy("Chỉ người có quyền biên tập mới nhập số liệu."),
     accept=".xlsx,.csv,.json",
-    file_label="Tệp (.xlsx, .csv hoặc .json)",
+    file_label=gettext_lazy("Tệp (.xlsx, .csv hoặc .json)"),
     context=lambda user, target: {
         "headers": HEADERS,
         "max_rows": settings.VALUE_IMPORT_MAX_ROWS,

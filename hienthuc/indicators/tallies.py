@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.indicators.models import (
     Aggregation,
@@ -41,7 +43,11 @@ _SUBMISSION_TALLY, _UNIT = SubmissionTally._meta.db_table, Organization._meta.db
 
 ZERO = Decimal(0)
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
-COMPLETENESS_LABELS = {ON_TIME: "Nộp đúng hạn", LATE: "Nộp muộn", MISSING: "Chưa nộp"}
+COMPLETENESS_LABELS = {
+    ON_TIME: gettext_lazy("Nộp đúng hạn"),
+    LATE: gettext_lazy("Nộp muộn"),
+    MISSING: gettext_lazy("Chưa nộp"),
+}
 
 
 # ---- writes -------------------------------------------------------------------------------
@@ -488,11 +494,14 @@ def differences() -> list[str]:
     """Every stored tally row that differs from a recount, as a line a person can read."""
     lines = []
     for name, mine, theirs in zip(
-        ("giá trị", "đơn vị phải báo cáo", "báo cáo đã nộp"), stored(), expected(), strict=True
+        (_("giá trị"), _("đơn vị phải báo cáo"), _("báo cáo đã nộp")), stored(), expected(), strict=True
     ):
         for key in sorted(set(mine) | set(theirs), key=str):
             if mine.get(key) != theirs.get(key):
-                lines.append(f"chỉ tiêu, {name} {key}: lưu {mine.get(key)}, đếm lại {theirs.get(key)}")
+                lines.append(
+                    _("chỉ tiêu, %(name)s %(key)s: lưu %(stored)s, đếm lại %(recounted)s")
+                    % {"name": name, "key": key, "stored": mine.get(key), "recounted": theirs.get(key)}
+                )
     return lines
 
 

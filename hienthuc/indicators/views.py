@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.forms import split_last, submit
@@ -64,7 +65,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_create_indicator(acting_user=request.user, **data),
-        lambda indicator: f"Đã thêm chỉ tiêu {indicator.code}.",
+        lambda indicator: _("Đã thêm chỉ tiêu %(code)s.") % {"code": indicator.code},
     )
     if created:
         return redirect(created)
@@ -87,7 +88,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         target_form,
         lambda data: actions.do_set_target(indicator, acting_user=request.user, **data),
-        "Đã lưu chỉ tiêu.",
+        _("Đã lưu chỉ tiêu."),
     ):
         return redirect(request.get_full_path())
     children = []
@@ -147,7 +148,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_create_form(acting_user=request.user, **data),
-        lambda created: f"Đã tạo mẫu “{created.name}”.",
+        lambda created: _("Đã tạo mẫu “%(created)s”.") % {"created": created.name},
     )
     if created:
         return redirect(created)
@@ -166,7 +167,7 @@ def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         edit_form,
         lambda data: actions.do_update_form(form, acting_user=request.user, **data),
-        "Đã lưu mẫu báo cáo.",
+        _("Đã lưu mẫu báo cáo."),
     ):
         return redirect(form)
     return render(request, "indicators/form_edit.html", {"form": form, "edit_form": edit_form})
@@ -179,7 +180,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rule_form = RuleForm(user=request.user, prefix="rule")
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("Bạn chỉ có quyền xem mẫu báo cáo này.")
+            raise PermissionDenied(_("Bạn chỉ có quyền xem mẫu báo cáo này."))
         if "req-mode" in request.POST:
             require_form = RequireReportsForm(request.POST, prefix="req")
             if (
@@ -206,7 +207,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     right=data["right"][0],
                     acting_user=request.user,
                 ),
-                "Đã thêm quy tắc kiểm tra.",
+                _("Đã thêm quy tắc kiểm tra."),
             ):
                 return redirect(form)
     today = timezone.localdate()
@@ -254,7 +255,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect(form)
     if unit is None or not FormUnit.objects.filter(form=form, unit=unit).exists():
-        messages.error(request, "Đơn vị này không phải nộp mẫu báo cáo này.")
+        messages.error(request, _("Đơn vị này không phải nộp mẫu báo cáo này."))
         return redirect(form)
     submission = Submission.objects.filter(form=form, unit=unit, period=period.key).first()
     items = list(form.items.select_related("indicator").order_by("order"))
@@ -267,7 +268,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     narrative = dict(submission.narrative) if submission else {}
     if request.method == "POST":
         if not can_edit(request.user, unit):
-            raise PermissionDenied("Bạn chỉ có quyền xem báo cáo này.")
+            raise PermissionDenied(_("Bạn chỉ có quyền xem báo cáo này."))
         typed = {i.indicator_id: request.POST.get(f"value_{i.indicator_id}", "") for i in items}
         narrative = {t: request.POST.get(f"section_{n}", "") for n, t in enumerate(form.section_titles)}
         version = request.POST.get("version", "")
@@ -286,7 +287,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         else:
             messages.success(
-                request, "Đã gửi báo cáo lên cấp trên." if saved.status == "submitted" else "Đã lưu bản nháp."
+                request, _("Đã gửi báo cáo lên cấp trên.") if saved.status == "submitted" else _("Đã lưu bản nháp.")
             )
             return redirect(f"{request.path}?unit={unit.pk}&period={period.key}")
     from_elsewhere = 0
@@ -349,7 +350,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Đã duyệt báo cáo." if "accept" in request.POST else "Đã trả lại báo cáo.")
+        messages.success(request, _("Đã duyệt báo cáo.") if "accept" in request.POST else _("Đã trả lại báo cáo."))
     return redirect(submission)
 
 
@@ -364,13 +365,13 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
     form = access_form(request.user, pk)
     unit = home_unit(request)
     if unit is None:
-        raise PermissionDenied("Bạn chưa có đơn vị nào.")
+        raise PermissionDenied(_("Bạn chưa có đơn vị nào."))
     today = timezone.localdate()
     recent = periods.closed_periods(form.period_kind, form.first_year, today)
     try:
         period = actions.check_period(form, request.GET["period"]) if request.GET.get("period") else recent[0]
     except (ValidationError, IndexError):
-        messages.error(request, "Kỳ báo cáo không hợp lệ cho mẫu này.")
+        messages.error(request, _("Kỳ báo cáo không hợp lệ cho mẫu này."))
         return redirect(form)
     totals, per_child = tallies.completeness(unit, form, period.key)
     children = []

@@ -11,6 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.text import fold
 
@@ -23,9 +26,10 @@ NINE_MONTHS = "nine_months"
 YEAR = "year"
 YEARS = "years"
 
+# Examples of the notation the parser reads; they stay Vietnamese in any interface language.
 ACCEPTED = (
-    "Thường xuyên; Tháng 6/2026; Quý III/2027; 6 tháng đầu năm 2026; 6 tháng cuối năm 2026; "
-    "9 tháng đầu năm 2026; Năm 2030; 2026–2027; 30/6/2026"
+    "Thường xuyên; Tháng 6/2026; Quý III/2027; 6 tháng đầu năm 2026; 6 tháng cuối năm 2026; "  # notation, not UI text
+    "9 tháng đầu năm 2026; Năm 2030; 2026–2027; 30/6/2026"  # notation, not UI text
 )
 YEAR_MIN, YEAR_MAX = 1930, 2200
 
@@ -48,13 +52,16 @@ class Deadline:
 def _year(text: str) -> int:
     value = int(text)
     if not YEAR_MIN <= value <= YEAR_MAX:
-        raise DeadlineError(f"Năm {value} nằm ngoài khoảng {YEAR_MIN}–{YEAR_MAX}.")
+        raise DeadlineError(
+            _("Năm %(value)s nằm ngoài khoảng %(YEAR_MIN)s–%(YEAR_MAX)s.")
+            % {"value": value, "YEAR_MIN": YEAR_MIN, "YEAR_MAX": YEAR_MAX}
+        )
     return value
 
 
 def _month_end(year: int, month: int) -> datetime.date:
     if not 1 <= month <= 12:
-        raise DeadlineError(f"Tháng {month} không có; tháng phải từ 1 đến 12.")
+        raise DeadlineError(_("Tháng %(month)s không có; tháng phải từ 1 đến 12.") % {"month": month})
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -83,7 +90,7 @@ def parse(text: str) -> Deadline:
     """Parse a deadline as written; raise DeadlineError listing the accepted forms."""
     written = " ".join(unicodedata.normalize("NFC", text or "").split())
     if not written:
-        raise DeadlineError("Chưa ghi thời hạn. Các cách ghi được chấp nhận: " + ACCEPTED + ".")
+        raise DeadlineError(_("Chưa ghi thời hạn. Các cách ghi được chấp nhận: ") + ACCEPTED + ".")
     # Dashes of every kind (2026–2027) read as a hyphen.
     key = fold(re.sub(r"[\u2010-\u2015]", "-", written)).rstrip(".;,")
     if key in _ONGOING or _ONGOING_WORDS.search(key):
@@ -111,7 +118,10 @@ def _parse_key(key: str, written: str) -> Deadline:
             try:
                 return Deadline(DATE, written, datetime.date(year, month, day))
             except ValueError:
-                raise DeadlineError(f"Ngày {day}/{month}/{year} không có trong lịch.") from None
+                raise DeadlineError(
+                    _("Ngày %(day)s/%(month)s/%(year)s không có trong lịch.")
+                    % {"day": day, "month": month, "year": year}
+                ) from None
         if match := _MONTH.match(key) or _BARE_MONTH.match(key):
             month, year = int(match.group(1)), _year(match.group(2))
             return Deadline(MONTH, written, _month_end(year, month))
@@ -119,27 +129,32 @@ def _parse_key(key: str, written: str) -> Deadline:
             raw, year = match.group(1), _year(match.group(2))
             quarter = int(raw) if raw.isdigit() else from_roman(raw)
             if not 1 <= quarter <= 4:
-                raise DeadlineError(f"Quý {raw.upper()} không có; quý phải từ I đến IV.")
+                raise DeadlineError(_("Quý %(quarter)s không có; quý phải từ I đến IV.") % {"quarter": raw.upper()})
             return Deadline(QUARTER, written, _month_end(year, quarter * 3))
         if match := _HALF.match(key):
             months, part, year = int(match.group(1)), match.group(2), _year(match.group(3))
             if months == 9 and part == "cuoi":
-                raise DeadlineError("“9 tháng cuối năm” không phải một kỳ báo cáo; hãy ghi Quý IV hoặc Năm.")
+                raise DeadlineError(_("“9 tháng cuối năm” không phải một kỳ báo cáo; hãy ghi Quý IV hoặc Năm."))
             kind = NINE_MONTHS if months == 9 else HALF
             last_month = 12 if part == "cuoi" else months
             return Deadline(kind, written, _month_end(year, last_month))
         if match := _YEARS.match(key):
             first, last = _year(match.group(1)), _year(match.group(2))
             if last < first:
-                raise DeadlineError(f"Giai đoạn {first}–{last}: năm cuối phải sau năm đầu.")
+                raise DeadlineError(
+                    _("Giai đoạn %(first)s–%(last)s: năm cuối phải sau năm đầu.") % {"first": first, "last": last}
+                )
             return Deadline(YEARS, written, datetime.date(last, 12, 31))
         if match := _YEAR.match(key):
             return Deadline(YEAR, written, datetime.date(_year(match.group(1)), 12, 31))
     except DeadlineError as exc:
-        raise DeadlineError(f"Thời hạn “{written}”: {exc}") from None
+        raise DeadlineError(_("Thời hạn “%(written)s”: %(exc)s") % {"written": written, "exc": exc}) from None
     except ValueError:
         pass
-    raise DeadlineError(f"Không hiểu thời hạn “{written}”. Các cách ghi được chấp nhận: {ACCEPTED}.")
+    raise DeadlineError(
+        _("Không hiểu thời hạn “%(written)s”. Các cách ghi được chấp nhận: %(accepted)s.")
+        % {"written": written, "accepted": ACCEPTED}
+    )
 
 
 # The four statuses of government task tracking (REFERENCE §4), and ongoing tasks.
@@ -149,11 +164,11 @@ OPEN_IN_TIME = "open_in_time"
 OPEN_OVERDUE = "open_overdue"
 STATUS_ONGOING = "ongoing"
 STATUS_LABELS = {
-    DONE_ON_TIME: "Hoàn thành đúng hạn",
-    DONE_LATE: "Hoàn thành quá hạn",
-    OPEN_IN_TIME: "Chưa hoàn thành (trong hạn)",
-    OPEN_OVERDUE: "Chưa hoàn thành (quá hạn)",
-    STATUS_ONGOING: "Thường xuyên",
+    DONE_ON_TIME: gettext_lazy("Hoàn thành đúng hạn"),
+    DONE_LATE: gettext_lazy("Hoàn thành quá hạn"),
+    OPEN_IN_TIME: gettext_lazy("Chưa hoàn thành (trong hạn)"),
+    OPEN_OVERDUE: gettext_lazy("Chưa hoàn thành (quá hạn)"),
+    STATUS_ONGOING: gettext_lazy("Thường xuyên"),
 }
 
 

@@ -10,29 +10,32 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 PARTY = "party"
 STATE = "state"
 
 # Kind abbreviations on Party documents and the kinds they stand for (REFERENCE §2).
 PARTY_KINDS = {
-    "NQ": "Nghị quyết",
-    "CT": "Chỉ thị",
-    "KL": "Kết luận",
-    "QĐ": "Quyết định, Quy định",
-    "QC": "Quy chế",
-    "HD": "Hướng dẫn",
-    "TT": "Thông tri",
-    "TB": "Thông báo",
-    "TC": "Thông cáo",
-    "BC": "Báo cáo",
-    "KH": "Kế hoạch",
-    "CTr": "Chương trình",
-    "CV": "Công văn",
-    "TTr": "Tờ trình",
-    "ĐA": "Đề án",
-    "BB": "Biên bản",
-    "CL": "Cương lĩnh, Chiến lược",
-    "ĐL": "Điều lệ",
+    "NQ": gettext_lazy("Nghị quyết"),
+    "CT": gettext_lazy("Chỉ thị"),
+    "KL": gettext_lazy("Kết luận"),
+    "QĐ": gettext_lazy("Quyết định, Quy định"),
+    "QC": gettext_lazy("Quy chế"),
+    "HD": gettext_lazy("Hướng dẫn"),
+    "TT": gettext_lazy("Thông tri"),
+    "TB": gettext_lazy("Thông báo"),
+    "TC": gettext_lazy("Thông cáo"),
+    "BC": gettext_lazy("Báo cáo"),
+    "KH": gettext_lazy("Kế hoạch"),
+    "CTr": gettext_lazy("Chương trình"),
+    "CV": gettext_lazy("Công văn"),
+    "TTr": gettext_lazy("Tờ trình"),
+    "ĐA": gettext_lazy("Đề án"),
+    "BB": gettext_lazy("Biên bản"),
+    "CL": gettext_lazy("Cương lĩnh, Chiến lược"),
+    "ĐL": gettext_lazy("Điều lệ"),
 }
 # Forms seen in print that stand for a known one ("01-HĐ/TW" in press copies of Hướng dẫn).
 PARTY_ALIASES = {"HĐ": "HD"}
@@ -42,24 +45,24 @@ PARTY_ISSUERS = {
     "ĐUQS", "ĐUCA", "ĐUBĐBP", "CB",
 }  # fmt: skip
 STATE_KINDS = {
-    "NĐ": "Nghị định",
-    "QĐ": "Quyết định",
-    "TT": "Thông tư",
-    "NQ": "Nghị quyết",
-    "CT": "Chỉ thị",
-    "CV": "Công văn",
-    "KH": "Kế hoạch",
-    "TB": "Thông báo",
-    "BC": "Báo cáo",
-    "TTr": "Tờ trình",
-    "HD": "Hướng dẫn",
-    "L": "Luật",
-    "TTLT": "Thông tư liên tịch",
+    "NĐ": gettext_lazy("Nghị định"),
+    "QĐ": gettext_lazy("Quyết định"),
+    "TT": gettext_lazy("Thông tư"),
+    "NQ": gettext_lazy("Nghị quyết"),
+    "CT": gettext_lazy("Chỉ thị"),
+    "CV": gettext_lazy("Công văn"),
+    "KH": gettext_lazy("Kế hoạch"),
+    "TB": gettext_lazy("Thông báo"),
+    "BC": gettext_lazy("Báo cáo"),
+    "TTr": gettext_lazy("Tờ trình"),
+    "HD": gettext_lazy("Hướng dẫn"),
+    "L": gettext_lazy("Luật"),
+    "TTLT": gettext_lazy("Thông tư liên tịch"),
 }
 # Mixed-case issuers that must keep their case (Thủ tướng Chính phủ).
 STATE_ISSUER_CASE = {"TTG": "TTg"}
 
-EXPECTED = (
+EXPECTED = gettext_lazy(
     "Văn bản của Đảng ghi theo dạng số-loại/cơ quan ban hành, ví dụ 21-KL/TW hoặc 01-NQ/TU; "
     "văn bản nhà nước theo dạng 30/2020/NĐ-CP hoặc 123/QĐ-UBND."
 )
@@ -145,14 +148,14 @@ def parse(text: str) -> DocumentNumber:
     """Parse a Party or state document number; raise NumberError saying what was expected."""
     cleaned = " ".join(unicodedata.normalize("NFC", text or "").split())
     if not cleaned:
-        raise NumberError("Chưa nhập số hiệu văn bản. " + EXPECTED)
+        raise NumberError(_("Chưa nhập số hiệu văn bản. ") + EXPECTED)
     match = _PARTY_RE.match(cleaned)
     if match:
         number, kind, issuer = match.groups()
         kind, known = _party_kind(kind)
         issuer = _with_dj(_upper(issuer), PARTY_ISSUERS)
         if int(number) == 0:
-            raise NumberError(f"Số hiệu “{cleaned}” có số thứ tự 0; số văn bản bắt đầu từ 01.")
+            raise NumberError(_("Số hiệu “%(number)s” có số thứ tự 0; số văn bản bắt đầu từ 01.") % {"number": cleaned})
         return DocumentNumber(PARTY, int(number), kind, issuer, known_kind=known)
     match = _STATE_RE.match(cleaned)
     if match:
@@ -160,9 +163,9 @@ def parse(text: str) -> DocumentNumber:
         kind, known = _state_kind(kind)
         issuer = "-".join(STATE_ISSUER_CASE.get(part, part) for part in _upper(issuer).split("-"))
         if int(number) == 0:
-            raise NumberError(f"Số hiệu “{cleaned}” có số thứ tự 0.")
+            raise NumberError(_("Số hiệu “%(number)s” có số thứ tự 0.") % {"number": cleaned})
         return DocumentNumber(STATE, int(number), kind, issuer, year=int(year) if year else None, known_kind=known)
-    raise NumberError(f"Số hiệu “{cleaned}” không đúng dạng. " + EXPECTED)
+    raise NumberError(_("Số hiệu “%(number)s” không đúng dạng. ") % {"number": cleaned} + EXPECTED)
 
 
 # Numbers mentioned in running text: "Kết luận số 21-KL/TW, ngày 25-10-2021".

@@ -5,6 +5,8 @@ types is checked here on the way in and again on the way out (templates use |web
 
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 SCHEMES = ("http", "https")
 
 
@@ -18,15 +20,17 @@ def web_link(text: str, *, max_length: int = 500) -> str:
     if not text:
         return ""
     if len(text) > max_length:
-        raise LinkError(f"Đường dẫn dài quá {max_length} ký tự.")
+        raise LinkError(_("Đường dẫn dài quá %(max_length)s ký tự.") % {"max_length": max_length})
     try:
         parts = urlsplit(text)
     except ValueError:
         parts = None
     if parts is None or parts.scheme.lower() not in SCHEMES or not parts.netloc or any(c in text for c in ' \t\r\n<>"'):
         raise LinkError(
-            "Đường dẫn phải là địa chỉ web bắt đầu bằng http:// hoặc https:// (ví dụ https://vanban.tinhuy.vn/…); "
-            "văn bản đã vào sổ thì chọn ở ô văn bản sản phẩm."
+            _(
+                "Đường dẫn phải là địa chỉ web bắt đầu bằng http:// hoặc https:// (ví dụ https://vanban.tinhuy.vn/…); "
+                "văn bản đã vào sổ thì chọn ở ô văn bản sản phẩm."
+            )
         )
     return text
 

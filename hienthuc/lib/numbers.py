@@ -8,6 +8,8 @@ Django-free.
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 # Digits with at most a decimal comma, as most cells are: read without the general rules below
 # (an import reads millions).
@@ -25,21 +27,23 @@ def parse_number(text) -> Decimal:
         return Decimal(str(text))
     written = str(text or "").strip().replace(" ", "").replace("\u00a0", "")
     if not written:
-        raise NumberError("Chưa nhập số.")
+        raise NumberError(_("Chưa nhập số."))
     if _GROUPED.match(written):
         normal = written.replace(".", "").replace(",", ".")
     elif "," in written:
         if "." in written or written.count(",") > 1:
-            raise NumberError(f"“{text}” không phải một số; ví dụ hợp lệ: 1.234,5 hoặc 3,23.")
+            raise NumberError(_("“%(text)s” không phải một số; ví dụ hợp lệ: 1.234,5 hoặc 3,23.") % {"text": text})
         normal = written.replace(",", ".")
     else:
         normal = written
     try:
         value = Decimal(normal)
     except InvalidOperation:
-        raise NumberError(f"“{text}” không phải một số; ví dụ hợp lệ: 1.234,5 hoặc 3,23.") from None
+        raise NumberError(
+            _("“%(text)s” không phải một số; ví dụ hợp lệ: 1.234,5 hoặc 3,23.") % {"text": text}
+        ) from None
     if not value.is_finite():
-        raise NumberError(f"“{text}” không phải một số.")
+        raise NumberError(_("“%(text)s” không phải một số.") % {"text": text})
     return value
 
 

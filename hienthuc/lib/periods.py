@@ -11,18 +11,22 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from hienthuc.lib import deadlines
 from hienthuc.lib.roman import to_roman
 
 MONTH, QUARTER, HALF, NINE_MONTHS, YEAR = "month", "quarter", "half", "nine_months", "year"
 KIND_LABELS = {
-    MONTH: "Tháng",
-    QUARTER: "Quý",
-    HALF: "6 tháng",
-    NINE_MONTHS: "9 tháng",
-    YEAR: "Năm",
+    MONTH: "Tháng",  # notation, not UI text
+    QUARTER: "Quý",  # notation, not UI text
+    HALF: "6 tháng",  # notation, not UI text
+    NINE_MONTHS: "9 tháng",  # notation, not UI text
+    YEAR: "Năm",  # notation, not UI text
 }
-ACCEPTED = "2021-Q1, Quý I/2021, 2021-T03, Tháng 3/2021, 2021-H1, 6 tháng đầu năm 2021, 2021-9T, 2021"
+ACCEPTED = (
+    "2021-Q1, Quý I/2021, 2021-T03, Tháng 3/2021, 2021-H1, 6 tháng đầu năm 2021, 2021-9T, 2021"  # notation, not UI text
+)
 
 
 class PeriodError(ValueError):
@@ -47,12 +51,15 @@ class Period:
 
     @property
     def label(self) -> str:
+        # The office notation of a period, in Vietnamese whatever the reader's language: the
+        # parser reads it back from exported files and the Party's documents print it.
+        half = "đầu" if self.number == 1 else "cuối"  # notation, not UI text
         return {
-            MONTH: f"Tháng {self.number}/{self.year}",
-            QUARTER: f"Quý {to_roman(self.number)}/{self.year}",
-            HALF: f"6 tháng {'đầu' if self.number == 1 else 'cuối'} năm {self.year}",
-            NINE_MONTHS: f"9 tháng năm {self.year}",
-            YEAR: f"Năm {self.year}",
+            MONTH: f"Tháng {self.number}/{self.year}",  # notation, not UI text
+            QUARTER: f"Quý {to_roman(self.number)}/{self.year}",  # notation, not UI text
+            HALF: f"6 tháng {half} năm {self.year}",  # notation, not UI text
+            NINE_MONTHS: f"9 tháng năm {self.year}",  # notation, not UI text
+            YEAR: f"Năm {self.year}",  # notation, not UI text
         }[self.kind]
 
     @property
@@ -101,7 +108,10 @@ def parse(text: str) -> Period:
     if match := _KEY.match(written):
         year, part = int(match.group(1)), (match.group(2) or "").upper()
         if not deadlines.YEAR_MIN <= year <= deadlines.YEAR_MAX:
-            raise PeriodError(f"Kỳ “{written}”: năm {year} nằm ngoài khoảng {deadlines.YEAR_MIN}–{deadlines.YEAR_MAX}.")
+            raise PeriodError(
+                _("Kỳ “%(written)s”: năm %(year)s nằm ngoài khoảng %(YEAR_MIN)s–%(YEAR_MAX)s.")
+                % {"written": written, "year": year, "YEAR_MIN": deadlines.YEAR_MIN, "YEAR_MAX": deadlines.YEAR_MAX}
+            )
         if not part:
             return Period(year, YEAR, 1)
         if part == "9T":
@@ -109,12 +119,15 @@ def parse(text: str) -> Period:
         number = int(part[1:])
         kind = {"T": MONTH, "Q": QUARTER, "H": HALF}[part[0]]
         if kind == MONTH and not 1 <= number <= 12:
-            raise PeriodError(f"Kỳ “{written}”: tháng phải từ 1 đến 12.")
+            raise PeriodError(_("Kỳ “%(written)s”: tháng phải từ 1 đến 12.") % {"written": written})
         return Period(year, kind, number)
     try:
         deadline = deadlines.parse(written)
     except deadlines.DeadlineError:
-        raise PeriodError(f"Không hiểu kỳ báo cáo “{written}”. Các cách ghi được chấp nhận: {ACCEPTED}.") from None
+        raise PeriodError(
+            _("Không hiểu kỳ báo cáo “%(written)s”. Các cách ghi được chấp nhận: %(accepted)s.")
+            % {"written": written, "accepted": ACCEPTED}
+        ) from None
     day = deadline.last_day
     if deadline.kind == deadlines.MONTH:
         return Period(day.year, MONTH, day.month)
@@ -126,4 +139,7 @@ def parse(text: str) -> Period:
         return Period(day.year, NINE_MONTHS, 1)
     if deadline.kind == deadlines.YEAR:
         return Period(day.year, YEAR, 1)
-    raise PeriodError(f"“{written}” không phải một kỳ báo cáo. Các cách ghi được chấp nhận: {ACCEPTED}.")
+    raise PeriodError(
+        _("“%(written)s” không phải một kỳ báo cáo. Các cách ghi được chấp nhận: %(accepted)s.")
+        % {"written": written, "accepted": ACCEPTED}
+    )

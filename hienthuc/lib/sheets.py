@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import openpyxl
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -31,7 +33,12 @@ class CellError:
     message: str
 
     def __str__(self) -> str:
-        return f"Dòng {self.row}, cột {get_column_letter(self.column)} ({self.header}): {self.message}"
+        return _("Dòng %(row)s, cột %(column)s (%(header)s): %(message)s") % {
+            "row": self.row,
+            "column": get_column_letter(self.column),
+            "header": self.header,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -44,27 +51,30 @@ def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         shown = f"{size / 1048576:.1f}".replace(".", ",")
         limit = f"{max_bytes / 1048576:g}".replace(".", ",")
-        raise FileProblem(f"Tệp quá lớn ({shown} MB); giới hạn là {limit} MB.")
+        raise FileProblem(_("Tệp quá lớn (%(shown)s MB); giới hạn là %(limit)s MB.") % {"shown": shown, "limit": limit})
 
 
 def load_workbook_bytes(data: bytes, *, max_bytes: int, data_only: bool = True):
     check_size(len(data), max_bytes)
     if not data:
-        raise FileProblem("Tệp rỗng.")
+        raise FileProblem(_("Tệp rỗng."))
     # An .xlsx is a zip archive; checking content, not the file name, stops renamed files.
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise FileProblem("Tệp không phải là tệp Excel .xlsx (hãy lưu lại bằng Excel dưới dạng .xlsx).")
+        raise FileProblem(_("Tệp không phải là tệp Excel .xlsx (hãy lưu lại bằng Excel dưới dạng .xlsx)."))
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception:
-        raise FileProblem("Không đọc được tệp Excel .xlsx: tệp bị hỏng hoặc không đúng định dạng.") from None
+        raise FileProblem(_("Không đọc được tệp Excel .xlsx: tệp bị hỏng hoặc không đúng định dạng.")) from None
 
 
 def too_many_rows(max_rows: int) -> FileProblem:
     shown = f"{max_rows:,}".replace(",", ".")
     return FileProblem(
-        f"Tệp có hơn {shown} dòng dữ liệu; mỗi lần nhập loại này nhận tối đa {shown} dòng. "
-        "Hãy chia thành nhiều tệp rồi nhập lần lượt."
+        _(
+            "Tệp có hơn %(shown)s dòng dữ liệu; mỗi lần nhập loại này nhận tối đa %(shown)s dòng. Hãy chia thành "
+            "nhiều tệp rồi nhập lần lượt."
+        )
+        % {"shown": shown}
     )
 
 
@@ -128,7 +138,7 @@ def read_docx_grids(data: bytes, *, max_bytes: int) -> list[tuple[list[str], lis
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:
-        raise FileProblem("Không đọc được tệp Word .docx: tệp bị hỏng hoặc không đúng định dạng.") from None
+        raise FileProblem(_("Không đọc được tệp Word .docx: tệp bị hỏng hoặc không đúng định dạng.")) from None
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -175,7 +185,10 @@ def read_table(
             break
     if found is None:
         expected = " | ".join(headers)
-        raise FileProblem(f"Không tìm thấy dòng tiêu đề. Dòng tiêu đề phải có các cột theo thứ tự: {expected}.")
+        raise FileProblem(
+            _("Không tìm thấy dòng tiêu đề. Dòng tiêu đề phải có các cột theo thứ tự: %(expected)s.")
+            % {"expected": expected}
+        )
     result = Sheet(header_row=found)
     for number, values in enumerate(rows(found + 1), start=found + 1):
         values = (list(values) + [None] * len(headers))[: len(headers)]
@@ -248,9 +261,16 @@ def as_text(cell) -> None:
         cell.data_type = "s"
 
 
-def write_table(title: str, headers: list[str], rows: list[list], *, sheet_name: str = "Danh sách") -> bytes:
+def write_table(title: str, headers: list[str], rows: list[list], *, sheet_name: str = "") -> bytes:
     """A one-sheet workbook: a bold title row, the header row, then the data."""
-    return write_tables([(sheet_name, title, headers, rows)])
+    return write_tables([(sheet_name or _("Danh sách"), title, headers, rows)])
+
+
+def _cell(value):
+    # Labels may be lazy translations; openpyxl takes only plain values.
+    if isinstance(value, Number | DayCell):
+        return value.cell_value
+    return str(value) if isinstance(value, Promise) else value
 
 
 def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
@@ -258,20 +278,20 @@ def write_tables(sheets: list[tuple[str, str, list[str], list[list]]]) -> bytes:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for sheet_name, title, headers, rows in sheets:
-        sheet = workbook.create_sheet(sheet_name[:31])
+        sheet = workbook.create_sheet(str(sheet_name)[:31])
         # A title of several lines ("PHỤ LỤC" / "(Kèm theo …)") takes a row each above the header.
         titles = [line for line in title.split("\n") if line.strip()] or [""]
         for line in titles:
-            sheet.append([line])
+            sheet.append([str(line)])
             sheet.cell(row=sheet.max_row, column=1).font = Font(name="Times New Roman", bold=True, size=14)
-        sheet.append(headers)
+        sheet.append([str(header) for header in headers])
         header_row = len(titles) + 1
         for cell in sheet[header_row]:
             cell.font = Font(name="Times New Roman", bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in rows:
             typed = (Number, DayCell)
-            sheet.append([value.cell_value if isinstance(value, typed) else value for value in row])
+            sheet.append([_cell(value) for value in row])
             for cell, value in zip(sheet[sheet.max_row], row, strict=False):
                 if isinstance(value, typed):
                     cell.number_format = value.number_format

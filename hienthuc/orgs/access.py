@@ -3,6 +3,7 @@ unit that does not exist and for one outside the user's subtrees; 403 for a chan
 role does not allow. Pages and the API both call these."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hienthuc.orgs.models import Organization
 from hienthuc.scope import AnyUser, require_admin, require_edit
@@ -13,7 +14,7 @@ def access_organization(user: AnyUser, pk: int, *, write: bool = False, admin: b
     if admin:
         require_admin(user, org)
     elif write:
-        require_edit(user, org, "đơn vị này")
+        require_edit(user, org, _("Bạn chỉ có quyền xem đơn vị này."))
     return org
 
 

@@ -5,6 +5,7 @@ import re
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.lib.text import clean, max_length
@@ -22,27 +23,29 @@ SHORT_NAME_MAX = max_length(Organization, "short_name")
 def validate_code(code: str, *, exclude_pk: int | None = None) -> str:
     code = clean(code)
     if not code:
-        raise ValidationError({"code": "Mã đơn vị không được để trống."})
+        raise ValidationError({"code": _("Mã đơn vị không được để trống.")})
     if len(code) > CODE_MAX:
-        raise ValidationError({"code": f"Mã đơn vị dài tối đa {CODE_MAX} ký tự."})
+        raise ValidationError({"code": _("Mã đơn vị dài tối đa %(CODE_MAX)s ký tự.") % {"CODE_MAX": CODE_MAX}})
     if not CODE_RE.match(code):
-        raise ValidationError({"code": "Mã đơn vị chỉ gồm chữ không dấu, chữ số và các dấu . - _ (ví dụ TU-TB-01)."})
+        raise ValidationError({"code": _("Mã đơn vị chỉ gồm chữ không dấu, chữ số và các dấu . - _ (ví dụ TU-TB-01).")})
     taken = Organization.objects.filter(code__iexact=code)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError({"code": f"Mã đơn vị “{code}” đã được dùng."})
+        raise ValidationError({"code": _("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code}})
     return code
 
 
 def validate_names(name: str, short_name: str) -> tuple[str, str]:
     name, short_name = clean(name), clean(short_name)
     if not name:
-        raise ValidationError({"name": "Tên đơn vị không được để trống."})
+        raise ValidationError({"name": _("Tên đơn vị không được để trống.")})
     if len(name) > NAME_MAX:
-        raise ValidationError({"name": f"Tên đơn vị dài tối đa {NAME_MAX} ký tự."})
+        raise ValidationError({"name": _("Tên đơn vị dài tối đa %(NAME_MAX)s ký tự.") % {"NAME_MAX": NAME_MAX}})
     if len(short_name) > SHORT_NAME_MAX:
-        raise ValidationError({"short_name": f"Tên viết tắt dài tối đa {SHORT_NAME_MAX} ký tự."})
+        raise ValidationError(
+            {"short_name": _("Tên viết tắt dài tối đa %(SHORT_NAME_MAX)s ký tự.") % {"SHORT_NAME_MAX": SHORT_NAME_MAX}}
+        )
     return name, short_name
 
 
@@ -58,13 +61,13 @@ def do_create_organization(
 ) -> Organization:
     if parent is None:
         if not acting_user.is_superuser:
-            raise ValidationError("Chỉ quản trị hệ thống mới được tạo đơn vị gốc.")
+            raise ValidationError(_("Chỉ quản trị hệ thống mới được tạo đơn vị gốc."))
     else:
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
         if not can_edit(acting_user, parent):
-            raise ValidationError({"parent": "Bạn không có quyền thêm đơn vị vào đơn vị này."})
+            raise ValidationError({"parent": _("Bạn không có quyền thêm đơn vị vào đơn vị này.")})
         if not parent.is_active:
-            raise ValidationError({"parent": "Không thể thêm đơn vị vào đơn vị đã ngừng hoạt động."})
+            raise ValidationError({"parent": _("Không thể thêm đơn vị vào đơn vị đã ngừng hoạt động.")})
     code = validate_code(code)
     name, short_name = validate_names(name, short_name)
     fields = {"code": code, "name": name, "short_name": short_name, "kind": kind}
@@ -82,7 +85,7 @@ def do_update_organization(
     org: Organization, *, name: str, short_name: str, kind: OrgKind, code: str | None = None, acting_user: User
 ) -> Organization:
     if not can_edit(acting_user, org):
-        raise ValidationError("Bạn không có quyền sửa đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền sửa đơn vị này."))
     org = Organization.objects.select_for_update().get(pk=org.pk)
     before = snapshot(org, AUDIT_FIELDS)
     if code is not None and code != org.code:
@@ -102,19 +105,19 @@ def do_move_organization(org: Organization, new_parent: Organization, *, acting_
     org = Organization.objects.select_for_update().get(pk=org.pk)
     new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
     if not can_admin(acting_user, org):
-        raise ValidationError("Bạn không có quyền quản trị đơn vị cần chuyển.")
+        raise ValidationError(_("Bạn không có quyền quản trị đơn vị cần chuyển."))
     if not can_admin(acting_user, new_parent):
         raise ValidationError(
-            {"new_parent": "Bạn không có quyền quản trị đơn vị đích; chỉ chuyển được trong phạm vi mình quản trị."}
+            {"new_parent": _("Bạn không có quyền quản trị đơn vị đích; chỉ chuyển được trong phạm vi mình quản trị.")}
         )
     if new_parent.path.startswith(org.path):
         raise ValidationError(
-            {"new_parent": "Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó."}
+            {"new_parent": _("Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.")}
         )
     if org.path[: -org.steplen] == new_parent.path:
-        raise ValidationError({"new_parent": "Đơn vị đã nằm trực tiếp dưới đơn vị này."})
+        raise ValidationError({"new_parent": _("Đơn vị đã nằm trực tiếp dưới đơn vị này.")})
     if not new_parent.is_active:
-        raise ValidationError({"new_parent": "Không thể chuyển vào đơn vị đã ngừng hoạt động."})
+        raise ValidationError({"new_parent": _("Không thể chuyển vào đơn vị đã ngừng hoạt động.")})
 
     before = snapshot(org, AUDIT_FIELDS)
     units, people = aggregates.subtree_totals(org)
@@ -138,11 +141,11 @@ def do_deactivate_organization(org: Organization, *, acting_user: User) -> Organ
     """Stop a unit; units are never hard-deleted because their history must stay."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if not can_admin(acting_user, org):
-        raise ValidationError("Bạn không có quyền quản trị đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền quản trị đơn vị này."))
     if not org.is_active:
-        raise ValidationError("Đơn vị đã ngừng hoạt động.")
+        raise ValidationError(_("Đơn vị đã ngừng hoạt động."))
     if Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1, is_active=True).exists():
-        raise ValidationError("Hãy ngừng hoạt động hoặc chuyển các đơn vị trực thuộc trước.")
+        raise ValidationError(_("Hãy ngừng hoạt động hoặc chuyển các đơn vị trực thuộc trước."))
     before = snapshot(org, AUDIT_FIELDS)
     org.is_active = False
     org.save(update_fields=["is_active", "updated_at", "search_text"])
@@ -155,12 +158,12 @@ def do_deactivate_organization(org: Organization, *, acting_user: User) -> Organ
 def do_reactivate_organization(org: Organization, *, acting_user: User) -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if not can_admin(acting_user, org):
-        raise ValidationError("Bạn không có quyền quản trị đơn vị này.")
+        raise ValidationError(_("Bạn không có quyền quản trị đơn vị này."))
     if org.is_active:
-        raise ValidationError("Đơn vị đang hoạt động.")
+        raise ValidationError(_("Đơn vị đang hoạt động."))
     parent = Organization.objects.get_parent(org)
     if parent is not None and not parent.is_active:
-        raise ValidationError("Đơn vị cấp trên đã ngừng hoạt động; hãy khôi phục đơn vị cấp trên trước.")
+        raise ValidationError(_("Đơn vị cấp trên đã ngừng hoạt động; hãy khôi phục đơn vị cấp trên trước."))
     before = snapshot(org, AUDIT_FIELDS)
     org.is_active = True
     org.save(update_fields=["is_active", "updated_at", "search_text"])

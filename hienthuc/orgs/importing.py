@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.accounts.models import RoleKind
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
@@ -28,7 +30,14 @@ from hienthuc.scope import can_admin, root_paths
 
 # A province's tree (about 10,000 units) in one file; larger trees are imported per province.
 MAX_ROWS = 20_000
-HEADERS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên", "Tên viết tắt"]
+# The column headers are the file's format, read back by the import: Vietnamese in any language.
+HEADERS = [
+    "Mã đơn vị",  # not UI text
+    "Tên đơn vị",  # not UI text
+    "Loại đơn vị",  # not UI text
+    "Mã đơn vị cấp trên",  # not UI text
+    "Tên viết tắt",  # not UI text
+]
 COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_SHORT = range(1, 6)
 
 
@@ -73,7 +82,7 @@ def _kind_lookup() -> dict[str, OrgKind]:
 def plan_tree_import(data: bytes, *, user) -> TreePlan:
     """Check a tree file against the database; raises FileProblem if it cannot be read at all."""
     sheet = read_table(
-        data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=("Tên viết tắt",), max_rows=MAX_ROWS
+        data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=(_("Tên viết tắt"),), max_rows=MAX_ROWS
     )
     plan = TreePlan()
 
@@ -86,27 +95,48 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
         code, name, kind_text, parent_code, short_name = (clean(v) for v in values)
         bad = False
         if not code:
-            error(number, COL_CODE, "Mã đơn vị không được để trống.")
+            error(number, COL_CODE, _("Mã đơn vị không được để trống."))
             bad = True
         elif len(code) > CODE_MAX or not CODE_RE.match(code):
-            error(number, COL_CODE, f"Mã “{code}” không hợp lệ: tối đa {CODE_MAX} ký tự, chữ không dấu, số, . - _")
+            error(
+                number,
+                COL_CODE,
+                _("Mã “%(code)s” không hợp lệ: tối đa %(CODE_MAX)s ký tự, chữ không dấu, số, . - _")
+                % {"code": code, "CODE_MAX": CODE_MAX},
+            )
             bad = True
         elif fold(code) in rows:
-            error(number, COL_CODE, f"Mã “{code}” trùng với dòng {rows[fold(code)].row}.")
+            error(
+                number,
+                COL_CODE,
+                _("Mã “%(code)s” trùng với dòng %(row)s.") % {"code": code, "row": rows[fold(code)].row},
+            )
             bad = True
         if not name:
-            error(number, COL_NAME, "Tên đơn vị không được để trống.")
+            error(number, COL_NAME, _("Tên đơn vị không được để trống."))
         elif len(name) > NAME_MAX:
-            error(number, COL_NAME, f"Tên đơn vị dài {len(name)} ký tự; tối đa {NAME_MAX}.")
+            error(
+                number,
+                COL_NAME,
+                _("Tên đơn vị dài %(name)s ký tự; tối đa %(NAME_MAX)s.") % {"name": len(name), "NAME_MAX": NAME_MAX},
+            )
         if len(short_name) > SHORT_NAME_MAX:
-            error(number, COL_SHORT, f"Tên viết tắt dài tối đa {SHORT_NAME_MAX} ký tự.")
+            error(
+                number,
+                COL_SHORT,
+                _("Tên viết tắt dài tối đa %(SHORT_NAME_MAX)s ký tự.") % {"SHORT_NAME_MAX": SHORT_NAME_MAX},
+            )
         kind = kinds.get(fold(kind_text))
         if not kind_text:
-            error(number, COL_KIND, "Loại đơn vị không được để trống.")
+            error(number, COL_KIND, _("Loại đơn vị không được để trống."))
         elif kind is None:
-            error(number, COL_KIND, f"Loại đơn vị “{kind_text}” không có trong danh mục loại đơn vị.")
+            error(
+                number,
+                COL_KIND,
+                _("Loại đơn vị “%(kind_text)s” không có trong danh mục loại đơn vị.") % {"kind_text": kind_text},
+            )
         if not parent_code and not user.is_superuser:
-            error(number, COL_PARENT, "Phải ghi mã đơn vị cấp trên.")
+            error(number, COL_PARENT, _("Phải ghi mã đơn vị cấp trên."))
         if not bad:
             rows[fold(code)] = TreeRow(number, code, name, kind, parent_code, short_name)
 
@@ -126,18 +156,21 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
             new_rows[key] = row
             continue
         if not can_admin(user, org):
-            error(row.row, COL_CODE, f"Mã “{row.code}” đã được dùng cho một đơn vị khác.")
+            error(row.row, COL_CODE, _("Mã “%(code)s” đã được dùng cho một đơn vị khác.") % {"code": row.code})
             continue
         if not row.parent_code and not user.is_superuser:
             continue  # already told to give the parent's code: one message for one missing cell
         current_parent = Organization.objects.get_parent(org)
         if fold(current_parent.code if current_parent else "") != fold(row.parent_code):
-            where = current_parent.code if current_parent else "(gốc)"
+            where = current_parent.code if current_parent else _("(gốc)")
             error(
                 row.row,
                 COL_PARENT,
-                f"Đơn vị “{row.code}” đang trực thuộc “{where}”; "
-                "không chuyển đơn vị qua nhập tệp, hãy dùng chức năng Chuyển đơn vị.",
+                _(
+                    "Đơn vị “%(code)s” đang trực thuộc “%(where)s”; không chuyển đơn vị qua nhập tệp, hãy dùng chức "
+                    "năng Chuyển đơn vị."
+                )
+                % {"code": row.code, "where": where},
             )
             continue
         if (org.name, org.short_name, org.kind_id) == (row.name, row.short_name, row.kind and row.kind.pk):
@@ -155,7 +188,7 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
                 loop = trail[trail.index(current) :] + [current]
                 names = " → ".join(new_rows[k].code for k in loop)
                 for k in set(loop):
-                    error(new_rows[k].row, COL_PARENT, f"Vòng lặp cấp trên: {names}.")
+                    error(new_rows[k].row, COL_PARENT, _("Vòng lặp cấp trên: %(names)s.") % {"names": names})
                     placed.add(k)
                 trail = []
                 break
@@ -171,10 +204,15 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
                 error(
                     top.row,
                     COL_PARENT,
-                    f"Không tìm thấy đơn vị cấp trên “{top.parent_code}” trong tệp hay trong phạm vi bạn quản trị.",
+                    _("Không tìm thấy đơn vị cấp trên “%(parent_code)s” trong tệp hay trong phạm vi bạn quản trị.")
+                    % {"parent_code": top.parent_code},
                 )
             elif not parent.is_active:
-                error(top.row, COL_PARENT, f"Đơn vị cấp trên “{top.parent_code}” đã ngừng hoạt động.")
+                error(
+                    top.row,
+                    COL_PARENT,
+                    _("Đơn vị cấp trên “%(parent_code)s” đã ngừng hoạt động.") % {"parent_code": top.parent_code},
+                )
         for k in reversed(trail):
             placed.add(k)
             plan.creates.append(new_rows[k])
@@ -212,32 +250,33 @@ def do_import_tree(data: bytes, *, acting_user, progress=None) -> TreePlan:
 
 
 def describe(plan: TreePlan) -> Preview:
-    creates = [[r.row, r.code, r.name, r.kind.name, r.parent_code, "mới"] for r in plan.creates]
-    updates = [[r.row, r.code, r.name, r.kind.name, r.parent_code, "cập nhật"] for _org, r in plan.updates]
+    creates = [[r.row, r.code, r.name, r.kind.name, r.parent_code, _("mới")] for r in plan.creates]
+    updates = [[r.row, r.code, r.name, r.kind.name, r.parent_code, _("cập nhật")] for _org, r in plan.updates]
     rows = sorted(creates + updates, key=lambda r: r[0])
     writes = []
     if plan.creates:
-        writes.append(f"tạo {len(plan.creates)} đơn vị")
+        writes.append(_("tạo %(creates)s đơn vị") % {"creates": len(plan.creates)})
     if plan.updates:
-        writes.append(f"cập nhật {len(plan.updates)} đơn vị")
+        writes.append(_("cập nhật %(updates)s đơn vị") % {"updates": len(plan.updates)})
     return Preview(
         counts=[
-            f"{len(plan.creates)} đơn vị mới",
-            f"{len(plan.updates)} đơn vị cập nhật tên, tên viết tắt hoặc loại",
-            f"{plan.unchanged} đơn vị không đổi",
+            _("%(creates)s đơn vị mới") % {"creates": len(plan.creates)},
+            _("%(updates)s đơn vị cập nhật tên, tên viết tắt hoặc loại") % {"updates": len(plan.updates)},
+            _("%(unchanged)s đơn vị không đổi") % {"unchanged": plan.unchanged},
         ],
         button=(", ".join(writes) if writes else "").capitalize(),
-        columns=["Dòng", "Mã", "Tên", "Loại", "Cấp trên", ""],
+        columns=[_("Dòng"), _("Mã"), _("Tên"), _("Loại"), _("Cấp trên"), ""],
         rows=rows[:PREVIEW_ROWS],
         total_rows=len(rows),
     )
 
 
 def summary(plan: TreePlan) -> str:
-    return (
-        f"Đã nhập {len(plan.creates)} đơn vị mới, cập nhật {len(plan.updates)} đơn vị, "
-        f"{plan.unchanged} đơn vị không đổi."
-    )
+    return _("Đã nhập %(creates)s đơn vị mới, cập nhật %(updates)s đơn vị, %(unchanged)s đơn vị không đổi.") % {
+        "creates": len(plan.creates),
+        "updates": len(plan.updates),
+        "unchanged": plan.unchanged,
+    }
 
 
 def _admins_somewhere(user) -> bool:
@@ -252,7 +291,7 @@ def _help(user, target) -> dict:
 IMPORTER = Importer(
     kind="tree",
     url_name="tree_import",
-    title="Nhập cây đơn vị từ Excel",
+    title=gettext_lazy("Nhập cây đơn vị từ Excel"),
     help_template="orgs/import_help.html",
     check=lambda data, *, user, target: plan_tree_import(data, user=user),
     apply=lambda data, *, acting_user, target, progress: do_import_tree(
@@ -262,7 +301,7 @@ IMPORTER = Importer(
     summary=summary,
     done_url=lambda target: reverse("tree"),
     allowed=_admins_somewhere,
-    denied="Chỉ quản trị đơn vị mới được nhập cây đơn vị.",
+    denied=gettext_lazy("Chỉ quản trị đơn vị mới được nhập cây đơn vị."),
     context=_help,
 )
 
@@ -279,4 +318,4 @@ def export_tree(root: Organization, *, include_inactive: bool = False) -> bytes:
         parent_path = unit.path[: -unit.steplen]
         parent_code = codes_by_path.get(parent_path) or (parent_of_root.code if parent_of_root else "")
         rows.append([unit.code, unit.name, unit.kind.name, parent_code, unit.short_name])
-    return write_table(f"Danh sách đơn vị: {root.name}", HEADERS, rows, sheet_name="Đơn vị")
+    return write_table(_("Danh sách đơn vị: %(root)s") % {"root": root.name}, HEADERS, rows, sheet_name=_("Đơn vị"))

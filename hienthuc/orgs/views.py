@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts.models import RoleKind
@@ -84,7 +85,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_create_organization(parent=parent, acting_user=request.user, **data),
-        lambda org: f"Đã thêm đơn vị “{org.name}”.",
+        lambda org: _("Đã thêm đơn vị “%(org)s”.") % {"org": org.name},
     )
     if org:
         return redirect("unit_detail", pk=org.pk)
@@ -103,7 +104,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_update_organization(org, acting_user=request.user, **data),
-        "Đã lưu thông tin đơn vị.",
+        _("Đã lưu thông tin đơn vị."),
     )
     if saved:
         return redirect("unit_detail", pk=org.pk)
@@ -117,7 +118,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_move_organization(org, data["new_parent"], acting_user=request.user),
-        lambda moved: f"Đã chuyển “{moved.name}” cùng toàn bộ đơn vị trực thuộc.",
+        lambda moved: _("Đã chuyển “%(moved)s” cùng toàn bộ đơn vị trực thuộc.") % {"moved": moved.name},
     )
     if moved:
         return redirect("unit_detail", pk=moved.pk)
@@ -133,7 +134,7 @@ def unit_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Đã khôi phục đơn vị." if active else "Đã chuyển đơn vị sang ngừng hoạt động.")
+        messages.success(request, _("Đã khôi phục đơn vị.") if active else _("Đã chuyển đơn vị sang ngừng hoạt động."))
     return redirect("unit_detail", pk=org.pk)
 
 
@@ -180,7 +181,7 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     from hienthuc.lib.sheets import write_table
 
-    data = write_table("Danh sách đơn vị (mẫu nhập)", importing.HEADERS, [])
+    data = write_table(_("Danh sách đơn vị (mẫu nhập)"), importing.HEADERS, [])
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
     return response

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.lib.text import clean, max_length
@@ -26,22 +27,22 @@ def _validate_person(data: dict) -> dict:
     errors = {}
     name = clean(data.get("full_name"))
     if not name:
-        errors["full_name"] = "Họ và tên không được để trống."
+        errors["full_name"] = _("Họ và tên không được để trống.")
     elif len(name) > NAME_MAX:
-        errors["full_name"] = f"Họ và tên dài tối đa {NAME_MAX} ký tự."
+        errors["full_name"] = _("Họ và tên dài tối đa %(NAME_MAX)s ký tự.") % {"NAME_MAX": NAME_MAX}
     this_year = timezone.localdate().year
     birth_year = data.get("birth_year")
     if birth_year is not None and not (1900 <= birth_year <= this_year - 16):
-        errors["birth_year"] = f"Năm sinh phải từ 1900 đến {this_year - 16}."
+        errors["birth_year"] = _("Năm sinh phải từ 1900 đến %(this_year)s.") % {"this_year": this_year - 16}
     gender = data.get("gender") or ""
     if gender not in ("", *Gender.values):
-        errors["gender"] = "Giới tính phải là Nam hoặc Nữ."
+        errors["gender"] = _("Giới tính phải là Nam hoặc Nữ.")
     joined = data.get("party_joined_on")
     if joined is not None:
         if joined < PARTY_FOUNDED or joined > timezone.localdate():
-            errors["party_joined_on"] = "Ngày vào Đảng phải từ 03/02/1930 đến hôm nay."
+            errors["party_joined_on"] = _("Ngày vào Đảng phải từ 03/02/1930 đến hôm nay.")
         elif birth_year is not None and joined.year < birth_year + 16:
-            errors["party_joined_on"] = "Ngày vào Đảng phải sau năm sinh ít nhất 16 năm."
+            errors["party_joined_on"] = _("Ngày vào Đảng phải sau năm sinh ít nhất 16 năm.")
     if errors:
         raise ValidationError(errors)
     return {**data, "full_name": name, "gender": gender}
@@ -58,7 +59,7 @@ def do_create_person(
     acting_user: User,
 ) -> Person:
     if not can_edit(acting_user, home_unit):
-        raise ValidationError({"home_unit": "Bạn không có quyền thêm người vào đơn vị này."})
+        raise ValidationError({"home_unit": _("Bạn không có quyền thêm người vào đơn vị này.")})
     data = _validate_person(
         {"full_name": full_name, "birth_year": birth_year, "gender": gender, "party_joined_on": party_joined_on}
     )
@@ -73,10 +74,10 @@ def do_update_person(person: Person, *, acting_user: User, **changes) -> Person:
     person = Person.objects.select_for_update().select_related("home_unit").get(pk=person.pk)
     old_unit = person.home_unit
     if not can_edit(acting_user, old_unit):
-        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+        raise ValidationError(_("Bạn không có quyền sửa thông tin người này."))
     new_unit = changes.pop("home_unit", old_unit)
     if new_unit.pk != old_unit.pk and not can_edit(acting_user, new_unit):
-        raise ValidationError({"home_unit": "Bạn không có quyền chuyển người đến đơn vị này."})
+        raise ValidationError({"home_unit": _("Bạn không có quyền chuyển người đến đơn vị này.")})
     current = {f: getattr(person, f) for f in ["full_name", "birth_year", "gender", "party_joined_on"]}
     data = _validate_person({**current, **changes})
     before = snapshot(person, PERSON_FIELDS)
@@ -97,7 +98,7 @@ def do_update_person(person: Person, *, acting_user: User, **changes) -> Person:
 def do_set_person_active(person: Person, active: bool, *, acting_user: User) -> Person:
     person = Person.objects.select_for_update().select_related("home_unit").get(pk=person.pk)
     if not can_edit(acting_user, person.home_unit):
-        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+        raise ValidationError(_("Bạn không có quyền sửa thông tin người này."))
     if person.is_active == active:
         return person
     before = snapshot(person, PERSON_FIELDS)
@@ -118,14 +119,14 @@ def do_set_person_active(person: Person, active: bool, *, acting_user: User) -> 
 def _validate_position(title: str, start_date, end_date) -> str:
     title = clean(title)
     if not title:
-        raise ValidationError({"title": "Chức vụ không được để trống."})
+        raise ValidationError({"title": _("Chức vụ không được để trống.")})
     if len(title) > TITLE_MAX:
-        raise ValidationError({"title": f"Chức vụ dài tối đa {TITLE_MAX} ký tự."})
+        raise ValidationError({"title": _("Chức vụ dài tối đa %(TITLE_MAX)s ký tự.") % {"TITLE_MAX": TITLE_MAX}})
     for field, value in (("start_date", start_date), ("end_date", end_date)):
         if value is not None and not (PARTY_FOUNDED <= value <= datetime.date(2100, 12, 31)):
-            raise ValidationError({field: "Ngày phải từ năm 1930 đến năm 2100."})
+            raise ValidationError({field: _("Ngày phải từ năm 1930 đến năm 2100.")})
     if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": "Ngày kết thúc phải sau ngày bắt đầu."})
+        raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
     return title
 
 
@@ -140,9 +141,9 @@ def do_add_position(
     acting_user: User,
 ) -> Position:
     if not can_edit(acting_user, person.home_unit):
-        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+        raise ValidationError(_("Bạn không có quyền sửa thông tin người này."))
     if not can_view(acting_user, unit):
-        raise ValidationError({"unit": "Đơn vị không nằm trong phạm vi của bạn."})
+        raise ValidationError({"unit": _("Đơn vị không nằm trong phạm vi của bạn.")})
     title = _validate_position(title, start_date, end_date)
     position = Position.objects.create(person=person, title=title, unit=unit, start_date=start_date, end_date=end_date)
     record(acting_user, "create", position, organization=person.home_unit, after=snapshot(position, POSITION_FIELDS))
@@ -153,7 +154,7 @@ def do_add_position(
 def do_end_position(position: Position, *, end_date: datetime.date, acting_user: User) -> Position:
     position = Position.objects.select_for_update().select_related("person__home_unit").get(pk=position.pk)
     if not can_edit(acting_user, position.person.home_unit):
-        raise ValidationError("Bạn không có quyền sửa thông tin người này.")
+        raise ValidationError(_("Bạn không có quyền sửa thông tin người này."))
     _validate_position(position.title, position.start_date, end_date)
     before = snapshot(position, POSITION_FIELDS)
     position.end_date = end_date
@@ -176,9 +177,11 @@ def do_link_person(user: User, person: Person | None, *, acting_user: User) -> U
     current = Person.objects.select_related("home_unit").filter(user=user).first()
     for unit in [p.home_unit for p in (current, person) if p is not None]:
         if not can_admin(acting_user, unit):
-            raise ValidationError({"person": f"Bạn không quản trị {unit.name}."})
+            raise ValidationError({"person": _("Bạn không quản trị %(unit)s.") % {"unit": unit.name}})
     if person is not None and person.user_id not in (None, user.pk):
-        raise ValidationError({"person": f"{person.full_name} đã gắn với một tài khoản khác."})
+        raise ValidationError(
+            {"person": _("%(full_name)s đã gắn với một tài khoản khác.") % {"full_name": person.full_name}}
+        )
     if current is not None and person is not None and current.pk == person.pk:
         return user
     if current is not None:

@@ -82,7 +82,9 @@ class Person(models.Model):
 
 class PositionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PositionQuerySet":
-        return self.filter(person__in=Person.objects.visible_to(user))
+        from hienthuc.scope import subtree_q
+
+        return self.filter(subtree_q(user, "person__home_unit__path"))
 
     def current(self, on=None) -> "PositionQuerySet":
         from django.utils import timezone

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.audit.describe import describe
@@ -56,14 +57,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_create(request: HttpRequest) -> HttpResponse:
-    require_edits_somewhere(request.user, "thêm người")
+    require_edits_somewhere(request.user, _("Chỉ người có quyền biên tập mới thêm người."))
     initial = {"home_unit": request.GET.get("unit", "")}
     form = PersonForm(request.POST or None, initial=initial, user=request.user)
     person = submit(
         request,
         form,
         lambda data: actions.do_create_person(acting_user=request.user, **data),
-        lambda person: f"Đã thêm “{person.full_name}”.",
+        lambda person: _("Đã thêm “%(full_name)s”.") % {"full_name": person.full_name},
     )
     if person:
         return redirect("person_detail", pk=person.pk)
@@ -84,7 +85,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_update_person(person, acting_user=request.user, **data),
-        "Đã lưu thông tin.",
+        _("Đã lưu thông tin."),
     ):
         return redirect("person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person})
@@ -94,7 +95,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     person = access_person(request.user, pk, write=True)
     actions.do_set_person_active(person, active, acting_user=request.user)
-    messages.success(request, "Đã cập nhật trạng thái công tác.")
+    messages.success(request, _("Đã cập nhật trạng thái công tác."))
     return redirect("person_detail", pk=person.pk)
 
 
@@ -105,7 +106,7 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: actions.do_add_position(person, acting_user=request.user, **data),
-        "Đã thêm chức vụ.",
+        _("Đã thêm chức vụ."),
     ):
         return redirect("person_detail", pk=person.pk)
     return render(request, "people/position_form.html", {"form": form, "person": person})
@@ -143,12 +144,12 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     position = access_position(request.user, pk, write=True)
     form = PositionEndForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Ngày kết thúc không hợp lệ; hãy nhập ngày/tháng/năm.")
+        messages.error(request, _("Ngày kết thúc không hợp lệ; hãy nhập ngày/tháng/năm."))
     else:
         try:
             actions.do_end_position(position, end_date=form.cleaned_data["end_date"], acting_user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Đã ghi ngày thôi giữ chức vụ.")
+            messages.success(request, _("Đã ghi ngày thôi giữ chức vụ."))
     return redirect("person_detail", pk=position.person_id)

@@ -3,6 +3,7 @@ object and one the user may not see (a secret plan without a grant included); 40
 their role does not allow. Pages and the API both call these."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hienthuc.plans.models import ExplanationRequest, Plan, Task
 from hienthuc.scope import AnyUser, require_edit
@@ -16,7 +17,7 @@ def access_plan(user: AnyUser, pk: int, *, write: bool = False) -> Plan:
         pk=pk,
     )
     if write:
-        require_edit(user, plan.unit, "kế hoạch này")
+        require_edit(user, plan.unit, _("Bạn chỉ có quyền xem kế hoạch này."))
     return plan
 
 
@@ -29,7 +30,7 @@ def access_task(user: AnyUser, pk: int, *, write: bool = False) -> Task:
         pk=pk,
     )
     if write:
-        require_edit(user, task.plan.unit, "nhiệm vụ này")
+        require_edit(user, task.plan.unit, _("Bạn chỉ có quyền xem nhiệm vụ này."))
     return task
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.documents.actions import current_data, do_create_document, do_link_documents, do_update_document
@@ -48,20 +49,20 @@ def do_create_plan(
 ) -> Plan:
     """A draft plan, registered as a draft document of its unit (numbered when issued)."""
     if not can_edit(acting_user, unit):
-        raise ValidationError({"unit": "Bạn không có quyền lập kế hoạch cho đơn vị này."})
+        raise ValidationError({"unit": _("Bạn không có quyền lập kế hoạch cho đơn vị này.")})
     if kind not in PlanKind.values:
-        raise ValidationError({"kind": "Loại kế hoạch không hợp lệ."})
+        raise ValidationError({"kind": _("Loại kế hoạch không hợp lệ.")})
     title = clean(title)
     if not title:
-        raise ValidationError({"title": "Tên kế hoạch không được để trống."})
+        raise ValidationError({"title": _("Tên kế hoạch không được để trống.")})
     if len(title) > 500:
-        raise ValidationError({"title": "Tên kế hoạch dài tối đa 500 ký tự."})
+        raise ValidationError({"title": _("Tên kế hoạch dài tối đa 500 ký tự.")})
     if parent_plan is not None:
         parent_plan = Plan.objects.select_related("unit").get(pk=parent_plan.pk)  # its status as stored now
         if not parent_plan.is_issued:
-            raise ValidationError({"parent": "Kế hoạch cấp trên chưa ban hành; chưa lập kế hoạch thực hiện được."})
+            raise ValidationError({"parent": _("Kế hoạch cấp trên chưa ban hành; chưa lập kế hoạch thực hiện được.")})
         if parent_plan.unit_id == unit.pk or not unit.path.startswith(parent_plan.unit.path):
-            raise ValidationError({"parent": "Kế hoạch được thực hiện phải là của một đơn vị cấp trên."})
+            raise ValidationError({"parent": _("Kế hoạch được thực hiện phải là của một đơn vị cấp trên.")})
         # The cascade follows one source document all the way down, so coverage can be read
         # for it at any depth: the parent's source, or the parent itself when it has none.
         if source_document is None:
@@ -85,9 +86,9 @@ def do_create_plan(
 
 def _check_editable(plan: Plan, amendment_reason: str | None, acting_user: User) -> None:
     if not can_edit(acting_user, plan.unit):
-        raise ValidationError("Bạn không có quyền sửa kế hoạch này.")
+        raise ValidationError(_("Bạn không có quyền sửa kế hoạch này."))
     if plan.is_issued and not (amendment_reason or "").strip():
-        raise ValidationError("Kế hoạch đã ban hành: chỉ thay đổi được bằng một lần sửa đổi, bổ sung có ghi lý do.")
+        raise ValidationError(_("Kế hoạch đã ban hành: chỉ thay đổi được bằng một lần sửa đổi, bổ sung có ghi lý do."))
 
 
 def _record_amendment(plan: Plan, reason: str | None, acting_user: User) -> None:
@@ -108,10 +109,20 @@ def _parse_deadline(text: str) -> deadlines.Deadline:
 
 def _check_units(plan: Plan, lead_unit: Organization, cooperating: list[Organization]) -> None:
     if not lead_unit.path.startswith(plan.unit.path):
-        raise ValidationError({"lead_unit": f"Cơ quan chủ trì phải thuộc {plan.unit.name} hoặc đơn vị trực thuộc."})
+        raise ValidationError(
+            {
+                "lead_unit": _("Cơ quan chủ trì phải thuộc %(plan_unit)s hoặc đơn vị trực thuộc.")
+                % {"plan_unit": plan.unit.name}
+            }
+        )
     for unit in cooperating:
         if not unit.path.startswith(plan.unit.path):
-            raise ValidationError({"cooperating": f"“{unit.name}” không thuộc {plan.unit.name}."})
+            raise ValidationError(
+                {
+                    "cooperating": _("“%(unit)s” không thuộc %(plan_unit)s.")
+                    % {"unit": unit.name, "plan_unit": plan.unit.name}
+                }
+            )
 
 
 @transaction.atomic
@@ -144,24 +155,26 @@ def do_add_task(
     _check_editable(plan, amendment_reason, acting_user)
     content = (content or "").strip()
     if not content:
-        raise ValidationError({"content": "Nội dung nhiệm vụ không được để trống."})
+        raise ValidationError({"content": _("Nội dung nhiệm vụ không được để trống.")})
     if len(content) > CONTENT_MAX:
-        raise ValidationError({"content": f"Nội dung nhiệm vụ dài tối đa {CONTENT_MAX} ký tự."})
+        raise ValidationError(
+            {"content": _("Nội dung nhiệm vụ dài tối đa %(CONTENT_MAX)s ký tự.") % {"CONTENT_MAX": CONTENT_MAX}}
+        )
     if parent is not None and parent.plan_id != plan.pk:
-        raise ValidationError({"parent": "Nhiệm vụ con phải thuộc cùng kế hoạch với nhiệm vụ cha."})
+        raise ValidationError({"parent": _("Nhiệm vụ con phải thuộc cùng kế hoạch với nhiệm vụ cha.")})
     if from_task is not None and (plan.parent_plan_id is None or from_task.plan_id != plan.parent_plan_id):
         raise ValidationError(
-            {"from_task": "Nhiệm vụ cấp trên phải thuộc kế hoạch cấp trên mà kế hoạch này thực hiện."}
+            {"from_task": _("Nhiệm vụ cấp trên phải thuộc kế hoạch cấp trên mà kế hoạch này thực hiện.")}
         )
     deadline = _parse_deadline(deadline_text)
     cooperating = [u for u in cooperating if u.pk != lead_unit.pk]
     _check_units(plan, lead_unit, cooperating)
     if lead_outside and lead_unit.pk != plan.unit_id:
         raise ValidationError(
-            {"lead_unit": "Nhiệm vụ do cơ quan ngoài cây đơn vị chủ trì được theo dõi tại đơn vị lập kế hoạch."}
+            {"lead_unit": _("Nhiệm vụ do cơ quan ngoài cây đơn vị chủ trì được theo dõi tại đơn vị lập kế hoạch.")}
         )
     if lead_outside and not clean(lead_text):
-        raise ValidationError({"lead_text": "Hãy ghi tên cơ quan chủ trì ngoài cây đơn vị."})
+        raise ValidationError({"lead_text": _("Hãy ghi tên cơ quan chủ trì ngoài cây đơn vị.")})
     if order is None:
         order = (plan.tasks.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     task = Task.objects.create(
@@ -201,15 +214,17 @@ def do_update_task(
     _check_editable(task.plan, amendment_reason, acting_user)
     if task.version != version:
         raise ValidationError(
-            "Nhiệm vụ vừa được người khác sửa trong lúc bạn đang sửa. Nội dung bạn nhập chưa được lưu; "
-            "hãy tải lại trang để xem bản mới rồi sửa lại."
+            _(
+                "Nhiệm vụ vừa được người khác sửa trong lúc bạn đang sửa. Nội dung bạn nhập chưa được lưu; "
+                "hãy tải lại trang để xem bản mới rồi sửa lại."
+            )
         )
     before = snapshot(task, TASK_FIELDS)
     counted = tallies.task_items(task, -1)
     if "content" in changes:
         content = (changes.pop("content") or "").strip()
         if not content:
-            raise ValidationError({"content": "Nội dung nhiệm vụ không được để trống."})
+            raise ValidationError({"content": _("Nội dung nhiệm vụ không được để trống.")})
         task.content = content[:CONTENT_MAX]
     if "deadline_text" in changes:
         deadline = _parse_deadline(changes.pop("deadline_text"))
@@ -239,11 +254,11 @@ def do_update_task(
 def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, acting_user: User) -> Plan:
     plan = Plan.objects.select_for_update().select_related("document__kind", "unit").get(pk=plan.pk)
     if not can_edit(acting_user, plan.unit):
-        raise ValidationError("Bạn không có quyền ban hành kế hoạch này.")
+        raise ValidationError(_("Bạn không có quyền ban hành kế hoạch này."))
     if plan.is_issued:
-        raise ValidationError("Kế hoạch đã được ban hành.")
+        raise ValidationError(_("Kế hoạch đã được ban hành."))
     if not plan.tasks.exists():
-        raise ValidationError("Kế hoạch chưa có nhiệm vụ nào.")
+        raise ValidationError(_("Kế hoạch chưa có nhiệm vụ nào."))
     document = plan.document
     # Only the number, date and status change: the rest of the document stays as written.
     data = {**current_data(document), "number_text": number_text, "issued_on": issued_on, "status": Status.ISSUED}
@@ -274,10 +289,15 @@ def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, act
 def do_require_plans(plan: Plan, *, units: list[Organization], due_on: datetime.date, acting_user: User) -> int:
     """Cascade: require units below to issue their own plan for this one by `due_on`."""
     if not can_edit(acting_user, plan.unit):
-        raise ValidationError("Bạn không có quyền giao việc ban hành kế hoạch từ kế hoạch này.")
+        raise ValidationError(_("Bạn không có quyền giao việc ban hành kế hoạch từ kế hoạch này."))
     for unit in units:
         if unit.pk == plan.unit_id or not unit.path.startswith(plan.unit.path):
-            raise ValidationError({"units": f"“{unit.name}” không phải đơn vị trực thuộc {plan.unit.name}."})
+            raise ValidationError(
+                {
+                    "units": _("“%(unit)s” không phải đơn vị trực thuộc %(plan_unit)s.")
+                    % {"unit": unit.name, "plan_unit": plan.unit.name}
+                }
+            )
     existing = set(plan.requirements.values_list("unit_id", flat=True))
     new = [PlanRequirement(plan=plan, unit=u, due_on=due_on) for u in units if u.pk not in existing]
     PlanRequirement.objects.bulk_create(new)
@@ -308,17 +328,17 @@ def do_record_progress(
     """A progress report by the lead unit (or the plan's unit); completion needs the output."""
     task = Task.objects.select_for_update().select_related("plan__unit", "lead_unit").get(pk=task.pk)
     if not (can_edit(acting_user, task.lead_unit) or can_edit(acting_user, task.plan.unit)):
-        raise ValidationError("Chỉ cơ quan chủ trì hoặc đơn vị ban hành kế hoạch mới báo cáo tiến độ nhiệm vụ này.")
+        raise ValidationError(_("Chỉ cơ quan chủ trì hoặc đơn vị ban hành kế hoạch mới báo cáo tiến độ nhiệm vụ này."))
     if not task.plan.is_issued:
-        raise ValidationError("Kế hoạch chưa ban hành; chưa báo cáo tiến độ được.")
+        raise ValidationError(_("Kế hoạch chưa ban hành; chưa báo cáo tiến độ được."))
     if task.version != version:
         raise ValidationError(
-            "Nhiệm vụ vừa được người khác cập nhật. Báo cáo của bạn chưa được lưu; hãy tải lại trang rồi gửi lại."
+            _("Nhiệm vụ vừa được người khác cập nhật. Báo cáo của bạn chưa được lưu; hãy tải lại trang rồi gửi lại.")
         )
     if percent is None or not 0 <= percent <= 100:
-        raise ValidationError({"percent": "Tiến độ phải là số phần trăm từ 0 đến 100."})
+        raise ValidationError({"percent": _("Tiến độ phải là số phần trăm từ 0 đến 100.")})
     if task.completed_on is not None:
-        raise ValidationError("Nhiệm vụ đã hoàn thành.")
+        raise ValidationError(_("Nhiệm vụ đã hoàn thành."))
     try:
         evidence_link = web_link(evidence_link)
     except LinkError as exc:
@@ -327,14 +347,15 @@ def do_record_progress(
         if evidence_document is None and not evidence_link and task.output_document_id is None:
             raise ValidationError(
                 {
-                    "evidence_document": "Chỉ ghi hoàn thành khi có sản phẩm: hãy chọn văn bản sản phẩm "
-                    "hoặc ghi đường dẫn tới sản phẩm."
+                    "evidence_document": _(
+                        "Chỉ ghi hoàn thành khi có sản phẩm: hãy chọn văn bản sản phẩm hoặc ghi đường dẫn tới sản phẩm."
+                    )
                 }
             )
         percent = 100
         completed_on = completed_on or timezone.localdate()
         if completed_on > timezone.localdate():
-            raise ValidationError({"completed_on": "Ngày hoàn thành không được sau hôm nay."})
+            raise ValidationError({"completed_on": _("Ngày hoàn thành không được sau hôm nay.")})
     before = snapshot(task, TASK_FIELDS)
     counted = tallies.task_items(task, -1)
     update = ProgressUpdate.objects.create(
@@ -365,22 +386,22 @@ def do_request_explanation(*, unit: Organization, question: str, task: Task | No
 
     question = (question or "").strip()
     if not question:
-        raise ValidationError({"question": "Hãy ghi nội dung cần giải trình."})
+        raise ValidationError({"question": _("Hãy ghi nội dung cần giải trình.")})
     if len(question) > 5000:
-        raise ValidationError({"question": "Nội dung yêu cầu dài tối đa 5000 ký tự."})
+        raise ValidationError({"question": _("Nội dung yêu cầu dài tối đa 5000 ký tự.")})
     # The asker leads a unit above the one asked (not the unit itself).
     if not any(covers(acting_user, path) for path in unit.ancestor_paths) and not acting_user.is_superuser:
-        raise ValidationError("Chỉ lãnh đạo đơn vị cấp trên mới yêu cầu đơn vị này giải trình.")
+        raise ValidationError(_("Chỉ lãnh đạo đơn vị cấp trên mới yêu cầu đơn vị này giải trình."))
     if task is not None:
         if (
             task.completed_on is not None
             or task.deadline_last_day is None
             or task.deadline_last_day >= timezone.localdate()
         ):
-            raise ValidationError("Chỉ yêu cầu giải trình nhiệm vụ đang quá hạn.")
+            raise ValidationError(_("Chỉ yêu cầu giải trình nhiệm vụ đang quá hạn."))
         if not task.lead_unit.path.startswith(unit.path):
             raise ValidationError(
-                {"unit": "Đơn vị giải trình phải là cơ quan chủ trì nhiệm vụ (hoặc đơn vị cấp trên của nó)."}
+                {"unit": _("Đơn vị giải trình phải là cơ quan chủ trì nhiệm vụ (hoặc đơn vị cấp trên của nó).")}
             )
     from hienthuc.plans.models import ExplanationRequest
 
@@ -403,10 +424,10 @@ def do_answer_explanation(request, *, answer: str, acting_user: User):
 
     request = ExplanationRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
     if not can_edit(acting_user, request.unit):
-        raise ValidationError("Chỉ đơn vị được yêu cầu mới giải trình.")
+        raise ValidationError(_("Chỉ đơn vị được yêu cầu mới giải trình."))
     answer = (answer or "").strip()
     if not answer:
-        raise ValidationError({"answer": "Hãy ghi nội dung giải trình."})
+        raise ValidationError({"answer": _("Hãy ghi nội dung giải trình.")})
     before = {"answer": request.answer}
     request.answer = answer[:10000]
     request.answered_by = acting_user if acting_user.pk else None
@@ -421,16 +442,16 @@ def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = 
     from hienthuc.plans.models import Goal, GoalKind
 
     if not can_edit(acting_user, document.issuing_unit):
-        raise ValidationError("Bạn không có quyền sửa nội dung văn bản này.")
+        raise ValidationError(_("Bạn không có quyền sửa nội dung văn bản này."))
     if kind not in GoalKind.values:
-        raise ValidationError({"kind": "Loại mục tiêu không hợp lệ."})
+        raise ValidationError({"kind": _("Loại mục tiêu không hợp lệ.")})
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Nội dung không được để trống."})
+        raise ValidationError({"text": _("Nội dung không được để trống.")})
     if year is not None and not 1930 <= year <= 2200:
-        raise ValidationError({"year": "Năm phải từ 1930 đến 2200."})
+        raise ValidationError({"year": _("Năm phải từ 1930 đến 2200.")})
     if kind == GoalKind.STAGED and year is None:
-        raise ValidationError({"year": "Mục tiêu theo giai đoạn cần ghi năm (ví dụ 2030)."})
+        raise ValidationError({"year": _("Mục tiêu theo giai đoạn cần ghi năm (ví dụ 2030).")})
     last = document.goals.order_by("-order").values_list("order", flat=True).first() or 0
     goal = Goal.objects.create(document=document, kind=kind, text=text[:5000], year=year, order=last + 1)
     record(
@@ -465,7 +486,7 @@ def do_set_appendix_title(plan: Plan, *, title: str, acting_user: User) -> Plan:
     as an imported table had them; the export writes them back."""
     plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
     if not can_edit(acting_user, plan.unit):
-        raise ValidationError("Bạn không có quyền sửa kế hoạch này.")
+        raise ValidationError(_("Bạn không có quyền sửa kế hoạch này."))
     before = plan.appendix_title
     plan.appendix_title = (title or "").strip()[:2000]
     plan.save(update_fields=["appendix_title"])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as _
 
 
 class PlansConfig(AppConfig):
@@ -18,7 +19,7 @@ class PlansConfig(AppConfig):
         changes.register(tallies.recounting_answer)
 
         counts.register(
-            "nhiệm vụ và ban hành kế hoạch",
+            _("nhiệm vụ và ban hành kế hoạch"),
             follow_move=tallies.move_subtree,
             rebuild=tallies.rebuild,
             differences=tallies.differences,
@@ -29,7 +30,7 @@ class PlansConfig(AppConfig):
 
         panels.register(
             "tasks",
-            title="Nhiệm vụ và ban hành kế hoạch",
+            title=_("Nhiệm vụ và ban hành kế hoạch"),
             order=10,
             url_name="unit_task_panel",
             render=render_task_panel,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib import deadlines
@@ -25,14 +27,15 @@ from hienthuc.plans.access import access_plan
 from hienthuc.plans.actions import do_add_task, do_set_appendix_title
 from hienthuc.plans.models import SECTION_SEPARATOR, Plan, Task
 
+# The column headers are the file's format, read back by the import: Vietnamese in any language.
 HEADERS = [
     "STT",
-    "Nội dung nhiệm vụ",
-    "Cơ quan chủ trì",
-    "Cơ quan phối hợp",
-    "Sản phẩm",
-    "Thời gian hoàn thành",
-    "Ghi chú",
+    "Nội dung nhiệm vụ",  # not UI text
+    "Cơ quan chủ trì",  # not UI text
+    "Cơ quan phối hợp",  # not UI text
+    "Sản phẩm",  # not UI text
+    "Thời gian hoàn thành",  # not UI text
+    "Ghi chú",  # not UI text
 ]
 # A plan's task table is tens or hundreds of rows; each row is written with its tallies and
 # audit in the request, so a larger file is refused before it is read (and stated in the form).
@@ -194,10 +197,11 @@ class TaskTableReader:
         group = self.group(text)
         if group:
             names = ", ".join(u.name for u in group[:4]) + (
-                f" và {len(group) - 4} đơn vị khác" if len(group) > 4 else ""
+                _(" và %(group)s đơn vị khác") % {"group": len(group) - 4} if len(group) > 4 else ""
             )
             self.result.notes.append(
-                f"Dòng {number}: “{text}” — giao cho {len(group)} đơn vị ({names}), mỗi đơn vị một nhiệm vụ."
+                _("Dòng %(number)s: “%(text)s” — giao cho %(group)s đơn vị (%(names)s), mỗi đơn vị một nhiệm vụ.")
+                % {"number": number, "text": text, "group": len(group), "names": names}
             )
             return [(u, False) for u in group]
         whole = self.matcher.find(text)
@@ -220,16 +224,27 @@ class TaskTableReader:
                 units += [(u, False) for u in group]
                 continue
             if typo := self.matcher.typo_of(part):
-                more = f" Có phải: {'; '.join(typo)}?"
-                self.error(number, COL_LEAD, f"Không tìm thấy “{part}” trong {self.plan.unit.name}.{more}")
+                more = _(" Có phải: %(list)s?") % {"list": "; ".join(typo)}
+                self.error(
+                    number,
+                    COL_LEAD,
+                    _("Không tìm thấy “%(part)s” trong %(plan_unit)s.%(more)s")
+                    % {"part": part, "plan_unit": self.plan.unit.name, "more": more},
+                )
                 return None
             self.result.notes.append(
-                f"Dòng {number}: “{part}” chưa có trong cây đơn vị của {self.plan.unit.name} — giữ theo tên, "
-                f"{self.plan.unit.name} theo dõi."
+                _(
+                    "Dòng %(number)s: “%(part)s” chưa có trong cây đơn vị của %(plan_unit)s — giữ theo tên, "
+                    "%(plan_unit)s theo dõi."
+                )
+                % {"number": number, "part": part, "plan_unit": self.plan.unit.name}
             )
             units.append((self.plan.unit, True))
         if len(parts) > 1:
-            self.result.notes.append(f"Dòng {number}: {len(parts)} cơ quan cùng chủ trì — mỗi cơ quan một nhiệm vụ.")
+            self.result.notes.append(
+                _("Dòng %(number)s: %(parts)s cơ quan cùng chủ trì — mỗi cơ quan một nhiệm vụ.")
+                % {"number": number, "parts": len(parts)}
+            )
         return units
 
     def cooperating(self, number: int, text: str) -> list[Organization]:
@@ -246,8 +261,13 @@ class TaskTableReader:
                     if (unit := self.matcher.find(name)) is not None:
                         found.append(unit)
                     elif typo := self.matcher.typo_of(name):
-                        more = f" Có phải: {'; '.join(typo)}?"
-                        self.error(number, COL_COOP, f"Không tìm thấy “{name}” trong {self.plan.unit.name}.{more}")
+                        more = _(" Có phải: %(list)s?") % {"list": "; ".join(typo)}
+                        self.error(
+                            number,
+                            COL_COOP,
+                            _("Không tìm thấy “%(name)s” trong %(plan_unit)s.%(more)s")
+                            % {"name": name, "plan_unit": self.plan.unit.name, "more": more},
+                        )
         return list(dict.fromkeys(found))
 
     def row(
@@ -260,9 +280,9 @@ class TaskTableReader:
             return
         errors_before = len(self.result.errors)
         if not content:
-            self.error(number, COL_CONTENT, "Nội dung nhiệm vụ không được để trống.")
+            self.error(number, COL_CONTENT, _("Nội dung nhiệm vụ không được để trống."))
         if not lead:
-            self.error(number, COL_LEAD, "Chưa ghi cơ quan chủ trì.")
+            self.error(number, COL_LEAD, _("Chưa ghi cơ quan chủ trì."))
         # Every problem of the row is named at once, in the order of its columns.
         leads = self.leads(number, lead) if lead else None
         cooperating = self.cooperating(number, coop)
@@ -320,8 +340,10 @@ def _grid(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 raise too_many_rows(MAX_ROWS)
             return above, rows
         raise FileProblem(
-            "Không tìm thấy bảng nhiệm vụ trong tệp Word: bảng phải có các cột Nội dung nhiệm vụ, Cơ quan chủ trì "
-            "và Thời gian hoàn thành (tên cột có thể ghi khác, ví dụ “Đơn vị chủ trì”, “Thời hạn”)."
+            _(
+                "Không tìm thấy bảng nhiệm vụ trong tệp Word: bảng phải có các cột Nội dung nhiệm vụ, Cơ quan chủ trì "
+                "và Thời gian hoàn thành (tên cột có thể ghi khác, ví dụ “Đơn vị chủ trì”, “Thời hạn”)."
+            )
         )
     if file_type == XLSX or file_type is None:
         # read_grids gives the Vietnamese message for anything that is not an .xlsx; the table
@@ -331,19 +353,22 @@ def _grid(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if _header(grid) is not None:
                 return [], grid
         return [], grids[0][1] if grids else []
-    raise FileProblem("Chỉ nhập được bảng nhiệm vụ từ tệp Excel (.xlsx) hoặc Word (.docx).")
+    raise FileProblem(_("Chỉ nhập được bảng nhiệm vụ từ tệp Excel (.xlsx) hoặc Word (.docx)."))
 
 
 def plan_task_import(data: bytes, *, user, plan: Plan) -> TaskImportPlan:
     if plan.is_issued:
-        raise FileProblem("Kế hoạch đã ban hành: chỉ nhập bảng nhiệm vụ vào kế hoạch còn là dự thảo.")
+        raise FileProblem(_("Kế hoạch đã ban hành: chỉ nhập bảng nhiệm vụ vào kế hoạch còn là dự thảo."))
     above, grid = _grid(data)
     found = _header(grid)
     if found is None:
         raise FileProblem(
-            "Không tìm thấy dòng tiêu đề của bảng nhiệm vụ. Bảng cần các cột Nội dung nhiệm vụ, Cơ quan chủ trì và "
-            "Thời gian hoàn thành (có thể ghi “Nội dung”, “Đơn vị chủ trì”, “Thời hạn”…); STT, Cơ quan phối hợp, "
-            f"Sản phẩm, Ghi chú nếu có. Mẫu: {' | '.join(HEADERS)}."
+            _(
+                "Không tìm thấy dòng tiêu đề của bảng nhiệm vụ. Bảng cần các cột Nội dung nhiệm vụ, Cơ quan chủ trì "
+                "và Thời gian hoàn thành (có thể ghi “Nội dung”, “Đơn vị chủ trì”, “Thời hạn”…); STT, Cơ quan phối "
+                "hợp, Sản phẩm, Ghi chú nếu có. Mẫu: %(list)s."
+            )
+            % {"list": " | ".join(HEADERS)}
         )
     index, columns = found
     result = TaskImportPlan()
@@ -373,7 +398,7 @@ def plan_task_import(data: bytes, *, user, plan: Plan) -> TaskImportPlan:
             values.get("output", ""), values.get("deadline", ""), values.get("notes", ""),
         )  # fmt: skip
     if not result.tasks and not result.errors:
-        raise FileProblem("Bảng không có dòng nhiệm vụ nào dưới dòng tiêu đề.")
+        raise FileProblem(_("Bảng không có dòng nhiệm vụ nào dưới dòng tiêu đề."))
     result.errors.sort(key=lambda e: (e.row, e.column))
     return result
 
@@ -408,31 +433,36 @@ def describe(result: TaskImportPlan) -> Preview:
         for row, t in result.tasks[:PREVIEW_ROWS]
     ]
     return Preview(
-        counts=[f"{len(result.tasks)} nhiệm vụ từ {result.rows} dòng của bảng, trong {result.sections} mục."],
-        button=f"Nhập {len(result.tasks)} nhiệm vụ",
-        columns=["Dòng", "Mục", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+        counts=[
+            _("%(tasks)s nhiệm vụ từ %(rows)s dòng của bảng, trong %(sections)s mục.")
+            % {"tasks": len(result.tasks), "rows": result.rows, "sections": result.sections}
+        ],
+        button=_("Nhập %(tasks)s nhiệm vụ") % {"tasks": len(result.tasks)},
+        columns=[_("Dòng"), _("Mục"), _("Nội dung nhiệm vụ"), _("Cơ quan chủ trì"), _("Thời gian hoàn thành")],
         rows=rows,
         total_rows=len(result.tasks),
         notes=result.notes,
-        heading=f"Tiêu đề phụ lục (giữ lại để xuất bảng): {result.title}" if result.title else "",
+        heading=_("Tiêu đề phụ lục (giữ lại để xuất bảng): %(title)s") % {"title": result.title}
+        if result.title
+        else "",
     )
 
 
 IMPORTER = Importer(
     kind="plan-tasks",
     url_name="plan_tasks_import",
-    title="Nhập bảng nhiệm vụ vào kế hoạch",
+    title=gettext_lazy("Nhập bảng nhiệm vụ vào kế hoạch"),
     help_template="plans/import_help.html",
     check=lambda data, *, user, target: plan_task_import(data, user=user, plan=target),
     apply=lambda data, *, acting_user, target, progress: do_import_tasks(
         data, acting_user=acting_user, plan=target, progress=progress
     ),
     describe=describe,
-    summary=lambda result: f"Đã nhập {len(result.tasks)} nhiệm vụ.",
+    summary=lambda result: _("Đã nhập %(tasks)s nhiệm vụ.") % {"tasks": len(result.tasks)},
     done_url=lambda plan: reverse("plan_detail", args=[plan.pk]),
     target=lambda user, key: access_plan(user, int(key), write=True),
     accept=".xlsx,.docx",
-    file_label="Tệp (.xlsx hoặc .docx)",
+    file_label=gettext_lazy("Tệp (.xlsx hoặc .docx)"),
     context=lambda user, target: {"headers": HEADERS, "max_rows": MAX_ROWS},
 )
 
@@ -487,4 +517,4 @@ def export_tasks(plan: Plan, user) -> bytes:
         .order_by("order", "id")
     )
     title = plan.appendix_title or plan.title.upper()
-    return write_table(title, HEADERS, table_rows(tasks), sheet_name="Nhiệm vụ")
+    return write_table(title, HEADERS, table_rows(tasks), sheet_name=_("Nhiệm vụ"))

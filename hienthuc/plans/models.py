@@ -358,7 +358,7 @@ class ExplanationRequest(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(question=""), name="explanation_question_not_empty")]
 
     def __str__(self) -> str:
-        return f"Yêu cầu giải trình: {self.unit}"
+        return _("Yêu cầu giải trình: %(unit)s") % {"unit": self.unit}
 
 
 class GoalKind(models.TextChoices):
@@ -440,7 +440,7 @@ class ReminderMute(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Tắt nhắc việc: {self.task or 'mọi nhiệm vụ'}"
+        return _("Tắt nhắc việc: %(task)s") % {"task": self.task or _("mọi nhiệm vụ")}
 
 
 # Tallies: counts kept in step with every write so that dashboards and coverage read a few

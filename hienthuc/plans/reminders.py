@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
 from hienthuc.accounts.models import Role, RoleKind
@@ -72,9 +73,10 @@ def send_due_reminders(today: datetime.date) -> int:
 
 def _mail(reminder: Reminder, task_obj: Task, address: str) -> None:
     delivered = send_mail(
-        f"[Hiện Thực] {reminder.get_kind_display()}: {task_obj.content[:80]}",
-        f"Nhiệm vụ: {task_obj.content}\nCơ quan chủ trì: {task_obj.lead_label}\n"
-        f"Thời gian hoàn thành: {task_obj.deadline_text}\n",
+        _("[Hiện Thực] %(kind)s: %(content)s")
+        % {"kind": reminder.get_kind_display(), "content": task_obj.content[:80]},
+        _("Nhiệm vụ: %(content)s\nCơ quan chủ trì: %(lead_label)s\nThời gian hoàn thành: %(deadline_text)s\n")
+        % {"content": task_obj.content, "lead_label": task_obj.lead_label, "deadline_text": task_obj.deadline_text},
         settings.DEFAULT_FROM_EMAIL,
         [address],
         fail_silently=True,

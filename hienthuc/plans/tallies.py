@@ -18,6 +18,8 @@ from contextlib import contextmanager
 
 from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.documents.models import Document
 from hienthuc.lib import deadlines
@@ -39,10 +41,10 @@ STEP = Organization.steplen
 # The coverage states a reader sees (an open requirement is overdue after its due day).
 COVERAGE_ON_TIME, COVERAGE_LATE, COVERAGE_OVERDUE, COVERAGE_PENDING = "on_time", "late", "overdue", "pending"
 COVERAGE_LABELS = {
-    COVERAGE_ON_TIME: "Đã ban hành đúng hạn",
-    COVERAGE_LATE: "Đã ban hành muộn",
-    COVERAGE_OVERDUE: "Quá hạn, chưa ban hành",
-    COVERAGE_PENDING: "Chưa đến hạn",
+    COVERAGE_ON_TIME: gettext_lazy("Đã ban hành đúng hạn"),
+    COVERAGE_LATE: gettext_lazy("Đã ban hành muộn"),
+    COVERAGE_OVERDUE: gettext_lazy("Quá hạn, chưa ban hành"),
+    COVERAGE_PENDING: gettext_lazy("Chưa đến hạn"),
 }
 
 
@@ -414,8 +416,11 @@ def rebuild() -> None:
 def differences() -> list[str]:
     """Every stored task or coverage tally row that differs from a recount, readable."""
     lines = []
-    for name, mine, theirs in zip(("nhiệm vụ", "ban hành kế hoạch"), stored(), expected(), strict=True):
+    for name, mine, theirs in zip((_("nhiệm vụ"), _("ban hành kế hoạch")), stored(), expected(), strict=True):
         for key in sorted(set(mine) | set(theirs), key=str):
             if mine.get(key) != theirs.get(key):
-                lines.append(f"{name} {key}: lưu {mine.get(key)}, đếm lại {theirs.get(key)}")
+                lines.append(
+                    _("%(name)s %(key)s: lưu %(stored)s, đếm lại %(recounted)s")
+                    % {"name": name, "key": key, "stored": mine.get(key), "recounted": theirs.get(key)}
+                )
     return lines

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.documents.access import resolve_target
@@ -38,13 +39,15 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    require_edits_somewhere(request.user, "lập kế hoạch")
+    require_edits_somewhere(request.user, _("Chỉ người có quyền biên tập mới lập kế hoạch."))
     initial = {"unit": request.GET.get("unit", ""), "parent": request.GET.get("parent")}
     parent = None
     if (request.POST or request.GET).get("parent", "").isdigit():
         parent = access_plan(request.user, int((request.POST or request.GET)["parent"]))
         initial.update(
-            kind="implementation_plan", title=f"Kế hoạch thực hiện {parent.title[:1].lower()}{parent.title[1:]}"
+            kind="implementation_plan",
+            title=_("Kế hoạch thực hiện %(kind)s%(title)s")
+            % {"kind": parent.title[:1].lower(), "title": parent.title[1:]},
         )
         # Prefill the user's own unit among those required to implement the parent plan.
         mine = [r.unit for r in parent.requirements.select_related("unit") if can_edit(request.user, r.unit)]
@@ -63,7 +66,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             acting_user=request.user,
         )
 
-    plan = submit(request, form, create, lambda plan: f"Đã lập dự thảo “{plan.title}”.")
+    plan = submit(request, form, create, lambda plan: _("Đã lập dự thảo “%(title)s”.") % {"title": plan.title})
     if plan:
         return redirect("plan_detail", pk=plan.pk)
     return render(request, "plans/plan_form.html", {"form": form, "parent": parent})
@@ -89,7 +92,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_form = RequireForm(prefix="req")
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("Bạn chỉ có quyền xem kế hoạch này.")
+            raise PermissionDenied(_("Bạn chỉ có quyền xem kế hoạch này."))
         if "req-mode" in request.POST:
             require_form = RequireForm(request.POST, prefix="req")
             added = submit(
@@ -98,7 +101,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda data: actions.do_require_plans(
                     plan, units=require_form.units_below(plan.unit), due_on=data["due_on"], acting_user=request.user
                 ),
-                lambda n: f"Đã giao {n} đơn vị ban hành kế hoạch thực hiện." if n else "Các đơn vị này đã được giao.",
+                lambda n: (
+                    _("Đã giao %(count)s đơn vị ban hành kế hoạch thực hiện.") % {"count": n}
+                    if n
+                    else _("Các đơn vị này đã được giao.")
+                ),
             )
             if added is not None:  # 0 is a result too: every unit named was already required
                 return redirect("plan_detail", pk=plan.pk)
@@ -108,7 +115,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 task_form,
                 lambda data: actions.do_add_task(plan, acting_user=request.user, **data),
-                "Đã thêm nhiệm vụ.",
+                _("Đã thêm nhiệm vụ."),
             ):
                 return redirect("plan_detail", pk=plan.pk)
         else:
@@ -117,7 +124,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 issue_form,
                 lambda data: actions.do_issue_plan(plan, acting_user=request.user, **data),
-                "Đã ban hành kế hoạch.",
+                _("Đã ban hành kế hoạch."),
             ):
                 return redirect("plan_detail", pk=plan.pk)
     context = {
@@ -192,7 +199,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, "Đã ghi báo cáo tiến độ.")
+            messages.success(request, _("Đã ghi báo cáo tiến độ."))
             return redirect("task_detail", pk=task.pk)
     return render(request, "plans/task_detail.html", task_context(request, task, form), status=400)
 
@@ -271,7 +278,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
             for pk, version in picked.items():
                 task = tasks.get(pk)
                 if task is None:
-                    raise ValidationError(f"Không tìm thấy nhiệm vụ số {pk} trong phạm vi của bạn.")
+                    raise ValidationError(_("Không tìm thấy nhiệm vụ số %(pk)s trong phạm vi của bạn.") % {"pk": pk})
                 try:
                     if data["action"] == "deadline":
                         actions.do_update_task(
@@ -286,12 +293,15 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
                             unit=task.lead_unit, task=task, question=data["question"], acting_user=request.user
                         )
                 except ValidationError as exc:
-                    raise ValidationError(f"Nhiệm vụ “{task.content[:60]}”: {' '.join(exc.messages)}") from None
+                    raise ValidationError(
+                        _("Nhiệm vụ “%(content)s”: %(list)s")
+                        % {"content": task.content[:60], "list": " ".join(exc.messages)}
+                    ) from None
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages) + " Chưa thay đổi nhiệm vụ nào.")
+        messages.error(request, " ".join(exc.messages) + _(" Chưa thay đổi nhiệm vụ nào."))
     else:
-        done = "đã đổi thời hạn" if data["action"] == "deadline" else "đã yêu cầu giải trình"
-        messages.success(request, f"{len(picked)} nhiệm vụ {done}.")
+        done = _("đã đổi thời hạn") if data["action"] == "deadline" else _("đã yêu cầu giải trình")
+        messages.success(request, _("%(count)s nhiệm vụ %(done)s.") % {"count": len(picked), "done": done})
     return redirect(back)
 
 
@@ -394,7 +404,7 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã yêu cầu {task.lead_unit.name} giải trình.")
+        messages.success(request, _("Đã yêu cầu %(unit)s giải trình.") % {"unit": task.lead_unit.name})
     return redirect("task_detail", pk=task.pk)
 
 
@@ -407,7 +417,7 @@ def unit_explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã yêu cầu {org.name} giải trình.")
+        messages.success(request, _("Đã yêu cầu %(org)s giải trình.") % {"org": org.name})
     return redirect("unit_dashboard", pk=org.pk)
 
 
@@ -419,7 +429,7 @@ def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Đã gửi giải trình.")
+        messages.success(request, _("Đã gửi giải trình."))
     return redirect("explanation_list")
 
 
@@ -447,5 +457,5 @@ def reminder_mute(request: HttpRequest) -> HttpResponse:
     if request.POST.get("task", "").isdigit():
         task = access_task(request.user, int(request.POST["task"]))
     created = actions.do_toggle_reminder_mute(task=task, acting_user=request.user)
-    messages.success(request, "Đã tắt nhắc việc." if created else "Đã bật lại nhắc việc.")
+    messages.success(request, _("Đã tắt nhắc việc.") if created else _("Đã bật lại nhắc việc."))
     return redirect("reminder_list")

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils import translation
+
 from hienthuc.committees.models import Body, CommitteeSeat, SeatRole, Term
 from hienthuc.documents.models import is_visible
 from hienthuc.lib.partydoc import PartyDocument, render
@@ -43,6 +45,7 @@ def secretary_name(unit: Organization) -> str:
     return seat.person.full_name if seat else ""
 
 
+@translation.override("vi")  # a Party document is Vietnamese whatever the reader's language
 def export_plan(plan: Plan, user) -> bytes:
     """The plan as `user` sees it: the tasks they may open, the source document only if they may."""
     document = plan.document
