@@ -10,6 +10,8 @@ Tỉnh B (oscar: admin) — the outsider
   └── Huyện B1
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
@@ -33,13 +35,19 @@ def make_user(username: str, org=None, role: str | None = None):
     return user
 
 
+# The cast's tree is the 2020–2025 one (districts under provinces), placed before the 2025 reform.
+BEFORE_2025 = datetime.date(2021, 1, 1)
+
+
 def build_cast(cls) -> None:
     """Create the tree, users and people above as attributes of `cls`."""
     system = system_user()
     cls.system = system
 
     def unit(parent, code, name, kind_code):
-        return do_create_organization(parent=parent, code=code, name=name, kind=kind(kind_code), acting_user=system)
+        return do_create_organization(
+            parent=parent, code=code, name=name, kind=kind(kind_code), placed_on=BEFORE_2025, acting_user=system
+        )
 
     cls.centre = unit(None, "TW", "Trung ương", "trung_uong")
     cls.tinh_a = unit(cls.centre, "A", "Tỉnh ủy A", "tinh_uy")

@@ -16,7 +16,7 @@ from tests.helpers import xlsx
 
 TREE = [
     HEADERS,
-    ["A1c", "Đảng ủy xã Bắc Sơn", "Đảng ủy cơ sở", "A1", ""],
+    ["A1c", "Đảng ủy xã Bắc Sơn", "Đảng ủy cơ sở", "A1", "", "01/06/2021"],
     ["A1c-1", "Chi bộ thôn 1", "Chi bộ", "A1c", ""],
 ]
 

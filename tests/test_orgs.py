@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,16 +16,16 @@ from hienthuc.orgs.actions import (
 from hienthuc.orgs.models import Organization
 from hienthuc.people.actions import do_create_person, do_set_person_active, do_update_person
 from hienthuc.scope import top_paths
-from tests.base import BaseTestCase, kind
+from tests.base import BEFORE_2025, BaseTestCase, kind
 
 
 class OrganizationActionsTestCase(BaseTestCase):
     def test_it_creates_a_unit_under_its_parent_and_audits_it(self):
         org = do_create_organization(
-            parent=self.huyen_a1, code="A1c", name="Chi bộ thôn 3", kind=kind("chi_bo"), acting_user=self.bob
+            parent=self.xa_a1a, code="A1c", name="Chi bộ thôn 3", kind=kind("chi_bo"), acting_user=self.bob
         )
-        self.assertTrue(org.path.startswith(self.huyen_a1.path))
-        self.assertEqual(org.depth, self.huyen_a1.depth + 1)
+        self.assertTrue(org.path.startswith(self.xa_a1a.path))
+        self.assertEqual(org.depth, self.xa_a1a.depth + 1)
         event = AuditEvent.objects.for_object(org).get()
         self.assertEqual(event.action, "create")
         self.assertEqual(event.actor, self.bob)
@@ -31,25 +33,21 @@ class OrganizationActionsTestCase(BaseTestCase):
 
     def test_it_refuses_a_duplicate_code_whatever_its_case(self):
         with self.assertRaises(ValidationError) as ctx:
-            do_create_organization(
-                parent=self.huyen_a1, code="a1A", name="X", kind=kind("chi_bo"), acting_user=self.bob
-            )
+            do_create_organization(parent=self.xa_a1a, code="a1A", name="X", kind=kind("chi_bo"), acting_user=self.bob)
         self.assertIn("đã được dùng", str(ctx.exception))
 
     def test_it_refuses_empty_and_overlong_names(self):
         for name, message in (("   ", "không được để trống"), ("x" * 256, "tối đa 255")):
             with self.assertRaises(ValidationError) as ctx:
                 do_create_organization(
-                    parent=self.huyen_a1, code="NEW", name=name, kind=kind("chi_bo"), acting_user=self.bob
+                    parent=self.xa_a1a, code="NEW", name=name, kind=kind("chi_bo"), acting_user=self.bob
                 )
             self.assertIn(message, str(ctx.exception))
         self.assertFalse(Organization.objects.filter(code="NEW").exists())
 
     def test_it_refuses_codes_with_spaces_or_diacritics(self):
         with self.assertRaises(ValidationError):
-            do_create_organization(
-                parent=self.huyen_a1, code="Xã 1", name="X", kind=kind("chi_bo"), acting_user=self.bob
-            )
+            do_create_organization(parent=self.xa_a1a, code="Xã 1", name="X", kind=kind("chi_bo"), acting_user=self.bob)
 
     def test_it_refuses_creating_outside_the_users_subtree(self):
         with self.assertRaises(ValidationError):
@@ -58,7 +56,7 @@ class OrganizationActionsTestCase(BaseTestCase):
             )
         with self.assertRaises(ValidationError):
             do_create_organization(
-                parent=self.huyen_a1, code="A1x", name="X", kind=kind("chi_bo"), acting_user=self.charlie
+                parent=self.xa_a1a, code="A1x", name="X", kind=kind("chi_bo"), acting_user=self.charlie
             )
 
     def test_it_renames_and_records_before_and_after(self):
@@ -70,10 +68,15 @@ class OrganizationActionsTestCase(BaseTestCase):
         self.assertEqual(event.after["name"], "Huyện ủy A1 mới")
 
     def test_it_moves_a_subtree_and_repaths_every_descendant(self):
-        moved = do_move_organization(self.huyen_a1, self.huyen_a2, acting_user=self.alice)
+        cells = [
+            do_create_organization(parent=self.xa_a1a, code=f"C{i}", name=f"Chi bộ {i}", kind=kind("chi_bo"),
+                                   acting_user=self.alice)
+            for i in (1, 2)
+        ]  # fmt: skip
+        moved = do_move_organization(self.xa_a1a, self.huyen_a2, acting_user=self.alice)
         self.assertTrue(moved.path.startswith(self.huyen_a2.path))
         self.assertEqual(moved.depth, self.huyen_a2.depth + 1)
-        for child in (self.xa_a1a, self.xa_a1b):
+        for child in cells:
             child.refresh_from_db()
             self.assertTrue(child.path.startswith(moved.path))
             self.assertEqual(child.depth, moved.depth + 1)
@@ -118,7 +121,7 @@ class AggregatesTestCase(BaseTestCase):
         do_update_person(p, home_unit=self.huyen_a2, acting_user=self.alice)
         do_set_person_active(self.person_a1, False, acting_user=self.bob)
         do_move_organization(self.xa_a1b, self.huyen_a2, acting_user=self.alice)
-        do_move_organization(self.tinh_b, self.tinh_a, acting_user=self.system)
+        do_move_organization(self.huyen_b1, self.tinh_a, acting_user=self.system)
         do_deactivate_organization(self.huyen_b1, acting_user=self.system)
 
         self.assertEqual(aggregates.stored(), aggregates.compute_from_scratch())
@@ -196,7 +199,12 @@ class OrganizationViewsTestCase(BaseTestCase):
     def test_it_pins_the_query_count_of_the_unit_page(self):
         for i in range(10):
             unit = do_create_organization(
-                parent=self.huyen_a2, code=f"A2-{i}", name=f"Xã {i}", kind=kind("dang_uy_co_so"), acting_user=self.alice
+                parent=self.huyen_a2,
+                code=f"A2-{i}",
+                name=f"Xã {i}",
+                kind=kind("dang_uy_co_so"),
+                placed_on=BEFORE_2025,
+                acting_user=self.alice,
             )
             do_create_person(full_name=f"Người {i}", home_unit=self.huyen_a2, acting_user=self.alice)
             do_create_person(full_name=f"Người con {i}", home_unit=unit, acting_user=self.alice)
@@ -212,7 +220,7 @@ class OrganizationViewsTestCase(BaseTestCase):
 
     def test_it_creates_a_unit_through_the_form_and_shows_errors_in_vietnamese(self):
         self.client.force_login(self.bob)
-        url = f"/orgs/{self.huyen_a1.pk}/new/"
+        url = f"/orgs/{self.xa_a1a.pk}/new/"
         response = self.client.post(url, {"code": "A1", "name": "", "kind": kind("chi_bo").pk})
         self.assertContains(
             response, "This field is required".replace("This field is required", "Trường này là bắt buộc")
@@ -308,7 +316,7 @@ class NamePickerTestCase(BaseTestCase):
             resolve_unit("Huyện ủy B1", visible)  # another province's unit is not found
         do_create_organization(
             parent=self.huyen_a1, code="A1c", name="Đảng ủy xã Đông Phong", kind=kind("dang_uy_co_so"),
-            acting_user=self.system,
+            placed_on=BEFORE_2025, acting_user=self.system,
         )  # fmt: skip
         with self.assertRaisesMessage(Invalid, "Có 2 đơn vị tên"):
             resolve_unit("Đảng ủy xã Đông Phong", visible)
@@ -325,3 +333,55 @@ class NamePickerTestCase(BaseTestCase):
         self.assertEqual(page.status_code, 200)
         self.assertNotContains(page, "Không tìm thấy đơn vị")
         self.assertContains(self.client.get("/tasks/", {"lead": "Huyện ủy B1"}), "Không tìm thấy đơn vị")
+
+
+class KindRulesTestCase(BaseTestCase):
+    """What may sit under what is data (orgs.KindRule), checked on create, kind change and move."""
+
+    def test_it_refuses_a_provincial_committee_under_a_commune(self):
+        with self.assertRaisesMessage(ValidationError, "“Tỉnh ủy/Thành ủy” không được đặt dưới “Đảng ủy cơ sở”"):
+            do_create_organization(
+                parent=self.xa_a1a, code="X", name="Tỉnh ủy giả", kind=kind("tinh_uy"), acting_user=self.alice
+            )
+        self.assertFalse(Organization.objects.filter(code="X").exists())
+
+    def test_it_judges_a_district_level_placement_by_the_founding_day(self):
+        with self.assertRaisesMessage(ValidationError, "đến 30/06/2025"):
+            do_create_organization(
+                parent=self.huyen_a1, code="X", name="Đảng ủy xã mới", kind=kind("dang_uy_co_so"), acting_user=self.bob
+            )
+        founded = datetime.date(2024, 5, 1)
+        org = do_create_organization(
+            parent=self.huyen_a1, code="X", name="Đảng ủy xã cũ", kind=kind("dang_uy_co_so"), valid_from=founded,
+            acting_user=self.bob,
+        )  # fmt: skip
+        self.assertEqual(org.valid_from, founded)
+        # After the reform a commune committee sits under the province.
+        do_create_organization(
+            parent=self.tinh_a, code="Y", name="Đảng ủy xã Y", kind=kind("dang_uy_xa"), acting_user=self.alice
+        )
+
+    def test_it_refuses_a_kind_change_that_its_parent_or_children_forbid(self):
+        with self.assertRaisesMessage(ValidationError, "không được đặt dưới"):
+            do_update_organization(self.xa_a1a, name="X", short_name="", kind=kind("tinh_uy"), acting_user=self.alice)
+        do_create_organization(
+            parent=self.xa_a1a, code="C1", name="Chi bộ 1", kind=kind("chi_bo"), acting_user=self.alice
+        )
+        with self.assertRaisesMessage(ValidationError, "Đơn vị trực thuộc “Chi bộ 1”"):
+            do_update_organization(
+                self.xa_a1a, name="X", short_name="", kind=kind("chi_bo_co_so"), acting_user=self.alice
+            )
+        self.assertEqual(self.refresh(self.xa_a1a).name, "Đảng ủy xã Đông Phong")
+
+    def test_it_refuses_a_correction_move_the_rules_forbid(self):
+        with self.assertRaisesMessage(ValidationError, "“Huyện ủy/Thị ủy/Thành ủy (trước 7/2025)” không được đặt dưới"):
+            do_move_organization(self.huyen_a1, self.huyen_a2, acting_user=self.alice)
+
+    def test_it_explains_the_rule_on_the_form_with_the_founding_day(self):
+        self.client.force_login(self.bob)
+        data = {"code": "A1-9", "name": "Đảng ủy xã mới", "kind": kind("dang_uy_co_so").pk, "valid_from": ""}
+        response = self.client.post(f"/orgs/{self.huyen_a1.pk}/new/", data)
+        self.assertContains(response, "đến 30/06/2025")
+        response = self.client.post(f"/orgs/{self.huyen_a1.pk}/new/", {**data, "valid_from": "01/03/2022"})
+        self.assertEqual(response.status_code, 302)
+        self.assertContains(self.client.get(response["Location"]), "thành lập 01/03/2022")

@@ -12,7 +12,7 @@ from tests.helpers import read_xlsx, xlsx
 
 GOOD = [
     HEADERS,
-    ["A1c", "Đảng ủy xã Bắc Sơn", "Đảng ủy cơ sở", "A1", "ĐU Bắc Sơn"],
+    ["A1c", "Đảng ủy xã Bắc Sơn", "Đảng ủy cơ sở", "A1", "ĐU Bắc Sơn", "15/03/2021"],
     ["A1c-1", "Chi bộ thôn 1", "chi bộ", "A1c", ""],  # kind matched without case or diacritics
     ["A1c-2", "Chi bộ thôn 2", "Chi bộ", "A1c"],
 ]
@@ -70,11 +70,11 @@ class TreeImportTestCase(BaseTestCase):
         return [str(e) for e in plan.errors]
 
     def test_it_names_row_and_column_of_a_duplicate_code(self):
-        errors = self.errors_for([HEADERS, ["X1", "Một", "Chi bộ", "A1"], ["x1", "Hai", "Chi bộ", "A1"]])
+        errors = self.errors_for([HEADERS, ["X1", "Một", "Chi bộ", "A1a"], ["x1", "Hai", "Chi bộ", "A1a"]])
         self.assertEqual(errors, ["Dòng 3, cột A (Mã đơn vị): Mã “x1” trùng với dòng 2."])
 
     def test_it_refuses_a_code_used_by_a_unit_outside_the_users_subtree(self):
-        errors = self.errors_for([HEADERS, ["B1", "Trùng", "Chi bộ", "A1"]])
+        errors = self.errors_for([HEADERS, ["B1", "Trùng", "Chi bộ", "A1a"]])
         self.assertEqual(errors, ["Dòng 2, cột A (Mã đơn vị): Mã “B1” đã được dùng cho một đơn vị khác."])
 
     def test_it_names_an_unknown_parent(self):
@@ -94,7 +94,7 @@ class TreeImportTestCase(BaseTestCase):
 
     def test_it_refuses_empty_names_long_names_and_unknown_kinds(self):
         errors = self.errors_for(
-            [HEADERS, ["X1", "", "Chi bộ", "A1"], ["X2", "x" * 300, "Chi bộ", "A1"], ["X3", "Ba", "Tổ đảng", "A1"]]
+            [HEADERS, ["X1", "", "Chi bộ", "A1a"], ["X2", "x" * 300, "Chi bộ", "A1a"], ["X3", "Ba", "Tổ đảng", "A1"]]
         )
         self.assertEqual(
             errors,
@@ -122,7 +122,7 @@ class TreeImportTestCase(BaseTestCase):
 
     def test_it_refuses_wrong_headers(self):
         with self.assertRaisesMessage(FileProblem, "Không tìm thấy dòng tiêu đề"):
-            plan_tree_import(xlsx([["Mã", "Tên", "Loại", "Cấp trên"], ["X", "Y", "Chi bộ", "A1"]]), user=self.alice)
+            plan_tree_import(xlsx([["Mã", "Tên", "Loại", "Cấp trên"], ["X", "Y", "Chi bộ", "A1a"]]), user=self.alice)
 
     def test_it_refuses_a_file_that_is_not_xlsx_and_writes_nothing(self):
         self.client.force_login(self.alice)
@@ -198,3 +198,22 @@ class TreeImportTestCase(BaseTestCase):
         response = self.client.get(f"/orgs/{self.tinh_a.pk}/export.xlsx")
         self.assertEqual(response["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         self.assertEqual(len(read_xlsx(response.content)), 2 + 6)
+
+
+class KindRulesImportTestCase(BaseTestCase):
+    def errors_for(self, rows) -> list[str]:
+        return [str(e) for e in plan_tree_import(xlsx(rows), user=self.alice).errors]
+
+    def test_it_refuses_a_kind_under_a_parent_the_rules_forbid(self):
+        errors = self.errors_for([HEADERS, ["X1", "Tỉnh ủy giả", "Tỉnh ủy/Thành ủy", "A1a"]])
+        self.assertEqual(len(errors), 1)
+        self.assertIn("cột C (Loại đơn vị): “Tỉnh ủy/Thành ủy” không được đặt dưới “Đảng ủy cơ sở”", errors[0])
+        self.assertIn("chỉ đặt được dưới: Trung ương", errors[0])
+
+    def test_it_judges_a_district_level_unit_by_the_day_it_was_founded(self):
+        row = ["A1d", "Đảng ủy xã Nam Sơn", "Đảng ủy cơ sở", "A1", ""]
+        errors = self.errors_for([HEADERS, row])
+        self.assertIn("đến 30/06/2025", errors[0])  # founded today: districts are gone
+        self.assertEqual(self.errors_for([HEADERS, [*row, "01/02/2021"]]), [])
+        errors = self.errors_for([HEADERS, [*row, "31/02/2021"]])
+        self.assertIn("cột F (Ngày thành lập): Ngày “31/02/2021” không hợp lệ", errors[0])

@@ -146,8 +146,15 @@ def load_demo(seed: int = 20201203) -> None:
     kinds = {k.code: k for k in OrgKind.objects.all()}
 
     def unit(parent, code, name, kind, short=""):
+        # The 2020–2025 tree of the source reports: districts under provinces, as placed then.
         return do_create_organization(
-            parent=parent, code=code, name=name, kind=kinds[kind], short_name=short, acting_user=actor
+            parent=parent,
+            code=code,
+            name=name,
+            kind=kinds[kind],
+            short_name=short,
+            placed_on=datetime.date(2020, 10, 1),
+            acting_user=actor,
         )
 
     def person(home, *, born=(1960, 1990)):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from hienthuc.documents import actions
 from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
-from hienthuc.lib.sheets import CellError, read_table, write_table
+from hienthuc.lib.sheets import CellError, cell_date, read_table, write_table
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.models import Organization
 from hienthuc.scope import can_edit, edits_anywhere
@@ -54,20 +54,6 @@ def _choice(text: str, choices) -> str | None:
         if wanted in (fold(value), fold(str(label))):
             return value
     return None
-
-
-def _date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = clean(value)
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def plan_register_import(data: bytes, *, user) -> RegisterPlan:
@@ -116,7 +102,7 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
         issued_on = None
         if clean(date_value) or isinstance(date_value, datetime.date):
             try:
-                issued_on = _date(date_value)
+                issued_on = cell_date(date_value)
             except ValueError:
                 error(
                     number,

@@ -155,6 +155,21 @@ def read_docx_grids(data: bytes, *, max_bytes: int) -> list[tuple[list[str], lis
     return tables
 
 
+def cell_date(value) -> datetime.date:
+    """A date cell as typed in an office file: a real date, or day/month/year text (ValueError)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = clean(value)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 def read_table(
     data: bytes, headers: list[str], *, max_bytes: int, optional: tuple[str, ...] = (), max_rows: int | None = None
 ) -> Sheet:

@@ -1,19 +1,22 @@
 """Every change to the unit tree: one function each, atomic, audited, aggregates kept."""
 
+import datetime
 import re
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.lib.text import clean, max_length
 from hienthuc.orgs import aggregates, counts
 from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.orgs.rules import KindRules, check_placement
 from hienthuc.scope import can_admin, can_edit
 
-AUDIT_FIELDS = ["code", "name", "short_name", "kind", "is_active", "path"]
+AUDIT_FIELDS = ["code", "name", "short_name", "kind", "is_active", "path", "valid_from", "valid_to"]
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CODE_MAX = max_length(Organization, "code")
 NAME_MAX = max_length(Organization, "name")
@@ -57,8 +60,13 @@ def do_create_organization(
     name: str,
     kind: OrgKind,
     short_name: str = "",
+    valid_from: datetime.date | None = None,
+    placed_on: datetime.date | None = None,
     acting_user: User,
 ) -> Organization:
+    """A new unit under `parent`. Its kind must be allowed under the parent's on the day it
+    was founded (`valid_from`), or on `placed_on` when that is unknown (the demo's 2020 tree),
+    or today (orgs/rules.py)."""
     if parent is None:
         if not acting_user.is_superuser:
             raise ValidationError(_("Chỉ quản trị hệ thống mới được tạo đơn vị gốc."))
@@ -70,7 +78,8 @@ def do_create_organization(
             raise ValidationError({"parent": _("Không thể thêm đơn vị vào đơn vị đã ngừng hoạt động.")})
     code = validate_code(code)
     name, short_name = validate_names(name, short_name)
-    fields = {"code": code, "name": name, "short_name": short_name, "kind": kind}
+    check_placement(kind, parent.kind if parent else None, valid_from or placed_on or timezone.localdate())
+    fields = {"code": code, "name": name, "short_name": short_name, "kind": kind, "valid_from": valid_from}
     if parent is not None:
         org = Organization.objects.add_child(parent, fields)
     else:
@@ -91,6 +100,19 @@ def do_update_organization(
     if code is not None and code != org.code:
         org.code = validate_code(code, exclude_pk=org.pk)
     org.name, org.short_name = validate_names(name, short_name)
+    if kind.pk != org.kind_id:
+        rules = KindRules()
+        parent = Organization.objects.get_parent(org)
+        rules.check(kind, parent.kind if parent else None, org.valid_from)
+        for child in Organization.objects.children_of(org).filter(is_active=True).select_related("kind"):
+            message = rules.problem(child.kind, kind, child.valid_from or timezone.localdate())
+            if message:
+                raise ValidationError(
+                    {
+                        "kind": _("Đơn vị trực thuộc “%(child)s”: %(problem)s")
+                        % {"child": child.name, "problem": message}
+                    }
+                )
     org.kind = kind
     org.save()
     after = snapshot(org, AUDIT_FIELDS)
@@ -118,6 +140,9 @@ def do_move_organization(org: Organization, new_parent: Organization, *, acting_
         raise ValidationError({"new_parent": _("Đơn vị đã nằm trực tiếp dưới đơn vị này.")})
     if not new_parent.is_active:
         raise ValidationError({"new_parent": _("Không thể chuyển vào đơn vị đã ngừng hoạt động.")})
+    # A correction of where the unit was placed: its kind must fit the new parent's on the day
+    # it was founded (a dated move with its history is a reorganization).
+    check_placement(org.kind, new_parent.kind, org.valid_from, field="new_parent")
 
     before = snapshot(org, AUDIT_FIELDS)
     units, people = aggregates.subtree_totals(org)

@@ -14,5 +14,14 @@ class OrganizationForm(forms.Form):
     # Lengths are checked by the action so the message is the same from the API and imports.
 
 
+class NewOrganizationForm(OrganizationForm):
+    valid_from = forms.DateField(
+        label=gettext_lazy("Ngày thành lập"),
+        required=False,
+        help_text=gettext_lazy("Để trống nếu thành lập hôm nay hoặc không rõ; loại đơn vị được xét theo ngày này."),
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 01/07/2025.")},
+    )
+
+
 class MoveForm(ScopedForm):
     new_parent = UnitField(label=gettext_lazy("Đơn vị cấp trên mới"))

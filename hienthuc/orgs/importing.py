@@ -5,17 +5,19 @@ is written); do_import_tree() re-checks and applies the plan in one transaction.
 declares the kind for the generic import pages (imports/importers.py).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hienthuc.accounts.models import RoleKind
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
-from hienthuc.lib.sheets import CellError, read_table, write_table
+from hienthuc.lib.sheets import CellError, DayCell, cell_date, read_table, write_table
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.actions import (
     CODE_MAX,
@@ -26,6 +28,7 @@ from hienthuc.orgs.actions import (
     do_update_organization,
 )
 from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.orgs.rules import KindRules
 from hienthuc.scope import can_admin, root_paths
 
 # A province's tree (about 10,000 units) in one file; larger trees are imported per province.
@@ -37,8 +40,10 @@ HEADERS = [
     "Loại đơn vị",  # not UI text
     "Mã đơn vị cấp trên",  # not UI text
     "Tên viết tắt",  # not UI text
+    "Ngày thành lập",  # not UI text
 ]
-COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_SHORT = range(1, 6)
+OPTIONAL = ("Tên viết tắt", "Ngày thành lập")  # not UI text
+COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_SHORT, COL_FOUNDED = range(1, 7)
 
 
 @dataclass
@@ -49,6 +54,7 @@ class TreeRow:
     kind: OrgKind | None
     parent_code: str
     short_name: str
+    valid_from: datetime.date | None = None  # founded on; the kind rules apply as of that day
 
 
 @dataclass
@@ -81,9 +87,7 @@ def _kind_lookup() -> dict[str, OrgKind]:
 
 def plan_tree_import(data: bytes, *, user) -> TreePlan:
     """Check a tree file against the database; raises FileProblem if it cannot be read at all."""
-    sheet = read_table(
-        data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=(_("Tên viết tắt"),), max_rows=MAX_ROWS
-    )
+    sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=OPTIONAL, max_rows=MAX_ROWS)
     plan = TreePlan()
 
     def error(row: int, column: int, message: str) -> None:
@@ -92,8 +96,20 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
     kinds = _kind_lookup()
     rows: dict[str, TreeRow] = {}
     for number, values in sheet.rows:
-        code, name, kind_text, parent_code, short_name = (clean(v) for v in values)
-        bad = False
+        code, name, kind_text, parent_code, short_name = (clean(v) for v in values[: COL_FOUNDED - 1])
+        founded, bad_date = None, False
+        if clean(values[COL_FOUNDED - 1]):
+            try:
+                founded = cell_date(values[COL_FOUNDED - 1])
+            except ValueError:
+                error(
+                    number,
+                    COL_FOUNDED,
+                    _("Ngày “%(value)s” không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 01/07/2025.")
+                    % {"value": clean(values[COL_FOUNDED - 1])},
+                )
+                bad_date = True  # the kind rules need the day: not judged against today instead
+        bad = bad_date
         if not code:
             error(number, COL_CODE, _("Mã đơn vị không được để trống."))
             bad = True
@@ -138,15 +154,18 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
         if not parent_code and not user.is_superuser:
             error(number, COL_PARENT, _("Phải ghi mã đơn vị cấp trên."))
         if not bad:
-            rows[fold(code)] = TreeRow(number, code, name, kind, parent_code, short_name)
+            rows[fold(code)] = TreeRow(number, code, name, kind, parent_code, short_name, founded)
 
+    rules = KindRules()
     existing = {
         fold(o.code): o
         for o in Organization.objects.filter(code__in=[r.code for r in rows.values()]).select_related("kind")
     }
     parents_in_db = {
         fold(o.code): o
-        for o in Organization.objects.filter(code__in=[r.parent_code for r in rows.values() if r.parent_code])
+        for o in Organization.objects.filter(
+            code__in=[r.parent_code for r in rows.values() if r.parent_code]
+        ).select_related("kind")
     }
 
     new_rows: dict[str, TreeRow] = {}
@@ -176,6 +195,11 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
         if (org.name, org.short_name, org.kind_id) == (row.name, row.short_name, row.kind and row.kind.pk):
             plan.unchanged += 1
         else:
+            if row.kind and row.kind.pk != org.kind_id:
+                message = rules.problem(row.kind, current_parent.kind if current_parent else None, org.valid_from)
+                if message:
+                    error(row.row, COL_KIND, message)
+                    continue
             plan.updates.append((org, row))
 
     # Order new units parents-first and refuse loops (A under B under A).
@@ -217,6 +241,19 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
             placed.add(k)
             plan.creates.append(new_rows[k])
 
+    # What may sit under what, each new unit as of the day it was founded (today if not given).
+    for row in plan.creates:
+        parent_key = fold(row.parent_code)
+        parent_row, parent_unit = new_rows.get(parent_key), parents_in_db.get(parent_key)
+        if parent_unit is not None and not can_admin(user, parent_unit):
+            parent_unit = None  # out of reach: reported as unknown above, its kind not revealed
+        parent_kind = parent_row.kind if parent_row else (parent_unit.kind if parent_unit else None)
+        if row.kind is None or (row.parent_code and parent_kind is None):
+            continue  # already told: an unknown kind or parent
+        message = rules.problem(row.kind, parent_kind, row.valid_from or timezone.localdate())
+        if message:
+            error(row.row, COL_KIND, message)
+
     plan.errors.sort(key=lambda e: (e.row, e.column))
     return plan
 
@@ -238,6 +275,7 @@ def do_import_tree(data: bytes, *, acting_user, progress=None) -> TreePlan:
             name=row.name,
             kind=row.kind,
             short_name=row.short_name,
+            valid_from=row.valid_from,
             acting_user=acting_user,
         )
         if progress:
@@ -317,5 +355,6 @@ def export_tree(root: Organization, *, include_inactive: bool = False) -> bytes:
     for unit in units:
         parent_path = unit.path[: -unit.steplen]
         parent_code = codes_by_path.get(parent_path) or (parent_of_root.code if parent_of_root else "")
-        rows.append([unit.code, unit.name, unit.kind.name, parent_code, unit.short_name])
+        founded = DayCell(unit.valid_from) if unit.valid_from else ""
+        rows.append([unit.code, unit.name, unit.kind.name, parent_code, unit.short_name, founded])
     return write_table(_("Danh sách đơn vị: %(root)s") % {"root": root.name}, HEADERS, rows, sheet_name=_("Đơn vị"))

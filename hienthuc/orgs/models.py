@@ -42,6 +42,33 @@ class OrgKind(models.Model):
         return self.name
 
 
+class KindRule(models.Model):
+    """A kind of unit may sit under a parent of this kind (no parent: a root) over these dates.
+    Data, not code: the 2025 reform ended the district level (orgs/kinds.py seeds the rules)."""
+
+    kind = models.ForeignKey(OrgKind, verbose_name=_("loại đơn vị"), on_delete=models.CASCADE, related_name="rules")
+    parent_kind = models.ForeignKey(
+        OrgKind,
+        verbose_name=_("loại đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    source = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("quy định loại đơn vị cấp trên")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ⊂ {self.parent_kind or '—'}"
+
+    def covers(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
 class OrganizationQuerySet(MP_NodeQuerySet):
     def visible_to(self, user) -> "OrganizationQuerySet":
         from hienthuc.scope import subtree_q
@@ -116,6 +143,10 @@ class Organization(MP_Node):
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     kind = models.ForeignKey(OrgKind, verbose_name=_("loại đơn vị"), on_delete=models.PROTECT, related_name="units")
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # The dates the unit existed (None: since before the records, or still now). A unit that
+    # ceases in a reorganization keeps its place and its history; its successors are new units.
+    valid_from = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    valid_to = models.DateField(_("ngày chấm dứt"), null=True, blank=True)
     search_text = models.CharField(max_length=400, blank=True, editable=False)
     # Subtree aggregates (see AGGREGATE_MIN_DEPTH): active units below, active people in it.
     units_below = models.PositiveIntegerField(default=0, editable=False)

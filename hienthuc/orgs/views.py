@@ -17,7 +17,7 @@ from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import actions, aggregates, importing
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
-from hienthuc.orgs.forms import MoveForm, OrganizationForm
+from hienthuc.orgs.forms import MoveForm, NewOrganizationForm, OrganizationForm
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
 from hienthuc.scope import can_admin, can_edit, root_paths, top_paths
@@ -80,7 +80,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     parent = access_organization(request.user, pk, write=True)
-    form = OrganizationForm(request.POST or None)
+    form = NewOrganizationForm(request.POST or None)
     org = submit(
         request,
         form,
