@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hienthuc.indicators",
     "hienthuc.imports",
     "hienthuc.dashboard",
+    "hienthuc.reorgs",
     "hienthuc.api",
     "hienthuc.demo",
     # Synthetic data generators and benchmarks (make bench): not product code.

@@ -20,6 +20,20 @@ class IndicatorsConfig(AppConfig):
             differences=tallies.differences,
         )
 
+        from hienthuc.indicators.models import FormUnit
+        from hienthuc.orgs import succession
+
+        # The duty to report a form every period passes to the successor.
+        succession.register(
+            succession.unit_field_carrier(
+                "report-duties",
+                _("Mẫu báo cáo định kỳ phải nộp"),
+                lambda: FormUnit.objects.filter(form__is_active=True),
+                "unit",
+                unique_with="form",
+            )
+        )
+
         from hienthuc.orgs import panels
 
         # Loaded after the page: the task figures above it never wait for the indicators.

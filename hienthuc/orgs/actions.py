@@ -31,7 +31,7 @@ def validate_code(code: str, *, exclude_pk: int | None = None) -> str:
         raise ValidationError({"code": _("Mã đơn vị dài tối đa %(CODE_MAX)s ký tự.") % {"CODE_MAX": CODE_MAX}})
     if not CODE_RE.match(code):
         raise ValidationError({"code": _("Mã đơn vị chỉ gồm chữ không dấu, chữ số và các dấu . - _ (ví dụ TU-TB-01).")})
-    taken = Organization.objects.filter(code__iexact=code)
+    taken = Organization.objects.current().filter(code__iexact=code)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():

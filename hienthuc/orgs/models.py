@@ -78,6 +78,16 @@ class OrganizationQuerySet(MP_NodeQuerySet):
     def active(self) -> "OrganizationQuerySet":
         return self.filter(is_active=True)
 
+    def current(self) -> "OrganizationQuerySet":
+        """Units that have not ceased in a reorganization (they may be inactive)."""
+        return self.filter(valid_to__isnull=True)
+
+    def as_of(self, day) -> "OrganizationQuerySet":
+        """The tree as it stood on `day`: units founded by then and not yet ceased."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
     def subtree_of(self, org: "Organization") -> "OrganizationQuerySet":
         return self.filter(path__startswith=org.path)
 
@@ -138,7 +148,9 @@ class Organization(MP_Node):
 
     steplen = PATH_STEP  # treebeard's default, named where the access rule can read it (lib/tree.py)
 
-    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    # Unique among the units that exist now: a unit that ceased keeps its code for its history,
+    # and its continuation in a reorganization takes the same code.
+    code = models.CharField(_("mã đơn vị"), max_length=32)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     kind = models.ForeignKey(OrgKind, verbose_name=_("loại đơn vị"), on_delete=models.PROTECT, related_name="units")
@@ -171,6 +183,9 @@ class Organization(MP_Node):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="organization_name_not_empty"),
             models.CheckConstraint(condition=~Q(code=""), name="organization_code_not_empty"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_to__isnull=True), name="organization_code_unique_now"
+            ),
         ]
 
     def __str__(self) -> str:

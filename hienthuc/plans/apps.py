@@ -25,6 +25,29 @@ class PlansConfig(AppConfig):
             differences=tallies.differences,
         )
 
+        from hienthuc.orgs import succession
+        from hienthuc.plans.models import PlanRequirement, Task
+
+        # Open tasks and plans still owed go to a ceasing unit's successor; done ones stay.
+        succession.register(
+            succession.unit_field_carrier(
+                "tasks",
+                _("Nhiệm vụ chưa hoàn thành do đơn vị chủ trì"),
+                lambda: Task.objects.filter(completed_on__isnull=True),
+                "lead_unit",
+                path_field="lead_path",
+            )
+        )
+        succession.register(
+            succession.unit_field_carrier(
+                "plan-requirements",
+                _("Kế hoạch thực hiện phải ban hành mà chưa ban hành"),
+                PlanRequirement.objects.unmet,
+                "unit",
+                unique_with="plan",
+            )
+        )
+
         from hienthuc.orgs import panels
         from hienthuc.plans.panel import render_task_panel
 

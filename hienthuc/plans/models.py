@@ -100,6 +100,15 @@ class Plan(models.Model):
         return self.status == PlanStatus.ISSUED
 
 
+class PlanRequirementQuerySet(models.QuerySet):
+    def unmet(self) -> "PlanRequirementQuerySet":
+        """Requirements the unit has not answered with an issued plan (whatever the date)."""
+        answered = Plan.objects.filter(
+            parent_plan=models.OuterRef("plan"), unit=models.OuterRef("unit"), status=PlanStatus.ISSUED
+        )
+        return self.exclude(models.Exists(answered))
+
+
 class PlanRequirement(models.Model):
     """A plan requires a unit below to issue its own plan for it by a date (the cascade)."""
 
@@ -107,6 +116,8 @@ class PlanRequirement(models.Model):
     unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="plan_requirements")
     due_on = models.DateField(_("hạn ban hành"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanRequirementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("yêu cầu ban hành kế hoạch")

@@ -1,0 +1,237 @@
+"""Reorganizations: a dated decision ends units in place and hands their open work to successors,
+so the past is still told on the tree as it stood and the present on the new one."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from hienthuc.audit.models import AuditEvent
+from hienthuc.orgs import aggregates, counts
+from hienthuc.orgs.models import Organization
+from hienthuc.people.models import Person
+from hienthuc.plans.actions import do_record_progress, do_require_plans
+from hienthuc.plans.models import PlanRequirement, Task
+from hienthuc.reorgs.actions import (
+    do_add_operation,
+    do_apply_reorganization,
+    do_create_reorganization,
+    do_set_carry_choices,
+    do_undo_reorganization,
+    preview,
+)
+from hienthuc.reorgs.models import ReorgStatus, Succession
+from tests.base import kind
+from tests.test_plans import PlanBase
+
+JULY_2025 = datetime.date(2025, 7, 1)
+
+
+class ReorganizationTestCase(PlanBase):
+    """Tỉnh A dissolves Huyện A1 (its work to the province) and merges A1's two communes into a
+    new commune committee under the province, as on 1 July 2025."""
+
+    def decide(self, effective_on=JULY_2025):
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Sắp xếp tổ chức đảng hai cấp", effective_on=effective_on, acting_user=self.alice
+        )
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="A-X1", new_name="Đảng ủy xã Đông Tây",
+            new_kind=kind("dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+        return reorg
+
+    def setUp(self):
+        self.issue()
+        self.done = Task.objects.create(
+            plan=self.plan, content="Việc đã xong", lead_unit=self.xa_a1a, lead_path=self.xa_a1a.path,
+            deadline_text="2021", deadline_kind="year", deadline_last_day=datetime.date(2021, 12, 31),
+        )  # fmt: skip
+        do_record_progress(
+            self.done, percent=100, complete=True, evidence_link="https://vanban.example.vn/1",
+            completed_on=datetime.date(2021, 6, 1), version=self.done.version, acting_user=self.alice,
+        )  # fmt: skip
+
+    def test_it_previews_what_ceases_what_is_made_and_what_carries_forward(self):
+        page = preview(self.decide(), self.alice)
+        self.assertEqual(page.errors, [])
+        ceasing = {unit.code: successors for unit, successors in page.ceasing}
+        self.assertEqual(ceasing["A1"], ["Tỉnh ủy A"])
+        self.assertEqual(ceasing["A1a"], ["Đảng ủy xã Đông Tây (A-X1)"])
+        self.assertEqual(len(page.created), 1)
+        carried = {key: rows for key, _label, rows, _carried in page.carried}
+        self.assertEqual(carried["tasks"], 1)  # the open task of A1; the done one stays
+        self.assertEqual(carried["members"], 1)
+        self.assertEqual(page.day_before, datetime.date(2025, 6, 30))
+
+    def test_it_applies_keeping_the_past_on_the_old_units_and_the_work_on_the_new(self):
+        reorg = do_apply_reorganization(self.decide(), acting_user=self.alice)
+        self.assertEqual(reorg.status, ReorgStatus.APPLIED)
+        a1 = self.refresh(self.huyen_a1)
+        self.assertEqual((a1.valid_to, a1.is_active), (datetime.date(2025, 6, 30), False))
+        commune = Organization.objects.current().get(code="A-X1")
+        self.assertEqual(commune.valid_from, JULY_2025)
+        self.assertEqual(Organization.objects.get_parent(commune), self.tinh_a)
+        self.assertEqual(self.refresh(self.task).lead_unit, self.tinh_a)  # open work goes on
+        self.assertEqual(self.refresh(self.task).lead_path, self.tinh_a.path)
+        self.assertEqual(self.refresh(self.done).lead_unit, self.xa_a1a)  # the past stays
+        self.assertEqual(Person.objects.get(pk=self.person_a1.pk).home_unit, commune)
+        self.assertEqual(
+            set(Succession.objects.filter(successor=commune).values_list("predecessor__code", flat=True)),
+            {"A1a", "A1b"},
+        )
+        # The tree as it stood: before the date the district and its communes, after it the new commune.
+        before = set(Organization.objects.as_of(datetime.date(2025, 6, 30)).values_list("code", flat=True))
+        after = set(Organization.objects.as_of(JULY_2025).values_list("code", flat=True))
+        self.assertTrue({"A1", "A1a", "A1b"} <= before and "A-X1" not in before)
+        self.assertTrue("A-X1" in after and not {"A1", "A1a", "A1b"} & after)
+        self.assertEqual(counts.differences(), {})
+        self.assertEqual(aggregates.rebuild(), 0)
+        self.assertTrue(AuditEvent.objects.for_object(reorg).filter(action="apply").exists())
+        self.assertTrue(AuditEvent.objects.for_object(a1).filter(action="cease").exists())
+
+    def test_it_continues_units_below_a_ceasing_one_under_its_successor_with_the_same_code(self):
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Giải thể A2", effective_on=JULY_2025, acting_user=self.alice
+        )
+        cell = Organization.objects.add_child(
+            self.xa_a1a, {"code": "A1a-1", "name": "Chi bộ thôn 1", "kind": kind("chi_bo")}
+        )
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="A-X1", new_name="Đảng ủy xã Đông Tây",
+            new_kind=kind("dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        self.assertEqual(self.refresh(cell).valid_to, datetime.date(2025, 6, 30))
+        continued = Organization.objects.current().get(code="A1a-1")
+        self.assertNotEqual(continued.pk, cell.pk)
+        self.assertEqual(Organization.objects.get_parent(continued).code, "A-X1")
+        self.assertEqual(Succession.objects.get(predecessor=cell).successor, continued)
+
+    def test_it_keeps_what_the_admin_chose_not_to_carry_and_lists_it(self):
+        reorg = do_set_carry_choices(
+            self.decide(), carry={"tasks": False}, move_roles=True, reports_confirmed="", acting_user=self.alice
+        )
+        page = preview(reorg, self.alice)
+        self.assertIn(("tasks", False), [(key, carried) for key, _l, _n, carried in page.carried])
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        self.assertEqual(self.refresh(self.task).lead_unit, self.huyen_a1)
+
+    def test_it_hands_an_unmet_plan_requirement_to_the_successor(self):
+        do_require_plans(self.plan, units=[self.huyen_a1], due_on=datetime.date(2021, 12, 1), acting_user=self.alice)
+        do_apply_reorganization(self.decide(), acting_user=self.alice)
+        self.assertEqual(PlanRequirement.objects.get(plan=self.plan).unit, self.tinh_a)
+
+    def test_it_moves_the_roles_of_ceasing_units_to_their_successors(self):
+        do_apply_reorganization(self.decide(), acting_user=self.alice)
+        self.assertEqual(self.bob.roles.get().organization, self.tinh_a)
+
+    def test_it_undoes_a_decision_before_its_effective_date(self):
+        later = timezone.localdate() + datetime.timedelta(days=30)
+        reorg = do_apply_reorganization(self.decide(effective_on=later), acting_user=self.alice)
+        do_undo_reorganization(reorg, acting_user=self.alice)
+        self.assertEqual(self.refresh(reorg).status, ReorgStatus.DRAFT)
+        self.assertIsNone(self.refresh(self.huyen_a1).valid_to)
+        self.assertTrue(self.refresh(self.huyen_a1).is_active)
+        self.assertFalse(Organization.objects.filter(code="A-X1").exists())
+        self.assertEqual(self.refresh(self.task).lead_unit, self.huyen_a1)
+        self.assertEqual(Person.objects.get(pk=self.person_a1.pk).home_unit, self.xa_a1a)
+        self.assertEqual(self.bob.roles.get().organization, self.huyen_a1)
+        self.assertEqual(counts.differences(), {})
+        self.assertEqual(aggregates.rebuild(), 0)
+
+
+class ReorganizationRefusalsTestCase(PlanBase):
+    """Each bad decision is refused with a message that says what to fix, and writes nothing."""
+
+    def draft(self, effective_on=JULY_2025):
+        return do_create_reorganization(
+            unit=self.tinh_a, title="Sắp xếp", effective_on=effective_on, acting_user=self.alice
+        )
+
+    def dissolve_a1(self, reorg):
+        """A1 dissolved, its communes merged under the province (they may not sit there as they are)."""
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="A-X1", new_name="Đảng ủy xã Đông Tây",
+            new_kind=kind("dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+
+    def test_it_refuses_a_unit_in_two_operations_of_one_decision(self):
+        reorg = self.draft()
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "“Huyện ủy A1” đã có trong một thay đổi khác"):
+            do_add_operation(reorg, kind="move", units=[self.huyen_a1], new_parent=self.tinh_a, acting_user=self.alice)
+        self.assertEqual(reorg.operations.count(), 1)
+
+    def test_it_refuses_a_merge_of_units_at_different_levels(self):
+        with self.assertRaisesMessage(ValidationError, "Các đơn vị hợp nhất phải cùng cấp"):
+            do_add_operation(
+                self.draft(), kind="merge", units=[self.huyen_a1, self.xa_a1a], new_code="Z", new_name="Z",
+                new_kind=kind("dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.alice,
+            )  # fmt: skip
+
+    def test_it_refuses_a_successor_outside_the_admins_subtree(self):
+        with self.assertRaisesMessage(ValidationError, "“Huyện ủy B1” nằm ngoài phạm vi bạn quản trị"):
+            do_add_operation(
+                self.draft(), kind="dissolve", units=[self.huyen_a1], target=self.huyen_b1, acting_user=self.alice
+            )
+
+    def test_it_refuses_a_move_into_the_units_own_subtree(self):
+        reorg = self.draft()
+        do_add_operation(reorg, kind="move", units=[self.huyen_a1], new_parent=self.xa_a1a, acting_user=self.alice)
+        page = preview(reorg, self.alice)
+        self.assertIn("Không thể chuyển “Huyện ủy A1” vào chính nó", " ".join(page.errors))
+        with self.assertRaises(ValidationError):
+            do_apply_reorganization(reorg, acting_user=self.alice)
+        self.assertIsNone(self.refresh(self.huyen_a1).valid_to)
+
+    def test_it_refuses_to_leave_units_under_a_parent_the_kind_rules_forbid(self):
+        reorg = self.draft()
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        errors = " ".join(preview(reorg, self.alice).errors)
+        self.assertIn("Đảng ủy xã Đông Phong (A1a): “Đảng ủy cơ sở” không được đặt dưới “Tỉnh ủy/Thành ủy”", errors)
+
+    def test_it_refuses_a_new_unit_the_kind_rules_forbid_on_the_effective_date(self):
+        reorg = self.draft()
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="Z", new_name="Đảng ủy xã Z",
+            new_kind=kind("dang_uy_co_so"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+        self.assertIn(
+            "“Đảng ủy cơ sở” không được đặt dưới “Tỉnh ủy/Thành ủy”", " ".join(preview(reorg, self.alice).errors)
+        )
+        with self.assertRaises(ValidationError):
+            do_apply_reorganization(reorg, acting_user=self.alice)
+        self.assertFalse(Organization.objects.filter(code="Z").exists())
+        self.assertIsNone(self.refresh(self.xa_a1a).valid_to)
+
+    def test_it_asks_for_confirmation_when_accepted_reports_follow_the_effective_date(self):
+        from hienthuc.indicators.models import Indicator, ReportForm, Submission, SubmissionStatus
+
+        form = ReportForm.objects.create(owner=self.tinh_a, name="Báo cáo quý", period_kind="quarter", first_year=2025)
+        Indicator.objects.create(owner=self.tinh_a, code="X", name="X", measure="%")
+        Submission.objects.create(form=form, unit=self.huyen_a1, period="2025-Q3", status=SubmissionStatus.ACCEPTED)
+        reorg = self.draft()
+        self.dissolve_a1(reorg)
+        with self.assertRaisesMessage(ValidationError, "1 báo cáo đã được duyệt"):
+            do_apply_reorganization(reorg, acting_user=self.alice)
+        do_set_carry_choices(
+            reorg, carry={}, move_roles=True, reports_confirmed="Theo Quyết định, hiệu lực từ 01/7/2025",
+            acting_user=self.alice,
+        )  # fmt: skip
+        self.assertEqual(do_apply_reorganization(reorg, acting_user=self.alice).status, ReorgStatus.APPLIED)
+
+    def test_it_refuses_to_undo_after_the_effective_date(self):
+        reorg = self.draft()
+        self.dissolve_a1(reorg)
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "đã có hiệu lực từ 01/07/2025"):
+            do_undo_reorganization(reorg, acting_user=self.alice)
+        self.assertEqual(self.refresh(self.huyen_a1).valid_to, datetime.date(2025, 6, 30))
+
+    def test_it_refuses_an_editor_who_does_not_administer_the_unit(self):
+        with self.assertRaisesMessage(ValidationError, "Bạn không quản trị đơn vị này"):
+            do_create_reorganization(unit=self.huyen_a1, title="X", effective_on=JULY_2025, acting_user=self.bob)
