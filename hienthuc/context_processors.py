@@ -3,7 +3,7 @@
 
 from django.http import HttpRequest
 
-from hienthuc.scope import RoleKind, edits_anywhere, root_paths
+from hienthuc.scope import admins_anywhere, edits_anywhere
 
 
 def permissions(request: HttpRequest) -> dict:
@@ -11,5 +11,5 @@ def permissions(request: HttpRequest) -> dict:
     # Callables: the roles are read only by a page that asks (and once per request).
     return {
         "edits_anywhere": lambda: edits_anywhere(user),
-        "admins_anywhere": lambda: user.is_superuser or bool(root_paths(user, (RoleKind.ADMIN,))),
+        "admins_anywhere": lambda: admins_anywhere(user),
     }

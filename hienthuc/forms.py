@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,7 +63,8 @@ def resolve_unit(text: str, units) -> Organization:
     text = " ".join(text.split())
     named = NAMED.match(text)
     for code in ([named["code"]] if named else []) + [text]:
-        found = units.filter(code__iexact=code.strip()).first()
+        # A code is unique among current units; one that ceased may share it (its continuation).
+        found = units.filter(code__iexact=code.strip()).order_by(F("valid_to").desc(nulls_first=True)).first()
         if found is not None:
             return found
     wanted = fold(named["name"] if named else text)

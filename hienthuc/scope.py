@@ -87,6 +87,10 @@ def edits_anywhere(user: AnyUser) -> bool:
     return user.is_superuser or bool(root_paths(user, EDIT_KINDS))
 
 
+def admins_anywhere(user: AnyUser) -> bool:
+    return user.is_superuser or bool(root_paths(user, (RoleKind.ADMIN,)))
+
+
 def require_edits_somewhere(user: AnyUser, message: str) -> None:
     """Before a form that creates something: refuse a user who could not save it anywhere,
     rather than after they filled it in."""

@@ -16,6 +16,7 @@ from hienthuc.indicators import views as indicators
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 from hienthuc.plans import views as plans
+from hienthuc.reorgs import views as reorgs
 
 
 @login_not_required
@@ -45,6 +46,14 @@ urlpatterns = [
     *import_routes("orgs/import/", "tree"),
     path("orgs/import/template.xlsx", orgs.import_template, name="tree_import_template"),
     path("orgs/<int:pk>/", orgs.unit_detail, name="unit_detail"),
+    path("reorgs/", reorgs.reorg_list, name="reorg_list"),
+    path("reorgs/new/", reorgs.reorg_create, name="reorg_create"),
+    path("reorgs/<int:pk>/", reorgs.reorg_detail, name="reorg_detail"),
+    path("reorgs/<int:pk>/operations/", reorgs.operation_add, name="reorg_operation_add"),
+    path("reorgs/operations/<int:pk>/remove/", reorgs.operation_remove, name="reorg_operation_remove"),
+    path("reorgs/<int:pk>/choices/", reorgs.reorg_choices, name="reorg_choices"),
+    path("reorgs/<int:pk>/apply/", reorgs.reorg_apply, name="reorg_apply"),
+    path("reorgs/<int:pk>/undo/", reorgs.reorg_undo, name="reorg_undo"),
     path("orgs/<int:pk>/children/", orgs.tree_children, name="tree_children"),
     path("orgs/<int:pk>/new/", orgs.unit_create, name="unit_create"),
     path("orgs/<int:pk>/edit/", orgs.unit_edit, name="unit_edit"),

@@ -12,6 +12,7 @@ Also: no views or API module fetches a model without its visible_to() (the unsco
 check below reads the source).
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -47,11 +48,15 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.orgs.models import Organization
     from hienthuc.people.models import Person, Position
     from hienthuc.plans.models import ExplanationRequest, Plan, Task
+    from hienthuc.reorgs.actions import do_add_operation, do_create_reorganization
     from tests.test_documents import docx_bytes
 
     tb = Organization.objects.get(code="TB")
     under = {"path__startswith": tb.path}
     user = get_user_model().objects.get(username="tinhuy")
+    reorg = do_create_reorganization(unit=tb, title="Sắp xếp", effective_on=datetime.date(2025, 7, 1), acting_user=user)
+    district = Organization.objects.children_of(tb).filter(kind__code="huyen_uy").first()
+    operation = do_add_operation(reorg, kind="rename", units=[district], new_name="Huyện ủy X", acting_user=user)
     document = Document.objects.filter(issuing_unit__code="TB", confidentiality="thuong").first()
     attachment = do_add_attachment(document, data=docx_bytes("Toàn văn"), filename="tv.docx", acting_user=user)
     token, _raw = do_create_api_token(user, name="ngoài", acting_user=user)
@@ -83,6 +88,8 @@ def thai_binh_objects() -> dict[str, int]:
         "imports": pending["tree"],
         "reports": ReportForm.objects.filter(owner__code="TB").first().pk,
         "submissions": Submission.objects.filter(unit__path__startswith=tb.path).first().pk,
+        "reorgs": reorg.pk,
+        "reorgs/operations": operation.pk,
     }
 
 
@@ -104,6 +111,7 @@ OBJECT_KEYS = {
     "attachments": "attachments", "links": "links", "plans": "plans", "tasks": "tasks",
     "explanations": "explanations", "indicators": "indicators", "indicators/import": "indicators/import",
     "imports": "imports", "reports": "reports", "submissions": "submissions", "pending": "pending",
+    "reorgs": "reorgs", "reorgs/operations": "reorgs/operations",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",

@@ -110,6 +110,45 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(Organization.objects.get_parent(continued).code, "A-X1")
         self.assertEqual(Succession.objects.get(predecessor=cell).successor, continued)
 
+    def test_it_splits_a_unit_with_its_children_divided_and_its_work_to_the_first_part(self):
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Chia tách A1", effective_on=datetime.date(2024, 1, 1), acting_user=self.alice
+        )
+        do_add_operation(
+            reorg, kind="split", units=[self.huyen_a1], acting_user=self.alice,
+            parts=[
+                {"code": "A1-D", "name": "Huyện ủy A1 Đông", "kind": kind("huyen_uy"), "children": [self.xa_a1a],
+                 "takes_work": True},
+                {"code": "A1-T", "name": "Huyện ủy A1 Tây", "kind": kind("huyen_uy"), "children": [self.xa_a1b]},
+            ],
+        )  # fmt: skip
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        east, west = (Organization.objects.current().get(code=c) for c in ("A1-D", "A1-T"))
+        self.assertEqual(Organization.objects.get_parent(Organization.objects.current().get(code="A1a")), east)
+        self.assertEqual(Organization.objects.get_parent(Organization.objects.current().get(code="A1b")), west)
+        self.assertEqual(self.refresh(self.task).lead_unit, east)
+        self.assertEqual(
+            set(Succession.objects.filter(predecessor=self.huyen_a1).values_list("successor__code", flat=True)),
+            {"A1-D", "A1-T"},
+        )
+        self.assertEqual(counts.differences(), {})
+
+    def test_it_renames_a_unit_in_place_and_checks_its_new_kind(self):
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Đổi tên", effective_on=JULY_2025, acting_user=self.alice
+        )
+        do_add_operation(
+            reorg, kind="rename", units=[self.xa_a1a], new_name="Đảng ủy xã Đông Phong mới", acting_user=self.alice
+        )
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        unit = self.refresh(self.xa_a1a)
+        self.assertEqual((unit.name, unit.valid_to), ("Đảng ủy xã Đông Phong mới", None))
+        other = do_create_reorganization(
+            unit=self.tinh_a, title="Đổi loại", effective_on=JULY_2025, acting_user=self.alice
+        )
+        do_add_operation(other, kind="rename", units=[self.xa_a1b], new_kind=kind("tinh_uy"), acting_user=self.alice)
+        self.assertIn("“Tỉnh ủy/Thành ủy” không được đặt dưới", " ".join(preview(other, self.alice).errors))
+
     def test_it_keeps_what_the_admin_chose_not_to_carry_and_lists_it(self):
         reorg = do_set_carry_choices(
             self.decide(), carry={"tasks": False}, move_roles=True, reports_confirmed="", acting_user=self.alice
@@ -235,3 +274,56 @@ class ReorganizationRefusalsTestCase(PlanBase):
     def test_it_refuses_an_editor_who_does_not_administer_the_unit(self):
         with self.assertRaisesMessage(ValidationError, "Bạn không quản trị đơn vị này"):
             do_create_reorganization(unit=self.huyen_a1, title="X", effective_on=JULY_2025, acting_user=self.bob)
+
+
+class ReorganizationPagesTestCase(PlanBase):
+    def test_it_prepares_previews_and_applies_a_decision_through_the_pages(self):
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            "/reorgs/new/",
+            {"unit": "Tỉnh ủy A", "title": "Sắp xếp tổ chức đảng", "effective_on": "01/07/2025", "decision": ""},
+        )
+        reorg_url = response["Location"]
+        self.client.post(
+            reorg_url + "operations/",
+            {"kind": "dissolve", "units": "Huyện ủy A1", "target": "Tỉnh ủy A"},
+        )
+        page = self.client.get(reorg_url)
+        self.assertContains(page, "Chưa áp dụng được")  # its communes may not sit under the province
+        self.assertContains(page, "“Đảng ủy cơ sở” không được đặt dưới “Tỉnh ủy/Thành ủy”")
+        self.client.post(
+            reorg_url + "operations/",
+            {"kind": "merge", "units": "Đảng ủy xã Đông Phong; Đảng ủy xã Tây Sơn", "new_parent": "Tỉnh ủy A",
+             "new_code": "A-X1", "new_name": "Đảng ủy xã Đông Tây", "new_kind": kind("dang_uy_xa").pk},
+        )  # fmt: skip
+        page = self.client.get(reorg_url)
+        self.assertNotContains(page, "Chưa áp dụng được")
+        self.assertContains(page, "3 đơn vị chấm dứt ngày 30/06/2025")
+        self.assertContains(page, "Đảng ủy xã Đông Tây (A-X1)")
+        response = self.client.post(reorg_url + "apply/", follow=True)
+        self.assertContains(response, "Đã áp dụng quyết định sắp xếp.")
+        commune = Organization.objects.current().get(code="A-X1")
+        unit_page = self.client.get(f"/orgs/{commune.pk}/")
+        self.assertContains(unit_page, "Kế tục:")
+        self.assertContains(unit_page, "Đảng ủy xã Đông Phong")
+        self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/"), "chấm dứt 30/06/2025")
+
+    def test_it_names_a_unit_in_two_changes_on_the_form(self):
+        self.client.force_login(self.alice)
+        reorg = do_create_reorganization(unit=self.tinh_a, title="X", effective_on=JULY_2025, acting_user=self.alice)
+        data = {"kind": "dissolve", "units": "A1", "target": "A"}
+        self.client.post(f"/reorgs/{reorg.pk}/operations/", data)
+        response = self.client.post(f"/reorgs/{reorg.pk}/operations/", {**data, "kind": "rename", "new_name": "Y"})
+        self.assertContains(response, "“Huyện ủy A1” đã có trong một thay đổi khác của quyết định này.")
+        self.assertEqual(reorg.operations.count(), 1)
+
+    def test_it_shows_a_viewer_the_decision_without_the_buttons_and_refuses_their_changes(self):
+        reorg = do_create_reorganization(unit=self.tinh_a, title="X", effective_on=JULY_2025, acting_user=self.alice)
+        self.client.force_login(self.charlie)
+        page = self.client.get(f"/reorgs/{reorg.pk}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "Thêm thay đổi")
+        self.assertEqual(self.client.post(f"/reorgs/{reorg.pk}/apply/").status_code, 403)
+        self.assertEqual(self.client.get("/reorgs/new/").status_code, 403)
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/reorgs/{reorg.pk}/").status_code, 404)

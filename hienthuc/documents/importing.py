@@ -68,7 +68,9 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
         kinds.setdefault(fold(kind.name), kind)
         kinds.setdefault(fold(kind.code), kind)
     codes = {clean(values[2]) for _n, values in sheet.rows if clean(values[2])}
-    units = {fold(u.code): u for u in Organization.objects.filter(code__in=codes).select_related("kind")}
+    # The units that exist now: a register is kept going forward (a ceased unit's code may be
+    # borne by its continuation).
+    units = {fold(u.code): u for u in Organization.objects.current().filter(code__in=codes).select_related("kind")}
     seen: dict[tuple, int] = {}
     for number, values in sheet.rows:
         number_text, kind_text, unit_code, body_text, date_value, summary, signer, place, secrecy, status_text = values

@@ -121,7 +121,9 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def next_number(request: HttpRequest) -> HttpResponse:
     """An htmx fragment: the next free number for the chosen unit and kind."""
     code = request.GET.get("issuing_unit", "").strip()
-    unit = Organization.objects.visible_to(request.user).filter(code__iexact=code).select_related("kind").first()
+    unit = (
+        Organization.objects.visible_to(request.user).current().filter(code__iexact=code).select_related("kind").first()
+    )
     kind = (
         DocumentKind.objects.filter(pk=request.GET.get("kind") or 0).first()
         if request.GET.get("kind", "").isdigit()

@@ -189,14 +189,32 @@ class RowChecker:
             if user.is_superuser
             else Organization.objects.filter(subtree_q(user, "path", EDIT_KINDS))
         )
-        # Codes folded to upper case: {code: (id, path)}.
-        self.units = {
-            code.upper(): (pk, path)
-            for code, pk, path in units.values_list("code", "pk", "path").iterator(chunk_size=20_000)
-        }
+        # Codes folded to upper case: {code: (id, path)} of the units that exist now. A code also
+        # borne by a unit that ceased in a reorganization (its continuation keeps the code) is
+        # resolved by the period: the unit that existed when the period ended.
+        self.units: dict[str, tuple[int, str]] = {}
+        self.history: dict[str, list[tuple]] = {}
+        rows = units.values_list("code", "pk", "path", "valid_from", "valid_to")
+        for code, pk, path, valid_from, valid_to in rows.iterator(chunk_size=20_000):
+            if valid_to is None:
+                self.units[code.upper()] = (pk, path)
+            self.history.setdefault(code.upper(), []).append((valid_from, valid_to, pk, path))
+        self.history = {code: spans for code, spans in self.history.items() if len(spans) > 1}
+        for code, spans in self.history.items():
+            self.units.setdefault(code, spans[-1][2:])  # only ceased units bear it: one of them
         self.indicators = {i.code: i for i in Indicator.objects.visible_to(user)}
         self.periods: dict[str, str] = {}
         self.seen: dict[tuple[int, int, str], int] = {}
+
+    def _as_of_period(self, code: str, key: str, unit: tuple[int, str]) -> tuple[int, str]:
+        spans = self.history.get(code)
+        if not spans:
+            return unit
+        end = periods.parse(key).end
+        for valid_from, valid_to, pk, path in spans:
+            if (valid_from is None or valid_from <= end) and (valid_to is None or end <= valid_to):
+                return (pk, path)
+        return unit
 
     def check(self, rows: Iterable[tuple[int, list]], result: ValueImportPlan) -> list[CheckedRow]:
         """The rows that pass; every problem goes to `result`, by row and column."""
@@ -233,6 +251,8 @@ class RowChecker:
                 continue
             if unit is None or indicator is None or key is None:
                 continue
+            if self.history:
+                unit = self._as_of_period(str(unit_code or "").strip().upper(), key, unit)
             if abs(value) >= VALUE_LIMIT:
                 result.error(number, 4, _("Số quá lớn."))
                 continue

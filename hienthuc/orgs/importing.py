@@ -29,7 +29,7 @@ from hienthuc.orgs.actions import (
 )
 from hienthuc.orgs.models import Organization, OrgKind
 from hienthuc.orgs.rules import KindRules
-from hienthuc.scope import can_admin, root_paths
+from hienthuc.scope import admins_anywhere, can_admin, root_paths
 
 # A province's tree (about 10,000 units) in one file; larger trees are imported per province.
 MAX_ROWS = 20_000
@@ -159,13 +159,13 @@ def plan_tree_import(data: bytes, *, user) -> TreePlan:
     rules = KindRules()
     existing = {
         fold(o.code): o
-        for o in Organization.objects.filter(code__in=[r.code for r in rows.values()]).select_related("kind")
+        for o in Organization.objects.current().filter(code__in=[r.code for r in rows.values()]).select_related("kind")
     }
     parents_in_db = {
         fold(o.code): o
-        for o in Organization.objects.filter(
-            code__in=[r.parent_code for r in rows.values() if r.parent_code]
-        ).select_related("kind")
+        for o in Organization.objects.current()
+        .filter(code__in=[r.parent_code for r in rows.values() if r.parent_code])
+        .select_related("kind")
     }
 
     new_rows: dict[str, TreeRow] = {}
@@ -268,7 +268,9 @@ def do_import_tree(data: bytes, *, acting_user, progress=None) -> TreePlan:
     for row in plan.creates:
         parent = None
         if row.parent_code:
-            parent = created.get(fold(row.parent_code)) or Organization.objects.get(code__iexact=row.parent_code)
+            parent = created.get(fold(row.parent_code)) or Organization.objects.current().get(
+                code__iexact=row.parent_code
+            )
         created[fold(row.code)] = do_create_organization(
             parent=parent,
             code=row.code,
@@ -317,10 +319,6 @@ def summary(plan: TreePlan) -> str:
     }
 
 
-def _admins_somewhere(user) -> bool:
-    return user.is_superuser or bool(root_paths(user, (RoleKind.ADMIN,)))
-
-
 def _help(user, target) -> dict:
     admin_units = Organization.objects.filter(path__in=root_paths(user, (RoleKind.ADMIN,)))
     return {"admin_units": admin_units, "headers": HEADERS, "max_rows": MAX_ROWS}
@@ -338,7 +336,7 @@ IMPORTER = Importer(
     describe=describe,
     summary=summary,
     done_url=lambda target: reverse("tree"),
-    allowed=_admins_somewhere,
+    allowed=admins_anywhere,
     denied=gettext_lazy("Chỉ quản trị đơn vị mới được nhập cây đơn vị."),
     context=_help,
 )

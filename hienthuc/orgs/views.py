@@ -72,6 +72,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query,
         "can_edit": can_edit(user, org),
         "can_admin": can_admin(user, org),
+        # Reorganizations (the reorgs app) link units to those they succeeded and that succeed them.
+        "predecessors": [s.predecessor for s in org.successions_in.select_related("predecessor")[:50]],
+        "successors": [s.successor for s in org.successions_out.select_related("successor")[:50]],
     }
     if request.htmx and request.htmx.target == "people":
         return render(request, "orgs/unit_detail.html#people", context)

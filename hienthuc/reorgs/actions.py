@@ -229,6 +229,8 @@ class Slot:
     parent: "Slot | None" = None
     continues: Organization | None = None  # the unit this one continues (a move, a unit below)
     created: Organization | None = None
+    split_children: set[int] = field(default_factory=set)  # a split's part: the children it takes
+    takes_work: bool = False  # a split's part that takes the members and open work
 
     @property
     def label(self) -> str:
@@ -307,12 +309,14 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
                 result.successors[unit.pk].append(slot)
                 result.work_to[unit.pk] = slot
         elif op.kind == OperationKind.DISSOLVE:
+            assert op.target is not None  # checked by _operation_problems
             unit = units[0]
             result.ceasing[unit.pk] = unit
             slot = existing(op.target)
             result.successors[unit.pk].append(slot)
             result.work_to[unit.pk] = slot
         elif op.kind == OperationKind.MOVE:
+            assert op.new_parent is not None  # checked by _operation_problems
             unit = units[0]
             if op.new_parent.path.startswith(unit.path):
                 result.errors.append(
@@ -333,27 +337,29 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
             parent = _parent_slot(unit, existing)
             slots = []
             for part in op.parts.all():
-                slot = Slot(code=part.code, name=part.name, kind=part.kind, parent=parent)
-                slot.split_children = {c.pk for c in part.children.all()}  # type: ignore[attr-defined]
-                slot.takes_work = part.takes_work  # type: ignore[attr-defined]
-                slots.append(slot)
+                slots.append(
+                    Slot(
+                        code=part.code, name=part.name, kind=part.kind, parent=parent,
+                        split_children={c.pk for c in part.children.all()}, takes_work=part.takes_work,
+                    )
+                )  # fmt: skip
             result.new_slots.extend(slots)
             result.successors[unit.pk].extend(slots)
-            result.work_to[unit.pk] = next((s for s in slots if s.takes_work), slots[0])  # type: ignore[attr-defined]
+            result.work_to[unit.pk] = next((s for s in slots if s.takes_work), slots[0])
 
     # 2. A successor or a new parent that is itself ceasing is replaced by its successor; one
     # inside a ceasing unit's subtree is refused (it would be continued, not kept).
     ceasing_paths = [u.path for u in result.ceasing.values()]
     for slot in list(slot_of_existing.values()):
-        unit = slot.unit
-        if unit.pk in result.ceasing:
+        kept = slot.unit
+        if kept is None or kept.pk in result.ceasing:
             continue
-        inside = next((p for p in ceasing_paths if unit.path.startswith(p) and unit.path != p), None)
+        inside = next((p for p in ceasing_paths if kept.path.startswith(p) and kept.path != p), None)
         if inside:
             owner = next(u for u in result.ceasing.values() if u.path == inside)
             result.errors.append(
                 _("“%(unit)s” nằm trong “%(owner)s” đang chấm dứt; hãy chọn đơn vị ngoài đơn vị đó.")
-                % {"unit": unit.name, "owner": owner.name}
+                % {"unit": kept.name, "owner": owner.name}
             )
     for pk, slots in result.successors.items():
         for slot in slots:
@@ -384,10 +390,10 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
             if parent_path in slot_by_path:
                 parent = slot_by_path[parent_path]
             else:
-                owner = next((u for u in result.ceasing.values() if u.path == parent_path), None)
-                if owner is None:
+                found = next((u for u in result.ceasing.values() if u.path == parent_path), None)
+                if found is None:
                     continue  # below a unit that continues: handled through that unit's slot
-                parent = _child_home(result, owner, unit)
+                parent = _child_home(result, found, unit)
             slot = Slot(
                 code=unit.code, name=unit.name, short_name=unit.short_name, kind=unit.kind, parent=parent,
                 continues=unit,
@@ -397,8 +403,11 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
 
     # 4. What may sit under what, on the effective date; codes free among the units that remain.
     for slot in [*result.new_slots, *result.continued]:
-        parent_kind = slot.parent.kind if slot.parent and slot.parent.unit is None else (
-            slot.parent.unit.kind if slot.parent else None)  # fmt: skip
+        parent_kind = None
+        if slot.parent is not None:
+            parent_kind = slot.parent.unit.kind if slot.parent.unit is not None else slot.parent.kind
+        if slot.kind is None:
+            continue
         message = rules.problem(slot.kind, parent_kind, on)
         if message:
             result.errors.append(f"{slot.label}: {message}")
@@ -454,7 +463,7 @@ def _parent_slot(unit: Organization, existing) -> Slot | None:
 
 def _child_home(result: Resolution, owner: Organization, child: Organization) -> Slot:
     for slot in result.successors[owner.pk]:
-        if child.pk in getattr(slot, "split_children", set()):
+        if child.pk in slot.split_children:
             return slot
     return result.work_to[owner.pk]
 
@@ -490,7 +499,8 @@ def preview(reorg: Reorganization, acting_user) -> Preview:
         carried.append((carrier.key, carrier.label, sum(counted.values()), reorg.carries(carrier.key)))
     targets = {pk: slot.label for pk, slot in result.work_to.items()}
     for slot in result.continued:
-        targets[slot.continues.pk] = slot.label
+        if slot.continues is not None:
+            targets[slot.continues.pk] = slot.label
     roles = [
         _("%(user)s — %(role)s tại %(unit)s → %(target)s")
         % {
