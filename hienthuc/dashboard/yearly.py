@@ -36,6 +36,7 @@ class YearlyReport:
     late_reports: list[list] = field(default_factory=list)
     late_plans: list[list] = field(default_factory=list)
     next_targets: list[list] = field(default_factory=list)
+    recomputed: bool = False  # last year's figures recomputed on the boundaries after a reorganization
 
     @property
     def title(self) -> str:
@@ -64,7 +65,9 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
         t.indicator_id: t for t in Target.objects.filter(unit=unit, kind="year", year=year).select_related("indicator")
     }
     indicators = sorted({t.indicator for t in targets.values()}, key=lambda i: (i.order, i.code))
-    figures = tallies.unit_figures(unit, indicators, tallies.year_keys([year - 1, year]))
+    # A successor of a reorganization compares with last year on its new boundaries (recomputed).
+    figures, recomputed = tallies.comparable_figures(unit, indicators, tallies.year_keys([year - 1, year]))
+    report.recomputed = bool(recomputed)
     for number, indicator in enumerate(indicators, 1):
         actual = tallies.year_value(indicator, figures, year)
         last = tallies.year_value(indicator, figures, year - 1)
@@ -178,6 +181,11 @@ def to_docx(report: YearlyReport) -> bytes:
     ]  # fmt: skip
     if report.indicators:
         blocks.append(Table("", INDICATOR_HEADERS, report.indicators, [8, 45, 16, 18, 18, 18, 20, 18]))
+        if report.recomputed:
+            blocks.append(
+                ("body", f"Số liệu năm {year - 1} được tính lại theo địa giới, tổ chức mới từ số liệu của các "
+                         f"đơn vị trước khi sắp xếp (từ ngày {unit.valid_from:%d/%m/%Y}).")
+            )  # fmt: skip
     else:
         blocks.append(("body", "Chưa có chỉ tiêu nào được giao cho năm này."))
     blocks += [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from hienthuc.indicators import tallies
 from hienthuc.indicators.models import FormUnitTally, Indicator, ReportForm, Target, Value
 from hienthuc.lib import periods
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.models import Organization, Succession
 
 
 def year_rows(indicator: Indicator, unit: Organization, years: list[int]) -> list[dict]:
@@ -80,11 +80,14 @@ def indicator_panel(org: Organization, year: int) -> list[dict]:
     }
     indicators = [t.indicator for t in targets.values()]
     if not indicators:
-        reported = Value.objects.filter(unit=org, period__startswith=str(year)).values("indicator_id")
+        # A successor of a reorganization reads, for the years before it, what its predecessors reported.
+        reporters = [org.pk, *Succession.objects.filter(successor=org).values_list("predecessor_id", flat=True)]
+        reported = Value.objects.filter(unit__in=reporters, period__startswith=str(year)).values("indicator_id")
         indicators = list(Indicator.objects.filter(pk__in=reported).order_by("order", "code")[:30])
     if not indicators:
         return []
-    figures = tallies.unit_figures(org, indicators, tallies.year_keys([year - 1, year]))
+    keys = tallies.year_keys([year - 1, year])
+    figures, recomputed = tallies.comparable_figures(org, indicators, keys)
     rows = []
     for indicator in indicators:
         actual = tallies.year_value(indicator, figures, year)
@@ -98,6 +101,8 @@ def indicator_panel(org: Organization, year: int) -> list[dict]:
                 "share": share_of(actual, target),
                 "last_year": tallies.year_value(indicator, figures, year - 1),
                 "light": light(indicator, actual, target, elapsed=elapsed),
+                # Figures of the years before a reorganization, on today's boundaries.
+                "recomputed": any(key[0] == indicator.pk for key in recomputed),
             }
         )
     order = {"red": 0, "orange": 1, "grey": 2, "green": 3}

@@ -16,6 +16,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,7 @@ from hienthuc.indicators.models import (
 )
 from hienthuc.lib import periods
 from hienthuc.orgs import rollup
-from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization, Succession
 
 # Raw SQL names its tables through the models (a renamed table cannot leave a query behind).
 _VALUE, _VALUE_TALLY, _INDICATOR = Value._meta.db_table, ValueTally._meta.db_table, Indicator._meta.db_table
@@ -322,6 +323,54 @@ def children_unit_figures(org: Organization, child_ids, indicator: Indicator, pe
         }
         for child in child_ids
     }
+
+
+def comparable_figures(
+    org: Organization, indicators: list[Indicator], period_keys
+) -> tuple[dict[tuple, Decimal | None], set[tuple]]:
+    """unit_figures, and for the periods that ended before `org` existed — it succeeded other
+    units in a reorganization — its predecessors' figures combined by each indicator's rule:
+    the period on today's boundaries ("2024 on the new province"). Returns the figures and the
+    (indicator id, period) keys so recomputed. A predecessor that was split among several
+    successors cannot be divided: a figure that needs it stays unknown."""
+    figures = unit_figures(org, indicators, period_keys)
+    if org.valid_from is None:
+        return figures, set()
+    early = [k for k in period_keys if periods.parse(k).end < org.valid_from]
+    links = list(Succession.objects.filter(successor=org).select_related("predecessor")) if early else []
+    if not links:
+        return figures, set()
+    split = set(
+        Succession.objects.filter(predecessor__in=[link.predecessor for link in links])
+        .values("predecessor")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("predecessor", flat=True)
+    )
+    weights = [i.weight for i in indicators if i.aggregation == Aggregation.WEIGHTED and i.weight_id]
+    parts = [
+        comparable_figures(link.predecessor, [*indicators, *weights], early)[0]
+        for link in links
+        if link.predecessor_id not in split
+    ]
+    recomputed = set()
+    for indicator in indicators:
+        for key in early:
+            if figures.get((indicator.pk, key)) is not None or split or not parts:
+                continue
+            combined = Figure()
+            for part in parts:
+                value = part.get((indicator.pk, key))
+                if value is None:
+                    continue
+                weight = part.get((indicator.weight_id, key)) if indicator.weight_id else None
+                combined = combined + Figure(1, value, value * (weight or 0), weight or 0)
+            value = combined.value(indicator.aggregation) if len(parts) > 1 else (
+                combined.total if combined.n else None)  # fmt: skip
+            if value is not None:
+                figures[(indicator.pk, key)] = value
+                recomputed.add((indicator.pk, key))
+    return figures, recomputed
 
 
 def _own_else_below(indicator: Indicator, period: str, unit_id: int, own: dict, below: "Figure | None"):

@@ -424,11 +424,14 @@ def unit_panels(request: HttpRequest, pk: int) -> HttpResponse:
     task figures never wait for them; the same URL serves them as a page of their own."""
     org = access_organization(request.user, pk)
     today = timezone.localdate()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1930 <= int(year) <= 2200 else today.year
     context = {
         "org": org,
         "crumbs": breadcrumbs(request.user, org),
         "crumb_current": org.name,
-        "indicators": indicator_panel(org, today.year),
+        "year": year,
+        "indicators": indicator_panel(org, year),
         "reports": completeness_panel(org, today),
         "report_labels": tallies.COMPLETENESS_LABELS,
     }

@@ -207,3 +207,17 @@ class Organization(MP_Node):
     @property
     def has_aggregates(self) -> bool:
         return self.depth >= AGGREGATE_MIN_DEPTH
+
+
+class Succession(models.Model):
+    """A unit that ceased and a unit that succeeded it from `effective_on` (a split has several
+    successors, a merger several predecessors). Made by a reorganization (the reorgs app,
+    named by its id: the tree sits below it)."""
+
+    predecessor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="successions_out")
+    successor = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="successions_in")
+    effective_on = models.DateField()
+    reorganization_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -31,7 +31,7 @@ from hienthuc.lib import periods
 from hienthuc.lib.text import clean
 from hienthuc.orgs import aggregates, counts, succession
 from hienthuc.orgs.actions import CODE_RE, validate_names
-from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.orgs.models import Organization, OrgKind, Succession
 from hienthuc.orgs.rules import KindRules
 from hienthuc.reorgs.models import (
     CarriedRow,
@@ -42,7 +42,6 @@ from hienthuc.reorgs.models import (
     Reorganization,
     ReorgStatus,
     SplitPart,
-    Succession,
 )
 from hienthuc.scope import can_admin
 
@@ -592,13 +591,18 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
 
     # Successions, for the unit pages and comparable series.
     links = [
-        Succession(reorganization=reorg, predecessor_id=pk, successor=slot.resolved(), effective_on=reorg.effective_on)
+        Succession(
+            reorganization_id=reorg.pk, predecessor_id=pk, successor=slot.resolved(), effective_on=reorg.effective_on
+        )
         for pk, slots in result.successors.items()
         for slot in slots
     ]
     links += [
         Succession(
-            reorganization=reorg, predecessor=slot.continues, successor=slot.created, effective_on=reorg.effective_on
+            reorganization_id=reorg.pk,
+            predecessor=slot.continues,
+            successor=slot.created,
+            effective_on=reorg.effective_on,
         )
         for slot in result.continued
     ]
@@ -655,10 +659,11 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
             succession.unit_field_carrier("roles", "", Role.objects.all, "organization").undo(moves)
         else:
             succession.carrier(key).undo(moves)
-    ceased = list(reorg.successions.values_list("predecessor_id", flat=True).distinct())
+    successions = Succession.objects.filter(reorganization_id=reorg.pk)
+    ceased = list(successions.values_list("predecessor_id", flat=True).distinct())
     created_ids = list(reorg.created.values_list("unit_id", flat=True))
     reorg.carried.all().delete()
-    reorg.successions.all().delete()
+    successions.delete()
     reorg.created.all().delete()
     try:
         for unit in Organization.objects.filter(pk__in=created_ids).order_by("-depth"):

@@ -137,18 +137,6 @@ class SplitPart(models.Model):
         ordering = ["id"]
 
 
-class Succession(models.Model):
-    """A ceased unit and a unit that succeeded it from `effective_on` (a split has several)."""
-
-    reorganization = models.ForeignKey(Reorganization, on_delete=models.CASCADE, related_name="successions")
-    predecessor = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="successions_out")
-    successor = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="successions_in")
-    effective_on = models.DateField()
-
-    class Meta:
-        ordering = ["id"]
-
-
 class CreatedUnit(models.Model):
     """A unit the reorganization made (merged, split, continued): removed again by an undo."""
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hienthuc.documents.access import resolve_target
 from hienthuc.forms import add_action_errors, split_entries, submit
 from hienthuc.lib.text import clean, fold
-from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.orgs.models import Organization, OrgKind, Succession
 from hienthuc.orgs.succession import registered
 from hienthuc.reorgs import actions
 from hienthuc.reorgs.access import access_operation, access_reorganization
@@ -75,7 +75,9 @@ def _detail(request: HttpRequest, reorg: Reorganization, operation_form: Operati
         "may_undo": may_change and reorg.status == ReorgStatus.APPLIED and timezone.localdate() < reorg.effective_on,
         "operation_form": operation_form,
         "choices": choices,
-        "successions": reorg.successions.select_related("predecessor", "successor")[: actions.PREVIEW_LINES],
+        "successions": Succession.objects.filter(reorganization_id=reorg.pk).select_related("predecessor", "successor")[
+            : actions.PREVIEW_LINES
+        ],
     }
     if reorg.status == ReorgStatus.DRAFT:
         context["preview"] = actions.preview(reorg, request.user)
