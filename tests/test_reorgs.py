@@ -358,6 +358,17 @@ class ReorganizationPagesTestCase(PlanBase):
         self.assertContains(unit_page, "Kế tục:")
         self.assertContains(unit_page, "Đảng ủy xã Đông Phong")
         self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/"), "chấm dứt 30/06/2025")
+        # The tree as it stood: the district and its communes before the date, the new commune after.
+        before = self.client.get(f"/orgs/{self.tinh_a.pk}/?on=2025-06-30")
+        self.assertContains(before, "Huyện ủy A1")
+        self.assertNotContains(before, "Đảng ủy xã Đông Tây")
+        now = self.client.get(f"/orgs/{self.tinh_a.pk}/")
+        self.assertContains(now, "Đảng ủy xã Đông Tây")
+        self.assertNotContains(now, f'<tr><td><a href="/orgs/{self.huyen_a1.pk}/">')  # not among the children
+        self.assertContains(now, "Kế tục:")  # the province took over the dissolved district
+        tree = self.client.get("/orgs/?on=2025-06-30")
+        self.assertContains(tree, "Huyện ủy A1")
+        self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/children/?on=2025-06-30"), "Đảng ủy xã Tây Sơn")
 
     def test_it_names_a_unit_in_two_changes_on_the_form(self):
         self.client.force_login(self.alice)

@@ -2,6 +2,8 @@
 unit that does not exist and for one outside the user's subtrees; 403 for a change the user's
 role does not allow. Pages and the API both call these."""
 
+import datetime
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -23,9 +25,21 @@ def breadcrumbs(user: AnyUser, org: Organization) -> list[Organization]:
     return list(Organization.objects.visible_to(user).filter(path__in=org.ancestor_paths).order_by("depth"))
 
 
-def children_of(org: Organization, *, include_inactive: bool = False):
-    """The unit's children as rows for a page (name, kind, counts)."""
+def children_of(org: Organization, *, include_inactive: bool = False, on=None):
+    """The unit's children as rows for a page (name, kind, counts); with a day `on`, those that
+    existed that day (the tree as it stood before or after a reorganization)."""
     children = Organization.objects.children_of(org)
-    if not include_inactive:
+    if on is not None:
+        children = children.as_of(on)
+    elif not include_inactive:
         children = children.filter(is_active=True)
     return children.rows()
+
+
+def tree_day(request) -> datetime.date | None:
+    """The day a tree page shows (?on=YYYY-MM-DD), or None for today's tree."""
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return None
+    return day if day.year >= 1930 else None

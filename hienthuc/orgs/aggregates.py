@@ -80,10 +80,11 @@ def _rows(sql: str, params: list) -> list[dict]:
     return rows
 
 
-def overview(top_paths: list[str] | None) -> list[tuple[dict, list[dict]]]:
+def overview(top_paths: list[str] | None, on=None) -> list[tuple[dict, list[dict]]]:
     """The units at `top_paths` (the tops of what a user sees: scope.root_paths;
     None for the whole tree) with their subtree totals, each with its active children and
-    theirs: the tree page, and the hottest read of a national deployment.
+    theirs: the tree page, and the hottest read of a national deployment. With a day `on`,
+    the children are those that existed that day (a reorganization ended or made units).
 
     Two plain SQL queries whatever the size of the tree (the ORM's own overhead was four
     times the database's here); tests check it against subtree_totals() and children_of().
@@ -98,8 +99,11 @@ def overview(top_paths: list[str] | None) -> list[tuple[dict, list[dict]]]:
     if not tops:
         return []
     # Paths hold only 0-9 and A-Z, so a prefix needs no LIKE escaping.
-    where = " OR ".join("(o.depth = %s AND o.path LIKE %s)" for _ in tops)
+    where = "(" + " OR ".join("(o.depth = %s AND o.path LIKE %s)" for _ in tops) + ")"
     params = [value for top in tops for value in (top["depth"] + 1, top["path"] + "%")]
+    if on is not None:
+        where += " AND (o.valid_from IS NULL OR o.valid_from <= %s) AND (o.valid_to IS NULL OR o.valid_to >= %s)"
+        params += [on, on]
     by_parent: dict[str, list[dict]] = defaultdict(list)
     for row in _rows(f"SELECT {_UNIT_COLUMNS} {_FROM} WHERE {where} ORDER BY k.is_body, o.search_text", params):
         by_parent[row["path"][: -Organization.steplen]].append(row)
@@ -109,7 +113,7 @@ def overview(top_paths: list[str] | None) -> list[tuple[dict, list[dict]]]:
         if top["depth"] < AGGREGATE_MIN_DEPTH:
             top["units_below"] = sum(c["units_below"] + c["is_active"] for c in children)
             top["people_below"] = sum(c["people_below"] for c in children) + top["people_here"]
-        result.append((top, [c for c in children if c["is_active"]]))
+        result.append((top, [c for c in children if c["is_active"] or on is not None]))
     return result
 
 

@@ -16,7 +16,7 @@ from hienthuc.forms import split_last, submit, unit_label
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import actions, aggregates, importing
-from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, tree_day
 from hienthuc.orgs.forms import MoveForm, NewOrganizationForm, OrganizationForm
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
@@ -28,20 +28,22 @@ PEOPLE_PER_PAGE = 50
 def tree(request: HttpRequest) -> HttpResponse:
     """The user's units, opened one level; deeper levels open on demand (htmx)."""
     can_import = request.user.is_superuser or bool(root_paths(request.user, (RoleKind.ADMIN,)))
-    return render(
-        request, "orgs/tree.html", {"overview": aggregates.overview(top_paths(request.user)), "can_import": can_import}
-    )
+    on = tree_day(request)
+    overview = aggregates.overview(top_paths(request.user), on)
+    return render(request, "orgs/tree.html", {"overview": overview, "can_import": can_import, "on": on})
 
 
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
-    return render(request, "orgs/tree.html#children", {"org": org, "children": children_of(org)})
+    on = tree_day(request)
+    return render(request, "orgs/tree.html#children", {"org": org, "children": children_of(org, on=on), "on": on})
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     org = access_organization(user, pk)
     include_inactive = request.GET.get("inactive") == "1"
+    on = tree_day(request)
     term = Term.objects.current_for(org)
     seats_by_body = []
     if term is not None:
@@ -60,8 +62,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": breadcrumbs(user, org),
         "crumb_current": org.name,
         "totals": aggregates.subtree_totals(org),
-        "children": children_of(org, include_inactive=include_inactive),
+        "children": children_of(org, include_inactive=include_inactive, on=on),
         "include_inactive": include_inactive,
+        "on": on,
         "term": term,
         "terms": Term.objects.filter(unit=org),
         "seats_by_body": seats_by_body,
