@@ -91,6 +91,34 @@ class ReorganizationTestCase(PlanBase):
         self.assertTrue(AuditEvent.objects.for_object(reorg).filter(action="apply").exists())
         self.assertTrue(AuditEvent.objects.for_object(a1).filter(action="cease").exists())
 
+    def test_it_merges_provinces_and_hands_a_dissolved_districts_work_on_to_the_new_province(self):
+        reorg = do_create_reorganization(
+            unit=self.centre, title="Hợp nhất tỉnh A và tỉnh B", effective_on=JULY_2025, acting_user=self.system
+        )
+        do_add_operation(
+            reorg, kind="merge", units=[self.tinh_a, self.tinh_b], new_code="C", new_name="Tỉnh ủy C",
+            new_kind=kind("tinh_uy"), new_parent=self.centre, acting_user=self.system,
+        )  # fmt: skip
+        for district, province in (
+            (self.huyen_a1, self.tinh_a),
+            (self.huyen_a2, self.tinh_a),
+            (self.huyen_b1, self.tinh_b),
+        ):
+            do_add_operation(reorg, kind="dissolve", units=[district], target=province, acting_user=self.system)
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="C-X1", new_name="Đảng ủy xã Đông Tây",
+            new_kind=kind("dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.system,
+        )  # fmt: skip
+        page = preview(reorg, self.system)
+        self.assertEqual(page.errors, [])
+        do_apply_reorganization(reorg, acting_user=self.system)
+        province = Organization.objects.current().get(code="C")
+        children = {u.code for u in Organization.objects.children_of(province)}
+        self.assertEqual(children, {"C-X1", "A-VP"})  # the new commune, the office continued
+        self.assertEqual(self.refresh(self.task).lead_unit, province)
+        self.assertEqual(counts.differences(), {})
+        self.assertEqual(aggregates.rebuild(), 0)
+
     def test_it_continues_units_below_a_ceasing_one_under_its_successor_with_the_same_code(self):
         reorg = do_create_reorganization(
             unit=self.tinh_a, title="Giải thể A2", effective_on=JULY_2025, acting_user=self.alice

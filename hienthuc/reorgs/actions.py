@@ -70,7 +70,11 @@ def do_create_reorganization(
     if not title:
         raise ValidationError({"title": _("Hãy ghi nội dung quyết định sắp xếp.")})
     reorg = Reorganization.objects.create(
-        unit=unit, title=title[:500], effective_on=effective_on, decision=decision, created_by=acting_user
+        unit=unit,
+        title=title[:500],
+        effective_on=effective_on,
+        decision=decision,
+        created_by=acting_user if acting_user.pk else None,
     )
     record(acting_user, "create", reorg, organization=unit, after=_summary(reorg))
     return reorg
@@ -360,13 +364,28 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
                 _("“%(unit)s” nằm trong “%(owner)s” đang chấm dứt; hãy chọn đơn vị ngoài đơn vị đó.")
                 % {"unit": kept.name, "owner": owner.name}
             )
-    for pk, slots in result.successors.items():
-        for slot in slots:
-            if slot.unit is not None and slot.unit.pk in result.ceasing:
-                result.errors.append(
-                    _("“%(unit)s” nhận “%(from)s” nhưng chính nó cũng chấm dứt trong quyết định này.")
-                    % {"unit": slot.unit.name, "from": result.ceasing[pk].name}
-                )
+
+    # A unit handed to one that ceases too (a district dissolved into a province that merges)
+    # goes on to that one's successor.
+    def onward(slot: Slot, owner: int) -> Slot | None:
+        seen = {owner}
+        while slot.unit is not None and slot.unit.pk in result.ceasing:
+            if slot.unit.pk in seen or slot.unit.pk not in result.work_to:
+                return None
+            seen.add(slot.unit.pk)
+            slot = result.work_to[slot.unit.pk]
+        return slot
+
+    for pk in list(result.work_to):
+        final = onward(result.work_to[pk], pk)
+        if final is None:
+            result.errors.append(
+                _("“%(unit)s” và đơn vị nhận nó lại nhận lẫn nhau; hãy chọn một đơn vị kế tục không chấm dứt.")
+                % {"unit": result.ceasing[pk].name}
+            )
+            continue
+        result.work_to[pk] = final
+        result.successors[pk] = [onward(s, pk) or s for s in result.successors[pk]]
     for slot in result.new_slots:
         while slot.parent is not None and slot.parent.unit is not None and slot.parent.unit.pk in result.ceasing:
             successor = result.work_to.get(slot.parent.unit.pk)

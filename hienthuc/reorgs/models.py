@@ -43,7 +43,10 @@ class Reorganization(models.Model):
     # Accepted reports of ceasing units for periods ending on or after the effective date: the
     # admin must confirm the date knowingly, and the reason is kept.
     reports_confirmed = models.TextField(_("xác nhận khi đã có báo cáo được duyệt sau ngày hiệu lực"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: made by the system (the demo, a command).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
