@@ -191,6 +191,17 @@ class ReorganizationTestCase(PlanBase):
         do_apply_reorganization(self.decide(), acting_user=self.alice)
         self.assertEqual(PlanRequirement.objects.get(plan=self.plan).unit, self.tinh_a)
 
+    def test_it_keeps_an_old_login_on_its_ceased_unit_for_history_when_roles_stay(self):
+        reorg = do_set_carry_choices(
+            self.decide(), carry={}, move_roles=False, reports_confirmed="", acting_user=self.alice
+        )
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        self.assertEqual(self.bob.roles.get().organization, self.huyen_a1)
+        self.client.force_login(self.bob)
+        tree = self.client.get("/orgs/")
+        self.assertContains(tree, "Huyện ủy A1")
+        self.assertContains(tree, "Đảng ủy xã Đông Phong")  # its tree as it stood on its last day
+
     def test_it_moves_the_roles_of_ceasing_units_to_their_successors(self):
         do_apply_reorganization(self.decide(), acting_user=self.alice)
         self.assertEqual(self.bob.roles.get().organization, self.tinh_a)
@@ -397,6 +408,9 @@ class ReorganizationPagesTestCase(PlanBase):
         tree = self.client.get("/orgs/?on=2025-06-30")
         self.assertContains(tree, "Huyện ủy A1")
         self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/children/?on=2025-06-30"), "Đảng ủy xã Tây Sơn")
+        # A ceased unit's page shows its children as they stood on its last day.
+        self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/"), "Đơn vị trực thuộc ngày 30/06/2025")
+        self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/"), "Đảng ủy xã Tây Sơn")
 
     def test_it_names_a_unit_in_two_changes_on_the_form(self):
         self.client.force_login(self.alice)

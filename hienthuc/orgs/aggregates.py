@@ -52,7 +52,7 @@ def subtree_totals(org: Organization) -> tuple[int, int]:
 
 _UNIT_COLUMNS = (
     "o.id, o.code, o.name, o.path, o.depth, o.numchild, o.is_active, "
-    "o.units_below, o.people_below, o.people_here, k.name, k.is_body"
+    "o.units_below, o.people_below, o.people_here, k.name, k.is_body, o.valid_from, o.valid_to"
 )
 _UNIT_KEYS = (
     "pk",
@@ -67,6 +67,8 @@ _UNIT_KEYS = (
     "people_here",
     "kind_name",
     "is_body",
+    "valid_from",
+    "valid_to",
 )
 _FROM = f"FROM {Organization._meta.db_table} o JOIN {OrgKind._meta.db_table} k ON k.id = o.kind_id"
 
@@ -113,8 +115,26 @@ def overview(top_paths: list[str] | None, on=None) -> list[tuple[dict, list[dict
         if top["depth"] < AGGREGATE_MIN_DEPTH:
             top["units_below"] = sum(c["units_below"] + c["is_active"] for c in children)
             top["people_below"] = sum(c["people_below"] for c in children) + top["people_here"]
-        result.append((top, [c for c in children if c["is_active"] or on is not None]))
+        if on is None and top["valid_to"] is not None:
+            # A unit that ceased in a reorganization shows its tree as it stood on its last day.
+            last = _as_date(top["valid_to"])
+            children = [c for c in children if _existed(c, last)]
+        else:
+            children = [c for c in children if c["is_active"] or on is not None]
+        result.append((top, children))
     return result
+
+
+def _as_date(value):
+    # SQLite hands dates back as text through a raw cursor.
+    import datetime
+
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _existed(row: dict, day) -> bool:
+    start, end = _as_date(row["valid_from"]), _as_date(row["valid_to"])
+    return (start is None or start <= day) and (end is None or end >= day)
 
 
 def compute_from_scratch() -> dict[str, tuple[int, int, int]]:

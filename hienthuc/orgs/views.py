@@ -35,7 +35,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
-    on = tree_day(request)
+    on = tree_day(request) or org.valid_to
     return render(request, "orgs/tree.html#children", {"org": org, "children": children_of(org, on=on), "on": on})
 
 
@@ -43,7 +43,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     org = access_organization(user, pk)
     include_inactive = request.GET.get("inactive") == "1"
-    on = tree_day(request)
+    # A unit that ceased in a reorganization shows its children as they stood on its last day.
+    on = tree_day(request) or org.valid_to
     term = Term.objects.current_for(org)
     seats_by_body = []
     if term is not None:
