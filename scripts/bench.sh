@@ -37,6 +37,8 @@ run_leg() {
   $PY -m bench.dashboard || status=1
   $PY -m bench.reports || status=1
   $PY -m bench.values || status=1
+  # Last: it reorganizes the generated tree.
+  $PY -m bench.reorg || status=1
   return ${status:-0}
 }
 

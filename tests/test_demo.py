@@ -274,3 +274,30 @@ class DemoCountsTestCase(TestCase):
         print(f"\nqueries: {counts}")
         for key, pin in {**pins, "page": pins["tasks"] + 6}.items():
             self.assertLessEqual(counts[key], pin, key)
+
+
+@override_settings(DEBUG=True)  # the demo's accounts log in only in development mode
+class DemoReorganizationTestCase(TestCase):
+    """The demo's 1 July 2025 merger of Thái Bình and Hưng Yên, prepared as a draft to preview."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_it_prepares_the_merger_of_thai_binh_and_hung_yen_for_preview(self):
+        from hienthuc.reorgs.actions import preview
+        from hienthuc.reorgs.models import Reorganization
+
+        reorg = Reorganization.objects.get()
+        admin = get_user_model().objects.get(username="trunguong")
+        page = preview(reorg, admin)
+        ceasing = {unit.code for unit, _successors in page.ceasing}
+        self.assertTrue({"TB", "HY", "TB-DH", "HY-VL", "TB-DH-01"} <= ceasing)
+        self.assertIn("Tỉnh ủy Hưng Yên (HY) — Tỉnh ủy/Thành ủy, thuộc Ban Chấp hành Trung ương Đảng", page.created)
+        # The demo's districts reported into 2026: applying asks for a recorded confirmation.
+        self.assertEqual(len(page.errors), 1, page.errors)
+        self.assertIn("báo cáo đã được duyệt", page.errors[0])
+        self.client.force_login(get_user_model().objects.get(username="tinhuy"))
+        response = self.client.get(f"/reorgs/{reorg.pk}/")
+        self.assertContains(response, "Hợp nhất Đảng bộ tỉnh Thái Bình")  # it concerns their province
+        self.assertNotContains(response, "Thêm thay đổi")  # prepared at the Centre: theirs to read

@@ -115,6 +115,7 @@ class ReorganizationTestCase(PlanBase):
         province = Organization.objects.current().get(code="C")
         children = {u.code for u in Organization.objects.children_of(province)}
         self.assertEqual(children, {"C-X1", "A-VP"})  # the new commune, the office continued
+        self.assertEqual(Organization.objects.find_problems(), ([], [], [], [], []))
         self.assertEqual(self.refresh(self.task).lead_unit, province)
         self.assertEqual(counts.differences(), {})
         self.assertEqual(aggregates.rebuild(), 0)
@@ -137,6 +138,7 @@ class ReorganizationTestCase(PlanBase):
         self.assertNotEqual(continued.pk, cell.pk)
         self.assertEqual(Organization.objects.get_parent(continued).code, "A-X1")
         self.assertEqual(Succession.objects.get(predecessor=cell).successor, continued)
+        self.assertEqual(Organization.objects.find_problems(), ([], [], [], [], []))  # paths, depths, numchild
 
     def test_it_splits_a_unit_with_its_children_divided_and_its_work_to_the_first_part(self):
         reorg = do_create_reorganization(

@@ -31,7 +31,18 @@ DEMO_LOGINS = [
     ("huyen", "biên tập, Huyện ủy Đông Hưng", "TB-DH", "editor"),
     ("xem", "chỉ xem, Tỉnh ủy Thái Bình", "TB", "viewer"),
     ("quangninh", "quản trị Tỉnh ủy Quảng Ninh", "QN", "admin"),
+    ("trunguong", "quản trị Trung ương (sắp xếp đơn vị)", "TW", "admin"),
 ]
+
+# Tỉnh ủy Hưng Yên before 1 July 2025 (a sample of its districts), merged with Thái Bình that day.
+HY_DISTRICTS = [
+    ("HY-TP", "Thành ủy Hưng Yên", "phường", 6),
+    ("HY-VL", "Huyện ủy Văn Lâm", "xã", 6),
+    ("HY-KC", "Huyện ủy Khoái Châu", "xã", 6),
+]
+# Communes merged three into one on 1 July 2025 (the new province opened with 104).
+COMMUNES_PER_NEW_COMMUNE = 3
+REFORM_DAY = datetime.date(2025, 7, 1)
 
 TB_BODIES = [
     ("TB-VP", "Văn phòng Tỉnh ủy", "van_phong"),
@@ -292,6 +303,7 @@ def load_demo(seed: int = 20201203) -> None:
         if code == "QN-BL":
             do_create_term(d, number="XXVIII", start_year=2020, end_year=2025, acting_user=actor)
 
+    hy = load_demo_hung_yen(unit, person, centre=centre, rng=rng, used=used)
     load_demo_documents(actor, centre=centre, tb=tb, qn=qn)
     load_demo_indicators(actor, tb=tb, rng=rng)
 
@@ -311,11 +323,72 @@ def load_demo(seed: int = 20201203) -> None:
     do_link_person(logins["tinhuy"], standing[0], acting_user=actor)
     dong_hung = next(d for d in districts if d.code == "TB-DH")
     do_link_person(logins["huyen"], district_secretaries[districts.index(dong_hung)], acting_user=actor)
+    load_demo_reorganization(actor, centre=centre, provinces=[tb, hy])
     if connection.vendor == "postgresql":
         # A freshly loaded database has no statistics yet: the planner takes every table for a
         # handful of rows and nests loops over thousands (an access check ran for minutes).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def load_demo_hung_yen(unit, person, *, centre, rng, used) -> "Organization":
+    """The old Tỉnh ủy Hưng Yên: its office, three district-level committees and their communes."""
+    hy = unit(centre, "HY", "Tỉnh ủy Hưng Yên", "tinh_uy", "TU Hưng Yên")
+    unit(hy, "HY-VP", "Văn phòng Tỉnh ủy Hưng Yên", "van_phong")
+    for code, name, commune_kind, count in HY_DISTRICTS:
+        district = unit(hy, code, name, "huyen_uy")
+        person(district, born=(1962, 1975))
+        for i in range(1, count + 1):
+            commune = unit(
+                district, f"{code}-{i:02d}", f"Đảng ủy {commune_kind} {names.place(rng, used)}", "dang_uy_co_so"
+            )
+            person(commune)
+    return hy
+
+
+def load_demo_reorganization(actor, *, centre, provinces) -> None:
+    """The 1 July 2025 reorganization as the office prepares it: Thái Bình and Hưng Yên merged into
+    the new Tỉnh ủy Hưng Yên, every district committee dissolved into it, communes merged three
+    into one. Left as a draft to preview: the demo's 2021–2026 story (districts reporting and
+    leading tasks in 2026) was told on the old tree."""
+    from hienthuc.reorgs.actions import do_add_operation, do_create_reorganization
+
+    kinds = {k.code: k for k in OrgKind.objects.all()}
+    reorg = do_create_reorganization(
+        unit=centre,
+        title="Hợp nhất Đảng bộ tỉnh Thái Bình và Đảng bộ tỉnh Hưng Yên thành Đảng bộ tỉnh Hưng Yên",
+        effective_on=REFORM_DAY,
+        acting_user=actor,
+    )
+    tb, hy = provinces
+    do_add_operation(
+        reorg, kind="merge", units=provinces, new_code="HY", new_name="Tỉnh ủy Hưng Yên", new_short_name="TU Hưng Yên",
+        new_kind=kinds["tinh_uy"], new_parent=centre, acting_user=actor,
+    )  # fmt: skip
+    offices = list(Organization.objects.filter(code__in=["TB-VP", "HY-VP"]))
+    do_add_operation(
+        reorg, kind="merge", units=offices, new_code="HY-VP", new_name="Văn phòng Tỉnh ủy Hưng Yên",
+        new_kind=kinds["van_phong"], new_parent=hy, acting_user=actor,
+    )  # fmt: skip
+    number = 0
+    for province in provinces:
+        for district in Organization.objects.children_of(province).filter(kind__code="huyen_uy"):
+            do_add_operation(reorg, kind="dissolve", units=[district], target=province, acting_user=actor)
+            communes = list(Organization.objects.children_of(district).order_by("path"))
+            groups = [
+                communes[i : i + COMMUNES_PER_NEW_COMMUNE] for i in range(0, len(communes), COMMUNES_PER_NEW_COMMUNE)
+            ]
+            if len(groups) > 1 and len(groups[-1]) == 1:
+                last = groups.pop()
+                groups[-1] += last  # a merger takes at least two
+            for group in groups:
+                number += 1
+                place = group[0].name.split(" ", 3)[-1]
+                do_add_operation(
+                    reorg, kind="merge", units=group, new_code=f"HY-X{number:03d}",
+                    new_name=f"Đảng ủy xã {place}", new_kind=kinds["dang_uy_xa"], new_parent=province,
+                    acting_user=actor,
+                )  # fmt: skip
 
 
 TB_GOAL = (

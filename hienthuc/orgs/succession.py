@@ -65,6 +65,13 @@ def unit_field_carrier(
         candidates = rows().filter(**{f"{field}__in": list(successors)})
         if not unique_with:
             moves = [(pk, unit, successors[unit]) for pk, unit in candidates.values_list("pk", field)]
+            # All of a unit's rows go to one successor: one statement per unit, not per row.
+            paths = _paths(set(successors.values())) if path_field else {}
+            for unit in {move[1] for move in moves}:
+                target = successors[unit]
+                changes = {field: target, **({path_field: paths[target]} if path_field else {})}
+                rows().filter(**{field: unit}).update(**changes)
+            return moves
         else:
             model = rows().model
             taken = set(
@@ -84,13 +91,21 @@ def unit_field_carrier(
     return Carrier(key, label, count, carry, undo)
 
 
-def _repoint(model, field: str, moves: Moves, *, to_index: int, path_field: str = "") -> None:
+def _paths(unit_ids) -> dict[int, str]:
     from hienthuc.orgs.models import Organization
 
+    found: dict[int, str] = {}
+    ids = list(unit_ids)
+    for start in range(0, len(ids), 5_000):
+        found.update(Organization.objects.filter(pk__in=ids[start : start + 5_000]).values_list("pk", "path"))
+    return found
+
+
+def _repoint(model, field: str, moves: Moves, *, to_index: int, path_field: str = "") -> None:
     by_target: dict[int, list[int]] = {}
     for move in moves:
         by_target.setdefault(move[to_index], []).append(move[0])
-    paths = dict(Organization.objects.filter(pk__in=by_target).values_list("pk", "path")) if path_field else {}
+    paths = _paths(by_target) if path_field else {}
     for target, ids in by_target.items():
         changes = {field: target, **({path_field: paths[target]} if path_field else {})}
         for start in range(0, len(ids), 5_000):  # SQLite's limit on parameters

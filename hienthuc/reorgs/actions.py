@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from hienthuc.audit.record import record
 from hienthuc.documents.models import Document
 from hienthuc.indicators.models import Submission, SubmissionStatus
 from hienthuc.lib import periods
-from hienthuc.lib.text import clean
+from hienthuc.lib.text import clean, fold
 from hienthuc.orgs import aggregates, counts, succession
 from hienthuc.orgs.actions import CODE_RE, validate_names
 from hienthuc.orgs.models import Organization, OrgKind, Succession
@@ -46,6 +46,9 @@ from hienthuc.reorgs.models import (
 from hienthuc.scope import can_admin
 
 PREVIEW_LINES = 200  # units listed by name in the preview; the counts cover all
+# Accounts' roles on ceasing units follow them when the admin leaves that on (accounts sit below
+# the tree, so the reorganization carries them itself).
+_ROLES = succession.unit_field_carrier("roles", "", Role.objects.all, "organization", unique_with="user")
 
 
 def _day(day: datetime.date) -> str:
@@ -587,25 +590,7 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
     # Ceasing units end the day before; their codes are then free for their continuations.
     Organization.objects.filter(pk__in=ceasing_ids).update(valid_to=day_before, is_active=False)
 
-    # New units, parents first (a slot's parent is an existing unit or an earlier slot).
-    pending = [*result.new_slots, *result.continued]
-    created: list[Organization] = []
-    while pending:
-        ready = [s for s in pending if s.parent is None or s.parent.unit is not None or s.parent.created is not None]
-        if not ready:
-            raise ValidationError(_("Không xác định được thứ tự tạo đơn vị mới."))
-        for slot in ready:
-            parent = slot.parent.resolved() if slot.parent else None
-            fields = {
-                "code": slot.code, "name": slot.name, "short_name": slot.short_name, "kind": slot.kind,
-                "valid_from": reorg.effective_on,
-            }  # fmt: skip
-            parent = Organization.objects.get(pk=parent.pk) if parent else None  # numchild as stored now
-            slot.created = (
-                Organization.objects.add_child(parent, fields) if parent else Organization.objects.add_root(fields)
-            )
-            created.append(slot.created)
-            pending.remove(slot)
+    created = _create_units([*result.new_slots, *result.continued], reorg.effective_on)
     CreatedUnit.objects.bulk_create(CreatedUnit(reorganization=reorg, unit=u) for u in created)
 
     # Successions, for the unit pages and comparable series.
@@ -629,20 +614,20 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
 
     # Open work and duties go to the successors; what was not chosen stays with the old unit.
     work = result.work_map()
-    rows = []
-    for carrier in succession.registered():
-        if reorg.carries(carrier.key):
-            rows += [
-                CarriedRow(reorganization=reorg, carrier=carrier.key, row_id=r, from_unit_id=a, to_unit_id=b)
-                for r, a, b in carrier.carry(work, reorg.effective_on)
-            ]
+    carried: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    carriers = [c for c in succession.registered() if reorg.carries(c.key)]
     if reorg.move_roles:
-        roles = succession.unit_field_carrier("roles", "", Role.objects.all, "organization", unique_with="user")
-        rows += [
-            CarriedRow(reorganization=reorg, carrier="roles", row_id=r, from_unit_id=a, to_unit_id=b)
-            for r, a, b in roles.carry(work, reorg.effective_on)
-        ]
-    CarriedRow.objects.bulk_create(rows, batch_size=5_000)
+        carriers.append(_ROLES)
+    for carrier in carriers:
+        for row, from_unit, to_unit in carrier.carry(work, reorg.effective_on):
+            carried[(carrier.key, from_unit, to_unit)].append(row)
+    CarriedRow.objects.bulk_create(
+        (
+            CarriedRow(reorganization=reorg, carrier=key, from_unit_id=a, to_unit_id=b, row_ids=ids)
+            for (key, a, b), ids in carried.items()
+        ),
+        batch_size=2_000,
+    )
 
     _recount()
     reorg.status = ReorgStatus.APPLIED
@@ -671,13 +656,10 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
             % {"day": _day(reorg.effective_on)}
         )
     by_carrier: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for row in reorg.carried.all().values_list("carrier", "row_id", "from_unit_id", "to_unit_id"):
-        by_carrier[row[0]].append(row[1:])
+    for key, from_unit, to_unit, ids in reorg.carried.values_list("carrier", "from_unit_id", "to_unit_id", "row_ids"):
+        by_carrier[key] += [(row, from_unit, to_unit) for row in ids]
     for key, moves in by_carrier.items():
-        if key == "roles":
-            succession.unit_field_carrier("roles", "", Role.objects.all, "organization").undo(moves)
-        else:
-            succession.carrier(key).undo(moves)
+        (_ROLES if key == _ROLES.key else succession.carrier(key)).undo(moves)
     successions = Succession.objects.filter(reorganization_id=reorg.pk)
     ceased = list(successions.values_list("predecessor_id", flat=True).distinct())
     created_ids = list(reorg.created.values_list("unit_id", flat=True))
@@ -704,6 +686,48 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
     reorg.save(update_fields=["status", "applied_at"])
     record(acting_user, "undo", reorg, organization=reorg.unit, after=_summary(reorg))
     return reorg
+
+
+def _create_units(slots: list[Slot], founded: datetime.date) -> list[Organization]:
+    """Every unit the decision makes, a level at a time (parents first), in bulk: a national
+    reorganization continues hundreds of thousands of units. Paths follow treebeard's layout —
+    each new child after its parent's last one — and each parent's `numchild` is kept."""
+    children_of_slot: dict[int, int] = defaultdict(int)
+    for slot in slots:
+        if slot.parent is not None:
+            children_of_slot[id(slot.parent)] += 1
+    next_step: dict[str, int] = {}
+    grown: dict[int, int] = defaultdict(int)  # existing parent id → children added
+    created: list[Organization] = []
+    pending = list(slots)
+    while pending:
+        ready = [s for s in pending if s.parent is None or s.parent.unit is not None or s.parent.created is not None]
+        if not ready:
+            raise ValidationError(_("Không xác định được thứ tự tạo đơn vị mới."))
+        if any(s.parent is None for s in ready):
+            raise ValidationError(_("Không sắp xếp đơn vị gốc của cây."))
+        rows = []
+        for slot in ready:
+            parent = slot.parent.resolved()  # type: ignore[union-attr]
+            if parent.path not in next_step:
+                last = Organization.objects.children_of(parent).order_by("-path").values_list("path", flat=True)
+                last_path = last.first()
+                next_step[parent.path] = Organization._str2int(last_path[-Organization.steplen :]) if last_path else 0
+            next_step[parent.path] += 1
+            if slot.parent.unit is not None:  # type: ignore[union-attr]
+                grown[parent.pk] += 1
+            slot.created = Organization(
+                code=slot.code, name=slot.name, short_name=slot.short_name, kind=slot.kind, valid_from=founded,
+                path=Organization._get_path(parent.path, parent.depth + 1, next_step[parent.path]),
+                depth=parent.depth + 1, numchild=children_of_slot.get(id(slot), 0),
+                search_text=fold(f"{slot.name} {slot.short_name} {slot.code}")[:400],
+            )  # fmt: skip
+            rows.append(slot.created)
+        created += Organization.objects.bulk_create(rows, batch_size=2_000)
+        pending = [s for s in pending if s.created is None]
+    for parent_id, added in grown.items():
+        Organization.objects.filter(pk=parent_id).update(numchild=F("numchild") + added)
+    return created
 
 
 def _recount() -> None:

@@ -21,9 +21,13 @@ class ReorgStatus(models.TextChoices):
 
 class ReorganizationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReorganizationQuerySet":
+        """Decisions of the user's subtrees, and those from above that change a unit in them."""
         from hienthuc.scope import subtree_q
 
-        return self.filter(subtree_q(user, "unit__path"))
+        if user.is_superuser:
+            return self
+        concerning = OperationUnit.objects.filter(subtree_q(user, "unit__path")).values("reorganization")
+        return self.filter(subtree_q(user, "unit__path") | Q(pk__in=concerning))
 
 
 class Reorganization(models.Model):
@@ -148,10 +152,12 @@ class CreatedUnit(models.Model):
 
 
 class CarriedRow(models.Model):
-    """A row handed from a ceasing unit to its successor (orgs/succession.py), kept to undo."""
+    """Rows one carrier handed from a ceasing unit to its successor (orgs/succession.py): their
+    ids, kept to undo — one row per pair of units, not per moved row (a national merger moves
+    millions of members)."""
 
     reorganization = models.ForeignKey(Reorganization, on_delete=models.CASCADE, related_name="carried")
     carrier = models.CharField(max_length=40)
-    row_id = models.BigIntegerField()
     from_unit_id = models.BigIntegerField()
     to_unit_id = models.BigIntegerField()
+    row_ids = models.JSONField(default=list)
