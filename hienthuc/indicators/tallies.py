@@ -36,6 +36,7 @@ from hienthuc.indicators.models import (
 from hienthuc.lib import periods
 from hienthuc.orgs import rollup
 from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization, Succession
+from hienthuc.orgs.rollup import Units
 
 # Raw SQL names its tables through the models (a renamed table cannot leave a query behind).
 _VALUE, _VALUE_TALLY, _INDICATOR = Value._meta.db_table, ValueTally._meta.db_table, Indicator._meta.db_table
@@ -508,26 +509,6 @@ def stored() -> tuple[dict, dict, dict]:
     return values, required, submitted
 
 
-class Units:
-    """Which units' tally rows a recount touches: given ids, and every unit under given paths;
-    nothing given means every unit."""
-
-    def __init__(self, ids=(), under=()):
-        self.ids, self.under = list(ids), list(under)
-
-    def sql(self, alias: str) -> tuple[str, list]:
-        if not (self.ids or self.under):
-            return "1 = 1", []
-        parts, params = [], []
-        if self.ids:
-            parts.append(f"{alias}.id IN ({', '.join(['%s'] * len(self.ids))})")
-            params += self.ids
-        for path in self.under:
-            parts.append(f"{alias}.path LIKE %s")
-            params.append(path + "%")
-        return "(" + " OR ".join(parts) + ")", params
-
-
 def move_subtree(org: Organization, new_parent: Organization, move) -> None:
     """Run `move()` with the indicator tallies following the moved subtree: the units whose rows
     it changes — its old and new ancestors and the subtree itself — are recounted from the rows
@@ -560,7 +541,8 @@ def rebuild(units: "Units | None" = None) -> None:
     `units` (a unit move recounts the units it touched)."""
     step = Organization.steplen
     depths = Organization.objects.tally_depths()
-    where, where_params = (units or Units()).sql("a")
+    units = units or Units()
+    where, where_params = units.sql("a")
     with rollup.recount_cursor() as cursor:
         for model in (ValueTally, FormUnitTally, SubmissionTally):
             table = model._meta.db_table
@@ -568,6 +550,7 @@ def rebuild(units: "Units | None" = None) -> None:
                 f"DELETE FROM {table} WHERE unit_id IN (SELECT a.id FROM {_UNIT} a WHERE {where})",
                 where_params,
             )
+        where, where_params = units.sql_pair("a", "u")
         for depth in depths:
             params = [depth * step, depth, *where_params]
             cursor.execute(

@@ -6,7 +6,8 @@ below them, docs/architecture.md), so each registers here, from its AppConfig.re
 
 - follow a subtree move: `follow_move(org, new_parent, move)` runs `move()` (which re-paths
   the subtree) with its counts following;
-- recount everything from the rows: `rebuild()`;
+- recount from the rows: `rebuild(units=None)`, every unit's rows or those of an
+  `orgs.rollup.Units` (a reorganization recounts the subtree it changed);
 - compare stored with recounted: `differences()`, one readable line per differing row.
 
 A unit move, `manage.py rebuild_aggregates` and `manage.py check_tallies` iterate the
@@ -24,7 +25,7 @@ from functools import partial
 class UnitCounts:
     name: str  # what a person reads in check_tallies' output
     follow_move: Callable
-    rebuild: Callable[[], object]
+    rebuild: Callable[..., object]
     differences: Callable[[], list[str]]
 
 
@@ -35,7 +36,7 @@ def register(
     name: str,
     *,
     follow_move: Callable,
-    rebuild: Callable[[], object],
+    rebuild: Callable[..., object],
     differences: Callable[[], list[str]],
 ) -> None:
     _REGISTRY[name] = UnitCounts(name, follow_move, rebuild, differences)
@@ -53,9 +54,9 @@ def move_subtree(org, new_parent, move: Callable[[], None]) -> None:
     step()
 
 
-def rebuild_all() -> None:
+def rebuild_all(units=None) -> None:
     for counts in registered():
-        counts.rebuild()
+        counts.rebuild(units)
 
 
 def differences() -> dict[str, list[str]]:

@@ -17,6 +17,35 @@ from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
 STEP = Organization.steplen
 
 
+class Units:
+    """Which units' tally rows a recount touches: given ids, and every unit under given paths;
+    nothing given means every unit."""
+
+    def __init__(self, ids=(), under=()):
+        self.ids, self.under = list(ids), list(under)
+
+    def sql(self, alias: str) -> tuple[str, list]:
+        if not (self.ids or self.under):
+            return "1 = 1", []
+        parts, params = [], []
+        if self.ids:
+            parts.append(f"{alias}.id IN ({', '.join(['%s'] * len(self.ids))})")
+            params += self.ids
+        for path in self.under:
+            parts.append(f"{alias}.path LIKE %s")
+            params.append(path + "%")
+        return "(" + " OR ".join(parts) + ")", params
+
+    def sql_pair(self, tally_alias: str, item_alias: str) -> tuple[str, list]:
+        """`sql` on the tally's unit, and — when only subtrees are named — the same on the unit
+        of the counted rows, so the database reads those subtrees' rows instead of every row."""
+        where, params = self.sql(tally_alias)
+        if self.under and not self.ids:
+            also, more = Units(under=self.under).sql(item_alias)
+            return f"{where} AND {also}", params + more
+        return where, params
+
+
 def ancestry(path: str, *, ancestors_only: bool = False) -> list[str]:
     """The paths whose tally counts an item of the unit at `path`: its own (unless
     `ancestors_only`) and its ancestors' at depth ≥ AGGREGATE_MIN_DEPTH."""

@@ -397,20 +397,35 @@ def _day(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def rebuild() -> None:
-    """Recount both tallies from the rows, in SQL (minutes at the national tier, not hours)."""
+def rebuild(units: rollup.Units | None = None) -> None:
+    """Recount both tallies from the rows, in SQL (minutes at the national tier, not hours) —
+    every unit's rows, or only those of `units` (a reorganization recounts the subtree it changed)."""
+    units = units or rollup.Units()
+    where, where_params = units.sql("a")
     with rollup.recount_cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TaskTally._meta.db_table}")
-        cursor.execute(f"DELETE FROM {CoverageTally._meta.db_table}")
+        for model in (TaskTally, CoverageTally):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE unit_id IN (SELECT a.id FROM {_UNIT} a WHERE {where})",
+                where_params,
+            )
+        tasks, task_params = _scoped(_TASK_SELECT, units, "l")
+        coverage, coverage_params = _scoped(_COVERAGE_SELECT, units, "u")
         for depth in _depths():
             cursor.execute(
-                f"INSERT INTO {TaskTally._meta.db_table} (unit_id, state, due, n) {_TASK_SELECT}",
-                [NO_DAY, depth * STEP, depth],
+                f"INSERT INTO {TaskTally._meta.db_table} (unit_id, state, due, n) {tasks}",
+                [NO_DAY, depth * STEP, depth, *task_params],
             )
             cursor.execute(
-                f"INSERT INTO {CoverageTally._meta.db_table} (unit_id, document_id, state, due, n) {_COVERAGE_SELECT}",
-                [NO_DAY, depth * STEP, depth],
+                f"INSERT INTO {CoverageTally._meta.db_table} (unit_id, document_id, state, due, n) {coverage}",
+                [NO_DAY, depth * STEP, depth, *coverage_params],
             )
+
+
+def _scoped(select: str, units: rollup.Units, item_alias: str) -> tuple[str, list]:
+    """A recount SELECT limited to the tally rows of `units` (its last GROUP BY ends the WHERE)."""
+    where, params = units.sql_pair("a", item_alias)
+    head, tail = select.rsplit("GROUP BY", 1)
+    return f"{head} AND {where} GROUP BY{tail}", params
 
 
 def differences() -> list[str]:

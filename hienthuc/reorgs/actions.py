@@ -31,7 +31,8 @@ from hienthuc.lib import periods
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs import aggregates, counts, succession
 from hienthuc.orgs.actions import CODE_RE, validate_names
-from hienthuc.orgs.models import Organization, OrgKind, Succession
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization, OrgKind, Succession
+from hienthuc.orgs.rollup import Units
 from hienthuc.orgs.rules import KindRules
 from hienthuc.reorgs.models import (
     CarriedRow,
@@ -629,7 +630,8 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
         batch_size=2_000,
     )
 
-    _recount()
+    touched = [u.path for u in Organization.objects.filter(pk__in=[*ceasing_ids, *work.values()]).only("path")]
+    _recount(touched + [u.path for u in created])
     reorg.status = ReorgStatus.APPLIED
     reorg.applied_at = timezone.now()
     reorg.save(update_fields=["status", "applied_at"])
@@ -663,6 +665,11 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
     successions = Succession.objects.filter(reorganization_id=reorg.pk)
     ceased = list(successions.values_list("predecessor_id", flat=True).distinct())
     created_ids = list(reorg.created.values_list("unit_id", flat=True))
+    touched = list(
+        Organization.objects.filter(
+            pk__in=[*ceased, *created_ids, *successions.values_list("successor_id", flat=True)]
+        ).values_list("path", flat=True)
+    )
     reorg.carried.all().delete()
     successions.delete()
     reorg.created.all().delete()
@@ -680,7 +687,7 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
         unit.save()
         op.before = {}
         op.save(update_fields=["before"])
-    _recount()
+    _recount(touched)
     reorg.status = ReorgStatus.DRAFT
     reorg.applied_at = None
     reorg.save(update_fields=["status", "applied_at"])
@@ -730,11 +737,26 @@ def _create_units(slots: list[Slot], founded: datetime.date) -> list[Organizatio
     return created
 
 
-def _recount() -> None:
-    """Every count kept per unit, from the rows: a reorganization moves work between subtrees
-    and makes and ends units (a once-in-a-term event; a subtree recount would do at scale)."""
+def _recount(paths: list[str]) -> None:
+    """Every count kept per unit, from the rows: a reorganization moves work between units and
+    makes and ends them. Only the smallest subtree holding every unit it touched is recounted
+    (a province's, for a merger of its communes); its ancestors' totals do not change."""
     aggregates.rebuild()
-    counts.rebuild_all()
+    top = _common_ancestor(paths)
+    in_scope = top is not None and len(top) // Organization.steplen >= AGGREGATE_MIN_DEPTH
+    counts.rebuild_all(Units(under=[top]) if in_scope else None)
+
+
+def _common_ancestor(paths: list[str]) -> str | None:
+    if not paths:
+        return None
+    step = Organization.steplen
+    prefix = min(paths)
+    last = max(paths)
+    common = 0
+    while common + step <= min(len(prefix), len(last)) and prefix[: common + step] == last[: common + step]:
+        common += step
+    return prefix[:common] or None
 
 
 def _summary(reorg: Reorganization, **extra) -> dict:
