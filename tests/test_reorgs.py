@@ -433,3 +433,40 @@ class ReorganizationPagesTestCase(PlanBase):
         self.assertEqual(self.client.get("/reorgs/new/").status_code, 403)
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(f"/reorgs/{reorg.pk}/").status_code, 404)
+
+
+class ReorganizationApiTestCase(PlanBase):
+    def token_for(self, username: str) -> str:
+        from tests.base import PASSWORD
+
+        response = self.client.post(
+            "/api/auth/token", {"username": username, "password": PASSWORD, "name": "thử"},
+            content_type="application/json",
+        )  # fmt: skip
+        return response.json()["token"]
+
+    def test_it_lists_previews_and_applies_a_decision_through_the_api(self):
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Sắp xếp", effective_on=JULY_2025, acting_user=self.alice
+        )
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        headers = {"Authorization": f"Bearer {self.token_for('alice')}"}
+        listed = self.client.get("/api/reorgs", headers=headers).json()
+        self.assertEqual([r["title"] for r in listed["items"]], ["Sắp xếp"])
+        page = self.client.get(f"/api/reorgs/{reorg.pk}/preview", headers=headers).json()
+        self.assertEqual(page["ceases_on"], "2025-06-30")
+        self.assertIn("không được đặt dưới", page["errors"][0])  # A1's communes under the province
+        refused = self.client.post(f"/api/reorgs/{reorg.pk}/apply", headers=headers)
+        self.assertEqual(refused.status_code, 400)
+        self.assertIsNone(self.refresh(self.huyen_a1).valid_to)
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="A-X1", new_name="Đảng ủy xã Đông Tây",
+            new_kind=kind("dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+        applied = self.client.post(f"/api/reorgs/{reorg.pk}/apply", headers=headers)
+        self.assertEqual(applied.status_code, 200, applied.content)
+        self.assertEqual(applied.json()["status"], "applied")
+        viewer = {"Authorization": f"Bearer {self.token_for('charlie')}"}
+        self.assertEqual(self.client.post(f"/api/reorgs/{reorg.pk}/apply", headers=viewer).status_code, 403)
+        outsider = {"Authorization": f"Bearer {self.token_for('oscar')}"}
+        self.assertEqual(self.client.get(f"/api/reorgs/{reorg.pk}", headers=outsider).status_code, 404)

@@ -118,6 +118,15 @@ from hienthuc.api.indicators import router as indicators_router  # noqa: E402
 from hienthuc.api.orgs import router as orgs_router  # noqa: E402
 from hienthuc.api.people import router as people_router  # noqa: E402
 from hienthuc.api.plans import router as plans_router  # noqa: E402
+from hienthuc.api.reorgs import router as reorgs_router  # noqa: E402
 
-for router in (orgs_router, people_router, committees_router, documents_router, plans_router, indicators_router):
+for router in (
+    orgs_router,
+    people_router,
+    committees_router,
+    documents_router,
+    plans_router,
+    indicators_router,
+    reorgs_router,
+):
     api.add_router("", router)
