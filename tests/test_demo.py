@@ -301,3 +301,36 @@ class DemoReorganizationTestCase(TestCase):
         response = self.client.get(f"/reorgs/{reorg.pk}/")
         self.assertContains(response, "Hợp nhất Đảng bộ tỉnh Thái Bình")  # it concerns their province
         self.assertNotContains(response, "Thêm thay đổi")  # prepared at the Centre: theirs to read
+
+    def test_it_applies_the_merger_when_confirmed_and_every_page_still_reads(self):
+        from hienthuc.orgs import counts
+        from hienthuc.reorgs.actions import do_apply_reorganization, do_set_carry_choices
+        from hienthuc.reorgs.models import Reorganization
+
+        admin = get_user_model().objects.get(username="trunguong")
+        reorg = do_set_carry_choices(
+            Reorganization.objects.get(), carry={}, move_roles=False,
+            reports_confirmed="Quyết định của Bộ Chính trị, hiệu lực từ 01/7/2025", acting_user=admin,
+        )  # fmt: skip
+        do_apply_reorganization(reorg, acting_user=admin)
+        self.assertEqual(counts.differences(), {})
+        self.assertEqual(aggregates.rebuild(), 0)
+        new = Organization.objects.current().get(code="HY")
+        old = Organization.objects.get(code="TB")
+        self.assertEqual(old.valid_to, datetime.date(2025, 6, 30))
+        self.assertTrue(Organization.objects.children_of(new).filter(code="TB-KCQ").exists())  # continued
+        self.client.force_login(admin)
+        for url in (
+            f"/orgs/{new.pk}/",
+            f"/orgs/{new.pk}/dashboard/",
+            f"/orgs/{new.pk}/dashboard/indicators/?year=2024",
+            f"/orgs/{old.pk}/",
+            f"/orgs/{old.pk}/dashboard/",
+            f"/orgs/{old.pk}/coverage/",
+            "/orgs/",
+        ):
+            self.assertEqual(self.client.get(url).status_code, 200, url)
+        # The old province's login still reads its history: its tree as it stood on its last day.
+        self.client.force_login(get_user_model().objects.get(username="tinhuy"))
+        tree = self.client.get("/orgs/")
+        self.assertContains(tree, "Huyện ủy Đông Hưng")
