@@ -120,6 +120,27 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(counts.differences(), {})
         self.assertEqual(aggregates.rebuild(), 0)
 
+    def test_it_exports_the_tree_with_its_ceased_units_as_history(self):
+        import io
+
+        import openpyxl
+
+        from hienthuc.orgs.importing import export_tree
+
+        do_apply_reorganization(self.decide(), acting_user=self.alice)
+        book = openpyxl.load_workbook(io.BytesIO(export_tree(self.tinh_a)))
+        current = [row[0] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)]
+        self.assertIn("A-X1", current)
+        self.assertNotIn("A1", current)
+        history = {row[0]: row for row in book.worksheets[1].iter_rows(min_row=3, values_only=True)}
+        self.assertEqual(history["A1"][5].date(), datetime.date(2025, 6, 30))
+        self.assertEqual(history["A1"][6], "Tỉnh ủy A")
+        # A ceased unit exports its tree as it stood on its last day.
+        old = openpyxl.load_workbook(io.BytesIO(export_tree(self.refresh(self.huyen_a1))))
+        self.assertEqual(
+            {row[0] for row in old.worksheets[0].iter_rows(min_row=3, values_only=True)}, {"A1", "A1a", "A1b"}
+        )
+
     def test_it_continues_units_below_a_ceasing_one_under_its_successor_with_the_same_code(self):
         reorg = do_create_reorganization(
             unit=self.tinh_a, title="Giải thể A2", effective_on=JULY_2025, acting_user=self.alice

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from hienthuc.accounts.models import RoleKind
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
-from hienthuc.lib.sheets import CellError, DayCell, cell_date, read_table, write_table
+from hienthuc.lib.sheets import CellError, DayCell, cell_date, read_table, write_tables
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.actions import (
     CODE_MAX,
@@ -343,16 +343,36 @@ IMPORTER = Importer(
 
 
 def export_tree(root: Organization, *, include_inactive: bool = False) -> bytes:
-    """The subtree in the import layout, parents before children, so it imports back as is."""
-    units = Organization.objects.subtree_of(root).select_related("kind")
-    if not include_inactive:
-        units = units.filter(is_active=True)
+    """The subtree in the import layout, parents before children, so it imports back as is; a
+    second sheet lists the units below that ceased in reorganizations (history, not imported).
+    A unit that ceased itself exports its tree as it stood on its last day."""
+    subtree = Organization.objects.subtree_of(root).select_related("kind")
     codes_by_path = dict(Organization.objects.subtree_of(root).values_list("path", "code"))
     parent_of_root = Organization.objects.get_parent(root)
-    rows = []
-    for unit in units:
-        parent_path = unit.path[: -unit.steplen]
-        parent_code = codes_by_path.get(parent_path) or (parent_of_root.code if parent_of_root else "")
-        founded = DayCell(unit.valid_from) if unit.valid_from else ""
-        rows.append([unit.code, unit.name, unit.kind.name, parent_code, unit.short_name, founded])
-    return write_table(_("Danh sách đơn vị: %(root)s") % {"root": root.name}, HEADERS, rows, sheet_name=_("Đơn vị"))
+
+    def parent_code(unit: Organization) -> str:
+        return codes_by_path.get(unit.path[: -unit.steplen]) or (parent_of_root.code if parent_of_root else "")
+
+    def day(value) -> object:
+        return DayCell(value) if value else ""
+
+    if root.valid_to is not None:
+        units = subtree.as_of(root.valid_to)
+        title = _("Danh sách đơn vị: %(root)s (đến %(day)s)") % {"root": root.name, "day": f"{root.valid_to:%d/%m/%Y}"}
+    else:
+        units = subtree.current() if include_inactive else subtree.current().filter(is_active=True)
+        title = _("Danh sách đơn vị: %(root)s") % {"root": root.name}
+    rows = [[u.code, u.name, u.kind.name, parent_code(u), u.short_name, day(u.valid_from)] for u in units]
+    sheets = [(_("Đơn vị"), title, HEADERS, rows)]
+    if root.valid_to is None:
+        ceased = subtree.filter(valid_to__isnull=False).prefetch_related("successions_out__successor")
+        history = [
+            [u.code, u.name, u.kind.name, parent_code(u), day(u.valid_from), day(u.valid_to),
+             "; ".join(s.successor.name for s in u.successions_out.all())]
+            for u in ceased
+        ]  # fmt: skip
+        if history:
+            headers = [_("Mã đơn vị"), _("Tên đơn vị"), _("Loại đơn vị"), _("Mã đơn vị cấp trên"), _("Ngày thành lập"),
+                       _("Ngày chấm dứt"), _("Đơn vị kế tục")]  # fmt: skip
+            sheets.append((_("Đã chấm dứt"), _("Đơn vị đã chấm dứt (lịch sử, không dùng để nhập)"), headers, history))
+    return write_tables(sheets)
