@@ -244,6 +244,46 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(aggregates.rebuild(), 0)
 
 
+class ReportDutiesTestCase(PlanBase):
+    """A report duty passes to the successor from the effective date; past completeness stays."""
+
+    def test_it_keeps_past_completeness_and_asks_the_successor_from_the_effective_date(self):
+        from hienthuc.indicators.actions import do_create_form, do_create_indicator, do_require_reports
+        from hienthuc.indicators.models import Submission
+        from hienthuc.indicators.tallies import completeness
+
+        indicator = do_create_indicator(owner=self.tinh_a, code="X", name="X", measure="người", acting_user=self.alice)
+        form = do_create_form(
+            owner=self.tinh_a, name="Báo cáo quý", period_kind="quarter", first_year=2024, deadline_days=15,
+            indicators=[indicator], acting_user=self.alice,
+        )  # fmt: skip
+        do_require_reports(form, units=[self.huyen_a1, self.huyen_a2], acting_user=self.alice)
+        Submission.objects.create(
+            form=form, unit=self.huyen_a1, period="2024-Q1", status="accepted",
+            submitted_at=timezone.make_aware(datetime.datetime(2024, 4, 5)),
+        )  # fmt: skip
+        from hienthuc.indicators import tallies
+
+        tallies.rebuild()
+        before, _ = completeness(self.tinh_a, form, "2024-Q1")
+        self.assertEqual((before["on_time"], before["missing"]), (1, 1))
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Giải thể A1", effective_on=JULY_2025, acting_user=self.alice
+        )
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.huyen_a2, acting_user=self.alice)
+        do_add_operation(reorg, kind="move", units=[self.xa_a1a], new_parent=self.huyen_a2, acting_user=self.alice)
+        do_add_operation(reorg, kind="move", units=[self.xa_a1b], new_parent=self.huyen_a2, acting_user=self.alice)
+        from hienthuc.orgs.models import KindRule
+
+        KindRule.objects.filter(kind__code="dang_uy_co_so", parent_kind__code="huyen_uy").update(valid_to=None)
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        after, _ = completeness(self.tinh_a, form, "2024-Q1")
+        self.assertEqual(after, before)  # the past as it was: A1 owed it and sent it
+        later, _ = completeness(self.tinh_a, form, "2025-Q3")
+        self.assertEqual(later["missing"], 1)  # only A2 owes it now (it already did)
+        self.assertEqual(counts.differences(), {})
+
+
 class ComparableSeriesTestCase(PlanBase):
     """Figures of the years before a merger, on the new unit's boundaries, marked recomputed."""
 

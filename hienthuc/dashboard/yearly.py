@@ -114,7 +114,9 @@ def _late_reports(unit: Organization, year: int) -> list[list]:
     required = FormUnit.objects.filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth)
     forms = ReportForm.objects.filter(pk__in=required.values("form_id")).order_by("name")
     for form in forms:
-        units = dict(required.filter(form=form).values_list("unit_id", "unit__name"))
+        duties = list(required.filter(form=form).select_related("unit"))
+        units = {d.unit_id: d.unit.name for d in duties}
+        owed = {d.unit_id: d for d in duties}  # a duty a reorganization dated covers some periods only
         year_periods = [p for p in periods.periods_of_year(form.period_kind, year) if p.end < timezone.localdate()]
         sent = {
             (s.unit_id, s.period): s
@@ -123,6 +125,8 @@ def _late_reports(unit: Organization, year: int) -> list[list]:
         for period in year_periods:
             due = period.due(form.deadline_days)
             for unit_id, name in sorted(units.items(), key=lambda item: item[1]):
+                if not owed[unit_id].covers(period.end):
+                    continue
                 submission = sent.get((unit_id, period.key))
                 state = tallies.submission_state(submission, form.deadline_days) if submission else tallies.MISSING
                 if state == tallies.MISSING:

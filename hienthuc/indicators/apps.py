@@ -20,17 +20,14 @@ class IndicatorsConfig(AppConfig):
             differences=tallies.differences,
         )
 
-        from hienthuc.indicators.models import FormUnit
+        from hienthuc.indicators import duties
         from hienthuc.orgs import succession
 
-        # The duty to report a form every period passes to the successor.
+        # The duty to report a form passes to the successor from the effective date; the ceased
+        # unit keeps it for the periods before, so past completeness stays as it was.
         succession.register(
-            succession.unit_field_carrier(
-                "report-duties",
-                _("Mẫu báo cáo định kỳ phải nộp"),
-                lambda: FormUnit.objects.filter(form__is_active=True),
-                "unit",
-                unique_with="form",
+            succession.Carrier(
+                "report-duties", _("Mẫu báo cáo định kỳ phải nộp"), duties.count, duties.carry, duties.undo
             )
         )
 

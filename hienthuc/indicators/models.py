@@ -207,14 +207,32 @@ class FormIndicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["form", "indicator"], name="form_indicator_unique")]
 
 
+class FormUnitQuerySet(models.QuerySet):
+    def undated(self) -> "FormUnitQuerySet":
+        """Duties for every period, the ones the tallies count."""
+        return self.filter(valid_from__isnull=True, valid_to__isnull=True)
+
+    def dated(self) -> "FormUnitQuerySet":
+        return self.exclude(valid_from__isnull=True, valid_to__isnull=True)
+
+
 class FormUnit(models.Model):
-    """A unit that must submit the form every period."""
+    """A unit that must submit the form every period — or, once a reorganization has passed the
+    duty on, the periods ending within [valid_from, valid_to] (the ceased unit keeps its past
+    duty, the successor owes from the effective date)."""
 
     form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="required")
     unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = FormUnitQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "unit"], name="form_unit_unique")]
+
+    def covers(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class Comparison(models.TextChoices):

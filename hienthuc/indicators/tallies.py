@@ -421,6 +421,8 @@ def completeness(org: Organization, form: ReportForm, period: str) -> tuple[dict
         .values_list("unit_id", "n")
         .order_by()
     )
+    for child, n in _dated_required(org, [form.pk], period).get(form.pk, {}).items():
+        required[child] = required.get(child, 0) + n
     per_child = {pk: {ON_TIME: 0, LATE: 0, MISSING: n} for pk, n in required.items() if n}
     rows = SubmissionTally.objects.filter(
         unit__path__startswith=org.path, unit__depth=org.depth + 1, form=form, period=period
@@ -436,6 +438,26 @@ def completeness(org: Organization, form: ReportForm, period: str) -> tuple[dict
     return totals, per_child
 
 
+def _dated_required(org: Organization, form_ids, period: str) -> dict[int, dict[int, int]]:
+    """{form id: {child of org id: n}} of the duties a reorganization dated (FormUnit.valid_*) that
+    cover `period`, below `org` — few rows, counted live: the tallies count undated duties only."""
+    dated = FormUnit.objects.dated().filter(form_id__in=form_ids, unit__path__startswith=org.path)
+    dated = dated.exclude(unit=org).values_list("form_id", "unit__path", "valid_from", "valid_to")
+    if not dated:
+        return {}
+    end = periods.parse(period).end
+    step = Organization.steplen
+    children = dict(Organization.objects.children_of(org).values_list("path", "pk"))
+    found: dict[int, dict[int, int]] = {}
+    for form_id, path, start, stop in dated:
+        if (start is None or start <= end) and (stop is None or end <= stop):
+            child = children.get(path[: (org.depth + 1) * step])
+            if child is not None:
+                found.setdefault(form_id, {}).setdefault(child, 0)
+                found[form_id][child] += 1
+    return found
+
+
 def completeness_many(org: Organization, pairs: list[tuple[ReportForm, str]]) -> dict[tuple[int, str], dict[str, int]]:
     """{(form id, period): totals} below `org` for several (form, period) pairs in two queries
     (the dashboard's forms, a form's latest periods)."""
@@ -446,8 +468,9 @@ def completeness_many(org: Organization, pairs: list[tuple[ReportForm, str]]) ->
     required: dict[int, int] = {}
     for form_id, n in FormUnitTally.objects.filter(**below).values_list("form_id", "n").order_by():
         required[form_id] = required.get(form_id, 0) + n
-    for (form_id, _period), counts in totals.items():
-        counts[MISSING] = required.get(form_id, 0)
+    for (form_id, period), counts in totals.items():
+        dated = _dated_required(org, [form_id], period).get(form_id, {})
+        counts[MISSING] = required.get(form_id, 0) + sum(dated.values())
     rows = SubmissionTally.objects.filter(period__in={p for _, p in pairs}, **below)
     for form_id, period, state, n in rows.values_list("form_id", "period", "state", "n").order_by():
         if (counts := totals.get((form_id, period))) is not None:
@@ -481,7 +504,7 @@ def expected() -> tuple[dict, dict, dict]:
             old = values.get(key, (0, ZERO, ZERO, ZERO))
             values[key] = (old[0] + 1, old[1] + value, old[2] + wsum, old[3] + wtotal)
     required: Counter = Counter()
-    for form_id, path in FormUnit.objects.values_list("form_id", "unit__path"):
+    for form_id, path in FormUnit.objects.undated().values_list("form_id", "unit__path"):
         for prefix in rollup.ancestry(path):
             required[(ids[prefix], form_id)] += 1
     submitted: Counter = Counter()
@@ -581,7 +604,8 @@ def rebuild(units: "Units | None" = None) -> None:
                 f"INSERT INTO {_FORM_UNIT_TALLY} (unit_id, form_id, n) SELECT a.id, f.form_id, COUNT(*) "
                 f"FROM {_FORM_UNIT} f JOIN {_UNIT} u ON u.id = f.unit_id "
                 f"JOIN {_UNIT} a ON a.path = SUBSTR(u.path, 1, %s) "
-                f"WHERE u.depth >= %s AND {where} GROUP BY a.id, f.form_id",
+                f"WHERE u.depth >= %s AND {where} AND f.valid_from IS NULL AND f.valid_to IS NULL "
+                "GROUP BY a.id, f.form_id",
                 params,
             )
     # Timeliness depends on each form's deadline: computed per submission in Python, counted in SQL.

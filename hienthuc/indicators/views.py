@@ -389,11 +389,15 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
             )
     children.sort(key=lambda c: (c["share"], c["unit"]["name"]))
     # The units required right below, each with its submission.
-    direct = list(
-        FormUnit.objects.filter(form=form, unit__path__startswith=unit.path, unit__depth__lte=unit.depth + 1)
+    direct = [
+        duty
+        for duty in FormUnit.objects.filter(
+            form=form, unit__path__startswith=unit.path, unit__depth__lte=unit.depth + 1
+        )
         .select_related("unit")
         .order_by("unit__depth", "unit__search_text")
-    )
+        if duty.covers(period.end)  # a duty a reorganization dated covers some periods only
+    ]
     sent = {
         s.unit_id: s for s in Submission.objects.filter(form=form, period=period.key, unit__in=[d.unit for d in direct])
     }
