@@ -48,15 +48,15 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.orgs.models import Organization
     from hienthuc.people.models import Person, Position
     from hienthuc.plans.models import ExplanationRequest, Plan, Task
-    from hienthuc.reorgs.actions import do_add_operation, do_create_reorganization
+    from hienthuc.reorgs.actions import do_create_reorganization
+    from hienthuc.reorgs.models import Operation
     from tests.test_documents import docx_bytes
 
     tb = Organization.objects.get(code="TB")
     under = {"path__startswith": tb.path}
     user = get_user_model().objects.get(username="tinhuy")
     reorg = do_create_reorganization(unit=tb, title="Sắp xếp", effective_on=datetime.date(2025, 7, 1), acting_user=user)
-    district = Organization.objects.children_of(tb).filter(kind__code="huyen_uy").first()
-    operation = do_add_operation(reorg, kind="rename", units=[district], new_name="Huyện ủy X", acting_user=user)
+    operation = Operation.objects.create(reorganization=reorg, kind="rename", new_name="Huyện ủy X")
     document = Document.objects.filter(issuing_unit__code="TB", confidentiality="thuong").first()
     attachment = do_add_attachment(document, data=docx_bytes("Toàn văn"), filename="tv.docx", acting_user=user)
     token, _raw = do_create_api_token(user, name="ngoài", acting_user=user)
@@ -73,8 +73,9 @@ def thai_binh_objects() -> dict[str, int]:
         "terms": Term.objects.filter(unit__code="TB").first().pk,
         "seats": CommitteeSeat.objects.filter(term__unit__code="TB").first().pk,
         "assignments": Assignment.objects.filter(term__unit__code="TB").first().pk,
-        "people": Person.objects.filter(home_unit__path__startswith=tb.path).first().pk,
-        "positions": Position.objects.filter(person__home_unit__path__startswith=tb.path).first().pk,
+        # Thái Bình's members belong to the new Hưng Yên since the demo's 1 July 2025 merger.
+        "people": Person.objects.exclude(home_unit__code__startswith="QN").first().pk,
+        "positions": Position.objects.exclude(person__home_unit__code__startswith="QN").first().pk,
         "documents": document.pk,
         "documents/import": pending["register"],
         "attachments": attachment.pk,

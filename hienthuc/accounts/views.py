@@ -20,6 +20,7 @@ from hienthuc.accounts.backends import LoginForm
 from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
 from hienthuc.accounts.models import ApiToken, Role, RoleKind
 from hienthuc.forms import person_label, submit
+from hienthuc.people.access import readable_people
 from hienthuc.people.actions import do_link_person
 from hienthuc.scope import can_admin, root_paths
 
@@ -112,6 +113,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "form": form,
             "person": person,
+            "person_readable": bool(person and readable_people(request.user, [person.pk])),
             "link_form": link_form,
             "password_form": password_form if can_reset else None,
             "is_admin": bool(root_paths(request.user, (RoleKind.ADMIN,))) or request.user.is_superuser,

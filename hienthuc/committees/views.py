@@ -11,6 +11,7 @@ from hienthuc.committees.forms import AssignmentForm, SeatForm, TermForm
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat
 from hienthuc.forms import submit
 from hienthuc.orgs.access import access_organization, breadcrumbs
+from hienthuc.people.access import readable_people
 from hienthuc.scope import can_edit
 
 
@@ -71,12 +72,14 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("term_detail", pk=term.pk)
     assignment_form.fields["seat"].choices = _seat_choices(seats)
     by_body = [(b.label, [s for s in seats if s.body == b.value]) for b in Body]
+    assignments = list(Assignment.objects.filter(term=term).select_related("person", "unit"))
     context = {
         "term": term,
         "crumbs": [*breadcrumbs(request.user, term.unit), term.unit],
         "crumb_current": str(term),
         "by_body": [(label, members) for label, members in by_body if members],
-        "assignments": Assignment.objects.filter(term=term).select_related("person", "unit"),
+        "assignments": assignments,
+        "readable": readable_people(request.user, [s.person_id for s in seats] + [a.person_id for a in assignments]),
         "can_edit": editable,
         "seat_form": seat_form,
         "assignment_form": assignment_form,

@@ -33,6 +33,8 @@ DEMO_LOGINS = [
     ("quangninh", "quản trị Tỉnh ủy Quảng Ninh", "QN", "admin"),
     ("trunguong", "quản trị Trung ương (sắp xếp đơn vị)", "TW", "admin"),
 ]
+# Made after the 1 July 2025 reorganization: the new province's unit exists only then.
+NEW_PROVINCE_LOGIN = ("hungyen", "quản trị Tỉnh ủy Hưng Yên (mới, từ 01/7/2025)", "HY", "admin")
 
 # Tỉnh ủy Hưng Yên before 1 July 2025 (a sample of its districts), merged with Thái Bình that day.
 HY_DISTRICTS = [
@@ -324,6 +326,16 @@ def load_demo(seed: int = 20201203) -> None:
     dong_hung = next(d for d in districts if d.code == "TB-DH")
     do_link_person(logins["huyen"], district_secretaries[districts.index(dong_hung)], acting_user=actor)
     load_demo_reorganization(actor, centre=centre, provinces=[tb, hy])
+    username, _label, code, role = NEW_PROVINCE_LOGIN
+    new_login = do_create_user(
+        username=username,
+        password=DEMO_PASSWORD,
+        full_name="",
+        organization=Organization.objects.current().get(code=code),
+        role=role,
+        acting_user=actor,
+    )
+    get_user_model().objects.filter(pk=new_login.pk).update(email=f"{username}@{DEMO_EMAIL_DOMAIN}")
     if connection.vendor == "postgresql":
         # A freshly loaded database has no statistics yet: the planner takes every table for a
         # handful of rows and nests loops over thousands (an access check ran for minutes).
@@ -347,11 +359,16 @@ def load_demo_hung_yen(unit, person, *, centre, rng, used) -> "Organization":
 
 
 def load_demo_reorganization(actor, *, centre, provinces) -> None:
-    """The 1 July 2025 reorganization as the office prepares it: Thái Bình and Hưng Yên merged into
-    the new Tỉnh ủy Hưng Yên, every district committee dissolved into it, communes merged three
-    into one. Left as a draft to preview: the demo's 2021–2026 story (districts reporting and
-    leading tasks in 2026) was told on the old tree."""
-    from hienthuc.reorgs.actions import do_add_operation, do_create_reorganization
+    """The 1 July 2025 reorganization: Thái Bình and Hưng Yên merged into the new Tỉnh ủy Hưng
+    Yên, every district committee dissolved into it, communes merged three into one, applied.
+    Open tasks, unmet plans, report duties and members went to the successors; the old logins
+    keep their roles on the old units, whose pages show the tree as it stood on 30 June 2025."""
+    from hienthuc.reorgs.actions import (
+        do_add_operation,
+        do_apply_reorganization,
+        do_create_reorganization,
+        do_set_carry_choices,
+    )
 
     kinds = {k.code: k for k in OrgKind.objects.all()}
     reorg = do_create_reorganization(
@@ -389,6 +406,16 @@ def load_demo_reorganization(actor, *, centre, provinces) -> None:
                     new_name=f"Đảng ủy xã {place}", new_kind=kinds["dang_uy_xa"], new_parent=province,
                     acting_user=actor,
                 )  # fmt: skip
+    # The district committees' reports of the quarters after the date were sent before the
+    # decision was registered: the date is confirmed knowingly, as an office would.
+    reorg = do_set_carry_choices(
+        reorg,
+        carry={},
+        move_roles=False,
+        reports_confirmed="Quyết định của Bộ Chính trị có hiệu lực từ 01/7/2025; báo cáo đã nộp giữ nguyên.",
+        acting_user=actor,
+    )
+    do_apply_reorganization(reorg, acting_user=actor)
 
 
 TB_GOAL = (

@@ -19,6 +19,7 @@ from hienthuc.orgs import actions, aggregates, importing
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, tree_day
 from hienthuc.orgs.forms import MoveForm, NewOrganizationForm, OrganizationForm
 from hienthuc.orgs.models import Organization
+from hienthuc.people.access import readable_people
 from hienthuc.people.models import Person
 from hienthuc.scope import can_admin, can_edit, root_paths, top_paths
 
@@ -47,6 +48,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     on = tree_day(request) or org.valid_to
     term = Term.objects.current_for(org)
     seats_by_body = []
+    seats: list = []
     if term is not None:
         seats = sorted(CommitteeSeat.objects.filter(term=term).select_related("person"), key=seat_order)
         for body in Body:
@@ -76,6 +78,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query,
         "can_edit": can_edit(user, org),
         "can_admin": can_admin(user, org),
+        "readable": readable_people(user, [s.person_id for s in seats]),
         # Reorganizations (the reorgs app) link units to those they succeeded and that succeed them.
         "predecessors": [s.predecessor for s in org.successions_in.select_related("predecessor")[:50]],
         "successors": [s.successor for s in org.successions_out.select_related("successor")[:50]],

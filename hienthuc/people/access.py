@@ -19,3 +19,9 @@ def access_position(user: AnyUser, pk: int, *, write: bool = False) -> Position:
     if write:
         require_edit(user, position.person.home_unit, _("Bạn chỉ có quyền xem thông tin người này."))
     return position
+
+
+def readable_people(user: AnyUser, ids) -> set[int]:
+    """Which of these people the user may open: a page naming people of other units (a ceased
+    committee's members, now of its successor) links only those, and names the others."""
+    return set(Person.objects.visible_to(user).filter(pk__in=set(ids)).values_list("pk", flat=True))

@@ -20,6 +20,7 @@ from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
 from hienthuc.orgs.models import Organization
+from hienthuc.people.access import readable_people
 from hienthuc.plans import actions, importing, tallies
 from hienthuc.plans.access import access_explanation, access_plan, access_task
 from hienthuc.plans.coverage import coverage_documents, coverage_rows, requirement_rows
@@ -157,6 +158,7 @@ def task_context(request: HttpRequest, task: Task, form: ProgressForm) -> dict:
     )
     return {
         "task": task,
+        "leader_readable": bool(task.leader_id and readable_people(request.user, [task.leader_id])),
         "can_ask": can_ask,
         "explanations": task.explanations.select_related("requested_by__person", "answered_by__person"),
         "crumb_current": str(task),

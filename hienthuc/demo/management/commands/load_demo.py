@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hienthuc.demo.data import DEMO_LOGINS, DEMO_PASSWORD, demo_loaded, load_demo
+from hienthuc.demo.data import DEMO_LOGINS, DEMO_PASSWORD, NEW_PROVINCE_LOGIN, demo_loaded, load_demo
 
 
 class Command(BaseCommand):
@@ -18,9 +18,9 @@ class Command(BaseCommand):
             if demo_loaded():
                 self.stdout.write("Dữ liệu mẫu đã có; bỏ qua.")
             else:
-                self.stdout.write("Đang nạp dữ liệu mẫu (Thái Bình, Quảng Ninh)…")
+                self.stdout.write("Đang nạp dữ liệu mẫu (Thái Bình, Hưng Yên, Quảng Ninh)…")
                 load_demo()
         self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-        for username, label, _code, _role in DEMO_LOGINS:
+        for username, label, _code, _role in [*DEMO_LOGINS, NEW_PROVINCE_LOGIN]:
             self.stdout.write(f"  {username:<10} {label}")
