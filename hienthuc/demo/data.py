@@ -400,10 +400,10 @@ def load_demo_reorganization(actor, *, centre, provinces) -> None:
                 groups[-1] += last  # a merger takes at least two
             for group in groups:
                 number += 1
-                place = group[0].name.split(" ", 3)[-1]
+                # The merged commune or ward takes the first one's name, as many did.
                 do_add_operation(
                     reorg, kind="merge", units=group, new_code=f"HY-X{number:03d}",
-                    new_name=f"Đảng ủy xã {place}", new_kind=kinds["dang_uy_xa"], new_parent=province,
+                    new_name=group[0].name, new_kind=kinds["dang_uy_xa"], new_parent=province,
                     acting_user=actor,
                 )  # fmt: skip
     # The district committees' reports of the quarters after the date were sent before the
