@@ -305,6 +305,10 @@ class DemoReorganizationTestCase(TestCase):
                     f"/orgs/{new.pk}/yearly-report/?year=2025", "/orgs/", "/reorgs/"):  # fmt: skip
             self.assertEqual(self.client.get(url).status_code, 200, url)
         self.assertContains(self.client.get(f"/orgs/{new.pk}/dashboard/indicators/?year=2024"), "(*)")
+        # A district dissolved into the old province went on to the new one: the decision says so.
+        self.client.force_login(get_user_model().objects.get(username="trunguong"))
+        decision = self.client.get(f"/reorgs/{Reorganization.objects.get().pk}/")
+        self.assertContains(decision, "(nay: Tỉnh ủy Hưng Yên)")
         # The old province's login still reads its history: its tree as it stood on its last day.
         self.client.force_login(get_user_model().objects.get(username="tinhuy"))
         tree = self.client.get("/orgs/")

@@ -79,8 +79,22 @@ def _detail(request: HttpRequest, reorg: Reorganization, operation_form: Operati
             : actions.PREVIEW_LINES
         ],
     }
+    # A change may name a unit that itself ceases in the decision (a district dissolved into a
+    # province that merges): the page says where it really goes.
     if reorg.status == ReorgStatus.DRAFT:
         context["preview"] = actions.preview(reorg, request.user)
+        onward = {unit.pk: "; ".join(successors) for unit, successors in context["preview"].ceasing}
+    else:
+        named = {pk for op in context["operations"] for pk in (op.target_id, op.new_parent_id) if pk}
+        links = Succession.objects.filter(reorganization_id=reorg.pk, predecessor_id__in=named)
+        found: dict[int, list[str]] = {}
+        for link in links.select_related("successor"):
+            found.setdefault(link.predecessor_id, []).append(link.successor.name)
+        onward = {pk: "; ".join(names) for pk, names in found.items()}
+    operations = list(context["operations"])
+    for op in operations:
+        op.target_onward, op.parent_onward = onward.get(op.target_id), onward.get(op.new_parent_id)
+    context["operations"] = operations
     return context
 
 
