@@ -410,6 +410,16 @@ def rebuild(units: rollup.Units | None = None) -> None:
             )
         tasks, task_params = _scoped(_TASK_SELECT, units, "l")
         coverage, coverage_params = _scoped(_COVERAGE_SELECT, units, "u")
+        # A requirement's state is worked out before the tally's scope applies: limit the
+        # requirements themselves to the subtrees, or the whole country's are read each time.
+        inner_params: list = []
+        if units.under and not units.ids:
+            inner, inner_params = rollup.Units(under=units.under).sql("ru")
+            coverage = coverage.replace(
+                f"FROM {_REQUIREMENT} r\n    ) r",
+                f"FROM {_REQUIREMENT} r JOIN {_UNIT} ru ON ru.id = r.unit_id WHERE {inner}\n    ) r",
+                1,
+            )
         for depth in _depths():
             cursor.execute(
                 f"INSERT INTO {TaskTally._meta.db_table} (unit_id, state, due, n) {tasks}",
@@ -417,7 +427,7 @@ def rebuild(units: rollup.Units | None = None) -> None:
             )
             cursor.execute(
                 f"INSERT INTO {CoverageTally._meta.db_table} (unit_id, document_id, state, due, n) {coverage}",
-                [NO_DAY, depth * STEP, depth, *coverage_params],
+                [NO_DAY, *inner_params, depth * STEP, depth, *coverage_params],
             )
 
 
