@@ -6,6 +6,7 @@ ancestors in the same transaction; shallower units (the Centre) add up their chi
 read time, so no single row near the root is updated by every write in the country.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.db import connection
@@ -127,8 +128,6 @@ def overview(top_paths: list[str] | None, on=None) -> list[tuple[dict, list[dict
 
 def _as_date(value):
     # SQLite hands dates back as text through a raw cursor.
-    import datetime
-
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 

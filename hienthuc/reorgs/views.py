@@ -160,15 +160,21 @@ def _parts(text: str, split_unit: Organization | None) -> list[dict]:
     return parts
 
 
+def _flash(request: HttpRequest, action, success: str, refused: str = "%(why)s") -> None:
+    """Run a button's action: its success, or why it was refused (nothing written)."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, refused % {"why": " ".join(exc.messages)})
+    else:
+        messages.success(request, success)
+
+
 @require_POST
 def operation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     operation = access_operation(request.user, pk, write=True)
-    try:
-        actions.do_remove_operation(operation, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Đã bỏ thay đổi."))
+    remove = lambda: actions.do_remove_operation(operation, acting_user=request.user)  # noqa: E731
+    _flash(request, remove, _("Đã bỏ thay đổi."))
     return redirect(operation.reorganization)
 
 
@@ -196,24 +202,18 @@ def reorg_choices(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reorg_apply(request: HttpRequest, pk: int) -> HttpResponse:
     reorg = access_reorganization(request.user, pk, write=True)
-    try:
-        actions.do_apply_reorganization(reorg, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(
-            request, _("Chưa áp dụng, không có dữ liệu nào được ghi: %(why)s") % {"why": " ".join(exc.messages)}
-        )
-    else:
-        messages.success(request, _("Đã áp dụng quyết định sắp xếp."))
+    _flash(
+        request,
+        lambda: actions.do_apply_reorganization(reorg, acting_user=request.user),
+        _("Đã áp dụng quyết định sắp xếp."),
+        _("Chưa áp dụng, không có dữ liệu nào được ghi: %(why)s"),
+    )
     return redirect(reorg)
 
 
 @require_POST
 def reorg_undo(request: HttpRequest, pk: int) -> HttpResponse:
     reorg = access_reorganization(request.user, pk, write=True)
-    try:
-        actions.do_undo_reorganization(reorg, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Đã hủy áp dụng; quyết định trở lại dự thảo."))
+    undo = lambda: actions.do_undo_reorganization(reorg, acting_user=request.user)  # noqa: E731
+    _flash(request, undo, _("Đã hủy áp dụng; quyết định trở lại dự thảo."))
     return redirect(reorg)
