@@ -51,9 +51,11 @@ def _issued_on(rng: random.Random, due: datetime.date) -> tuple[datetime.date | 
     return None, "draft"
 
 
-def generate_plans(*, per_unit: int = 15, seed: int = 1, out=None) -> dict[str, int]:
+def generate_plans(*, per_unit: int = 15, seed: int = 1, top: Organization | None = None, out=None) -> dict[str, int]:
+    """Plans and tasks over the tree under `top` (by default the root with most children)."""
     rng = random.Random(seed)
-    top = Organization.objects.filter(depth=1).order_by("-numchild", "path").first()
+    if top is None:
+        top = Organization.objects.filter(depth=1).order_by("-numchild", "path").first()
     if top is None:
         raise ValueError("no tree to fill: run generate_tier first")
     units = list(

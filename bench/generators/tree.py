@@ -28,6 +28,11 @@ class Tier:
     cells: tuple[int, int]  # per grassroots unit
     people_per_grassroots: tuple[int, int]  # sitting directly in the grassroots unit
     people_per_cell: tuple[int, int]
+    # The shape before 1 July 2025: communes and grassroots organizations under districts.
+    # With districts, `communes` and `grassroots` count per district, the communes are
+    # grassroots party committees holding cells, and the grassroots units are agencies'.
+    districts: tuple[int, int] = (0, 0)
+    code_prefix: str = "G"
 
 
 TIERS = {
@@ -35,6 +40,10 @@ TIERS = {
     "province": Tier(1, (100, 100), (13, 17), (4, 7), (8, 12), (19, 25)),
     # ~330,000 units (34 provinces, ~3,300 communes, ~52,000 grassroots, ~270,000 cells), ~5.6M people.
     "national": Tier(34, (96, 100), (14, 17), (4, 6), (2, 6), (18, 25)),
+    # The country before the 2025 reorganization, for its benchmark (bench/reorg.py): 63
+    # provinces, ~700 districts, ~10,000 communes, ~5,500 agencies' grassroots units, ~80,000
+    # cells, ~1.9 million people — a second root beside the national tier, codes "H…".
+    "national-2024": Tier(63, (13, 16), (6, 10), (4, 6), (2, 6), (18, 25), districts=(10, 12), code_prefix="H"),
 }
 
 
@@ -50,34 +59,45 @@ class Node:
     people_below: int = 0
 
 
+def _cells(rng: random.Random, tier: Tier, code: str) -> list[Node]:
+    return [
+        Node(f"{code}-{k:02d}", f"Chi bộ {k + 1}", "chi_bo", [], rng.randint(*tier.people_per_cell))
+        for k in range(rng.randint(*tier.cells))
+    ]
+
+
+def _grassroots(rng: random.Random, tier: Tier, code: str, count: int) -> list[Node]:
+    units = []
+    for g in range(count):
+        cells = _cells(rng, tier, f"{code}-{g:02d}")
+        name = f"Đảng ủy cơ sở {names.place(rng, set())} {g + 1}"
+        units.append(Node(f"{code}-{g:02d}", name, "dang_uy_co_so", cells, rng.randint(*tier.people_per_grassroots)))
+    return units
+
+
 def _plan_province(rng: random.Random, tier: Tier, index: int) -> Node:
+    prefix = f"{tier.code_prefix}{index:02d}"
+    name = f"Tỉnh ủy mô phỏng {index + 1}"
     used: set[str] = set()
-    communes = []
-    for c in range(rng.randint(*tier.communes)):
-        grassroots = []
-        for g in range(rng.randint(*tier.grassroots)):
-            cells = [
-                Node(
-                    f"G{index:02d}-{c:03d}-{g:02d}-{k:02d}",
-                    f"Chi bộ {k + 1}",
-                    "chi_bo",
-                    [],
-                    rng.randint(*tier.people_per_cell),
-                )
-                for k in range(rng.randint(*tier.cells))
-            ]
-            grassroots.append(
-                Node(
-                    f"G{index:02d}-{c:03d}-{g:02d}",
-                    f"Đảng ủy cơ sở {names.place(rng, set())} {g + 1}",
-                    "dang_uy_co_so",
-                    cells,
-                    rng.randint(*tier.people_per_grassroots),
-                )
-            )
-        place = names.place(rng, used)
-        communes.append(Node(f"G{index:02d}-{c:03d}", f"Đảng ủy xã {place}", "dang_uy_xa", grassroots, 5))
-    return Node(f"G{index:02d}", f"Tỉnh ủy mô phỏng {index + 1}", "tinh_uy", communes, 20)
+    if tier.districts == (0, 0):
+        communes = []
+        for c in range(rng.randint(*tier.communes)):
+            code = f"{prefix}-{c:03d}"
+            grassroots = _grassroots(rng, tier, code, rng.randint(*tier.grassroots))
+            place = names.place(rng, used)
+            communes.append(Node(code, f"Đảng ủy xã {place}", "dang_uy_xa", grassroots, 5))
+        return Node(prefix, name, "tinh_uy", communes, 20)
+    districts = []
+    for d in range(rng.randint(*tier.districts)):
+        code = f"{prefix}-{d:02d}"
+        units = []
+        for c in range(rng.randint(*tier.communes)):
+            commune = f"{code}-X{c:02d}"
+            place = names.place(rng, used)
+            units.append(Node(commune, f"Đảng ủy xã {place}", "dang_uy_co_so", _cells(rng, tier, commune), 3))
+        units += _grassroots(rng, tier, f"{code}-C", rng.randint(*tier.grassroots))
+        districts.append(Node(code, f"Huyện ủy {names.place(rng, used)}", "huyen_uy", units, 10))
+    return Node(prefix, name, "tinh_uy", districts, 20)
 
 
 def _aggregate(node: Node) -> tuple[int, int]:
@@ -116,7 +136,7 @@ def generate(tier_name: str, *, seed: int = 1, out=None) -> dict[str, int]:
         top = None
     else:
         top_path = Organization._get_path("", 1, last_root + 1)
-        top = Node("G-TW", "Trung ương (mô phỏng)", "trung_uong", [], 0, path=top_path)
+        top = Node(f"{tier.code_prefix}-TW", "Trung ương (mô phỏng)", "trung_uong", [], 0, path=top_path)
         parent_path, parent_depth = top_path, 1
 
     totals = {"units": 0, "people": 0}

@@ -1,6 +1,7 @@
 """Writing audit rows: every action calls record() inside its own transaction."""
 
 import datetime
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import models
@@ -23,6 +24,12 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict:
     return data
 
 
+def _actor(actor) -> dict:
+    if actor is not None and actor.pk:
+        return {"actor": actor, "actor_name": actor.get_username()}
+    return {"actor": None, "actor_name": _("hệ thống")}
+
+
 def record(
     actor,
     action: str,
@@ -33,8 +40,7 @@ def record(
     after: dict | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=actor.get_username() if actor is not None and actor.pk else _("hệ thống"),
+        **_actor(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -43,3 +49,35 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record_each(
+    actor,
+    action: str,
+    objs: Iterable[models.Model],
+    *,
+    organization: Callable[[models.Model], models.Model | None],
+    after: dict | None = None,
+) -> int:
+    """One row per object, written in bulk: a national reorganization ends ninety thousand
+    units in one decision. Same rows as `record` for each, in the same transaction."""
+    who = _actor(actor)
+    written = 0
+    batch: list[AuditEvent] = []
+    for obj in objs:
+        batch.append(
+            AuditEvent(
+                **who,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                organization=organization(obj),
+                after=after,
+            )
+        )
+        if len(batch) >= 2_000:
+            written += len(AuditEvent.objects.bulk_create(batch))
+            batch = []
+    written += len(AuditEvent.objects.bulk_create(batch))
+    return written

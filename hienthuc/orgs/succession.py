@@ -65,13 +65,6 @@ def unit_field_carrier(
         candidates = rows().filter(**{f"{field}__in": list(successors)})
         if not unique_with:
             moves = [(pk, unit, successors[unit]) for pk, unit in candidates.values_list("pk", field)]
-            # All of a unit's rows go to one successor: one statement per unit, not per row.
-            paths = _paths(set(successors.values())) if path_field else {}
-            for unit in {move[1] for move in moves}:
-                target = successors[unit]
-                changes = {field: target, **({path_field: paths[target]} if path_field else {})}
-                rows().filter(**{field: unit}).update(**changes)
-            return moves
         else:
             model = rows().model
             taken = set(
@@ -102,11 +95,45 @@ def _paths(unit_ids) -> dict[int, str]:
 
 
 def _repoint(model, field: str, moves: Moves, *, to_index: int, path_field: str = "") -> None:
-    by_target: dict[int, list[int]] = {}
-    for move in moves:
-        by_target.setdefault(move[to_index], []).append(move[0])
-    paths = _paths(by_target) if path_field else {}
-    for target, ids in by_target.items():
-        changes = {field: target, **({path_field: paths[target]} if path_field else {})}
-        for start in range(0, len(ids), 5_000):  # SQLite's limit on parameters
-            model.objects.filter(pk__in=ids[start : start + 5_000]).update(**changes)
+    """Set each moved row's unit (and path copy) to its target in a few statements, joined to
+    the moves as arrays (PostgreSQL) or VALUES lists (SQLite): a national reorganization
+    re-homes millions of members over ninety thousand units, too many for a statement each."""
+    if not moves:
+        return
+    from django.db import connection
+
+    paths = _paths({move[to_index] for move in moves}) if path_field else {}
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    sets = f"{column} = v.target"
+    columns = "row_id, target"
+    if path_field:
+        sets += f", {connection.ops.quote_name(model._meta.get_field(path_field).column)} = v.path"
+        columns += ", path"
+    targets = [move[to_index] for move in moves]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Arrays: one parameter each however many rows, and a join the planner runs on the
+            # primary key.
+            arrays = [[move[0] for move in moves], targets]
+            kinds = "%s::bigint[], %s::bigint[]"
+            if path_field:
+                arrays.append([paths[t] for t in targets])
+                kinds += ", %s::text[]"
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM unnest({kinds}) AS v({columns}) WHERE {table}.{pk} = v.row_id",
+                arrays,
+            )
+            return
+        width = 3 if path_field else 2
+        chunk = 30_000 // width  # under SQLite's limit on parameters
+        for start in range(0, len(moves), chunk):
+            params: list = []
+            for move, target in zip(moves[start : start + chunk], targets[start : start + chunk], strict=True):
+                params += [move[0], target, paths[target]] if path_field else [move[0], target]
+            rows = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * (len(params) // width))
+            cursor.execute(
+                f"WITH v({columns}) AS (VALUES {rows}) UPDATE {table} SET {sets} FROM v WHERE {table}.{pk} = v.row_id",
+                params,
+            )

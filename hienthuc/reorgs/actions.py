@@ -14,17 +14,18 @@ every count kept per unit is recounted.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.accounts.models import Role
-from hienthuc.audit.record import record
+from hienthuc.audit.record import record, record_each
 from hienthuc.documents.models import Document
 from hienthuc.indicators.models import Submission, SubmissionStatus
 from hienthuc.lib import periods
@@ -399,20 +400,16 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
 
     # 3. Units below ceasing ones continue under the successor (a split: the part naming them).
     if ceasing_paths:
-        below = (
-            Organization.objects.current()
-            .filter(_prefix_q(ceasing_paths))
-            .exclude(pk__in=list(result.ceasing))
-            .select_related("kind")
-            .order_by("path")
-        )
         slot_by_path: dict[str, Slot] = {}
-        for unit in below:
+        ceasing_by_path = {u.path: u for u in result.ceasing.values()}
+        for unit in _current_within(ceasing_paths):
+            if unit.pk in result.ceasing:
+                continue
             parent_path = unit.path[: -unit.steplen]
             if parent_path in slot_by_path:
                 parent = slot_by_path[parent_path]
             else:
-                found = next((u for u in result.ceasing.values() if u.path == parent_path), None)
+                found = ceasing_by_path.get(parent_path)
                 if found is None:
                     continue  # below a unit that continues: handled through that unit's slot
                 parent = _child_home(result, found, unit)
@@ -469,13 +466,30 @@ def resolve(reorg: Reorganization, acting_user) -> Resolution:
     return result
 
 
-def _prefix_q(paths: list[str]):
-    from django.db.models import Q
-
-    q = Q()
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return q
+def _current_within(paths: list[str]) -> Iterator[Organization]:
+    """Current units in the subtrees of `paths` (themselves included), parents first. A
+    national decision ends ten thousand units: one LIKE per subtree would make the database
+    test every unit against each, so past a few subtrees the units under their common
+    ancestor are read once and each is matched by its ancestors' paths."""
+    tops: list[str] = []
+    for path in sorted(paths):  # an ancestor sorts before its descendants
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    units = Organization.objects.current().select_related("kind").order_by("path")
+    if len(tops) <= 20:
+        q = Q()
+        for path in tops:
+            q |= Q(path__startswith=path)
+        yield from units.filter(q)
+        return
+    common = _common_ancestor(tops)
+    if common:
+        units = units.filter(path__startswith=common)
+    wanted = set(tops)
+    lengths = sorted({len(p) for p in tops})
+    for unit in units.iterator(chunk_size=5_000):
+        if any(unit.path[:n] in wanted for n in lengths if n <= len(unit.path)):
+            yield unit
 
 
 def _parent_slot(unit: Organization, existing) -> Slot | None:
@@ -635,9 +649,8 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
     reorg.status = ReorgStatus.APPLIED
     reorg.applied_at = timezone.now()
     reorg.save(update_fields=["status", "applied_at"])
-    for unit in Organization.objects.filter(pk__in=ceasing_ids):
-        after = {"valid_to": day_before.isoformat(), "reorganization": reorg.pk}
-        record(acting_user, "cease", unit, organization=unit, after=after)
+    after = {"valid_to": day_before.isoformat(), "reorganization": reorg.pk}
+    record_each(acting_user, "cease", _in_chunks(ceasing_ids), organization=lambda unit: unit, after=after)
     summary = _summary(reorg, ceased=len(ceasing_ids), created=len(created))
     record(acting_user, "apply", reorg, organization=reorg.unit, after=summary)
     return reorg
@@ -743,8 +756,18 @@ def _recount(paths: list[str]) -> None:
     (a province's, for a merger of its communes); its ancestors' totals do not change."""
     aggregates.rebuild()
     top = _common_ancestor(paths)
-    in_scope = top is not None and len(top) // Organization.steplen >= AGGREGATE_MIN_DEPTH
-    counts.rebuild_all(Units(under=[top]) if in_scope else None)
+    if top is not None and len(top) // Organization.steplen >= AGGREGATE_MIN_DEPTH:
+        counts.rebuild_all(Units(under=[top]))
+    else:
+        # Across provinces (a national decision): the subtrees at the first counted level.
+        cut = AGGREGATE_MIN_DEPTH * Organization.steplen
+        tops = sorted({p[:cut] for p in paths if len(p) >= cut})
+        counts.rebuild_all(Units(under=tops) if tops else None)
+
+
+def _in_chunks(ids: list[int]) -> Iterator[Organization]:
+    for start in range(0, len(ids), 5_000):
+        yield from Organization.objects.filter(pk__in=ids[start : start + 5_000]).order_by("pk")
 
 
 def _common_ancestor(paths: list[str]) -> str | None:
