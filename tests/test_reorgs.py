@@ -531,3 +531,36 @@ class ReorganizationApiTestCase(PlanBase):
         self.assertEqual(self.client.post(f"/api/reorgs/{reorg.pk}/apply", headers=viewer).status_code, 403)
         outsider = {"Authorization": f"Bearer {self.token_for('oscar')}"}
         self.assertEqual(self.client.get(f"/api/reorgs/{reorg.pk}", headers=outsider).status_code, 404)
+
+    def test_it_divides_a_split_unit_s_past_by_the_units_each_part_took(self):
+        import json
+
+        from hienthuc.indicators.actions import do_create_indicator
+        from hienthuc.indicators.importing import do_import_values
+        from hienthuc.indicators.tallies import comparable_figures
+
+        members = do_create_indicator(
+            owner=self.tinh_a, code="KN", name="Kết nạp đảng viên", measure="người", acting_user=self.alice
+        )
+        rows = [
+            {"unit": "A1a", "indicator": "KN", "period": "2023", "value": 12},
+            {"unit": "A1b", "indicator": "KN", "period": "2023", "value": 30},
+        ]
+        do_import_values(json.dumps(rows).encode(), acting_user=self.alice)
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Chia tách A1", effective_on=datetime.date(2024, 1, 1), acting_user=self.alice
+        )
+        do_add_operation(
+            reorg, kind="split", units=[self.huyen_a1], acting_user=self.alice,
+            parts=[
+                {"code": "A1-D", "name": "Huyện ủy A1 Đông", "kind": kind("huyen_uy"), "children": [self.xa_a1a],
+                 "takes_work": True},
+                {"code": "A1-T", "name": "Huyện ủy A1 Tây", "kind": kind("huyen_uy"), "children": [self.xa_a1b]},
+            ],
+        )  # fmt: skip
+        do_apply_reorganization(reorg, acting_user=self.alice)
+        for code, expected in (("A1-D", 12), ("A1-T", 30)):
+            part = Organization.objects.current().get(code=code)
+            figures, recomputed = comparable_figures(part, [members], ["2023"])
+            self.assertEqual(figures[(members.pk, "2023")], expected)
+            self.assertEqual(recomputed, {(members.pk, "2023")})

@@ -333,7 +333,8 @@ def comparable_figures(
     units in a reorganization — its predecessors' figures combined by each indicator's rule:
     the period on today's boundaries ("2024 on the new province"). Returns the figures and the
     (indicator id, period) keys so recomputed. A predecessor that was split among several
-    successors cannot be divided: a figure that needs it stays unknown."""
+    successors is divided by its units below: each part counts the figures of those it took;
+    a part that took none (nothing to divide by) leaves the figure unknown."""
     figures = unit_figures(org, indicators, period_keys)
     if org.valid_from is None:
         return figures, set()
@@ -349,15 +350,27 @@ def comparable_figures(
         .values_list("predecessor", flat=True)
     )
     weights = [i.weight for i in indicators if i.aggregation == Aggregation.WEIGHTED and i.weight_id]
-    parts = [
-        comparable_figures(link.predecessor, [*indicators, *weights], early)[0]
-        for link in links
-        if link.predecessor_id not in split
-    ]
+    wanted = [*indicators, *weights]
+    parts, undivided = [], False
+    for link in links:
+        if link.predecessor_id not in split:
+            parts.append(comparable_figures(link.predecessor, wanted, early)[0])
+            continue
+        # A split unit's figure is divided by its units below: this part counts those that
+        # went to it (their continuations are its children), each on its own old figures.
+        old = link.predecessor
+        moved = Succession.objects.filter(
+            successor__in=Organization.objects.children_of(org),
+            predecessor__path__startswith=old.path,
+            predecessor__depth=old.depth + 1,
+        ).select_related("successor")
+        found = [comparable_figures(m.successor, wanted, early)[0] for m in moved]
+        parts.extend(found)
+        undivided |= not found
     recomputed = set()
     for indicator in indicators:
         for key in early:
-            if figures.get((indicator.pk, key)) is not None or split or not parts:
+            if figures.get((indicator.pk, key)) is not None or undivided or not parts:
                 continue
             combined = Figure()
             for part in parts:
