@@ -243,6 +243,22 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(counts.differences(), {})
         self.assertEqual(aggregates.rebuild(), 0)
 
+    def test_it_applies_a_decision_from_the_shell_as_the_named_admin(self):
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        reorg = self.decide()
+        with self.assertRaisesMessage(CommandError, "không có dữ liệu nào được ghi"):
+            call_command("apply_reorganization", reorg.pk, "--as", self.bob.username, stdout=StringIO())
+        self.assertEqual(self.refresh(reorg).status, ReorgStatus.DRAFT)
+        out = StringIO()
+        call_command("apply_reorganization", reorg.pk, "--as", self.alice.username, stdout=out)
+        self.assertIn("Đã áp dụng", out.getvalue())
+        self.assertEqual(self.refresh(reorg).status, ReorgStatus.APPLIED)
+        event = AuditEvent.objects.filter(action="apply").latest("id")
+        self.assertEqual(event.actor, self.alice)
+
 
 class ReportDutiesTestCase(PlanBase):
     """A report duty passes to the successor from the effective date; past completeness stays."""
