@@ -27,6 +27,23 @@ from tests.test_plans import PlanBase
 JULY_2025 = datetime.date(2025, 7, 1)
 
 
+def split_a1(case: PlanBase) -> None:
+    """Huyện ủy A1 split on 1 January 2024: the east part takes commune A1a and the open work,
+    the west part A1b."""
+    reorg = do_create_reorganization(
+        unit=case.tinh_a, title="Chia tách A1", effective_on=datetime.date(2024, 1, 1), acting_user=case.alice
+    )
+    do_add_operation(
+        reorg, kind="split", units=[case.huyen_a1], acting_user=case.alice,
+        parts=[
+            {"code": "A1-D", "name": "Huyện ủy A1 Đông", "kind": kind("huyen_uy"), "children": [case.xa_a1a],
+             "takes_work": True},
+            {"code": "A1-T", "name": "Huyện ủy A1 Tây", "kind": kind("huyen_uy"), "children": [case.xa_a1b]},
+        ],
+    )  # fmt: skip
+    do_apply_reorganization(reorg, acting_user=case.alice)
+
+
 class ReorganizationTestCase(PlanBase):
     """Tỉnh A dissolves Huyện A1 (its work to the province) and merges A1's two communes into a
     new commune committee under the province, as on 1 July 2025."""
@@ -162,18 +179,7 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(Organization.objects.find_problems(), ([], [], [], [], []))  # paths, depths, numchild
 
     def test_it_splits_a_unit_with_its_children_divided_and_its_work_to_the_first_part(self):
-        reorg = do_create_reorganization(
-            unit=self.tinh_a, title="Chia tách A1", effective_on=datetime.date(2024, 1, 1), acting_user=self.alice
-        )
-        do_add_operation(
-            reorg, kind="split", units=[self.huyen_a1], acting_user=self.alice,
-            parts=[
-                {"code": "A1-D", "name": "Huyện ủy A1 Đông", "kind": kind("huyen_uy"), "children": [self.xa_a1a],
-                 "takes_work": True},
-                {"code": "A1-T", "name": "Huyện ủy A1 Tây", "kind": kind("huyen_uy"), "children": [self.xa_a1b]},
-            ],
-        )  # fmt: skip
-        do_apply_reorganization(reorg, acting_user=self.alice)
+        split_a1(self)
         east, west = (Organization.objects.current().get(code=c) for c in ("A1-D", "A1-T"))
         self.assertEqual(Organization.objects.get_parent(Organization.objects.current().get(code="A1a")), east)
         self.assertEqual(Organization.objects.get_parent(Organization.objects.current().get(code="A1b")), west)
@@ -563,18 +569,7 @@ class ReorganizationApiTestCase(PlanBase):
             {"unit": "A1b", "indicator": "KN", "period": "2023", "value": 30},
         ]
         do_import_values(json.dumps(rows).encode(), acting_user=self.alice)
-        reorg = do_create_reorganization(
-            unit=self.tinh_a, title="Chia tách A1", effective_on=datetime.date(2024, 1, 1), acting_user=self.alice
-        )
-        do_add_operation(
-            reorg, kind="split", units=[self.huyen_a1], acting_user=self.alice,
-            parts=[
-                {"code": "A1-D", "name": "Huyện ủy A1 Đông", "kind": kind("huyen_uy"), "children": [self.xa_a1a],
-                 "takes_work": True},
-                {"code": "A1-T", "name": "Huyện ủy A1 Tây", "kind": kind("huyen_uy"), "children": [self.xa_a1b]},
-            ],
-        )  # fmt: skip
-        do_apply_reorganization(reorg, acting_user=self.alice)
+        split_a1(self)
         for code, expected in (("A1-D", 12), ("A1-T", 30)):
             part = Organization.objects.current().get(code=code)
             figures, recomputed = comparable_figures(part, [members], ["2023"])

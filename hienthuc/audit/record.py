@@ -30,6 +30,19 @@ def _actor(actor) -> dict:
     return {"actor": None, "actor_name": _("hệ thống")}
 
 
+def _event(who: dict, action: str, obj: models.Model, organization, before, after) -> AuditEvent:
+    return AuditEvent(
+        **who,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        organization=organization,
+        before=before,
+        after=after,
+    )
+
+
 def record(
     actor,
     action: str,
@@ -39,16 +52,9 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        **_actor(actor),
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        organization=organization,
-        before=before,
-        after=after,
-    )
+    event = _event(_actor(actor), action, obj, organization, before, after)
+    event.save()
+    return event
 
 
 def record_each(
@@ -65,17 +71,7 @@ def record_each(
     written = 0
     batch: list[AuditEvent] = []
     for obj in objs:
-        batch.append(
-            AuditEvent(
-                **who,
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                organization=organization(obj),
-                after=after,
-            )
-        )
+        batch.append(_event(who, action, obj, organization(obj), None, after))
         if len(batch) >= 2_000:
             written += len(AuditEvent.objects.bulk_create(batch))
             batch = []

@@ -345,14 +345,23 @@ _ISSUED_CHILD = (
     f"SELECT 1 FROM {_PLAN} c JOIN {_DOCUMENT} cd ON cd.id = c.document_id "
     "WHERE c.parent_plan_id = r.plan_id AND c.unit_id = r.unit_id AND c.status = 'issued'"
 )
-_COVERAGE_SELECT = f"""
+
+
+def _coverage_select(requirements_where: str = "") -> str:
+    """The coverage recount; `requirements_where` limits the requirements read (a condition on
+    their unit `ru`): a requirement's state is worked out before the tally's scope applies, so a
+    scoped recount limits them here, or the whole country's are read each time."""
+    requirements = f"{_REQUIREMENT} r"
+    if requirements_where:
+        requirements += f" JOIN {_UNIT} ru ON ru.id = r.unit_id WHERE {requirements_where}"
+    return f"""
     SELECT a.id, COALESCE(p.source_document_id, p.document_id), r.state,
         CASE WHEN r.state = 'open' THEN r.due_on ELSE %s END, COUNT(*)
     FROM (
         SELECT r.plan_id, r.unit_id, r.due_on,
             CASE WHEN EXISTS ({_ISSUED_CHILD} AND cd.issued_on <= r.due_on) THEN 'on_time'
                  WHEN EXISTS ({_ISSUED_CHILD}) THEN 'late' ELSE 'open' END AS state
-        FROM {_REQUIREMENT} r
+        FROM {requirements}
     ) r
     JOIN {_PLAN} p ON p.id = r.plan_id
     JOIN {_UNIT} u ON u.id = r.unit_id
@@ -360,6 +369,9 @@ _COVERAGE_SELECT = f"""
     WHERE u.depth >= %s
     GROUP BY 1, 2, 3, 4
 """
+
+
+_COVERAGE_SELECT = _coverage_select()
 
 
 def _depths() -> range:
@@ -409,17 +421,10 @@ def rebuild(units: rollup.Units | None = None) -> None:
                 where_params,
             )
         tasks, task_params = _scoped(_TASK_SELECT, units, "l")
-        coverage, coverage_params = _scoped(_COVERAGE_SELECT, units, "u")
-        # A requirement's state is worked out before the tally's scope applies: limit the
-        # requirements themselves to the subtrees, or the whole country's are read each time.
-        inner_params: list = []
+        inner, inner_params = "", []
         if units.under and not units.ids:
-            inner, inner_params = rollup.Units(under=units.under).sql("ru")
-            coverage = coverage.replace(
-                f"FROM {_REQUIREMENT} r\n    ) r",
-                f"FROM {_REQUIREMENT} r JOIN {_UNIT} ru ON ru.id = r.unit_id WHERE {inner}\n    ) r",
-                1,
-            )
+            inner, inner_params = units.sql("ru")
+        coverage, coverage_params = _scoped(_coverage_select(inner), units, "u")
         for depth in _depths():
             cursor.execute(
                 f"INSERT INTO {TaskTally._meta.db_table} (unit_id, state, due, n) {tasks}",
