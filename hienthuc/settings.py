@@ -246,6 +246,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_DIR", str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 5) * 1024 * 1024
 # A background import that has not reported for this long is failed (its worker died).
 IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 30)
+# A reorganization's background run writes no heartbeat (it is one transaction); on SQLite it is
+# taken for dead after this long (PostgreSQL sees its row lock). The national apply takes minutes.
+REORG_STALE_MINUTES = env_int("REORG_STALE_MINUTES", 60)
 # The API's value import takes up to API_VALUE_IMPORT_MAX_ROWS rows in one call; its body is
 # bounded by the row count (each field has a maximum length), never by a smaller byte limit.
 API_VALUE_IMPORT_MAX_ROWS = 200_000

@@ -4,6 +4,7 @@ so the past is still told on the tree as it stood and the present on the new one
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 
 from hienthuc.audit.models import AuditEvent
@@ -16,11 +17,13 @@ from hienthuc.reorgs.actions import (
     do_add_operation,
     do_apply_reorganization,
     do_create_reorganization,
+    do_queue_reorganization,
     do_set_carry_choices,
     do_undo_reorganization,
     preview,
 )
-from hienthuc.reorgs.models import ReorgStatus
+from hienthuc.reorgs.background import run_reorganization
+from hienthuc.reorgs.models import Reorganization, ReorgStatus
 from tests.base import kind
 from tests.test_plans import PlanBase
 
@@ -516,6 +519,123 @@ class ReorganizationPagesTestCase(PlanBase):
         self.assertEqual(self.client.get("/reorgs/new/").status_code, 403)
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(f"/reorgs/{reorg.pk}/").status_code, 404)
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+class BackgroundApplyTestCase(ReorganizationTestCase):
+    """The page's buttons hand the decision to the worker (a country-wide one takes minutes); the
+    page follows the run. DummyBackend keeps the task queued until the test runs it."""
+
+    @override_settings(TASKS=DUMMY_TASKS)
+    def test_it_applies_in_the_background_while_the_page_follows_it(self):
+        reorg = self.decide()
+        self.client.force_login(self.alice)
+        page = self.client.post(f"/reorgs/{reorg.pk}/apply/", follow=True)
+        self.assertContains(page, "Đã chuyển sang xử lý trong nền")
+        self.assertContains(page, "Đang áp dụng trong nền")
+        self.assertEqual(self.refresh(reorg).status, ReorgStatus.APPLYING)
+        self.assertIsNone(self.refresh(self.huyen_a1).valid_to)  # nothing written yet
+        with self.assertRaisesMessage(ValidationError, "đang được xử lý trong nền"):
+            do_add_operation(reorg, kind="rename", units=[self.tinh_a], new_name="X", acting_user=self.alice)
+        again = self.client.post(f"/reorgs/{reorg.pk}/apply/", follow=True)
+        self.assertContains(again, "đang được xử lý trong nền; hãy chờ xong")
+        fragment = self.client.get(f"/reorgs/{reorg.pk}/", headers={"HX-Request": "true"})
+        self.assertContains(fragment, 'id="reorg-progress"')
+        self.assertNotContains(fragment, "<html")
+
+        self.assertEqual(run_reorganization.call(reorg.pk), "done")
+        over = self.client.get(f"/reorgs/{reorg.pk}/", headers={"HX-Request": "true"})
+        self.assertEqual(over["HX-Refresh"], "true")
+        self.assertEqual(self.refresh(reorg).status, ReorgStatus.APPLIED)
+        self.assertEqual(self.refresh(self.huyen_a1).valid_to, datetime.date(2025, 6, 30))
+        self.assertEqual(run_reorganization.call(reorg.pk), "skipped")  # a second hand-over finds it done
+        # Applied as the admin who pressed the button, and told in Vietnamese in the history.
+        self.assertEqual(AuditEvent.objects.filter(action="apply").latest("id").actor, self.alice)
+        self.assertContains(self.client.get(f"/orgs/{self.tinh_a.pk}/history/"), "đã áp dụng")
+        history = self.client.get(f"/orgs/{self.huyen_a1.pk}/history/")
+        self.assertContains(history, "đã ghi nhận chấm dứt hoạt động của")
+
+    @override_settings(TASKS=DUMMY_TASKS)
+    def test_it_puts_a_refused_run_back_to_draft_and_says_why(self):
+        reorg = do_create_reorganization(unit=self.tinh_a, title="X", effective_on=JULY_2025, acting_user=self.alice)
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        self.client.force_login(self.alice)
+        self.client.post(f"/reorgs/{reorg.pk}/apply/")
+        self.assertEqual(run_reorganization.call(reorg.pk), "refused")
+        reorg = self.refresh(reorg)
+        self.assertEqual(reorg.status, ReorgStatus.DRAFT)
+        self.assertIn("không được đặt dưới", reorg.message)  # A1's communes under the province
+        self.assertIsNone(self.refresh(self.huyen_a1).valid_to)
+        page = self.client.get(f"/reorgs/{reorg.pk}/")
+        self.assertContains(page, "Lần xử lý gần nhất không thành công, không có dữ liệu nào được ghi")
+
+    def test_it_puts_back_a_run_whose_worker_died(self):
+        stalled = do_queue_reorganization(self.decide(), acting_user=self.alice)  # never run
+        Reorganization.objects.filter(pk=stalled.pk).update(queued_at=timezone.now() - datetime.timedelta(hours=2))
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/reorgs/{stalled.pk}/")
+        self.assertContains(page, "Tiến trình nền đã dừng giữa chừng")
+        self.assertEqual(self.refresh(stalled).status, ReorgStatus.DRAFT)
+        later = timezone.localdate() + datetime.timedelta(days=30)
+        fresh = do_create_reorganization(unit=self.tinh_a, title="Y", effective_on=later, acting_user=self.alice)
+        do_queue_reorganization(fresh, acting_user=self.alice)
+        self.assertEqual(Reorganization.objects.fail_stalled(), 0)
+        self.assertEqual(self.refresh(fresh).status, ReorgStatus.APPLYING)
+
+    def test_it_undoes_in_the_background_before_the_effective_date(self):
+        later = timezone.localdate() + datetime.timedelta(days=30)
+        reorg = self.decide(effective_on=later)
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.post(f"/reorgs/{reorg.pk}/apply/", follow=True), "Đã áp dụng quyết định")
+        self.assertContains(self.client.post(f"/reorgs/{reorg.pk}/undo/", follow=True), "Đã hủy áp dụng")
+        self.assertEqual(self.refresh(reorg).status, ReorgStatus.DRAFT)
+        self.assertIsNone(self.refresh(self.huyen_a1).valid_to)
+        self.assertContains(self.client.get(f"/orgs/{self.tinh_a.pk}/history/"), "đã hủy áp dụng")
+
+
+class StalledRunLockTestCase(TransactionTestCase):
+    """On PostgreSQL a run is alive while its worker holds the decision's row, however long."""
+
+    def test_it_leaves_a_run_whose_worker_holds_the_row(self):
+        import threading
+
+        from django.db import connection, connections, transaction
+
+        if not connection.features.has_select_for_update_skip_locked:
+            self.skipTest("SQLite has no row locks; the age alone decides there")
+        from hienthuc.orgs.models import OrgKind, OrgLevel
+
+        # Rows of its own: a TransactionTestCase may run after another emptied the tables.
+        level, _ = OrgLevel.objects.get_or_create(code="lock-test", defaults={"name": "Cấp thử"})
+        org_kind, _ = OrgKind.objects.get_or_create(code="lock-test", defaults={"name": "Loại thử", "level": level})
+        root = Organization.objects.add_root({"code": "LOCK", "name": "Đơn vị thử", "kind": org_kind})
+        reorg = Reorganization.objects.create(
+            unit=root, title="X", effective_on=JULY_2025, status=ReorgStatus.APPLYING,
+            queued_at=timezone.now() - datetime.timedelta(hours=2),
+        )  # fmt: skip
+        locked, release = threading.Event(), threading.Event()
+
+        def worker():
+            try:
+                with transaction.atomic():
+                    Reorganization.objects.select_for_update().get(pk=reorg.pk)
+                    locked.set()
+                    release.wait(10)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        locked.wait(10)
+        try:
+            self.assertEqual(Reorganization.objects.fail_stalled(), 0)
+        finally:
+            release.set()
+            thread.join()
+        self.assertEqual(Reorganization.objects.fail_stalled(), 1)
+        self.assertEqual(Reorganization.objects.get(pk=reorg.pk).status, ReorgStatus.DRAFT)
 
 
 class ReorganizationApiTestCase(PlanBase):

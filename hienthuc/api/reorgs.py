@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hienthuc.api.common import ErrorOut, Id, Pages, documented
-from hienthuc.reorgs import actions
+from hienthuc.reorgs import actions, background
 from hienthuc.reorgs.access import access_reorganization
 from hienthuc.reorgs.models import OperationKind, Reorganization, ReorgStatus
 
@@ -30,6 +31,8 @@ class ReorganizationOut(Schema):
     effective_on: datetime.date
     status: str = Field(..., json_schema_extra=documented(ReorgStatus.values))
     decision_id: int | None
+    # Why the last background run wrote nothing (empty once applied).
+    message: str
 
 
 class ReorganizationDetailOut(ReorganizationOut):
@@ -66,6 +69,7 @@ def _detail(reorg: Reorganization) -> dict:
         "effective_on": reorg.effective_on,
         "status": reorg.status,
         "decision_id": reorg.decision_id,
+        "message": reorg.message,
         "operations": [
             {
                 "id": op.pk,
@@ -108,9 +112,16 @@ def preview_reorganization(request, reorg_id: Id):
     }
 
 
-@router.post("/reorgs/{reorg_id}/apply", response={200: ReorganizationDetailOut, 400: ErrorOut}, tags=["reorgs"])
+@router.post(
+    "/reorgs/{reorg_id}/apply", response={200: ReorganizationDetailOut, 202: ReorganizationDetailOut, 400: ErrorOut},
+    tags=["reorgs"],
+)  # fmt: skip
 def apply_reorganization(request, reorg_id: Id):
-    """Apply the whole decision or nothing (the preview's errors refuse it, with a 400)."""
+    """Apply the whole decision or nothing, in the background worker: 200 once applied, 202
+    while it runs (poll the decision until its status is "applied", or "draft" with a message
+    saying why nothing was written), 400 when refused (the preview's errors)."""
     reorg = access_reorganization(request.user, reorg_id, write=True)
-    actions.do_apply_reorganization(reorg, acting_user=request.user)
-    return Status(200, _detail(access_reorganization(request.user, reorg_id)))
+    reorg = background.queue(reorg, acting_user=request.user)
+    if reorg.status == ReorgStatus.DRAFT and reorg.message:
+        raise ValidationError(reorg.message)
+    return Status(202 if reorg.is_running else 200, _detail(access_reorganization(request.user, reorg_id)))

@@ -46,6 +46,9 @@ VERBS = {
     "mute": _("đã bật"),
     "unmute": _("đã bỏ"),
     "set_password": _("đã đặt mật khẩu mới cho"),
+    "queue": _("đã chuyển xử lý trong nền"),
+    "apply": _("đã áp dụng"),
+    "undo": _("đã hủy áp dụng"),
 }
 # Where the object's kind changes the words: (action, object type) -> verb, kind shown or not.
 VERBS_FOR = {
@@ -53,6 +56,7 @@ VERBS_FOR = {
     ("require", "indicators.reportform"): (_("đã giao đơn vị nộp"), True),
     ("mute", "plans.remindermute"): (_("đã tắt nhắc việc"), False),
     ("unmute", "plans.remindermute"): (_("đã bật lại nhắc việc"), False),
+    ("cease", "orgs.organization"): (_("đã ghi nhận chấm dứt hoạt động của"), True),
 }
 
 # Keys of before/after that are not fields of the object's model: their labels, and for those

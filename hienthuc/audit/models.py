@@ -2,23 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
-    "create": _("Tạo mới"),
-    "update": _("Sửa"),
-    "move": _("Chuyển"),
-    "deactivate": _("Ngừng hoạt động"),
-    "reactivate": _("Khôi phục"),
-    "delete": _("Xóa"),
-    "grant": _("Cấp quyền"),
-    "revoke": _("Thu hồi"),
-    "issue": _("Ban hành"),
-    "amend": _("Sửa đổi, bổ sung"),
-    "require": _("Giao ban hành kế hoạch"),
-    "progress": _("Báo cáo tiến độ"),
-    "request": _("Yêu cầu giải trình"),
-    "answer": _("Giải trình"),
-}
-
 
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
@@ -68,10 +51,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("AuditEvent rows are append-only")
-
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field whose value differs."""

@@ -85,12 +85,32 @@ def do_create_reorganization(
     return reorg
 
 
-def _editable(reorg: Reorganization, acting_user: User) -> Reorganization:
+def _editable(reorg: Reorganization, acting_user: User, *, applying: bool = False) -> Reorganization:
+    """The decision, locked, if the user administers it and it is a draft (or, for the
+    background worker's apply, handed over for applying)."""
     reorg = Reorganization.objects.select_for_update().get(pk=reorg.pk)
     if not can_admin(acting_user, reorg.unit):
         raise ValidationError(_("Bạn không quản trị đơn vị của quyết định này."))
-    if reorg.status != ReorgStatus.DRAFT:
-        raise ValidationError(_("Quyết định đã áp dụng; hãy hủy áp dụng trước khi sửa."))
+    if reorg.status == ReorgStatus.DRAFT or (applying and reorg.status == ReorgStatus.APPLYING):
+        return reorg
+    if reorg.is_running:
+        raise ValidationError(_("Quyết định đang được xử lý trong nền; hãy chờ xong."))
+    raise ValidationError(_("Quyết định đã áp dụng; hãy hủy áp dụng trước khi sửa."))
+
+
+def _undoable(reorg: Reorganization, acting_user: User, *, undoing: bool = False) -> Reorganization:
+    reorg = Reorganization.objects.select_for_update().get(pk=reorg.pk)
+    if not can_admin(acting_user, reorg.unit):
+        raise ValidationError(_("Bạn không quản trị đơn vị của quyết định này."))
+    if not (reorg.status == ReorgStatus.APPLIED or (undoing and reorg.status == ReorgStatus.UNDOING)):
+        if reorg.is_running:
+            raise ValidationError(_("Quyết định đang được xử lý trong nền; hãy chờ xong."))
+        raise ValidationError(_("Quyết định chưa được áp dụng."))
+    if timezone.localdate() >= reorg.effective_on:
+        raise ValidationError(
+            _("Quyết định đã có hiệu lực từ %(day)s; không hủy áp dụng được, hãy lập quyết định sắp xếp mới.")
+            % {"day": _day(reorg.effective_on)}
+        )
     return reorg
 
 
@@ -582,9 +602,24 @@ def preview(reorg: Reorganization, acting_user) -> Preview:
 
 
 @transaction.atomic
+def do_queue_reorganization(reorg: Reorganization, *, undo: bool = False, acting_user: User) -> Reorganization:
+    """Hand the apply (or the undo) to the background worker (reorgs/background.py), after the
+    checks that need no resolution; the worker resolves and applies all or nothing, and on a
+    refusal puts the decision back with the reason in its message."""
+    reorg = _undoable(reorg, acting_user) if undo else _editable(reorg, acting_user)
+    reorg.status = ReorgStatus.UNDOING if undo else ReorgStatus.APPLYING
+    reorg.queued_at = timezone.now()
+    reorg.queued_by = acting_user
+    reorg.message = ""
+    reorg.save(update_fields=["status", "queued_at", "queued_by", "message"])
+    record(acting_user, "queue", reorg, organization=reorg.unit, after=_summary(reorg))
+    return reorg
+
+
+@transaction.atomic
 def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorganization:
     """Apply the whole decision or nothing: the same resolution the preview showed."""
-    reorg = _editable(reorg, acting_user)
+    reorg = _editable(reorg, acting_user, applying=True)
     result = resolve(reorg, acting_user)
     if result.errors:
         raise ValidationError(result.errors)
@@ -648,7 +683,8 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
     _recount(touched + [u.path for u in created])
     reorg.status = ReorgStatus.APPLIED
     reorg.applied_at = timezone.now()
-    reorg.save(update_fields=["status", "applied_at"])
+    reorg.message = ""
+    reorg.save(update_fields=["status", "applied_at", "message"])
     after = {"valid_to": day_before.isoformat(), "reorganization": reorg.pk}
     record_each(acting_user, "cease", _in_chunks(ceasing_ids), organization=lambda unit: unit, after=after)
     summary = _summary(reorg, ceased=len(ceasing_ids), created=len(created))
@@ -660,16 +696,7 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
 def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorganization:
     """Undo an applied decision, allowed until its effective date: work goes back, the units it
     made are removed (refused if something new was recorded on them) and the ended units resume."""
-    reorg = Reorganization.objects.select_for_update().get(pk=reorg.pk)
-    if not can_admin(acting_user, reorg.unit):
-        raise ValidationError(_("Bạn không quản trị đơn vị của quyết định này."))
-    if reorg.status != ReorgStatus.APPLIED:
-        raise ValidationError(_("Quyết định chưa được áp dụng."))
-    if timezone.localdate() >= reorg.effective_on:
-        raise ValidationError(
-            _("Quyết định đã có hiệu lực từ %(day)s; không hủy áp dụng được, hãy lập quyết định sắp xếp mới.")
-            % {"day": _day(reorg.effective_on)}
-        )
+    reorg = _undoable(reorg, acting_user, undoing=True)
     by_carrier: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for key, from_unit, to_unit, ids in reorg.carried.values_list("carrier", "from_unit_id", "to_unit_id", "row_ids"):
         by_carrier[key] += [(row, from_unit, to_unit) for row in ids]
@@ -703,7 +730,8 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
     _recount(touched)
     reorg.status = ReorgStatus.DRAFT
     reorg.applied_at = None
-    reorg.save(update_fields=["status", "applied_at"])
+    reorg.message = ""
+    reorg.save(update_fields=["status", "applied_at", "message"])
     record(acting_user, "undo", reorg, organization=reorg.unit, after=_summary(reorg))
     return reorg
 

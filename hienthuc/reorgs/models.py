@@ -6,6 +6,8 @@ new parent, with the same code) or an existing unit that takes it over. Open wor
 pass to the successor (orgs/succession.py); the past stays on the tree as it stood.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,8 +17,23 @@ from django.utils.translation import gettext_lazy as _
 
 class ReorgStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
+    # Handed to the background worker (reorgs/background.py): a country-wide decision takes
+    # minutes, longer than a web request may run.
+    APPLYING = "applying", _("Đang áp dụng")
     APPLIED = "applied", _("Đã áp dụng")
+    UNDOING = "undoing", _("Đang hủy áp dụng")
     UNDONE = "undone", _("Đã hủy áp dụng")
+
+
+# The status a background run goes back to when it fails or its worker dies: its one transaction
+# was rolled back with it.
+RUNNING_FROM = {ReorgStatus.APPLYING: ReorgStatus.DRAFT, ReorgStatus.UNDOING: ReorgStatus.APPLIED}
+
+
+STALLED_MESSAGE = _(
+    "Tiến trình nền đã dừng giữa chừng (máy chủ khởi động lại hoặc gặp lỗi). Việc áp dụng diễn ra trong một "
+    "giao dịch nên chưa có dữ liệu nào được ghi; hãy bấm lại."
+)
 
 
 class ReorganizationQuerySet(models.QuerySet):
@@ -28,6 +45,32 @@ class ReorganizationQuerySet(models.QuerySet):
             return self
         concerning = OperationUnit.objects.filter(subtree_q(user, "unit__path")).values("reorganization")
         return self.filter(subtree_q(user, "unit__path") | Q(pk__in=concerning))
+
+    def running(self) -> "ReorganizationQuerySet":
+        return self.filter(status__in=list(RUNNING_FROM))
+
+    def fail_stalled(self) -> int:
+        """Put back the background runs whose worker died (a crash, a restart) or never came,
+        with a message: their one transaction was rolled back, nothing was written.
+
+        A worker holds its decision's row locked for the whole run, so on PostgreSQL a locked row
+        is alive however long it takes (SKIP LOCKED passes it by); SQLite has no row locks and
+        relies on REORG_STALE_MINUTES alone."""
+        from django.conf import settings
+        from django.db import connection, transaction
+        from django.utils import timezone
+
+        limit = timezone.now() - datetime.timedelta(minutes=settings.REORG_STALE_MINUTES)
+        stalled = self.running().filter(queued_at__lt=limit)
+        with transaction.atomic():
+            if connection.features.has_select_for_update_skip_locked:
+                stalled = stalled.select_for_update(skip_locked=True)
+            rows = list(stalled.only("status"))
+            for reorg in rows:
+                reorg.status = RUNNING_FROM[ReorgStatus(reorg.status)]
+                reorg.message = str(STALLED_MESSAGE)
+                reorg.save(update_fields=["status", "message"])
+        return len(rows)
 
 
 class Reorganization(models.Model):
@@ -53,6 +96,12 @@ class Reorganization(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The last hand-over to the background worker, and why its run failed (nothing written).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(blank=True)
 
     objects = ReorganizationQuerySet.as_manager()
 
@@ -66,6 +115,10 @@ class Reorganization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reorg_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_FROM
 
     def carries(self, key: str) -> bool:
         return bool(self.carry.get(key, True))

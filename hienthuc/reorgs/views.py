@@ -15,7 +15,7 @@ from hienthuc.forms import add_action_errors, split_entries, submit
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.models import Organization, OrgKind, Succession
 from hienthuc.orgs.succession import registered
-from hienthuc.reorgs import actions
+from hienthuc.reorgs import actions, background
 from hienthuc.reorgs.access import access_operation, access_reorganization
 from hienthuc.reorgs.forms import ChoicesForm, OperationForm, ReorganizationForm
 from hienthuc.reorgs.models import Reorganization, ReorgStatus
@@ -52,7 +52,15 @@ def reorg_create(request: HttpRequest) -> HttpResponse:
 
 
 def reorg_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision's page; while the worker applies or undoes it, it polls its progress line
+    (htmx) and reloads itself once the run is over."""
     reorg = access_reorganization(request.user, pk)
+    if reorg.is_running and Reorganization.objects.filter(pk=reorg.pk).fail_stalled():
+        reorg = access_reorganization(request.user, pk)
+    if request.htmx:
+        if reorg.is_running:
+            return render(request, "reorgs/detail.html#progress", {"reorg": reorg})
+        return HttpResponse(headers={"HX-Refresh": "true"})
     return render(request, "reorgs/detail.html", _detail(request, reorg, OperationForm(user=request.user)))
 
 
@@ -201,19 +209,36 @@ def reorg_choices(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def reorg_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    reorg = access_reorganization(request.user, pk, write=True)
-    _flash(
+    return _hand_over(
         request,
-        lambda: actions.do_apply_reorganization(reorg, acting_user=request.user),
-        _("Đã áp dụng quyết định sắp xếp."),
-        _("Chưa áp dụng, không có dữ liệu nào được ghi: %(why)s"),
+        access_reorganization(request.user, pk, write=True),
+        undo=False,
+        done=_("Đã áp dụng quyết định sắp xếp."),
+        refused=_("Chưa áp dụng, không có dữ liệu nào được ghi: %(why)s"),
     )
-    return redirect(reorg)
 
 
 @require_POST
 def reorg_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    reorg = access_reorganization(request.user, pk, write=True)
-    undo = lambda: actions.do_undo_reorganization(reorg, acting_user=request.user)  # noqa: E731
-    _flash(request, undo, _("Đã hủy áp dụng; quyết định trở lại dự thảo."))
+    return _hand_over(
+        request,
+        access_reorganization(request.user, pk, write=True),
+        undo=True,
+        done=_("Đã hủy áp dụng; quyết định trở lại dự thảo."),
+        refused=_("Chưa hủy áp dụng, không có dữ liệu nào thay đổi: %(why)s"),
+    )
+
+
+def _hand_over(request: HttpRequest, reorg: Reorganization, *, undo: bool, done: str, refused: str) -> HttpResponse:
+    """Give the apply or the undo to the worker and say where it stands: over already (a small
+    decision, a quick worker), refused, or running — the page then follows it."""
+    try:
+        reorg = background.queue(reorg, undo=undo, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, refused % {"why": " ".join(exc.messages)})
+    else:
+        if reorg.is_running:
+            messages.info(request, _("Đã chuyển sang xử lý trong nền; trang tự cập nhật khi xong."))
+        elif not reorg.message:  # else the page says why, as it does for a run that failed later
+            messages.success(request, done)
     return redirect(reorg)
