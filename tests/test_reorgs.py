@@ -209,6 +209,28 @@ class ReorganizationTestCase(PlanBase):
         do_add_operation(other, kind="rename", units=[self.xa_a1b], new_kind=kind("tinh_uy"), acting_user=self.alice)
         self.assertIn("“Tỉnh ủy/Thành ủy” không được đặt dưới", " ".join(preview(other, self.alice).errors))
 
+    def test_it_names_a_renamed_unit_as_it_was_named_on_a_past_day(self):
+        def rename(name: str, day: datetime.date):
+            reorg = do_create_reorganization(unit=self.tinh_a, title=name, effective_on=day, acting_user=self.alice)
+            do_add_operation(reorg, kind="rename", units=[self.huyen_a2], new_name=name, acting_user=self.alice)
+            return do_apply_reorganization(reorg, acting_user=self.alice)
+
+        rename("Huyện ủy Nam Sơn", JULY_2025)
+        later = rename("Thị ủy Nam Sơn", timezone.localdate() + datetime.timedelta(days=30))
+        self.client.force_login(self.alice)
+        for day, name in (("2025-06-30", "Huyện ủy A2"), ("2025-07-01", "Huyện ủy Nam Sơn"), ("", "Thị ủy Nam Sơn")):
+            tree = self.client.get(f"/orgs/?on={day}")
+            self.assertContains(tree, name)
+            children = self.client.get(f"/orgs/{self.tinh_a.pk}/?on={day}")
+            self.assertContains(children, f'<a href="/orgs/{self.huyen_a2.pk}/">{name}</a>', html=True)
+        page = self.client.get(f"/orgs/{self.huyen_a2.pk}/?on=2025-06-30")
+        self.assertContains(page, "Ngày 30/06/2025 đơn vị mang tên Huyện ủy A2 (Huyện ủy/Thị ủy")
+        self.assertContains(page, "Tên trước đây: Huyện ủy A2 (đến 30/06/2025), Huyện ủy Nam Sơn")
+        self.assertNotContains(self.client.get(f"/orgs/{self.huyen_a2.pk}/"), "đơn vị mang tên")
+        do_undo_reorganization(later, acting_user=self.alice)
+        self.assertEqual(self.refresh(self.huyen_a2).name, "Huyện ủy Nam Sơn")
+        self.assertEqual(list(self.huyen_a2.former_names.values_list("name", flat=True)), ["Huyện ủy A2"])
+
     def test_it_keeps_what_the_admin_chose_not_to_carry_and_lists_it(self):
         reorg = do_set_carry_choices(
             self.decide(), carry={"tasks": False}, move_roles=True, reports_confirmed="", acting_user=self.alice

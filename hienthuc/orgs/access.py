@@ -7,7 +7,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.models import FormerName, Organization
 from hienthuc.scope import AnyUser, require_admin, require_edit
 
 
@@ -29,11 +29,9 @@ def children_of(org: Organization, *, include_inactive: bool = False, on=None):
     """The unit's children as rows for a page (name, kind, counts); with a day `on`, those that
     existed that day (the tree as it stood before or after a reorganization)."""
     children = Organization.objects.children_of(org)
-    if on is not None:
-        children = children.as_of(on)
-    elif not include_inactive:
-        children = children.filter(is_active=True)
-    return children.rows()
+    if on is None:
+        return children.rows() if include_inactive else children.filter(is_active=True).rows()
+    return FormerName.objects.name_rows_on(list(children.as_of(on).rows()), on)
 
 
 def tree_day(request) -> datetime.date | None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Case, Count, F, PositiveIntegerField, Q, Sum, Value, When
 
-from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization, OrgKind
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, FormerName, Organization, OrgKind
 
 COLUMNS = ["units_below", "people_below", "people_here"]
 
@@ -123,6 +123,9 @@ def overview(top_paths: list[str] | None, on=None) -> list[tuple[dict, list[dict
         else:
             children = [c for c in children if c["is_active"] or on is not None]
         result.append((top, children))
+    if on is not None:
+        # Names as they were that day (a rename in a reorganization keeps the former one).
+        FormerName.objects.name_rows_on([row for top, children in result for row in (top, *children)], on)
     return result
 
 

@@ -221,3 +221,42 @@ class Succession(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class FormerNameQuerySet(models.QuerySet):
+    def name_rows_on(self, rows: list[dict], day) -> list[dict]:
+        """Give `rows` (dicts with "pk", "name" and "kind_name", as the tree pages use) the names
+        their units bore on `day`: one query, for the units renamed after it."""
+        if day is None or not rows:
+            return rows
+        former = {}
+        found = self.filter(unit_id__in=[r["pk"] for r in rows], until__gte=day).order_by("-until")
+        for unit_id, name, kind_name in found.values_list("unit_id", "name", "kind__name"):
+            former[unit_id] = (name, kind_name)  # the earliest rename after the day wins
+        for row in rows:
+            if row["pk"] in former:
+                row["name"], row["kind_name"] = former[row["pk"]]
+        return rows
+
+
+class FormerName(models.Model):
+    """What a unit was called, and its kind, until a rename in a reorganization took effect: a
+    page of a past day names units as they were named that day. A plain edit (a typo) keeps no
+    former name. Written by the reorgs app (named by its id: the tree sits below it)."""
+
+    unit = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    kind = models.ForeignKey(OrgKind, verbose_name=_("loại đơn vị"), on_delete=models.PROTECT, related_name="+")
+    until = models.DateField(_("đến ngày"))
+    reorganization_id = models.BigIntegerField(db_index=True)
+
+    objects = FormerNameQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tên trước đây")
+        ordering = ["unit", "until"]
+        indexes = [models.Index(fields=["unit", "until"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -47,6 +47,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A unit that ceased in a reorganization shows its children as they stood on its last day.
     on = tree_day(request) or org.valid_to
     term = Term.objects.current_for(org)
+    former_names = list(org.former_names.select_related("kind"))
     seats_by_body = []
     seats: list = []
     if term is not None:
@@ -82,6 +83,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Reorganizations (the reorgs app) link units to those they succeeded and that succeed them.
         "predecessors": [s.predecessor for s in org.successions_in.select_related("predecessor")[:50]],
         "successors": [s.successor for s in org.successions_out.select_related("successor")[:50]],
+        "former_names": former_names,
+        # On a past day before a rename, the page says what the unit was called then.
+        "former_on": next((f for f in former_names if on is not None and f.until >= on), None),
     }
     if request.htmx and request.htmx.target == "people":
         return render(request, "orgs/unit_detail.html#people", context)

@@ -32,7 +32,7 @@ from hienthuc.lib import periods
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs import aggregates, counts, succession
 from hienthuc.orgs.actions import CODE_RE, validate_names
-from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization, OrgKind, Succession
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, FormerName, Organization, OrgKind, Succession
 from hienthuc.orgs.rollup import Units
 from hienthuc.orgs.rules import KindRules
 from hienthuc.reorgs.models import (
@@ -630,6 +630,10 @@ def do_apply_reorganization(reorg: Reorganization, *, acting_user: User) -> Reor
     for op, unit in result.renames:
         op.before = {"name": unit.name, "short_name": unit.short_name, "kind": unit.kind_id}
         op.save(update_fields=["before"])
+        FormerName.objects.create(
+            unit=unit, name=unit.name, short_name=unit.short_name, kind_id=unit.kind_id, until=day_before,
+            reorganization_id=reorg.pk,
+        )  # fmt: skip
         if op.new_name:
             unit.name, unit.short_name = validate_names(op.new_name, op.new_short_name or unit.short_name)
         if op.new_kind is not None:
@@ -721,6 +725,7 @@ def do_undo_reorganization(reorg: Reorganization, *, acting_user: User) -> Reorg
             _("Đã có dữ liệu mới ghi vào các đơn vị do quyết định tạo ra; không hủy áp dụng được.")
         ) from None
     Organization.objects.filter(pk__in=ceased).update(valid_to=None, is_active=True)
+    FormerName.objects.filter(reorganization_id=reorg.pk).delete()
     for op in reorg.operations.filter(kind=OperationKind.RENAME).exclude(before={}):
         unit = op.units.get().unit
         unit.name, unit.short_name, unit.kind_id = op.before["name"], op.before["short_name"], op.before["kind"]
