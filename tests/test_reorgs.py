@@ -12,7 +12,7 @@ from hienthuc.orgs import aggregates, counts
 from hienthuc.orgs.models import Organization, Succession
 from hienthuc.people.models import Person
 from hienthuc.plans.actions import do_record_progress, do_require_plans
-from hienthuc.plans.models import PlanRequirement, Task
+from hienthuc.plans.models import PlanRequirement, Task, TaskHandOver
 from hienthuc.reorgs.actions import (
     do_add_operation,
     do_apply_reorganization,
@@ -209,6 +209,33 @@ class ReorganizationTestCase(PlanBase):
         do_add_operation(other, kind="rename", units=[self.xa_a1b], new_kind=kind("tinh_uy"), acting_user=self.alice)
         self.assertIn("“Tỉnh ủy/Thành ủy” không được đặt dưới", " ".join(preview(other, self.alice).errors))
 
+    def test_it_shows_the_dashboard_of_a_past_day_on_the_tree_of_that_day(self):
+        do_apply_reorganization(self.decide(), acting_user=self.alice)
+        self.client.force_login(self.alice)
+        # Today the dissolved district's open task is the province's own; its done one stays.
+        today = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/tasks/", headers={"HX-Request": "true"})
+        rows = {c["unit"]["name"]: c["counts"] for c in today.context["children"]}
+        self.assertEqual((rows["Huyện ủy A1"]["open_overdue"], rows["Huyện ủy A1"]["done_on_time"]), (0, 1))
+        self.assertIn("Đảng ủy xã Đông Tây", rows)
+        # The day before the reorganization: the district led it, and it was overdue.
+        url = f"/orgs/{self.tinh_a.pk}/dashboard/tasks/?on=2025-06-30"
+        before = self.client.get(url, headers={"HX-Request": "true"})
+        rows = {c["unit"]["name"]: c["counts"] for c in before.context["children"]}
+        self.assertEqual(rows["Huyện ủy A1"]["open_overdue"], 1)
+        self.assertEqual(rows["Huyện ủy A1"]["done_on_time"], 1)  # the commune's task, done in 2021
+        self.assertNotIn("Đảng ủy xã Đông Tây", rows)
+        self.assertContains(before, "tình hình ngày 30/06/2025, trên cây đơn vị của ngày đó")
+        self.assertEqual([t.day_unit_name for t in before.context["overdue"]], ["Huyện ủy A1"])
+        # Before its deadline it was open in time; before the plan was issued it did not count.
+        autumn = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/tasks/?on=2021-11-15").context
+        self.assertEqual(dict((code, n) for _label, code, n in autumn["totals"])["open_in_time"], 1)
+        self.assertEqual(self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/tasks/?on=2021-10-01").context["total"], 0)
+        # The district's own dashboard of that day, reached from the province's.
+        district = self.client.get(f"/orgs/{self.huyen_a1.pk}/dashboard/tasks/?on=2025-06-30").context
+        self.assertEqual(district["total"], 2)
+        page = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/?on=2025-06-30")
+        self.assertContains(page, f'hx-get="/orgs/{self.tinh_a.pk}/dashboard/indicators/?on=2025-06-30"')
+
     def test_it_names_a_renamed_unit_as_it_was_named_on_a_past_day(self):
         def rename(name: str, day: datetime.date):
             reorg = do_create_reorganization(unit=self.tinh_a, title=name, effective_on=day, acting_user=self.alice)
@@ -271,6 +298,7 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(self.refresh(self.task).lead_unit, self.huyen_a1)
         self.assertEqual(Person.objects.get(pk=self.person_a1.pk).home_unit, self.xa_a1a)
         self.assertEqual(self.bob.roles.get().organization, self.huyen_a1)
+        self.assertFalse(TaskHandOver.objects.exists())
         self.assertEqual(counts.differences(), {})
         self.assertEqual(aggregates.rebuild(), 0)
 

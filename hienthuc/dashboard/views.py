@@ -12,17 +12,20 @@ from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import panels as registry
-from hienthuc.orgs.access import access_organization, breadcrumbs
+from hienthuc.orgs.access import access_organization, breadcrumbs, tree_day
 from hienthuc.scope import covers
 
 
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     today = timezone.localdate()
+    # A past day (?on=): panels that keep history show it on the tree of that day.
+    day = tree_day(request)
+    query = f"?on={day.isoformat()}" if day else ""
     panels = [
         {
             "panel": panel,
-            "url": reverse(panel.url_name, args=[org.pk]),
+            "url": reverse(panel.url_name, args=[org.pk]) + query,
             "html": panel.render(request, org) if panel.render else None,
         }
         for panel in registry.registered()
@@ -32,6 +35,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": breadcrumbs(request.user, org),
         "crumb_current": org.name,
         "panels": panels,
+        "day": day,
         "report_years": list(range(today.year - (today.month < 12), today.year - 8, -1)),
         # Leaders of a unit above may ask this one to explain its results.
         "can_ask": any(covers(request.user, path) for path in org.ancestor_paths),

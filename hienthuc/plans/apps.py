@@ -28,14 +28,17 @@ class PlansConfig(AppConfig):
         from hienthuc.orgs import succession
         from hienthuc.plans.models import PlanRequirement, Task
 
-        # Open tasks and plans still owed go to a ceasing unit's successor; done ones stay.
+        # Open tasks and plans still owed go to a ceasing unit's successor; done ones stay. A
+        # handed task keeps where it was led before (TaskHandOver) for the past days' figures.
         succession.register(
-            succession.unit_field_carrier(
-                "tasks",
-                _("Nhiệm vụ chưa hoàn thành do đơn vị chủ trì"),
-                lambda: Task.objects.filter(completed_on__isnull=True),
-                "lead_unit",
-                path_field="lead_path",
+            tallies.keeping_handovers(
+                succession.unit_field_carrier(
+                    "tasks",
+                    _("Nhiệm vụ chưa hoàn thành do đơn vị chủ trì"),
+                    lambda: Task.objects.filter(completed_on__isnull=True),
+                    "lead_unit",
+                    path_field="lead_path",
+                )
             )
         )
         succession.register(

@@ -144,17 +144,18 @@ class TaskQuerySet(models.QuerySet):
         )
 
     def with_status(self, today: datetime.date | None = None) -> "TaskQuerySet":
-        """Annotate `status_code`, derived from the deadline's last day as of today."""
+        """Annotate `status_code`, derived from the deadline's last day as of today (or as of a
+        past day)."""
         today = today or timezone.localdate()
         return self.annotate(
             status_code=Case(
                 When(deadline_last_day__isnull=True, then=Value(deadlines.STATUS_ONGOING)),
+                # A task completed after `today` (a past day's figures) was still open that day.
                 When(
-                    completed_on__isnull=False,
-                    completed_on__lte=F("deadline_last_day"),
+                    Q(completed_on__lte=today) & Q(completed_on__lte=F("deadline_last_day")),
                     then=Value(deadlines.DONE_ON_TIME),
                 ),
-                When(completed_on__isnull=False, then=Value(deadlines.DONE_LATE)),
+                When(completed_on__lte=today, then=Value(deadlines.DONE_LATE)),
                 When(deadline_last_day__gte=today, then=Value(deadlines.OPEN_IN_TIME)),
                 default=Value(deadlines.OPEN_OVERDUE),
                 output_field=models.CharField(),
@@ -302,6 +303,23 @@ class Task(models.Model):
 
 
 SECTION_SEPARATOR = " › "
+
+
+class TaskHandOver(models.Model):
+    """An open task handed on by a unit that ceased in a reorganization (orgs/succession.py):
+    where it was led before `effective_on`, so the dashboard of a past day counts it on the tree
+    of that day (tallies.task_rollup_on)."""
+
+    task = models.ForeignKey("Task", on_delete=models.CASCADE, related_name="handovers")
+    from_unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    from_path = models.CharField(max_length=255)
+    effective_on = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["task", "effective_on"]),
+            models.Index(fields=["from_path", "effective_on"]),
+        ]
 
 
 class TaskCooperation(models.Model):

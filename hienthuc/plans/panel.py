@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from hienthuc.lib import deadlines
 from hienthuc.lib.routes import url_template
-from hienthuc.orgs.access import children_of
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.access import children_of, tree_day
+from hienthuc.orgs.models import FormerName, Organization
 from hienthuc.plans import tallies
 from hienthuc.plans.coverage import coverage_documents
 
@@ -21,11 +21,22 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     from the tallies every write keeps (tallies.py), so it costs the same for a commune and
     for the Centre."""
     today = timezone.localdate()
-    totals, rollup = tallies.task_rollup(org, today)
+    day = tree_day(request)
+    past = day is not None and day < today
+    rows = list(children_of(org, include_inactive=True))
+    if past:
+        # A past day is read from the rows, on the tree of that day (tallies.tasks_on).
+        totals, by_path = tallies.task_rollup_on(org, day)
+        rollup = {row["pk"]: by_path[row["path"]] for row in rows if row["path"] in by_path}
+        shown = {row["pk"] for row in children_of(org, on=day)}
+        FormerName.objects.name_rows_on(rows, day)
+    else:
+        totals, rollup = tallies.task_rollup(org, today)
+        shown = {row["pk"] for row in rows if row["is_active"]}
     children = []
-    for child in children_of(org, include_inactive=True):
+    for child in rows:
         counts = rollup.get(child["pk"])
-        if counts is None and not child["is_active"]:
+        if counts is None and child["pk"] not in shown:
             continue
         counts = counts or dict.fromkeys(deadlines.STATUS_LABELS, 0)
         share = deadlines.completion_share(counts)
@@ -34,8 +45,8 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
     dashboard_url = url_template("unit_dashboard")
     for c in children:
-        c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"])
-    overdue = tallies.overdue_list(org, today)
+        c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"]) + (f"?on={day.isoformat()}" if past else "")
+    overdue = tallies.overdue_list_on(org, day) if past else tallies.overdue_list(org, today)
     labels = [c["unit"]["name"] for c in children if c["total"]]
     chart = {
         "labels": labels,
@@ -48,6 +59,7 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     }
     context = {
         "org": org,
+        "day": day if past else None,
         "chart": chart,
         "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
         "total": sum(totals.values()),

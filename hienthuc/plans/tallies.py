@@ -11,20 +11,22 @@ Every write in actions.py calls the bump functions inside its own transaction; `
 recounts from the rows (`manage.py rebuild_aggregates`) and tests compare the two.
 """
 
+import dataclasses
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db.models import CharField, Count, Q, Sum, Value
+from django.db import connection
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hienthuc.documents.models import Document
 from hienthuc.lib import deadlines
-from hienthuc.orgs import rollup
-from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, Organization
+from hienthuc.orgs import rollup, succession
+from hienthuc.orgs.models import AGGREGATE_MIN_DEPTH, FormerName, Organization
 from hienthuc.plans.models import (
     NO_DAY,
     CoverageTally,
@@ -33,6 +35,7 @@ from hienthuc.plans.models import (
     PlanStatus,
     TallyState,
     Task,
+    TaskHandOver,
     TaskTally,
 )
 
@@ -265,6 +268,96 @@ def overdue_list(org: Organization, today: datetime.date, limit: int = 20) -> li
     else:
         tasks = tasks.order_by("deadline_last_day", "id")
     return list(tasks[:limit])
+
+
+# ---- past days -------------------------------------------------------------------------------
+# The tallies are live: they tell today. A past day is read from the rows — the tasks of plans
+# issued by then, each counted where it was led that day (before a reorganization handed it on:
+# TaskHandOver) with its status that day; a few grouped queries over the subtree's tasks.
+
+
+def keeping_handovers(carrier: succession.Carrier) -> succession.Carrier:
+    """The task carrier, first writing where each task it hands on was led (one INSERT … SELECT
+    per 5,000 ceasing units, of the very rows it re-points) and removing that on undo."""
+    table = connection.ops.quote_name(TaskHandOver._meta.db_table)
+    tasks = connection.ops.quote_name(Task._meta.db_table)
+
+    def carry(successors: dict[int, int], on: datetime.date) -> succession.Moves:
+        units = list(successors)
+        with connection.cursor() as cursor:
+            for start in range(0, len(units), 5_000):
+                chunk = units[start : start + 5_000]
+                cursor.execute(
+                    f"INSERT INTO {table} (task_id, from_unit_id, from_path, effective_on) "
+                    f"SELECT id, lead_unit_id, lead_path, %s FROM {tasks} "
+                    f"WHERE completed_on IS NULL AND lead_unit_id IN ({', '.join(['%s'] * len(chunk))})",
+                    [on, *chunk],
+                )
+        return carrier.carry(successors, on)
+
+    def undo(moves: succession.Moves) -> None:
+        carrier.undo(moves)
+        for start in range(0, len(moves), 5_000):
+            chunk = moves[start : start + 5_000]
+            TaskHandOver.objects.filter(
+                task_id__in=[m[0] for m in chunk], from_unit_id__in={m[1] for m in chunk}
+            ).delete()
+
+    return dataclasses.replace(carrier, carry=carry, undo=undo)
+
+
+def tasks_on(org: Organization, day: datetime.date):
+    """Tasks of plans issued by `day` that a unit of `org`'s subtree led that day, with
+    `day_path` (the path of that unit) and `status_code` as of that day."""
+    handed = TaskHandOver.objects.filter(task=OuterRef("pk"), effective_on__gt=day).order_by("effective_on")
+    came_from_inside = TaskHandOver.objects.filter(from_path__startswith=org.path, effective_on__gt=day)
+    return (
+        Task.objects.filter(plan__status=PlanStatus.ISSUED, plan__document__issued_on__lte=day)
+        .filter(Q(lead_path__startswith=org.path) | Q(pk__in=came_from_inside.values("task_id")))
+        .annotate(day_path=Coalesce(Subquery(handed.values("from_path")[:1]), F("lead_path")))
+        .filter(day_path__startswith=org.path)
+        .with_status(day)
+    )
+
+
+def task_rollup_on(org: Organization, day: datetime.date) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """task_rollup for a past day: the status counts that day of the subtree, and per child
+    keyed by the child's path (units that day). One grouped query."""
+    width = (org.depth + 1) * STEP
+    rows = (
+        tasks_on(org, day)
+        .annotate(child=Substr("day_path", 1, width))
+        .values("child", "status_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals = dict.fromkeys(deadlines.STATUS_LABELS, 0)
+    per_child: dict[str, dict[str, int]] = {}
+    for row in rows:
+        totals[row["status_code"]] += row["n"]
+        if len(row["child"]) == width:  # else the unit's own tasks
+            per_child.setdefault(row["child"], dict.fromkeys(deadlines.STATUS_LABELS, 0))[row["status_code"]] += row[
+                "n"
+            ]
+    return totals, per_child
+
+
+def overdue_list_on(org: Organization, day: datetime.date, limit: int = 20) -> list[Task]:
+    """The subtree's most overdue tasks on a past day, each with `day_unit_name`: the unit that
+    led it that day, by the name it bore then."""
+    tasks = list(
+        tasks_on(org, day)
+        .filter(status_code=deadlines.OPEN_OVERDUE)
+        .select_related("lead_unit")
+        .order_by("deadline_last_day", "id")[:limit]
+    )
+    units = list(Organization.objects.filter(path__in={t.day_path for t in tasks}).values("pk", "path", "name"))
+    for row in units:
+        row["kind_name"] = ""
+    names = {row["path"]: row["name"] for row in FormerName.objects.name_rows_on(units, day)}
+    for task in tasks:
+        task.day_unit_name = names.get(task.day_path) or task.lead_label
+    return tasks
 
 
 def status_of(state: str, due: datetime.date, today: datetime.date) -> str:
