@@ -9,10 +9,16 @@ from django.utils import timezone
 
 from hienthuc.audit.models import AuditEvent
 from hienthuc.orgs import aggregates, counts
-from hienthuc.orgs.models import Organization, Succession
+from hienthuc.orgs.models import HandOver, Organization, Succession
 from hienthuc.people.models import Person
-from hienthuc.plans.actions import do_record_progress, do_require_plans
-from hienthuc.plans.models import PlanRequirement, Task, TaskHandOver
+from hienthuc.plans.actions import (
+    do_add_task,
+    do_create_plan,
+    do_issue_plan,
+    do_record_progress,
+    do_require_plans,
+)
+from hienthuc.plans.models import PlanRequirement, Task
 from hienthuc.reorgs.actions import (
     do_add_operation,
     do_apply_reorganization,
@@ -236,6 +242,32 @@ class ReorganizationTestCase(PlanBase):
         page = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/?on=2025-06-30")
         self.assertContains(page, f'hx-get="/orgs/{self.tinh_a.pk}/dashboard/indicators/?on=2025-06-30"')
 
+    def test_it_shows_how_cascades_stood_on_a_past_day_on_the_tree_of_that_day(self):
+        do_require_plans(
+            self.plan, units=[self.huyen_a1, self.huyen_a2], due_on=datetime.date(2021, 12, 1), acting_user=self.alice
+        )
+        child = do_create_plan(
+            unit=self.huyen_a2, kind="implementation_plan", title="KH A2", parent_plan=self.plan, acting_user=self.alice
+        )
+        do_add_task(child, content="Việc", lead_unit=self.huyen_a2, deadline_text="Năm 2022", acting_user=self.alice)
+        do_issue_plan(child, number_text="02-KH/HU", issued_on=datetime.date(2021, 11, 20), acting_user=self.alice)
+        do_apply_reorganization(self.decide(), acting_user=self.alice)
+        self.client.force_login(self.alice)
+        url = f"/orgs/{self.tinh_a.pk}/coverage/?document={self.resolution.pk}"
+        # Today the dissolved district's unmet plan is owed by the province itself, not below it.
+        self.assertEqual(self.client.get(url).context["summary"]["overdue"], 0)
+        before = self.client.get(url + "&on=2025-06-30")
+        self.assertEqual((before.context["summary"]["overdue"], before.context["summary"]["on_time"]), (1, 1))
+        self.assertEqual([c["unit"]["name"] for c in before.context["children"]], ["Huyện ủy A1", "Huyện ủy A2"])
+        self.assertEqual([(r["unit"].name, r["state"]) for r in before.context["rows"]][0], ("Huyện ủy A1", "overdue"))
+        self.assertContains(before, "tình hình ngày 30/06/2025")
+        self.assertContains(before, "on=2025-06-30")  # the links one level down keep the day
+        self.assertEqual(self.client.get(url + "&on=2021-11-25").context["summary"]["pending"], 1)
+        self.assertEqual(self.client.get(url + "&on=2021-11-10").context["summary"]["pending"], 2)
+        self.assertEqual(self.client.get(url + "&on=2021-10-01").context["summary"]["pending"], 0)  # not yet issued
+        panel = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/tasks/?on=2025-06-30").context
+        self.assertEqual(panel["coverage"][0]["summary"]["overdue"], 1)
+
     def test_it_names_a_renamed_unit_as_it_was_named_on_a_past_day(self):
         def rename(name: str, day: datetime.date):
             reorg = do_create_reorganization(unit=self.tinh_a, title=name, effective_on=day, acting_user=self.alice)
@@ -298,7 +330,7 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(self.refresh(self.task).lead_unit, self.huyen_a1)
         self.assertEqual(Person.objects.get(pk=self.person_a1.pk).home_unit, self.xa_a1a)
         self.assertEqual(self.bob.roles.get().organization, self.huyen_a1)
-        self.assertFalse(TaskHandOver.objects.exists())
+        self.assertFalse(HandOver.objects.exists())
         self.assertEqual(counts.differences(), {})
         self.assertEqual(aggregates.rebuild(), 0)
 

@@ -224,19 +224,31 @@ class Succession(models.Model):
 
 
 class FormerNameQuerySet(models.QuerySet):
+    def _on(self, unit_ids, day) -> dict[int, tuple[str, str]]:
+        former = {}
+        found = self.filter(unit_id__in=list(unit_ids), until__gte=day).order_by("-until")
+        for unit_id, name, kind_name in found.values_list("unit_id", "name", "kind__name"):
+            former[unit_id] = (name, kind_name)  # the earliest rename after the day wins
+        return former
+
     def name_rows_on(self, rows: list[dict], day) -> list[dict]:
         """Give `rows` (dicts with "pk", "name" and "kind_name", as the tree pages use) the names
         their units bore on `day`: one query, for the units renamed after it."""
         if day is None or not rows:
             return rows
-        former = {}
-        found = self.filter(unit_id__in=[r["pk"] for r in rows], until__gte=day).order_by("-until")
-        for unit_id, name, kind_name in found.values_list("unit_id", "name", "kind__name"):
-            former[unit_id] = (name, kind_name)  # the earliest rename after the day wins
+        former = self._on([r["pk"] for r in rows], day)
         for row in rows:
             if row["pk"] in former:
                 row["name"], row["kind_name"] = former[row["pk"]]
         return rows
+
+    def name_units_on(self, units: list["Organization"], day) -> list["Organization"]:
+        """name_rows_on for model instances (their `name`, in memory only, for a page)."""
+        former = self._on([u.pk for u in units], day) if day is not None and units else {}
+        for unit in units:
+            if unit.pk in former:
+                unit.name = former[unit.pk][0]
+        return units
 
 
 class FormerName(models.Model):
@@ -260,3 +272,22 @@ class FormerName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HandOver(models.Model):
+    """A row a carrier (orgs/succession.py, `keep_history`) handed on from a unit that ceased in
+    a reorganization: where it was before `effective_on`, so the figures of a past day count it
+    on the tree of that day. Rows are named by their carrier's key and id (the tree sits below
+    the apps that own them)."""
+
+    carrier = models.CharField(max_length=40)
+    row_id = models.BigIntegerField()
+    from_unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    from_path = models.CharField(max_length=255)
+    effective_on = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["carrier", "row_id", "effective_on"]),
+            models.Index(fields=["carrier", "from_path", "effective_on"]),
+        ]

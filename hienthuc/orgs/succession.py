@@ -47,13 +47,21 @@ def carrier(key: str) -> Carrier:
 
 
 def unit_field_carrier(
-    key: str, label: str, rows: Callable, field: str, *, unique_with: str = "", path_field: str = ""
+    key: str,
+    label: str,
+    rows: Callable,
+    field: str,
+    *,
+    unique_with: str = "",
+    path_field: str = "",
+    keep_history: bool = False,
 ) -> Carrier:
     """The common case: rows that name their unit in one foreign key (`field`), those of
     `rows()` (a queryset of what is still open or owed) re-pointed to the successor.
     `unique_with`: a field that with the unit is unique (a plan owed once per unit): a row the
     successor already has stays with the ceasing unit, as its history. `path_field`: a copy of
-    the unit's path kept on the row, re-pointed too."""
+    the unit's path kept on the row, re-pointed too. `keep_history`: each handed row keeps where
+    it was before (a HandOver), for figures of a past day (`HandOver` rows, `handed_path`)."""
 
     def count(unit_ids: list[int]) -> dict[int, int]:
         found: dict[int, int] = {}
@@ -76,10 +84,21 @@ def unit_field_carrier(
                     taken.add((other, successors[unit]))
                     moves.append((pk, unit, successors[unit]))
         _repoint(rows().model, field, moves, to_index=2, path_field=path_field)
+        if keep_history:
+            _keep(key, moves, on)
         return moves
 
     def undo(moves: Moves) -> None:
         _repoint(rows().model, field, moves, to_index=1, path_field=path_field)
+        if keep_history:
+            from hienthuc.orgs.models import HandOver
+
+            # A unit ceases once, so a row was handed from it once.
+            for start in range(0, len(moves), 5_000):
+                chunk = moves[start : start + 5_000]
+                HandOver.objects.filter(
+                    carrier=key, row_id__in=[m[0] for m in chunk], from_unit_id__in={m[1] for m in chunk}
+                ).delete()
 
     return Carrier(key, label, count, carry, undo)
 
@@ -92,6 +111,52 @@ def _paths(unit_ids) -> dict[int, str]:
     for start in range(0, len(ids), 5_000):
         found.update(Organization.objects.filter(pk__in=ids[start : start + 5_000]).values_list("pk", "path"))
     return found
+
+
+def _keep(key: str, moves: Moves, on: datetime.date) -> None:
+    """Write a HandOver per moved row: one statement over arrays on PostgreSQL (a national
+    reorganization hands on a million tasks), batches elsewhere."""
+    from django.db import connection
+
+    from hienthuc.orgs.models import HandOver
+
+    paths = _paths({move[1] for move in moves})
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(HandOver._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (carrier, row_id, from_unit_id, from_path, effective_on) "
+                "SELECT %s, v.row_id, v.from_unit, v.from_path, %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(row_id, from_unit, from_path)",
+                [key, on, [m[0] for m in moves], [m[1] for m in moves], [paths[m[1]] for m in moves]],
+            )
+        return
+    HandOver.objects.bulk_create(
+        (
+            HandOver(carrier=key, row_id=row, from_unit_id=unit, from_path=paths[unit], effective_on=on)
+            for row, unit, _to in moves
+        ),
+        batch_size=5_000,
+    )
+
+
+def handed_path(key: str, day: datetime.date):
+    """For an annotation on the carried rows' queryset: the path of the unit a row was with on
+    `day`, when a reorganization after that day handed it on (else NULL: where it is now)."""
+    from django.db.models import OuterRef, Subquery
+
+    from hienthuc.orgs.models import HandOver
+
+    later = HandOver.objects.filter(carrier=key, row_id=OuterRef("pk"), effective_on__gt=day)
+    return Subquery(later.order_by("effective_on").values("from_path")[:1])
+
+
+def handed_from_within(key: str, path: str, day: datetime.date):
+    """Ids of the rows handed on after `day` by units in the subtree at `path`."""
+    from hienthuc.orgs.models import HandOver
+
+    found = HandOver.objects.filter(carrier=key, from_path__startswith=path, effective_on__gt=day)
+    return found.values("row_id")
 
 
 def _repoint(model, field: str, moves: Moves, *, to_index: int, path_field: str = "") -> None:

@@ -31,23 +31,23 @@ class PlansConfig(AppConfig):
         # Open tasks and plans still owed go to a ceasing unit's successor; done ones stay. A
         # handed task keeps where it was led before (TaskHandOver) for the past days' figures.
         succession.register(
-            tallies.keeping_handovers(
-                succession.unit_field_carrier(
-                    "tasks",
-                    _("Nhiệm vụ chưa hoàn thành do đơn vị chủ trì"),
-                    lambda: Task.objects.filter(completed_on__isnull=True),
-                    "lead_unit",
-                    path_field="lead_path",
-                )
+            succession.unit_field_carrier(
+                tallies.TASKS_CARRIER,
+                _("Nhiệm vụ chưa hoàn thành do đơn vị chủ trì"),
+                lambda: Task.objects.filter(completed_on__isnull=True),
+                "lead_unit",
+                path_field="lead_path",
+                keep_history=True,
             )
         )
         succession.register(
             succession.unit_field_carrier(
-                "plan-requirements",
+                tallies.REQUIREMENTS_CARRIER,
                 _("Kế hoạch thực hiện phải ban hành mà chưa ban hành"),
                 PlanRequirement.objects.unmet,
                 "unit",
                 unique_with="plan",
+                keep_history=True,
             )
         )
 

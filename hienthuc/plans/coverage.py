@@ -5,14 +5,16 @@ report (dashboard/yearly.py)."""
 from django.db.models import F, Q
 
 from hienthuc.documents.models import Document, is_visible
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.models import FormerName, Organization
 from hienthuc.plans import tallies
 from hienthuc.plans.models import Plan, PlanRequirement, PlanStatus
 
 
-def requirement_rows(requirements, today) -> list[dict]:
+def requirement_rows(requirements, today, *, past: bool = False) -> list[dict]:
     """Each requirement to issue a plan with its state: issued on time, late, overdue or not
-    yet due, and the issued plan when there is one. Two queries."""
+    yet due, and the issued plan when there is one. Two queries. `past`: `today` is a past day
+    and `requirements` come from tallies.requirements_on — plans issued later do not count, and
+    each row names the unit that owed it that day, by its name then."""
     requirements = list(requirements.select_related("unit", "plan"))
     issued: dict[tuple[int, int], list[Plan]] = {}
     children = Plan.objects.filter(
@@ -20,6 +22,11 @@ def requirement_rows(requirements, today) -> list[dict]:
         unit_id__in={r.unit_id for r in requirements},
         status=PlanStatus.ISSUED,
     ).select_related("document__kind", "document__issuing_unit")
+    owed_by = {}
+    if past:
+        children = children.filter(document__issued_on__lte=today)
+        owed = Organization.objects.filter(path__in={r.day_path for r in requirements})
+        owed_by = {u.path: u for u in FormerName.objects.name_units_on(list(owed), today)}
     for child in children:
         issued.setdefault((child.parent_plan_id, child.unit_id), []).append(child)
     rows = []
@@ -30,7 +37,8 @@ def requirement_rows(requirements, today) -> list[dict]:
             state, child = (tallies.COVERAGE_ON_TIME, on_time[0]) if on_time else (tallies.COVERAGE_LATE, plans[0])
         else:
             state, child = (tallies.COVERAGE_OVERDUE if today > r.due_on else tallies.COVERAGE_PENDING), None
-        rows.append({"unit": r.unit, "due_on": r.due_on, "plan": child, "required_by": r.plan, "state": state})
+        unit = owed_by.get(r.day_path, r.unit) if past else r.unit
+        rows.append({"unit": unit, "due_on": r.due_on, "plan": child, "required_by": r.plan, "state": state})
     return rows
 
 
@@ -38,11 +46,12 @@ def coverage_rows(plan: Plan, today) -> list[dict]:
     return requirement_rows(plan.requirements.order_by("unit__search_text"), today)
 
 
-def coverage_documents(org: Organization, today, user, limit: int | None = None) -> list[dict]:
+def coverage_documents(org: Organization, today, user, limit: int | None = None, *, past: bool = False) -> list[dict]:
     """Source documents cascaded into `org`'s subtree that `user` may see (a list of documents
     leaves out the secret ones, like search does), latest first, with how the units below
-    stand (from the tallies: one query, plus one for the documents)."""
-    by_document = tallies.coverage_rollup(org, today)
+    stand (from the tallies: one query, plus one for the documents). `past`: `today` is a past
+    day, read from the rows on the tree of that day."""
+    by_document: dict = tallies.coverage_rollup_on(org, today) if past else tallies.coverage_rollup(org, today)
     # Fetched by id, then judged one by one (is_visible, kept equal to visible_to by a test):
     # the scoping filter's OR of paths and grants made the planner walk every document in
     # issue order at the province tier, where these are a handful of source documents.

@@ -305,23 +305,6 @@ class Task(models.Model):
 SECTION_SEPARATOR = " › "
 
 
-class TaskHandOver(models.Model):
-    """An open task handed on by a unit that ceased in a reorganization (orgs/succession.py):
-    where it was led before `effective_on`, so the dashboard of a past day counts it on the tree
-    of that day (tallies.task_rollup_on)."""
-
-    task = models.ForeignKey("Task", on_delete=models.CASCADE, related_name="handovers")
-    from_unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
-    from_path = models.CharField(max_length=255)
-    effective_on = models.DateField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["task", "effective_on"]),
-            models.Index(fields=["from_path", "effective_on"]),
-        ]
-
-
 class TaskCooperation(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="cooperations")
     unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")

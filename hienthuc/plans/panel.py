@@ -60,6 +60,7 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     context = {
         "org": org,
         "day": day if past else None,
+        "on_query": f"&on={day.isoformat()}" if past else "",
         "chart": chart,
         "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
         "total": sum(totals.values()),
@@ -67,7 +68,9 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
         "task_list_url": reverse("task_list"),
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
-        "coverage": coverage_documents(org, today, request.user, limit=5),
+        "coverage": coverage_documents(org, day, request.user, limit=5, past=True)
+        if past
+        else coverage_documents(org, today, request.user, limit=5),
         "coverage_labels": tallies.COVERAGE_LABELS,
     }
     return context

@@ -11,14 +11,12 @@ Every write in actions.py calls the bump functions inside its own transaction; `
 recounts from the rows (`manage.py rebuild_aggregates`) and tests compare the two.
 """
 
-import dataclasses
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +33,6 @@ from hienthuc.plans.models import (
     PlanStatus,
     TallyState,
     Task,
-    TaskHandOver,
     TaskTally,
 )
 
@@ -271,53 +268,80 @@ def overdue_list(org: Organization, today: datetime.date, limit: int = 20) -> li
 
 
 # ---- past days -------------------------------------------------------------------------------
-# The tallies are live: they tell today. A past day is read from the rows — the tasks of plans
-# issued by then, each counted where it was led that day (before a reorganization handed it on:
-# TaskHandOver) with its status that day; a few grouped queries over the subtree's tasks.
+# The tallies are live: they tell today. A past day is read from the rows — tasks and plan
+# requirements of plans issued by then, each counted where it was that day (before a
+# reorganization handed it on: orgs.HandOver) with its state that day; one grouped query each.
 
-
-def keeping_handovers(carrier: succession.Carrier) -> succession.Carrier:
-    """The task carrier, first writing where each task it hands on was led (one INSERT … SELECT
-    per 5,000 ceasing units, of the very rows it re-points) and removing that on undo."""
-    table = connection.ops.quote_name(TaskHandOver._meta.db_table)
-    tasks = connection.ops.quote_name(Task._meta.db_table)
-
-    def carry(successors: dict[int, int], on: datetime.date) -> succession.Moves:
-        units = list(successors)
-        with connection.cursor() as cursor:
-            for start in range(0, len(units), 5_000):
-                chunk = units[start : start + 5_000]
-                cursor.execute(
-                    f"INSERT INTO {table} (task_id, from_unit_id, from_path, effective_on) "
-                    f"SELECT id, lead_unit_id, lead_path, %s FROM {tasks} "
-                    f"WHERE completed_on IS NULL AND lead_unit_id IN ({', '.join(['%s'] * len(chunk))})",
-                    [on, *chunk],
-                )
-        return carrier.carry(successors, on)
-
-    def undo(moves: succession.Moves) -> None:
-        carrier.undo(moves)
-        for start in range(0, len(moves), 5_000):
-            chunk = moves[start : start + 5_000]
-            TaskHandOver.objects.filter(
-                task_id__in=[m[0] for m in chunk], from_unit_id__in={m[1] for m in chunk}
-            ).delete()
-
-    return dataclasses.replace(carrier, carry=carry, undo=undo)
+# The keys of the carriers that hand open tasks and unmet requirements on (plans/apps.py).
+TASKS_CARRIER, REQUIREMENTS_CARRIER = "tasks", "plan-requirements"
 
 
 def tasks_on(org: Organization, day: datetime.date):
     """Tasks of plans issued by `day` that a unit of `org`'s subtree led that day, with
     `day_path` (the path of that unit) and `status_code` as of that day."""
-    handed = TaskHandOver.objects.filter(task=OuterRef("pk"), effective_on__gt=day).order_by("effective_on")
-    came_from_inside = TaskHandOver.objects.filter(from_path__startswith=org.path, effective_on__gt=day)
     return (
         Task.objects.filter(plan__status=PlanStatus.ISSUED, plan__document__issued_on__lte=day)
-        .filter(Q(lead_path__startswith=org.path) | Q(pk__in=came_from_inside.values("task_id")))
-        .annotate(day_path=Coalesce(Subquery(handed.values("from_path")[:1]), F("lead_path")))
+        .filter(
+            Q(lead_path__startswith=org.path) | Q(pk__in=succession.handed_from_within(TASKS_CARRIER, org.path, day))
+        )
+        .annotate(day_path=Coalesce(succession.handed_path(TASKS_CARRIER, day), F("lead_path")))
         .filter(day_path__startswith=org.path)
         .with_status(day)
     )
+
+
+def requirements_on(org: Organization, day: datetime.date, *, document_id: int | None = None):
+    """Requirements of plans issued by `day` owed that day by a unit of `org`'s subtree, with
+    `day_path` (the path of that unit); of one source document's cascade if named."""
+    requirements = PlanRequirement.objects.filter(plan__document__issued_on__lte=day)
+    if document_id is not None:
+        requirements = requirements.filter(
+            Q(plan__source_document_id=document_id)
+            | Q(plan__source_document__isnull=True, plan__document_id=document_id)
+        )
+    return (
+        requirements.filter(
+            Q(unit__path__startswith=org.path)
+            | Q(pk__in=succession.handed_from_within(REQUIREMENTS_CARRIER, org.path, day))
+        )
+        .annotate(day_path=Coalesce(succession.handed_path(REQUIREMENTS_CARRIER, day), F("unit__path")))
+        .filter(day_path__startswith=org.path)
+    )
+
+
+def coverage_rollup_on(
+    org: Organization, day: datetime.date, *, document_id: int | None = None
+) -> dict[int, dict[str, dict[str, int]]]:
+    """coverage_rollup for a past day: {document id: {child path: {coverage state: n}}} for the
+    units strictly below `org` that were required that day to issue a plan. One query."""
+    answered = Plan.objects.filter(
+        parent_plan=OuterRef("plan"), unit=OuterRef("unit"), status=PlanStatus.ISSUED, document__issued_on__lte=day
+    )
+    width = (org.depth + 1) * STEP
+    rows = (
+        requirements_on(org, day, document_id=document_id)
+        .exclude(day_path=org.path)
+        .annotate(
+            state=Case(
+                When(
+                    Exists(answered.filter(document__issued_on__lte=OuterRef("due_on"))), then=Value(COVERAGE_ON_TIME)
+                ),
+                When(Exists(answered), then=Value(COVERAGE_LATE)),
+                When(due_on__lt=day, then=Value(COVERAGE_OVERDUE)),
+                default=Value(COVERAGE_PENDING),
+            ),
+            document=Coalesce("plan__source_document_id", "plan__document_id"),
+            child=Substr("day_path", 1, width),
+        )
+        .values("document", "child", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: dict[int, dict[str, dict[str, int]]] = {}
+    for row in rows:
+        counts = result.setdefault(row["document"], {}).setdefault(row["child"], dict.fromkeys(COVERAGE_LABELS, 0))
+        counts[row["state"]] += row["n"]
+    return result
 
 
 def task_rollup_on(org: Organization, day: datetime.date) -> tuple[dict[str, int], dict[str, dict[str, int]]]:

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +19,8 @@ from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.routes import url_template
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
-from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, tree_day
+from hienthuc.orgs.models import FormerName, Organization
 from hienthuc.people.access import readable_people
 from hienthuc.plans import actions, importing, tallies
 from hienthuc.plans.access import access_explanation, access_plan, access_task
@@ -332,20 +333,33 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     right below it. Without a document: every cascade that reached the subtree."""
     org = access_organization(request.user, pk)
     today = timezone.localdate()
+    # A past day (?on=) is read from the rows, on the tree of that day (tallies.requirements_on).
+    day = tree_day(request)
+    past = day is not None and day < today
+    if past:
+        today = day
     context = {
         "org": org,
         "crumbs": breadcrumbs(request.user, org),
         "crumb_current": org.name,
         "labels": tallies.COVERAGE_LABELS,
+        "day": day if past else None,
+        "on_query": f"&on={day.isoformat()}" if past else "",
     }
     document_id = request.GET.get("document", "")
     if not document_id.isdigit():
-        context["documents"] = coverage_documents(org, today, request.user)
+        context["documents"] = coverage_documents(org, today, request.user, past=past)
         return render(request, "plans/coverage.html", context)
     document = get_object_or_404(Document.objects.visible_to(request.user).select_related("kind"), pk=document_id)
-    by_child = tallies.coverage_rollup(org, today, document_id=document.pk).get(document.pk, {})
+    child_rows = list(children_of(org, include_inactive=True))
+    if past:
+        by_path = tallies.coverage_rollup_on(org, day, document_id=document.pk).get(document.pk, {})
+        by_child = {row["pk"]: by_path[row["path"]] for row in child_rows if row["path"] in by_path}
+        FormerName.objects.name_rows_on(child_rows, day)
+    else:
+        by_child = tallies.coverage_rollup(org, today, document_id=document.pk).get(document.pk, {})
     children = []
-    for child in children_of(org, include_inactive=True):
+    for child in child_rows:
         counts = by_child.get(child["pk"])
         if counts:
             required = sum(counts.values())
@@ -356,14 +370,20 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     children.sort(key=lambda c: (c["share"], c["unit"]["name"]))
     coverage_url = url_template("unit_coverage")
     for c in children:
-        c["coverage_url"] = f"{coverage_url.format(c['unit']['pk'])}?document={document.pk}"
+        c["coverage_url"] = f"{coverage_url.format(c['unit']['pk'])}?document={document.pk}{context['on_query']}"
     plan_url = url_template("plan_detail")
-    requirements = PlanRequirement.objects.filter(
-        Q(plan__source_document=document) | Q(plan__source_document__isnull=True, plan__document=document),
-        unit__path__startswith=org.path,
-        unit__depth__lte=org.depth + 1,
-    ).order_by("unit__depth", "unit__search_text")
-    rows = requirement_rows(requirements, today)
+    if past:
+        requirements = tallies.requirements_on(org, day, document_id=document.pk).annotate(day_depth=Length("day_path"))
+        requirements = requirements.filter(day_depth__lte=(org.depth + 1) * tallies.STEP)
+    else:
+        requirements = PlanRequirement.objects.filter(
+            Q(plan__source_document=document) | Q(plan__source_document__isnull=True, plan__document=document),
+            unit__path__startswith=org.path,
+            unit__depth__lte=org.depth + 1,
+        ).order_by("unit__depth", "unit__search_text")
+    rows = requirement_rows(requirements, today, past=past)
+    if past:  # by the units that owed them that day
+        rows.sort(key=lambda r: (r["unit"].depth, r["unit"].search_text))
     for r in rows:
         r["state_label"] = tallies.COVERAGE_LABELS[r["state"]]
         r["required_by_url"] = plan_url.format(r["required_by"].pk)
