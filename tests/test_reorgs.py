@@ -34,6 +34,7 @@ from tests.base import kind
 from tests.test_plans import PlanBase
 
 JULY_2025 = datetime.date(2025, 7, 1)
+NOTHING = {"on_time": 0, "late": 0, "overdue": 0, "pending": 0}
 
 
 def split_a1(case: PlanBase) -> None:
@@ -267,6 +268,15 @@ class ReorganizationTestCase(PlanBase):
         self.assertEqual(self.client.get(url + "&on=2021-10-01").context["summary"]["pending"], 0)  # not yet issued
         panel = self.client.get(f"/orgs/{self.tinh_a.pk}/dashboard/tasks/?on=2025-06-30").context
         self.assertEqual(panel["coverage"][0]["summary"]["overdue"], 1)
+        # The API tells the same past day, per child unit of that day.
+        api = self.client.get(f"/api/units/{self.tinh_a.pk}/coverage?on=2025-06-30").json()
+        self.assertEqual(api[0]["totals"]["overdue"], 1)
+        self.assertIn({"unit_id": self.huyen_a1.pk, "counts": {**NOTHING, "overdue": 1}}, api[0]["children"])
+        dashboard = self.client.get(f"/api/units/{self.tinh_a.pk}/dashboard?on=2025-06-30").json()
+        self.assertEqual(dashboard["children"][0]["unit_id"], self.huyen_a1.pk)
+        self.assertEqual(dashboard["children"][0]["counts"]["open_overdue"], 1)
+        today = self.client.get(f"/api/units/{self.tinh_a.pk}/dashboard").json()
+        self.assertEqual(today["totals"]["open_overdue"], 2)  # the district's, now the province's, and A2's
 
     def test_it_names_a_renamed_unit_as_it_was_named_on_a_past_day(self):
         def rename(name: str, day: datetime.date):

@@ -165,13 +165,30 @@ def report_progress(request, task_id: Id, payload: ProgressIn):
     return Status(200, access_task(request.user, task_id))
 
 
+def _past(on: datetime.date | None) -> bool:
+    return on is not None and on < timezone.localdate()
+
+
+def _by_child_id(unit, by_path: dict[str, dict]) -> dict[int, dict]:
+    """Figures keyed by child path (a past day's) keyed by the child's id instead."""
+    from hienthuc.orgs.models import Organization
+
+    ids = dict(Organization.objects.children_of(unit).filter(path__in=list(by_path)).values_list("path", "pk"))
+    return {ids[path]: counts for path, counts in by_path.items() if path in ids}
+
+
 @router.get("/units/{unit_id}/dashboard", response=DashboardOut, tags=["plans"])
-def unit_dashboard(request, unit_id: Id):
-    """Tasks of issued plans led in the unit's subtree by status, and per child unit — live."""
+def unit_dashboard(request, unit_id: Id, on: datetime.date | None = None):
+    """Tasks of issued plans led in the unit's subtree by status, and per child unit — live, or
+    as they stood on a past day `on`, on the tree of that day (each task where it was led then)."""
     from hienthuc.plans import tallies
 
     unit = access_organization(request.user, unit_id)
-    totals, rollup = tallies.task_rollup(unit, timezone.localdate())
+    if _past(on):
+        totals, by_path = tallies.task_rollup_on(unit, on)
+        rollup = _by_child_id(unit, by_path)
+    else:
+        totals, rollup = tallies.task_rollup(unit, timezone.localdate())
     return {
         "unit_id": unit.pk,
         "totals": totals,
@@ -186,16 +203,23 @@ class UnitCoverageOut(Schema):
 
 
 @router.get("/units/{unit_id}/coverage", response=list[UnitCoverageOut], tags=["plans"])
-def unit_coverage(request, unit_id: Id, document: Id | None = None):
+def unit_coverage(request, unit_id: Id, document: Id | None = None, on: datetime.date | None = None):
     """For each source document cascaded below the unit (or the one asked): how many units
-    below issued their plan on time, late, are overdue or not yet due — per child unit."""
+    below issued their plan on time, late, are overdue or not yet due — per child unit; live, or
+    as they stood on a past day `on`, on the tree of that day."""
     from hienthuc.documents.models import Document
     from hienthuc.plans import tallies
 
     unit = access_organization(request.user, unit_id)
     if document is not None:
         access_document(request.user, document)
-    by_document = tallies.coverage_rollup(unit, timezone.localdate(), document_id=document)
+    if _past(on):
+        by_document: dict = {
+            doc: _by_child_id(unit, by_path)
+            for doc, by_path in tallies.coverage_rollup_on(unit, on, document_id=document).items()
+        }
+    else:
+        by_document = tallies.coverage_rollup(unit, timezone.localdate(), document_id=document)
     visible = set(Document.objects.visible_to(request.user).filter(pk__in=by_document).values_list("pk", flat=True))
     return [
         {
