@@ -91,11 +91,17 @@ class StatusFormsTestCase(BaseTestCase):
                     [NO_DAY, plan.pk],
                 )
                 sql = {pk: tallies.status_of(state, tallies._day(due), today) for pk, state, due in cursor.fetchall()}
+            # A past day's figures: a task completed after that day was still open on it.
+            past = dict(
+                Task.objects.filter(pk__in=cases).with_status(today, past=True).values_list("pk", "status_code")
+            )
             for task in Task.objects.filter(pk__in=cases):
                 python = status(task.deadline_last_day, task.completed_on, today)
                 tally = tallies.status_of(*tallies.task_key(task.deadline_last_day, task.completed_on), today)
                 with self.subTest(task=task.content, today=today):
                     self.assertEqual({python, orm[task.pk], tally, sql[task.pk]}, {python})
+                    done_by_then = task.completed_on if task.completed_on and task.completed_on <= today else None
+                    self.assertEqual(past[task.pk], status(task.deadline_last_day, done_by_then, today))
                     checked += 1
         self.assertEqual(checked, 24)
         self.assertEqual(

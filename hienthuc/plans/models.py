@@ -143,19 +143,16 @@ class TaskQuerySet(models.QuerySet):
             readable_q(user, "plan__document__")
         )
 
-    def with_status(self, today: datetime.date | None = None) -> "TaskQuerySet":
-        """Annotate `status_code`, derived from the deadline's last day as of today (or as of a
-        past day)."""
+    def with_status(self, today: datetime.date | None = None, *, past: bool = False) -> "TaskQuerySet":
+        """Annotate `status_code`, derived from the deadline's last day as of today. `past`:
+        `today` is a past day, on which a task completed later was still open."""
         today = today or timezone.localdate()
+        done = Q(completed_on__lte=today) if past else Q(completed_on__isnull=False)
         return self.annotate(
             status_code=Case(
                 When(deadline_last_day__isnull=True, then=Value(deadlines.STATUS_ONGOING)),
-                # A task completed after `today` (a past day's figures) was still open that day.
-                When(
-                    Q(completed_on__lte=today) & Q(completed_on__lte=F("deadline_last_day")),
-                    then=Value(deadlines.DONE_ON_TIME),
-                ),
-                When(completed_on__lte=today, then=Value(deadlines.DONE_LATE)),
+                When(done & Q(completed_on__lte=F("deadline_last_day")), then=Value(deadlines.DONE_ON_TIME)),
+                When(done, then=Value(deadlines.DONE_LATE)),
                 When(deadline_last_day__gte=today, then=Value(deadlines.OPEN_IN_TIME)),
                 default=Value(deadlines.OPEN_OVERDUE),
                 output_field=models.CharField(),

@@ -286,7 +286,7 @@ def tasks_on(org: Organization, day: datetime.date):
         )
         .annotate(day_path=Coalesce(succession.handed_path(TASKS_CARRIER, day), F("lead_path")))
         .filter(day_path__startswith=org.path)
-        .with_status(day)
+        .with_status(day, past=True)
     )
 
 
