@@ -355,3 +355,39 @@ class BrowserTestCase(StaticLiveServerTestCase):
         assert download.value.suggested_filename.endswith(".docx")
         with open(download.value.path(), "rb") as report:
             assert report.read(2) == b"PK"
+
+    def test_it_follows_a_reorganization_applied_in_the_background_and_shows_a_past_day(self):
+        import datetime
+
+        from django.test import override_settings
+
+        from hienthuc.reorgs.actions import do_add_operation, do_create_reorganization
+        from hienthuc.reorgs.background import run_reorganization
+
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Sắp xếp tổ chức đảng hai cấp", effective_on=datetime.date(2025, 7, 1),
+            acting_user=self.alice,
+        )  # fmt: skip
+        do_add_operation(reorg, kind="dissolve", units=[self.huyen_a1], target=self.tinh_a, acting_user=self.alice)
+        do_add_operation(
+            reorg, kind="merge", units=[self.xa_a1a, self.xa_a1b], new_code="A-X1", new_name="Đảng ủy xã Đông Tây",
+            new_kind=OrgKind.objects.get(code="dang_uy_xa"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+        page = self.page
+        self.login("alice")
+        # The worker is not there yet (DummyBackend keeps the task): the page says it runs.
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+            page.goto(f"{self.live_server_url}/reorgs/{reorg.pk}/")
+            page.once("dialog", lambda dialog: dialog.accept())
+            page.get_by_role("button", name="Áp dụng").click()
+            expect(page.locator("#reorg-progress")).to_contain_text("Đang áp dụng trong nền")
+            self.assertEqual(run_reorganization.call(reorg.pk), "done")
+            # The page polls and reloads itself once the run is over.
+            expect(page.locator("h1 .badge")).to_have_text("Đã áp dụng")
+            expect(page.locator("#reorg-progress")).to_have_count(0)
+        page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/dashboard/")
+        expect(page.locator("#dashboard-children")).not_to_contain_text("Huyện ủy A1")
+        page.fill("#dashboard-on", "2025-06-30")
+        page.get_by_role("button", name="Xem", exact=True).click()
+        expect(page.locator("#panel-tasks")).to_contain_text("tình hình ngày 30/06/2025")
+        expect(page.locator("#dashboard-children")).to_contain_text("Huyện ủy A1")
