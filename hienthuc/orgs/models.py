@@ -289,5 +289,10 @@ class HandOver(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["carrier", "row_id", "effective_on"]),
-            models.Index(fields=["carrier", "from_path", "effective_on"]),
+            # The rows a subtree handed on: a range of paths (a LIKE prefix on PostgreSQL).
+            models.Index(
+                fields=["carrier", "from_path", "effective_on"],
+                name="handover_from_path",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
+            ),
         ]

@@ -151,6 +151,16 @@ def handed_path(key: str, day: datetime.date):
     return Subquery(later.order_by("effective_on").values("from_path")[:1])
 
 
+def not_handed_after(key: str, day: datetime.date):
+    """A filter on the carried rows' queryset: rows no reorganization handed on after `day`
+    (they were that day where they are now)."""
+    from django.db.models import Exists, OuterRef
+
+    from hienthuc.orgs.models import HandOver
+
+    return ~Exists(HandOver.objects.filter(carrier=key, row_id=OuterRef("pk"), effective_on__gt=day))
+
+
 def handed_from_within(key: str, path: str, day: datetime.date):
     """Ids of the rows handed on after `day` by units in the subtree at `path`."""
     from hienthuc.orgs.models import HandOver

@@ -258,6 +258,9 @@ class Task(models.Model):
                 name="task_open_by_lead_path",
                 opclasses=["varchar_pattern_ops", "date_ops"],
             ),
+            # A subtree's tasks, done ones too, by one range scan: a past day's figures
+            # (tallies.tasks_on) and the task list of a subtree.
+            models.Index(fields=["lead_path"], name="task_by_lead_path", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_max_100"),

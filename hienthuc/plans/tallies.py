@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -276,18 +276,23 @@ def overdue_list(org: Organization, today: datetime.date, limit: int = 20) -> li
 TASKS_CARRIER, REQUIREMENTS_CARRIER = "tasks", "plan-requirements"
 
 
-def tasks_on(org: Organization, day: datetime.date):
+def tasks_on(org: Organization, day: datetime.date) -> tuple[QuerySet, QuerySet]:
     """Tasks of plans issued by `day` that a unit of `org`'s subtree led that day, with
-    `day_path` (the path of that unit) and `status_code` as of that day."""
-    return (
-        Task.objects.filter(plan__status=PlanStatus.ISSUED, plan__document__issued_on__lte=day)
-        .filter(
-            Q(lead_path__startswith=org.path) | Q(pk__in=succession.handed_from_within(TASKS_CARRIER, org.path, day))
-        )
-        .annotate(day_path=Coalesce(succession.handed_path(TASKS_CARRIER, day), F("lead_path")))
-        .filter(day_path__startswith=org.path)
-        .with_status(day, past=True)
+    `day_path` (the path of that unit) and `status_code` as of that day — in two parts that each
+    read a range of an index: the tasks not handed on since, where they are led now, and those a
+    unit of the subtree handed on after the day (where the first hand-over took them from)."""
+    issued = Task.objects.filter(plan__status=PlanStatus.ISSUED, plan__document__issued_on__lte=day)
+    staying = (
+        issued.filter(lead_path__startswith=org.path)
+        .filter(succession.not_handed_after(TASKS_CARRIER, day))
+        .annotate(day_path=F("lead_path"))
     )
+    handed = (
+        issued.filter(pk__in=succession.handed_from_within(TASKS_CARRIER, org.path, day))
+        .annotate(day_path=succession.handed_path(TASKS_CARRIER, day))
+        .filter(day_path__startswith=org.path)
+    )
+    return staying.with_status(day, past=True), handed.with_status(day, past=True)
 
 
 def requirements_on(org: Organization, day: datetime.date, *, document_id: int | None = None):
@@ -345,36 +350,33 @@ def coverage_rollup_on(
 
 
 def task_rollup_on(org: Organization, day: datetime.date) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    """task_rollup for a past day: the status counts that day of the subtree, and per child
-    keyed by the child's path (units that day). One grouped query."""
+    """task_rollup for a past day: the status counts that day of tasks_on(org, day), and per
+    child keyed by the child's path (units that day). Two grouped queries."""
     width = (org.depth + 1) * STEP
-    rows = (
-        tasks_on(org, day)
-        .annotate(child=Substr("day_path", 1, width))
-        .values("child", "status_code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     totals = dict.fromkeys(deadlines.STATUS_LABELS, 0)
     per_child: dict[str, dict[str, int]] = {}
-    for row in rows:
-        totals[row["status_code"]] += row["n"]
-        if len(row["child"]) == width:  # else the unit's own tasks
-            per_child.setdefault(row["child"], dict.fromkeys(deadlines.STATUS_LABELS, 0))[row["status_code"]] += row[
-                "n"
-            ]
+    for part in tasks_on(org, day):
+        rows = part.annotate(child=Substr("day_path", 1, width)).values("child", "status_code").annotate(n=Count("pk"))
+        for child, status, n in rows.order_by().values_list("child", "status_code", "n"):
+            totals[status] += n
+            if len(child) == width:  # else the unit's own tasks
+                per_child.setdefault(child, dict.fromkeys(deadlines.STATUS_LABELS, 0))[status] += n
     return totals, per_child
 
 
 def overdue_list_on(org: Organization, day: datetime.date, limit: int = 20) -> list[Task]:
     """The subtree's most overdue tasks on a past day, each with `day_unit_name`: the unit that
     led it that day, by the name it bore then."""
-    tasks = list(
-        tasks_on(org, day)
-        .filter(status_code=deadlines.OPEN_OVERDUE)
-        .select_related("lead_unit")
-        .order_by("deadline_last_day", "id")[:limit]
-    )
+    tasks = sorted(
+        (
+            task
+            for part in tasks_on(org, day)
+            for task in part.filter(status_code=deadlines.OPEN_OVERDUE)
+            .select_related("lead_unit")
+            .order_by("deadline_last_day", "id")[:limit]
+        ),
+        key=lambda task: (task.deadline_last_day, task.pk),
+    )[:limit]
     units = list(Organization.objects.filter(path__in={t.day_path for t in tasks}).values("pk", "path", "name"))
     for row in units:
         row["kind_name"] = ""
