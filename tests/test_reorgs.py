@@ -54,7 +54,7 @@ def split_a1(case: PlanBase) -> None:
     do_apply_reorganization(reorg, acting_user=case.alice)
 
 
-class ReorganizationTestCase(PlanBase):
+class ReorganizationBase(PlanBase):
     """Tỉnh A dissolves Huyện A1 (its work to the province) and merges A1's two communes into a
     new commune committee under the province, as on 1 July 2025."""
 
@@ -80,6 +80,8 @@ class ReorganizationTestCase(PlanBase):
             completed_on=datetime.date(2021, 6, 1), version=self.done.version, acting_user=self.alice,
         )  # fmt: skip
 
+
+class ReorganizationTestCase(ReorganizationBase):
     def test_it_previews_what_ceases_what_is_made_and_what_carries_forward(self):
         page = preview(self.decide(), self.alice)
         self.assertEqual(page.errors, [])
@@ -199,6 +201,36 @@ class ReorganizationTestCase(PlanBase):
             {"A1-D", "A1-T"},
         )
         self.assertEqual(counts.differences(), {})
+
+    def test_it_counts_a_task_handed_on_twice_where_it_was_on_each_day(self):
+        from hienthuc.plans import tallies
+
+        split_a1(self)  # 1 January 2024: A1's open task to its east part
+        east, west = (Organization.objects.current().get(code=c) for c in ("A1-D", "A1-T"))
+        merger = do_create_reorganization(
+            unit=self.tinh_a, title="Hợp nhất lại", effective_on=datetime.date(2024, 6, 1), acting_user=self.alice
+        )
+        do_add_operation(
+            merger, kind="merge", units=[east, west], new_code="A1-M", new_name="Huyện ủy A1 mới",
+            new_kind=kind("huyen_uy"), new_parent=self.tinh_a, acting_user=self.alice,
+        )  # fmt: skip
+        do_apply_reorganization(merger, acting_user=self.alice)
+        merged = Organization.objects.current().get(code="A1-M")
+        self.assertEqual(self.refresh(self.task).lead_unit, merged)
+
+        def open_overdue(unit, day):
+            return tallies.task_rollup_on(unit, day)[0]["open_overdue"]
+
+        for day, where in (
+            (datetime.date(2023, 12, 31), self.huyen_a1),
+            (datetime.date(2024, 3, 1), east),
+            (datetime.date(2024, 7, 1), merged),
+        ):
+            with self.subTest(day=day):
+                for unit in (self.huyen_a1, east, merged):
+                    self.assertEqual(open_overdue(unit, day), 1 if unit == where else 0)
+                overdue = tallies.overdue_list_on(self.tinh_a, day)
+                self.assertEqual([t.day_unit_name for t in overdue], [where.name])
 
     def test_it_renames_a_unit_in_place_and_checks_its_new_kind(self):
         reorg = do_create_reorganization(
@@ -616,7 +648,7 @@ class ReorganizationPagesTestCase(PlanBase):
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-class BackgroundApplyTestCase(ReorganizationTestCase):
+class BackgroundApplyTestCase(ReorganizationBase):
     """The page's buttons hand the decision to the worker (a country-wide one takes minutes); the
     page follows the run. DummyBackend keeps the task queued until the test runs it."""
 

@@ -161,11 +161,21 @@ def not_handed_after(key: str, day: datetime.date):
     return ~Exists(HandOver.objects.filter(carrier=key, row_id=OuterRef("pk"), effective_on__gt=day))
 
 
-def handed_from_within(key: str, path: str, day: datetime.date):
-    """Ids of the rows handed on after `day` by units in the subtree at `path`."""
+def handed_from_within(key: str, path: str, day: datetime.date, *, first: bool = False):
+    """Ids of the rows handed on after `day` by units in the subtree at `path`. `first`: only
+    where that was their first hand-over after the day (they were in the subtree that day) —
+    a condition on the hand-overs, which the planner estimates, unlike a filter on where each
+    row was looked up from."""
+    from django.db.models import Exists, OuterRef
+
     from hienthuc.orgs.models import HandOver
 
-    found = HandOver.objects.filter(carrier=key, from_path__startswith=path, effective_on__gt=day)
+    later = HandOver.objects.filter(carrier=key, effective_on__gt=day)
+    found = later.filter(from_path__startswith=path)
+    if first:
+        found = found.exclude(
+            Exists(later.filter(row_id=OuterRef("row_id"), effective_on__lt=OuterRef("effective_on")))
+        )
     return found.values("row_id")
 
 

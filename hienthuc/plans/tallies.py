@@ -287,10 +287,8 @@ def tasks_on(org: Organization, day: datetime.date) -> tuple[QuerySet, QuerySet]
         .filter(succession.not_handed_after(TASKS_CARRIER, day))
         .annotate(day_path=F("lead_path"))
     )
-    handed = (
-        issued.filter(pk__in=succession.handed_from_within(TASKS_CARRIER, org.path, day))
-        .annotate(day_path=succession.handed_path(TASKS_CARRIER, day))
-        .filter(day_path__startswith=org.path)
+    handed = issued.filter(pk__in=succession.handed_from_within(TASKS_CARRIER, org.path, day, first=True)).annotate(
+        day_path=succession.handed_path(TASKS_CARRIER, day)
     )
     return staying.with_status(day, past=True), handed.with_status(day, past=True)
 
@@ -371,9 +369,11 @@ def overdue_list_on(org: Organization, day: datetime.date, limit: int = 20) -> l
         (
             task
             for part in tasks_on(org, day)
+            # Ordered by an expression, as in overdue_list: not a walk of the country's open
+            # tasks in deadline order for one subtree's.
             for task in part.filter(status_code=deadlines.OPEN_OVERDUE)
             .select_related("lead_unit")
-            .order_by("deadline_last_day", "id")[:limit]
+            .order_by(Coalesce("deadline_last_day", Value(NO_DAY)), "id")[:limit]
         ),
         key=lambda task: (task.deadline_last_day, task.pk),
     )[:limit]

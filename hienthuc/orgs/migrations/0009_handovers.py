@@ -5,24 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0008_former_names'),
+        ("orgs", "0008_former_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HandOver',
+            name="HandOver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('carrier', models.CharField(max_length=40)),
-                ('row_id', models.BigIntegerField()),
-                ('from_path', models.CharField(max_length=255)),
-                ('effective_on', models.DateField()),
-                ('from_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("carrier", models.CharField(max_length=40)),
+                ("row_id", models.BigIntegerField()),
+                ("from_path", models.CharField(max_length=255)),
+                ("effective_on", models.DateField()),
+                (
+                    "from_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['carrier', 'row_id', 'effective_on'], name='orgs_handov_carrier_9b326b_idx'), models.Index(fields=['carrier', 'from_path', 'effective_on'], name='handover_from_path', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops', 'date_ops'])],
+                "indexes": [
+                    models.Index(fields=["carrier", "row_id", "effective_on"], name="orgs_handov_carrier_9b326b_idx"),
+                    models.Index(
+                        fields=["carrier", "from_path", "effective_on"],
+                        name="handover_from_path",
+                        opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
+                    ),
+                ],
             },
         ),
     ]

@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_alter_attachment_options_alter_documentgrant_options_and_more'),
-        ('orgs', '0009_handovers'),
-        ('people', '0003_verbose_names'),
-        ('plans', '0008_alter_explanationrequest_options_alter_goal_options_and_more'),
+        ("documents", "0004_alter_attachment_options_alter_documentgrant_options_and_more"),
+        ("orgs", "0009_handovers"),
+        ("people", "0003_verbose_names"),
+        ("plans", "0008_alter_explanationrequest_options_alter_goal_options_and_more"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['lead_path'], name='task_by_lead_path', opclasses=['varchar_pattern_ops']),
+            model_name="task",
+            index=models.Index(fields=["lead_path"], name="task_by_lead_path", opclasses=["varchar_pattern_ops"]),
         ),
     ]
