@@ -53,13 +53,14 @@ DASHBOARD_BUDGET_MS = 100  # the dashboard benchmark's budget (bench/dashboard.p
 # A past day's dashboard is read from the rows, not the tallies (plans/tallies.py, "past days"):
 # the subtree's tasks grouped once, with where each was led that day — for the province tier's
 # root, 150,000 tasks on SQLite, whose plain grouping by hand takes ~180 ms; the page measured
-# 390–570 ms (2.2–3.3× that grouping: it also looks up each task's hand-over, lists the day's
-# overdue tasks and cascades). A past day is a question asked now and then, not the landing
-# page: a second is what it may take; the ratio keeps the query honest.
+# ~600 ms (2.7× that grouping: it also lists the day's overdue tasks and cascades). On PostgreSQL
+# a national province's day before the 2025 merger: 410–530 ms, 0.7–0.9× the hand-written scan
+# (the page reads two index ranges). A past day is a question asked now and then, not the
+# landing page: a second is what it may take; the ratio keeps the query honest.
 PAST_DASHBOARD_BUDGET_MS, PAST_DASHBOARD_RATIO = 1_000, 4
 # The country: ~83,000 units continued, ~1.7 million members and ~0.5 million open tasks
-# re-homed in one transaction — measured at 3.2× the plain rewrite of the same rows (208 s;
-# the preview 21 s, 0.33×). Once in a generation, applied by the background worker; the
+# re-homed in one transaction, each handed task and requirement keeping where it was — measured
+# at 3.5× the plain rewrite of the same rows (240 s; the preview 19 s, 0.27×). Once in a generation, applied by the background worker; the
 # absolute budgets are what such a night allows, the ratio is what keeps it honest.
 NATIONAL_PREVIEW_BUDGET_MS, NATIONAL_APPLY_BUDGET_MS = 120_000, 600_000
 NATIONAL_APPLY_RATIO = 8
