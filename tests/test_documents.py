@@ -230,6 +230,45 @@ class DocumentTestCase(DocumentBase):
         with self.assertRaises(ValidationError):
             do_link_documents(plan, self.nq, kind="implements", acting_user=self.bob)
 
+    def test_it_ends_a_document_replaced_or_annulled_and_refuses_a_cycle(self):
+        from hienthuc.documents.actions import current_data, do_unlink_documents, do_update_document
+
+        old = self.create(number_text="02-QĐ/TU", kind=kind("quyet_dinh"), summary="Quy chế làm việc khóa XIX")
+        rules = self.create(number_text="03-QĐ/TU", kind=kind("quyet_dinh"), summary="Quy chế làm việc khóa XX")
+        link = do_link_documents(rules, old, kind="replaces", acting_user=self.alice)
+        self.assertEqual(self.refresh(old).status, Status.REPLACED)
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/documents/{old.pk}/")
+        self.assertContains(page, "Đã bị thay thế")
+        self.assertContains(page, "Bị thay thế bởi")
+        self.assertContains(page, f'href="/documents/{rules.pk}/"')
+        # The other way round, directly or through a third document, is a cycle.
+        with self.assertRaisesMessage(ValidationError, "không thể thay thế, bãi bỏ lẫn nhau"):
+            do_link_documents(old, rules, kind="replaces", acting_user=self.alice)
+        newest = self.create(number_text="04-QĐ/TU", kind=kind("quyet_dinh"), summary="Quy chế sửa đổi")
+        do_link_documents(newest, rules, kind="replaces", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "không thể thay thế, bãi bỏ lẫn nhau"):
+            do_link_documents(old, newest, kind="annuls", acting_user=self.alice)
+        self.assertFalse(old.links_out.exists())
+        # Undoing the link puts the old one back in force; an annulment ends it as expired.
+        do_unlink_documents(link, acting_user=self.alice)
+        self.assertEqual(self.refresh(old).status, Status.ISSUED)
+        do_link_documents(newest, old, kind="annuls", acting_user=self.alice)
+        self.assertEqual(self.refresh(old).status, Status.EXPIRED)
+        self.assertContains(self.client.get(f"/documents/{old.pk}/"), "Bị bãi bỏ bởi")
+        # A draft replaces nothing until it is issued.
+        draft = self.create(number_text="", kind=kind("quyet_dinh"), summary="Dự thảo thay thế", status="draft",
+                            issued_on=None)  # fmt: skip
+        target = self.create(number_text="05-QĐ/TU", kind=kind("quyet_dinh"), summary="Quy định cũ")
+        do_link_documents(draft, target, kind="replaces", acting_user=self.alice)
+        self.assertEqual(self.refresh(target).status, Status.ISSUED)
+        data = {**current_data(draft), "status": "issued", "number_text": "06-QĐ/TU",
+                "issued_on": datetime.date(2022, 2, 1)}  # fmt: skip
+        do_update_document(draft, acting_user=self.alice, **data)
+        self.assertEqual(self.refresh(target).status, Status.REPLACED)
+        event = AuditEvent.objects.filter(object_id=str(target.pk), action="update").latest("id")
+        self.assertEqual(event.after, {"status": "replaced", "by": draft.pk})
+
     def test_it_searches_without_diacritics_and_by_any_written_number(self):
         self.client.force_login(self.bob)
         for query in ("quan triet", "nghi quyet 01", "so 1 - nq/tu", "01-NQ/TU", "Nông thôn"):

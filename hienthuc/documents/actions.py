@@ -16,6 +16,7 @@ from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Term
 from hienthuc.documents import changes
 from hienthuc.documents.models import (
+    ENDING,
     Attachment,
     Confidentiality,
     Document,
@@ -249,6 +250,8 @@ def do_update_document(document: Document, *, acting_user: User, **data) -> Docu
     after = snapshot(document, AUDIT_FIELDS)
     if after != before:
         record(acting_user, "update", document, organization=document.issuing_unit, before=before, after=after)
+    if before.get("status") == Status.DRAFT:
+        _end_targets(document, acting_user)  # issued now: what it replaces or annuls ends
     return document
 
 
@@ -307,6 +310,16 @@ def do_link_documents(source: Document, target: Document, *, kind: str, acting_u
         raise ValidationError({"target": _("Không thể liên kết một văn bản với chính nó.")})
     if DocumentLink.objects.filter(source=source, target=target, kind=kind).exists():
         raise ValidationError({"target": _("Hai văn bản đã có liên kết này.")})
+    if kind in ENDING and _ends(target, source):
+        raise ValidationError(
+            {
+                "target": _(
+                    "“%(target)s” đã thay thế hoặc bãi bỏ “%(source)s” (trực tiếp hoặc qua văn bản khác); "
+                    "hai văn bản không thể thay thế, bãi bỏ lẫn nhau."
+                )
+                % {"target": target, "source": source}
+            }
+        )
     link = DocumentLink.objects.create(
         source=source, target=target, kind=kind, created_by=acting_user if acting_user.pk else None
     )
@@ -317,7 +330,58 @@ def do_link_documents(source: Document, target: Document, *, kind: str, acting_u
         organization=source.issuing_unit,
         after={"source": source.pk, "target": target.pk, "kind": kind},
     )
+    _end_targets(source, acting_user)
     return link
+
+
+def _ends(document: Document, other: Document) -> bool:
+    """Whether `document` replaces or annuls `other`, directly or through others: a new link the
+    other way would make a cycle."""
+    seen, frontier = {document.pk}, {document.pk}
+    while frontier:
+        targets = set(
+            DocumentLink.objects.filter(source_id__in=frontier, kind__in=list(ENDING)).values_list(
+                "target_id", flat=True
+            )
+        )
+        if other.pk in targets:
+            return True
+        frontier = targets - seen
+        seen |= frontier
+    return False
+
+
+def _end_targets(source: Document, acting_user: User) -> None:
+    """An issued document's "replaces"/"annuls" links end their targets: each in force takes
+    "Đã bị thay thế"/"Hết hiệu lực" (the document's page links it to the newer one)."""
+    if source.status == Status.DRAFT:
+        return  # a draft replaces nothing yet; its issue does (do_update_document)
+    for link in DocumentLink.objects.filter(source=source, kind__in=list(ENDING)).select_related("target"):
+        target = link.target
+        if target.status != Status.ISSUED:
+            continue
+        target.status = ENDING[LinkKind(link.kind)]
+        target.save(update_fields=["status"])
+        record(
+            acting_user, "update", target, organization=target.issuing_unit,
+            before={"status": Status.ISSUED}, after={"status": target.status, "by": source.pk},
+        )  # fmt: skip
+
+
+def _revive(target: Document, acting_user: User) -> None:
+    """A document no issued one replaces or annuls any more is in force again."""
+    if target.status not in ENDING.values():
+        return
+    ending = DocumentLink.objects.filter(target=target, kind__in=list(ENDING)).exclude(source__status=Status.DRAFT)
+    if ending.exists():
+        return
+    before = target.status
+    target.status = Status.ISSUED
+    target.save(update_fields=["status"])
+    record(
+        acting_user, "update", target, organization=target.issuing_unit,
+        before={"status": before}, after={"status": target.status},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -332,6 +396,8 @@ def do_unlink_documents(link: DocumentLink, *, acting_user: User) -> None:
         before={"source": link.source_id, "target": link.target_id, "kind": link.kind},
     )
     link.delete()
+    if link.kind in ENDING:
+        _revive(Document.objects.select_for_update().get(pk=link.target_id), acting_user)
 
 
 @transaction.atomic

@@ -248,8 +248,13 @@ class LinkKind(models.TextChoices):
     IMPLEMENTS = "implements", _("Thực hiện")
     GUIDES = "guides", _("Hướng dẫn thực hiện")
     REPLACES = "replaces", _("Thay thế")
+    ANNULS = "annuls", _("Bãi bỏ")
     AMENDS = "amends", _("Sửa đổi, bổ sung")
     CITES = "cites", _("Dẫn chiếu")
+
+
+# A link that ends its target once its source is issued: the status the target takes.
+ENDING = {LinkKind.REPLACES: Status.REPLACED, LinkKind.ANNULS: Status.EXPIRED}
 
 
 # How a link reads from the other end: "X implements Y" shows on Y as "implemented by X".
@@ -257,6 +262,7 @@ INVERSE_LABELS = {
     LinkKind.IMPLEMENTS: _("Được thực hiện bởi"),
     LinkKind.GUIDES: _("Được hướng dẫn bởi"),
     LinkKind.REPLACES: _("Bị thay thế bởi"),
+    LinkKind.ANNULS: _("Bị bãi bỏ bởi"),
     LinkKind.AMENDS: _("Được sửa đổi, bổ sung bởi"),
     LinkKind.CITES: _("Được dẫn chiếu bởi"),
 }
