@@ -60,8 +60,9 @@ DASHBOARD_BUDGET_MS = 100  # the dashboard benchmark's budget (bench/dashboard.p
 PAST_DASHBOARD_BUDGET_MS, PAST_DASHBOARD_RATIO = 1_000, 4
 # The country: ~83,000 units continued, ~1.7 million members and ~0.5 million open tasks
 # re-homed in one transaction, each handed task and requirement keeping where it was — measured
-# at 3.5× the plain rewrite of the same rows (240 s; the preview 19 s, 0.27×). Once in a generation, applied by the background worker; the
-# absolute budgets are what such a night allows, the ratio is what keeps it honest.
+# at 3.5× the plain rewrite of the same rows (240 s; the preview 19 s, 0.27×). Once in a
+# generation, applied by the background worker; the absolute budgets are what such a night
+# allows, the ratio is what keeps it honest.
 NATIONAL_PREVIEW_BUDGET_MS, NATIONAL_APPLY_BUDGET_MS = 120_000, 600_000
 NATIONAL_APPLY_RATIO = 8
 NATIONAL_2024_ROOT = "H-TW"  # the root of the generated pre-2025 country (bench/generators/tree.py)

@@ -165,8 +165,9 @@ def report_progress(request, task_id: Id, payload: ProgressIn):
     return Status(200, access_task(request.user, task_id))
 
 
-def _past(on: datetime.date | None) -> bool:
-    return on is not None and on < timezone.localdate()
+def _past(on: datetime.date | None) -> datetime.date | None:
+    """The day asked when it is a past one (today's figures come from the tallies)."""
+    return on if on is not None and on < timezone.localdate() else None
 
 
 def _by_child_id(unit, by_path: dict[str, dict]) -> dict[int, dict]:
@@ -184,8 +185,8 @@ def unit_dashboard(request, unit_id: Id, on: datetime.date | None = None):
     from hienthuc.plans import tallies
 
     unit = access_organization(request.user, unit_id)
-    if _past(on):
-        totals, by_path = tallies.task_rollup_on(unit, on)
+    if day := _past(on):
+        totals, by_path = tallies.task_rollup_on(unit, day)
         rollup = _by_child_id(unit, by_path)
     else:
         totals, rollup = tallies.task_rollup(unit, timezone.localdate())
@@ -213,10 +214,10 @@ def unit_coverage(request, unit_id: Id, document: Id | None = None, on: datetime
     unit = access_organization(request.user, unit_id)
     if document is not None:
         access_document(request.user, document)
-    if _past(on):
+    if day := _past(on):
         by_document: dict = {
             doc: _by_child_id(unit, by_path)
-            for doc, by_path in tallies.coverage_rollup_on(unit, on, document_id=document).items()
+            for doc, by_path in tallies.coverage_rollup_on(unit, day, document_id=document).items()
         }
     else:
         by_document = tallies.coverage_rollup(unit, timezone.localdate(), document_id=document)
