@@ -719,6 +719,39 @@ class BackgroundApplyTestCase(ReorganizationBase):
         self.assertContains(self.client.get(f"/orgs/{self.tinh_a.pk}/history/"), "đã hủy áp dụng")
 
 
+class RealWorkerTestCase(TransactionTestCase):
+    """The real worker (django-tasks' db_worker on the database backend) applies a decision the
+    page handed over."""
+
+    def test_the_database_worker_applies_a_queued_decision(self):
+        from django.core.management import call_command
+
+        from hienthuc.documents.kinds import seed_document_kinds
+        from hienthuc.documents.models import DocumentKind
+        from hienthuc.orgs.kinds import seed_kinds
+        from hienthuc.orgs.models import OrgKind, OrgLevel
+        from hienthuc.reorgs.background import queue
+        from tests.base import build_cast
+
+        seed_kinds(OrgLevel, OrgKind)  # a TransactionTestCase before this one may have emptied them
+        seed_document_kinds(DocumentKind)
+        build_cast(self)
+        reorg = do_create_reorganization(
+            unit=self.tinh_a, title="Giải thể", effective_on=JULY_2025, acting_user=self.alice
+        )
+        do_add_operation(reorg, kind="rename", units=[self.huyen_a2], new_name="Thị ủy A2", acting_user=self.alice)
+        tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+        with override_settings(TASKS=tasks):
+            from django_tasks import task_backends
+
+            task_backends._settings = None  # the backends are built from settings once
+            self.addCleanup(setattr, task_backends, "_settings", None)
+            self.assertEqual(queue(reorg, acting_user=self.alice).status, ReorgStatus.APPLYING)
+            call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+        self.assertEqual(Reorganization.objects.get(pk=reorg.pk).status, ReorgStatus.APPLIED)
+        self.assertEqual(Organization.objects.get(pk=self.huyen_a2.pk).name, "Thị ủy A2")
+
+
 class StalledRunLockTestCase(TransactionTestCase):
     """On PostgreSQL a run is alive while its worker holds the decision's row, however long."""
 
