@@ -31,6 +31,45 @@ class CommitteeTestCase(BaseTestCase):
         with self.assertRaisesMessage(ValidationError, "đã có nhiệm kỳ khóa này"):
             do_create_term(self.tinh_a, number=20, start_year=2020, end_year=2025, acting_user=self.alice)
 
+    def test_it_refuses_a_term_overlapping_another_of_the_unit(self):
+        do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Trùng thời gian với nhiệm kỳ khóa XX (2020–2025)"):
+            do_create_term(self.tinh_a, number="XXI", start_year=2023, end_year=2028, acting_user=self.alice)
+        # The congress year closes one term and opens the next; another unit is another matter.
+        do_create_term(self.tinh_a, number="XXI", start_year=2025, end_year=2030, acting_user=self.alice)
+        do_create_term(self.huyen_a1, number="XXII", start_year=2022, end_year=2027, acting_user=self.alice)
+        self.assertEqual(Term.objects.filter(unit=self.tinh_a).count(), 2)
+
+    def test_it_keeps_the_composition_rules_of_each_body(self):
+        import datetime
+
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        people = [
+            do_create_person(full_name=name, home_unit=self.office_a, acting_user=self.alice)
+            for name in ("Trần Văn Một", "Lê Thị Hai", "Phạm Văn Ba")
+        ]
+        one, two, three = people
+
+        def seat(person, body, role, **dates):
+            return do_add_seat(term, person=person, body=body, role=role, acting_user=self.alice, **dates)
+
+        with self.assertRaisesMessage(ValidationError, "Ban Thường vụ không có chức danh “Chủ nhiệm”"):
+            seat(one, Body.STANDING, SeatRole.CHAIR)
+        with self.assertRaisesMessage(ValidationError, "chưa có trong Ban Chấp hành của nhiệm kỳ"):
+            seat(one, Body.STANDING, SeatRole.SECRETARY)
+        seat(one, Body.EXECUTIVE, SeatRole.SECRETARY, end_date=datetime.date(2023, 5, 31))
+        with self.assertRaisesMessage(ValidationError, "Ban Chấp hành đã có Bí thư trong cùng thời gian: Trần Văn Một"):
+            seat(two, Body.EXECUTIVE, SeatRole.SECRETARY)
+        # The next secretary, elected after the first left, is not a second one at the same time.
+        seat(two, Body.EXECUTIVE, SeatRole.SECRETARY, start_date=datetime.date(2023, 6, 1))
+        seat(one, Body.STANDING, SeatRole.SECRETARY, end_date=datetime.date(2023, 5, 31))
+        with self.assertRaisesMessage(ValidationError, "chưa có trong Ban Thường vụ của nhiệm kỳ"):
+            seat(two, Body.STANDING_OFFICE, SeatRole.SECRETARY)
+        seat(three, Body.INSPECTION, SeatRole.CHAIR)  # the commission's members need not sit on the committee
+        with self.assertRaisesMessage(ValidationError, "Ủy ban Kiểm tra không có chức danh “Bí thư”"):
+            seat(two, Body.INSPECTION, SeatRole.SECRETARY)
+        self.assertEqual(term.seats.count(), 4)
+
     def test_it_seats_members_and_assigns_them_to_fields_and_units(self):
         term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
         member = do_create_person(full_name="Đỗ Minh Quân", home_unit=self.office_a, acting_user=self.alice)

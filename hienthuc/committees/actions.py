@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
+from hienthuc.committees import rules
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.text import clean, max_length
@@ -43,6 +44,15 @@ def do_create_term(
         raise ValidationError({"began_on": _("Ngày bắt đầu phải thuộc năm bắt đầu của nhiệm kỳ.")})
     if Term.objects.filter(unit=unit, number=value).exists():
         raise ValidationError({"number": _("Đơn vị đã có nhiệm kỳ khóa này.")})
+    # Terms follow one another: the congress year closes one and opens the next.
+    overlapping = Term.objects.filter(unit=unit, start_year__lt=end_year, end_year__gt=start_year).first()
+    if overlapping is not None:
+        raise ValidationError(
+            {
+                "start_year": _("Trùng thời gian với nhiệm kỳ khóa %(roman)s (%(start)s–%(end)s) của đơn vị.")
+                % {"roman": overlapping.roman, "start": overlapping.start_year, "end": overlapping.end_year}
+            }
+        )
     term = Term.objects.create(unit=unit, number=value, start_year=start_year, end_year=end_year, began_on=began_on)
     record(acting_user, "create", term, organization=unit, after=snapshot(term, TERM_FIELDS))
     return term
@@ -64,11 +74,49 @@ def do_add_seat(
         raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
     if CommitteeSeat.objects.filter(term=term, person=person, body=body).exists():
         raise ValidationError({"person": _("Người này đã có trong cơ quan này của nhiệm kỳ.")})
+    _check_composition(term, person=person, body=body, role=role, start_date=start_date, end_date=end_date)
     seat = CommitteeSeat.objects.create(
         term=term, person=person, body=body, role=role, start_date=start_date, end_date=end_date
     )
     record(acting_user, "create", seat, organization=term.unit, after=snapshot(seat, SEAT_FIELDS))
     return seat
+
+
+def _check_composition(term: Term, *, person: Person, body: str, role: str, start_date, end_date) -> None:
+    """The composition rules (committees/rules.py), each refused with what it says."""
+    body_label, role_label = Body(body).label, SeatRole(role).label
+    if role not in rules.ROLES_BY_BODY[body]:
+        allowed = ", ".join(str(SeatRole(r).label) for r in SeatRole.values if r in rules.ROLES_BY_BODY[body])
+        raise ValidationError(
+            {
+                "role": _("%(body)s không có chức danh “%(role)s”; chọn một trong: %(allowed)s.")
+                % {"body": body_label, "role": role_label, "allowed": allowed}
+            }
+        )
+    if role in rules.SINGLE_ROLES:
+        holders = CommitteeSeat.objects.filter(term=term, body=body, role=role).select_related("person")
+        for seat in holders:
+            # Two holders in turn (one left, the next was elected) do not overlap.
+            if (seat.end_date is None or start_date is None or seat.end_date >= start_date) and (
+                end_date is None or seat.start_date is None or end_date >= seat.start_date
+            ):
+                raise ValidationError(
+                    {
+                        "role": _(
+                            "%(body)s đã có %(role)s trong cùng thời gian: %(name)s. Hãy ghi ngày thôi giữ chức "
+                            "của người trước, rồi thêm người mới."
+                        )
+                        % {"body": body_label, "role": role_label, "name": seat.person.full_name}
+                    }
+                )
+    source = rules.ELECTED_FROM.get(body)
+    if source is not None and not CommitteeSeat.objects.filter(term=term, person=person, body=source).exists():
+        raise ValidationError(
+            {
+                "person": _("%(name)s chưa có trong %(source)s của nhiệm kỳ; %(body)s được bầu từ %(source)s.")
+                % {"name": person.full_name, "source": Body(source).label, "body": body_label}
+            }
+        )
 
 
 @transaction.atomic
