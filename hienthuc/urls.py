@@ -71,6 +71,7 @@ urlpatterns = [
     path("orgs/<int:pk>/terms/new/", committees.term_create, name="term_create"),
     path("terms/<int:pk>/", committees.term_detail, name="term_detail"),
     path("seats/<int:pk>/remove/", committees.seat_remove, name="seat_remove"),
+    path("seats/<int:pk>/end/", committees.seat_end, name="seat_end"),
     path("assignments/<int:pk>/remove/", committees.assignment_remove, name="assignment_remove"),
     path("people/", people.person_list, name="person_list"),
     path("people/lookup/", people.person_lookup, name="person_lookup"),

@@ -70,6 +70,41 @@ class CommitteeTestCase(BaseTestCase):
             seat(two, Body.INSPECTION, SeatRole.SECRETARY)
         self.assertEqual(term.seats.count(), 4)
 
+    def test_it_ends_a_seat_with_its_date_and_keeps_the_history(self):
+        import datetime
+
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        first = do_create_person(full_name="Trần Văn Một", home_unit=self.office_a, acting_user=self.alice)
+        second = do_create_person(full_name="Lê Thị Hai", home_unit=self.office_a, acting_user=self.alice)
+        seat = do_add_seat(term, person=first, body=Body.EXECUTIVE, role=SeatRole.SECRETARY, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "Hãy ghi quyết định hoặc biên bản"):
+            do_add_seat(term, person=second, body=Body.EXECUTIVE, role=SeatRole.MEMBER, how="appointed",
+                        acting_user=self.alice)  # fmt: skip
+        self.client.force_login(self.alice)
+        url = f"/terms/{term.pk}/"
+        response = self.client.post(f"/seats/{seat.pk}/end/", {"end_date": "31/05/2023", "decision": "15-QĐ/TW"})
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        self.assertEqual(self.refresh(seat).end_date, datetime.date(2023, 5, 31))
+        response = self.client.post(
+            url,
+            {"seat-person": f"Lê Thị Hai [{second.pk}]", "seat-body": "bch", "seat-role": "bi_thu",
+             "seat-how": "appointed", "seat-start_date": "01/06/2023", "seat-decision": "16-QĐ/TW, 01/6/2023"},
+        )  # fmt: skip
+        self.assertEqual(response.status_code, 302)
+        page = self.client.get(url)
+        self.assertContains(page, "thôi từ 31/05/2023 (15-QĐ/TW)")
+        self.assertContains(page, "Chỉ định (16-QĐ/TW, 01/6/2023), từ 01/06/2023")
+        self.assertEqual(page.context["by_body"][0][2], 1)  # one sitting secretary
+        person_page = self.client.get(f"/people/{first.pk}/")
+        self.assertContains(person_page, "thôi từ 31/05/2023")
+        self.assertNotContains(person_page, "Không tham gia cấp ủy")
+        # The unit page lists those sitting; a seat ended once is not ended again.
+        self.assertNotContains(self.client.get(f"/orgs/{self.tinh_a.pk}/"), "Trần Văn Một")
+        response = self.client.post(f"/seats/{seat.pk}/end/", {"end_date": "01/06/2023"}, follow=True)
+        self.assertContains(response, "Đã ghi ngày thôi tham gia.")
+        response = self.client.post(f"/seats/{seat.pk}/end/", {"end_date": "ngày mai"}, follow=True)
+        self.assertContains(response, "Ngày thôi tham gia không hợp lệ")
+
     def test_it_seats_members_and_assigns_them_to_fields_and_units(self):
         term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
         member = do_create_person(full_name="Đỗ Minh Quân", home_unit=self.office_a, acting_user=self.alice)

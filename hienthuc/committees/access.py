@@ -14,9 +14,10 @@ def access_term(user: AnyUser, pk: int, *, write: bool = False) -> Term:
     return term
 
 
-def seat_order(seat: CommitteeSeat) -> tuple[int, str]:
-    """Bí thư first, then deputies, then members; by name within a role."""
-    return SeatRole.values.index(seat.role), seat.person.search_name
+def seat_order(seat: CommitteeSeat) -> tuple[bool, int, str]:
+    """Sitting members before those who left; Bí thư first, then deputies, then members; by
+    name within a role."""
+    return seat.end_date is not None, SeatRole.values.index(seat.role), seat.person.search_name
 
 
 def access_seat(user: AnyUser, pk: int, *, write: bool = False) -> CommitteeSeat:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees import rules
-from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
+from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, SeatSource, Term
 from hienthuc.lib.roman import from_roman
 from hienthuc.lib.text import clean, max_length
 from hienthuc.orgs.models import Organization
@@ -15,7 +15,7 @@ from hienthuc.people.models import Person
 from hienthuc.scope import can_edit, can_view
 
 TERM_FIELDS = ["unit", "number", "start_year", "end_year", "began_on"]
-SEAT_FIELDS = ["term", "person", "body", "role", "start_date", "end_date"]
+SEAT_FIELDS = ["term", "person", "body", "role", "start_date", "end_date", "how", "decision", "left_decision"]
 ASSIGNMENT_FIELDS = ["term", "person", "field", "unit", "note"]
 FIELD_MAX = max_length(Assignment, "field")
 
@@ -60,7 +60,16 @@ def do_create_term(
 
 @transaction.atomic
 def do_add_seat(
-    term: Term, *, person: Person, body: str, role: str, start_date=None, end_date=None, acting_user: User
+    term: Term,
+    *,
+    person: Person,
+    body: str,
+    role: str,
+    start_date=None,
+    end_date=None,
+    how: str = SeatSource.ELECTED,
+    decision: str = "",
+    acting_user: User,
 ) -> CommitteeSeat:
     if not can_edit(acting_user, term.unit):
         raise ValidationError(_("Bạn không có quyền sửa cấp ủy của đơn vị này."))
@@ -72,12 +81,19 @@ def do_add_seat(
         raise ValidationError({"role": _("Chức danh không hợp lệ.")})
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    if how not in SeatSource.values:
+        raise ValidationError({"how": _("Hình thức không hợp lệ.")})
+    if how != SeatSource.ELECTED and not clean(decision):
+        raise ValidationError(
+            {"decision": _("Hãy ghi quyết định hoặc biên bản bầu bổ sung, chỉ định (số hiệu, ngày).")}
+        )
     if CommitteeSeat.objects.filter(term=term, person=person, body=body).exists():
         raise ValidationError({"person": _("Người này đã có trong cơ quan này của nhiệm kỳ.")})
     _check_composition(term, person=person, body=body, role=role, start_date=start_date, end_date=end_date)
     seat = CommitteeSeat.objects.create(
-        term=term, person=person, body=body, role=role, start_date=start_date, end_date=end_date
-    )
+        term=term, person=person, body=body, role=role, start_date=start_date, end_date=end_date, how=how,
+        decision=clean(decision)[:300],
+    )  # fmt: skip
     record(acting_user, "create", seat, organization=term.unit, after=snapshot(seat, SEAT_FIELDS))
     return seat
 
@@ -117,6 +133,25 @@ def _check_composition(term: Term, *, person: Person, body: str, role: str, star
                 % {"name": person.full_name, "source": Body(source).label, "body": body_label}
             }
         )
+
+
+@transaction.atomic
+def do_end_seat(seat: CommitteeSeat, *, end_date, decision: str = "", acting_user: User) -> CommitteeSeat:
+    """A member leaves a body (moved, retired, disciplined): the seat stays, dated, so the
+    person's and the committee's pages keep the history. Removing is for a seat entered by
+    mistake."""
+    seat = CommitteeSeat.objects.select_for_update().select_related("term__unit").get(pk=seat.pk)
+    if not can_edit(acting_user, seat.term.unit):
+        raise ValidationError(_("Bạn không có quyền sửa cấp ủy của đơn vị này."))
+    if seat.end_date is not None:
+        raise ValidationError(_("Đã ghi ngày thôi tham gia."))
+    if seat.start_date and end_date < seat.start_date:
+        raise ValidationError({"end_date": _("Ngày thôi tham gia phải sau ngày bắt đầu.")})
+    before = snapshot(seat, SEAT_FIELDS)
+    seat.end_date, seat.left_decision = end_date, clean(decision)[:300]
+    seat.save(update_fields=["end_date", "left_decision"])
+    record(acting_user, "update", seat, organization=seat.term.unit, before=before, after=snapshot(seat, SEAT_FIELDS))
+    return seat
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from hienthuc.committees.models import Body, SeatRole
+from hienthuc.committees.models import Body, SeatRole, SeatSource
 from hienthuc.forms import PersonField, ScopedForm, UnitField
 
 YEAR_ERRORS = {"invalid": gettext_lazy("Năm phải là một số, ví dụ 2020."), "required": gettext_lazy("Hãy nhập năm.")}
@@ -18,10 +18,28 @@ class TermForm(forms.Form):
     )
 
 
+DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm.")}
+
+
 class SeatForm(ScopedForm):
     person = PersonField(label=gettext_lazy("Họ và tên (chọn trong danh sách gợi ý)"))
     body = forms.ChoiceField(label=gettext_lazy("Cơ quan"), choices=Body.choices)
     role = forms.ChoiceField(label=gettext_lazy("Chức danh"), choices=SeatRole.choices)
+    how = forms.ChoiceField(
+        label=gettext_lazy("Hình thức"), choices=SeatSource.choices, required=False, initial=SeatSource.ELECTED
+    )
+    start_date = forms.DateField(label=gettext_lazy("Từ ngày"), required=False, error_messages=DATE_ERRORS)
+    decision = forms.CharField(
+        label=gettext_lazy("Quyết định, biên bản (bầu bổ sung, chỉ định)"), max_length=300, required=False
+    )
+
+    def clean_how(self) -> str:
+        return self.cleaned_data["how"] or SeatSource.ELECTED
+
+
+class SeatEndForm(forms.Form):
+    end_date = forms.DateField(label=gettext_lazy("Thôi tham gia từ ngày"), error_messages=DATE_ERRORS)
+    decision = forms.CharField(label=gettext_lazy("Quyết định"), max_length=300, required=False)
 
 
 class AssignmentForm(ScopedForm):

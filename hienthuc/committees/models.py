@@ -74,6 +74,12 @@ class SeatRole(models.TextChoices):
     VICE_CHAIR = "pho_chu_nhiem", _("Phó Chủ nhiệm")
 
 
+class SeatSource(models.TextChoices):
+    ELECTED = "elected", _("Bầu tại đại hội")
+    ADDED = "added", _("Bầu bổ sung")
+    APPOINTED = "appointed", _("Chỉ định")
+
+
 class SeatQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SeatQuerySet":
         return self.filter(term__in=Term.objects.visible_to(user))
@@ -88,6 +94,14 @@ class CommitteeSeat(models.Model):
     role = models.CharField(_("chức danh"), max_length=16, choices=SeatRole.choices)
     start_date = models.DateField(_("từ ngày"), null=True, blank=True)
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    # How the seat was taken and left, with the decision or record that says so (its number as
+    # written: the committee sits below the document register).
+    how = models.CharField(
+        _("hình thức"), max_length=10, choices=SeatSource.choices, default=SeatSource.ELECTED,
+        db_default=SeatSource.ELECTED,
+    )  # fmt: skip
+    decision = models.CharField(_("quyết định, biên bản"), max_length=300, blank=True, db_default="")
+    left_decision = models.CharField(_("quyết định thôi tham gia"), max_length=300, blank=True, db_default="")
 
     objects = SeatQuerySet.as_manager()
 

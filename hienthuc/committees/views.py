@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from hienthuc.committees import actions
 from hienthuc.committees.access import access_assignment, access_seat, access_term, seat_order
-from hienthuc.committees.forms import AssignmentForm, SeatForm, TermForm
+from hienthuc.committees.forms import AssignmentForm, SeatEndForm, SeatForm, TermForm
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat
 from hienthuc.forms import submit
 from hienthuc.orgs.access import access_organization, breadcrumbs
@@ -72,12 +72,13 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("term_detail", pk=term.pk)
     assignment_form.fields["seat"].choices = _seat_choices(seats)
     by_body = [(b.label, [s for s in seats if s.body == b.value]) for b in Body]
+    by_body = [(label, members, sum(s.end_date is None for s in members)) for label, members in by_body]
     assignments = list(Assignment.objects.filter(term=term).select_related("person", "unit"))
     context = {
         "term": term,
         "crumbs": [*breadcrumbs(request.user, term.unit), term.unit],
         "crumb_current": str(term),
-        "by_body": [(label, members) for label, members in by_body if members],
+        "by_body": [(label, members, sitting) for label, members, sitting in by_body if members],
         "assignments": assignments,
         "readable": readable_people(request.user, [s.person_id for s in seats] + [a.person_id for a in assignments]),
         "can_edit": editable,
@@ -90,10 +91,26 @@ def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _seat_choices(seats) -> list[tuple[str, str]]:
     seen, choices = set(), []
     for seat in seats:
-        if seat.person_id not in seen:
+        if seat.person_id not in seen and seat.end_date is None:  # those who left take no new work
             seen.add(seat.person_id)
             choices.append((str(seat.pk), seat.person.full_name))
     return choices
+
+
+@require_POST
+def seat_end(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = access_seat(request.user, pk, write=True)
+    form = SeatEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ngày thôi tham gia không hợp lệ; hãy nhập ngày/tháng/năm."))
+    else:
+        try:
+            actions.do_end_seat(seat, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã ghi ngày thôi tham gia; quá trình vẫn được giữ."))
+    return redirect("term_detail", pk=seat.term_id)
 
 
 @require_POST

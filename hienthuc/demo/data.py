@@ -49,7 +49,8 @@ REFORM_DAY = datetime.date(2025, 7, 1)
 TB_BODIES = [
     ("TB-VP", "Văn phòng Tỉnh ủy", "van_phong"),
     ("TB-BTC", "Ban Tổ chức Tỉnh ủy", "ban_to_chuc"),
-    ("TB-BTG", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "ban_tuyen_giao"),
+    # 2020–2025: propaganda and mass mobilization were two boards (merged only in 2025).
+    ("TB-BTG", "Ban Tuyên giáo Tỉnh ủy", "ban_tuyen_giao"),
     ("TB-UBKT", "Ủy ban Kiểm tra Tỉnh ủy", "ubkt"),
     ("TB-HDND", "Hội đồng nhân dân tỉnh Thái Bình", "hdnd"),
     ("TB-UBND", "Ủy ban nhân dân tỉnh Thái Bình", "ubnd"),
@@ -131,20 +132,22 @@ QN_DISTRICTS = [
     ("QN-BC", "Huyện ủy Ba Chẽ"),
     ("QN-CT", "Huyện ủy Cô Tô"),
 ]
-# Fields the Standing Committee members are put in charge of (phụ trách lĩnh vực).
+# Fields the Standing Committee members are put in charge of (phụ trách lĩnh vực): the fields of
+# the first twelve Standing Committee members, in the order of their seats and
+# titles below: each holds the field of the office they really hold.
 FIELDS = [
-    "Công tác xây dựng Đảng",
-    "Kinh tế - xã hội",
-    "Nội chính, phòng chống tham nhũng",
-    "Quốc phòng - an ninh",
-    "Tổ chức, cán bộ",
-    "Tuyên giáo, dân vận",
-    "Kiểm tra, giám sát",
-    "Văn hóa - xã hội",
+    "Phụ trách chung; quốc phòng - an ninh",  # the secretary
+    "Công tác xây dựng Đảng, hệ thống chính trị; Hội đồng nhân dân",  # standing deputy, HĐND chair
+    "Kinh tế - xã hội",  # deputy secretary, UBND chair
+    "Tổ chức, cán bộ",  # head of the Organization Board
+    "Kiểm tra, giám sát, kỷ luật đảng",  # chairman of the Inspection Commission
+    "Tuyên giáo",  # head of the Propaganda Board
+    "Công tác văn phòng cấp ủy",  # chief of the committee's office
     "Nông nghiệp, nông thôn mới",
+    "Nội chính, phòng, chống tham nhũng",
     "Công nghiệp, đầu tư",
-    "Tài chính, ngân sách",
-    "Giáo dục, y tế",
+    "Văn hóa - xã hội",
+    "Dân vận",
 ]
 
 
@@ -258,7 +261,7 @@ def load_demo(seed: int = 20201203) -> None:
         2: "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh",
         3: "Trưởng Ban Tổ chức Tỉnh ủy",
         4: "Chủ nhiệm Ủy ban Kiểm tra Tỉnh ủy",
-        5: "Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        5: "Trưởng Ban Tuyên giáo Tỉnh ủy",
         6: "Chánh Văn phòng Tỉnh ủy",
     }
     for index, title in titles.items():

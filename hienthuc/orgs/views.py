@@ -51,7 +51,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seats_by_body = []
     seats: list = []
     if term is not None:
-        seats = sorted(CommitteeSeat.objects.filter(term=term).select_related("person"), key=seat_order)
+        seats = sorted(
+            CommitteeSeat.objects.filter(term=term, end_date__isnull=True).select_related("person"), key=seat_order
+        )
         for body in Body:
             members = [s for s in seats if s.body == body.value]
             if members:
