@@ -16,6 +16,7 @@ from hienthuc.documents.actions import (
     do_grant_document,
     do_link_documents,
     next_number,
+    numbering_notices,
 )
 from hienthuc.documents.importing import HEADERS, plan_register_import
 from hienthuc.documents.models import Document, DocumentKind, Status
@@ -150,6 +151,28 @@ class DocumentTestCase(DocumentBase):
              "issued_on": "05/01/2022", "summary": "x", "confidentiality": "thuong", "status": "issued"},
         )  # fmt: skip
         self.assertContains(response, "Không tìm thấy đơn vị “B” trong phạm vi của bạn")
+
+    def test_it_warns_of_a_jump_in_numbering_and_of_a_number_outside_any_term(self):
+        self.create()  # 02-KL/TU in term XX
+        self.client.force_login(self.alice)
+        form = {
+            "kind": kind("ket_luan").pk, "number_text": "05-KL/TU", "issuing_unit": "A", "issuing_body": "btv",
+            "issued_on": "05/02/2022", "summary": "Kết luận", "confidentiality": "thuong", "status": "issued",
+        }  # fmt: skip
+        page = self.client.post("/documents/new/", form, follow=True)
+        self.assertContains(page, "Đã vào sổ")  # a warning, not a refusal
+        self.assertContains(page, "Số 5 nhảy số: số lớn nhất đã vào sổ của loại này trong khóa là 2, các số 3–4")
+        # Registering an older number late fills a gap: no warning.
+        page = self.client.post("/documents/new/", {**form, "number_text": "03-KL/TU"}, follow=True)
+        self.assertNotContains(page, "nhảy số")
+        # Huyện ủy A1 has no term: its Party numbers fall outside any term, and the page says so.
+        self.client.force_login(self.bob)
+        page = self.client.post(
+            "/documents/new/", {**form, "number_text": "01-KL/HU", "issuing_unit": "A1"}, follow=True
+        )
+        self.assertContains(page, "Chưa có nhiệm kỳ nào của Huyện ủy A1 bao trùm ngày ban hành")
+        self.assertContains(page, f'href="/orgs/{self.huyen_a1.pk}/terms/new/"')
+        self.assertEqual(len(numbering_notices(Document.objects.get(number_normalized="01-KL/HU"))), 1)
 
     def test_it_shows_documents_from_above_but_not_drafts_or_other_provinces(self):
         draft = self.create(number_text="", status=Status.DRAFT, issued_on=None)

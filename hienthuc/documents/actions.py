@@ -81,6 +81,44 @@ def next_number(unit: Organization, kind: DocumentKind, *, term: Term | None, is
     return f"{(used or 0) + 1:02d}-{kind.abbreviation}/{issuer}"
 
 
+def numbering_notices(document: Document) -> list[str]:
+    """What a registrar should know about a document's number without being refused (36-HD/VPTW:
+    numbers run per kind for the whole term): an issued Party number outside any term of its
+    unit, and a number that jumps past the last one of its series."""
+    if document.number is None or document.number_system != "party" or document.status == Status.DRAFT:
+        return []
+    notices = []
+    if document.term is None:
+        notices.append(
+            _(
+                "Chưa có nhiệm kỳ nào của %(unit)s bao trùm ngày ban hành: số văn bản này đang nằm ngoài các "
+                "khóa. Hãy thêm nhiệm kỳ của đơn vị để số chạy theo khóa."
+            )
+            % {"unit": document.issuing_unit.name}
+        )
+    series = Document.objects.filter(
+        issuing_unit=document.issuing_unit_id, number_system="party", number_kind=document.number_kind,
+        number_issuer=document.number_issuer, term=document.term,
+    ).exclude(pk=document.pk)  # fmt: skip
+    # Only the newest number of its series: registering older documents late fills gaps.
+    if not series.filter(number__gt=document.number).exists():
+        last = series.aggregate(Max("number"))["number__max"]
+        if last is not None and document.number > last + 1:
+            notices.append(
+                _(
+                    "Số %(number)s nhảy số: số lớn nhất đã vào sổ của loại này trong khóa là %(last)s, các số "
+                    "%(first_missing)s–%(last_missing)s chưa có văn bản. Hãy kiểm tra lại nếu không cố ý."
+                )
+                % {
+                    "number": document.number,
+                    "last": last,
+                    "first_missing": last + 1,
+                    "last_missing": document.number - 1,
+                }  # fmt: skip
+            )
+    return notices
+
+
 def _check_date(issued_on: datetime.date | None, status: str) -> None:
     if issued_on is None:
         if status != Status.DRAFT:

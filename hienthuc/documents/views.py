@@ -95,6 +95,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
         lambda document: _("Đã vào sổ %(document)s.") % {"document": document},
     )
     if document:
+        for notice in actions.numbering_notices(document):
+            messages.warning(request, notice)
         return redirect("document_detail", pk=document.pk)
     return render(request, "documents/document_form.html", {"form": form})
 
@@ -114,6 +116,8 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã lưu văn bản."),
     )
     if saved:
+        for notice in actions.numbering_notices(saved):
+            messages.warning(request, notice)
         return redirect("document_detail", pk=document.pk)
     return render(request, "documents/document_form.html", {"form": form, "document": document})
 
@@ -217,6 +221,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document": document,
         "crumb_current": str(document),
         "can_edit": can_edit(user, document.issuing_unit),
+        # An issued Party number outside any term: the page offers to add the unit's term.
+        "needs_term": document.term_id is None and document.number_system == "party" and document.number is not None,
         "links_out": DocumentLink.objects.filter(source=document, target__in=visible).select_related("target__kind"),
         "links_in": DocumentLink.objects.filter(target=document, source__in=visible).select_related(
             "source__kind", "source__issuing_unit"
