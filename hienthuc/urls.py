@@ -73,6 +73,7 @@ urlpatterns = [
     path("seats/<int:pk>/remove/", committees.seat_remove, name="seat_remove"),
     path("seats/<int:pk>/end/", committees.seat_end, name="seat_end"),
     path("assignments/<int:pk>/remove/", committees.assignment_remove, name="assignment_remove"),
+    path("assignments/<int:pk>/end/", committees.assignment_end, name="assignment_end"),
     path("people/", people.person_list, name="person_list"),
     path("people/lookup/", people.person_lookup, name="person_lookup"),
     path("people/new/", people.person_create, name="person_create"),

@@ -105,6 +105,27 @@ class CommitteeTestCase(BaseTestCase):
         response = self.client.post(f"/seats/{seat.pk}/end/", {"end_date": "ngày mai"}, follow=True)
         self.assertContains(response, "Ngày thôi tham gia không hợp lệ")
 
+    def test_it_ends_an_assignment_and_keeps_it_as_history(self):
+        import datetime
+
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        member = do_create_person(full_name="Đỗ Minh Quân", home_unit=self.office_a, acting_user=self.alice)
+        do_add_seat(term, person=member, body=Body.EXECUTIVE, role=SeatRole.MEMBER, acting_user=self.alice)
+        assignment = do_add_assignment(term, person=member, unit=self.huyen_a1, acting_user=self.alice)
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/"), "Đỗ Minh Quân")
+        self.client.post(f"/assignments/{assignment.pk}/end/", {"end_date": "30/09/2022"})
+        self.assertEqual(self.refresh(assignment).end_date, datetime.date(2022, 9, 30))
+        self.assertContains(self.client.get(f"/terms/{term.pk}/"), "đến 30/09/2022")
+        self.assertContains(self.client.get(f"/people/{member.pk}/"), "(đến 30/09/2022)")
+        self.assertNotContains(self.client.get(f"/orgs/{self.huyen_a1.pk}/"), "Đỗ Minh Quân")
+        again = self.client.post(f"/assignments/{assignment.pk}/end/", {"end_date": "01/10/2022"}, follow=True)
+        self.assertContains(again, "Phân công này đã kết thúc.")
+        self.client.force_login(self.charlie)  # a viewer
+        self.assertEqual(
+            self.client.post(f"/assignments/{assignment.pk}/end/", {"end_date": "01/10/2022"}).status_code, 403
+        )
+
     def test_it_seats_members_and_assigns_them_to_fields_and_units(self):
         term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
         member = do_create_person(full_name="Đỗ Minh Quân", home_unit=self.office_a, acting_user=self.alice)

@@ -1,5 +1,7 @@
 """The API's terms, committee seats and assignments."""
 
+import datetime
+
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -26,6 +28,11 @@ class SeatOut(Schema):
     person_name: str = Field(..., alias="person.full_name")
     body: str
     role: str
+    how: str
+    decision: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None = Field(..., description="the day the member left the body; empty while sitting")
+    left_decision: str
 
 
 class AssignmentOut(Schema):
@@ -35,6 +42,7 @@ class AssignmentOut(Schema):
     field: str
     unit_id: int | None
     note: str
+    end_date: datetime.date | None = Field(..., description="the day the assignment ended; empty while it runs")
 
 
 @router.get("/terms", response=list[TermOut], tags=["committees"])

@@ -16,7 +16,7 @@ from hienthuc.scope import can_edit, can_view
 
 TERM_FIELDS = ["unit", "number", "start_year", "end_year", "began_on"]
 SEAT_FIELDS = ["term", "person", "body", "role", "start_date", "end_date", "how", "decision", "left_decision"]
-ASSIGNMENT_FIELDS = ["term", "person", "field", "unit", "note"]
+ASSIGNMENT_FIELDS = ["term", "person", "field", "unit", "note", "end_date"]
 FIELD_MAX = max_length(Assignment, "field")
 
 
@@ -180,6 +180,22 @@ def do_add_assignment(
         raise ValidationError({"person": _("Chỉ phân công được cấp ủy viên của nhiệm kỳ này.")})
     assignment = Assignment.objects.create(term=term, person=person, field=field, unit=unit, note=note[:300])
     record(acting_user, "create", assignment, organization=term.unit, after=snapshot(assignment, ASSIGNMENT_FIELDS))
+    return assignment
+
+
+@transaction.atomic
+def do_end_assignment(assignment: Assignment, *, end_date, acting_user: User) -> Assignment:
+    """The member is no longer in charge of the field or unit: the assignment stays, dated."""
+    assignment = Assignment.objects.select_for_update().select_related("term__unit").get(pk=assignment.pk)
+    if not can_edit(acting_user, assignment.term.unit):
+        raise ValidationError(_("Bạn không có quyền phân công trong nhiệm kỳ này."))
+    if assignment.end_date is not None:
+        raise ValidationError(_("Phân công này đã kết thúc."))
+    before = snapshot(assignment, ASSIGNMENT_FIELDS)
+    assignment.end_date = end_date
+    assignment.save(update_fields=["end_date"])
+    after = snapshot(assignment, ASSIGNMENT_FIELDS)
+    record(acting_user, "update", assignment, organization=assignment.term.unit, before=before, after=after)
     return assignment
 
 

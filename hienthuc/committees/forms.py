@@ -37,8 +37,10 @@ class SeatForm(ScopedForm):
         return self.cleaned_data["how"] or SeatSource.ELECTED
 
 
-class SeatEndForm(forms.Form):
-    end_date = forms.DateField(label=gettext_lazy("Thôi tham gia từ ngày"), error_messages=DATE_ERRORS)
+class EndForm(forms.Form):
+    """The day a seat or an assignment ends (and the decision, for a seat)."""
+
+    end_date = forms.DateField(label=gettext_lazy("Đến ngày"), error_messages=DATE_ERRORS)
     decision = forms.CharField(label=gettext_lazy("Quyết định"), max_length=300, required=False)
 
 

@@ -141,6 +141,8 @@ class Assignment(models.Model):
         related_name="assigned_members",
     )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # The day the member stopped being in charge: the assignment stays as history.
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from hienthuc.committees import actions
 from hienthuc.committees.access import access_assignment, access_seat, access_term, seat_order
-from hienthuc.committees.forms import AssignmentForm, SeatEndForm, SeatForm, TermForm
+from hienthuc.committees.forms import AssignmentForm, EndForm, SeatForm, TermForm
 from hienthuc.committees.models import Assignment, Body, CommitteeSeat
 from hienthuc.forms import submit
 from hienthuc.orgs.access import access_organization, breadcrumbs
@@ -100,7 +100,7 @@ def _seat_choices(seats) -> list[tuple[str, str]]:
 @require_POST
 def seat_end(request: HttpRequest, pk: int) -> HttpResponse:
     seat = access_seat(request.user, pk, write=True)
-    form = SeatEndForm(request.POST)
+    form = EndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ngày thôi tham gia không hợp lệ; hãy nhập ngày/tháng/năm."))
     else:
@@ -119,6 +119,22 @@ def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_remove_seat(seat, acting_user=request.user)
     messages.success(request, _("Đã bỏ cấp ủy viên khỏi danh sách."))
     return redirect("term_detail", pk=seat.term_id)
+
+
+@require_POST
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = access_assignment(request.user, pk, write=True)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ngày kết thúc không hợp lệ; hãy nhập ngày/tháng/năm."))
+    else:
+        try:
+            actions.do_end_assignment(assignment, end_date=form.cleaned_data["end_date"], acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã ghi ngày kết thúc phân công; quá trình vẫn được giữ."))
+    return redirect("term_detail", pk=assignment.term_id)
 
 
 @require_POST

@@ -74,7 +74,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "term": term,
         "terms": Term.objects.filter(unit=org),
         "seats_by_body": seats_by_body,
-        "assigned": Assignment.objects.filter(unit=org)
+        "assigned": Assignment.objects.filter(unit=org, end_date__isnull=True)
         .select_related("person", "term__unit")
         .order_by("-term__start_year", "person__search_name"),
         "people_page": page,
