@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('committees', '0004_dated_seats'),
+        ("committees", "0004_dated_seats"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='end_date',
-            field=models.DateField(blank=True, null=True, verbose_name='đến ngày'),
+            model_name="assignment",
+            name="end_date",
+            field=models.DateField(blank=True, null=True, verbose_name="đến ngày"),
         ),
     ]
