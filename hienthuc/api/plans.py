@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 from hienthuc.api.common import ErrorOut, Id, Pages, Text, documented
 from hienthuc.documents.access import access_document
 from hienthuc.lib import deadlines
-from hienthuc.orgs.access import access_organization
+from hienthuc.orgs.access import access_organization, past_day
+from hienthuc.orgs.models import Organization
 from hienthuc.plans.access import access_plan, access_task
 from hienthuc.plans.models import PlanKind, PlanStatus
 
@@ -165,17 +166,8 @@ def report_progress(request, task_id: Id, payload: ProgressIn):
     return Status(200, access_task(request.user, task_id))
 
 
-def _past(on: datetime.date | None) -> datetime.date | None:
-    """The day asked when it is a past one (today's figures come from the tallies)."""
-    return on if on is not None and on < timezone.localdate() else None
-
-
-def _by_child_id(unit, by_path: dict[str, dict]) -> dict[int, dict]:
-    """Figures keyed by child path (a past day's) keyed by the child's id instead."""
-    from hienthuc.orgs.models import Organization
-
-    ids = dict(Organization.objects.children_of(unit).filter(path__in=list(by_path)).values_list("path", "pk"))
-    return {ids[path]: counts for path, counts in by_path.items() if path in ids}
+def _children(unit) -> list[dict]:
+    return list(Organization.objects.children_of(unit).values("pk", "path"))
 
 
 @router.get("/units/{unit_id}/dashboard", response=DashboardOut, tags=["plans"])
@@ -185,9 +177,9 @@ def unit_dashboard(request, unit_id: Id, on: datetime.date | None = None):
     from hienthuc.plans import tallies
 
     unit = access_organization(request.user, unit_id)
-    if day := _past(on):
+    if day := past_day(on):
         totals, by_path = tallies.task_rollup_on(unit, day)
-        rollup = _by_child_id(unit, by_path)
+        rollup = tallies.by_unit_id(by_path, _children(unit))
     else:
         totals, rollup = tallies.task_rollup(unit, timezone.localdate())
     return {
@@ -214,9 +206,10 @@ def unit_coverage(request, unit_id: Id, document: Id | None = None, on: datetime
     unit = access_organization(request.user, unit_id)
     if document is not None:
         access_document(request.user, document)
-    if day := _past(on):
-        by_document: dict = {
-            doc: _by_child_id(unit, by_path)
+    if day := past_day(on):
+        children = _children(unit)
+        by_document = {
+            doc: tallies.by_unit_id(by_path, children)
             for doc, by_path in tallies.coverage_rollup_on(unit, day, document_id=document).items()
         }
     else:

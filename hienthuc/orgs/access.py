@@ -5,6 +5,7 @@ role does not allow. Pages and the API both call these."""
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.orgs.models import FormerName, Organization
@@ -41,3 +42,9 @@ def tree_day(request) -> datetime.date | None:
     except ValueError:
         return None
     return day if day.year >= 1930 else None
+
+
+def past_day(day: datetime.date | None) -> datetime.date | None:
+    """`day` when it is before today, else None: today's figures come from the live tallies, a
+    past day's are read from the rows on the tree of that day."""
+    return day if day is not None and day < timezone.localdate() else None

@@ -140,14 +140,18 @@ def _keep(key: str, moves: Moves, on: datetime.date) -> None:
     )
 
 
+def _handed_after(key: str, day: datetime.date):
+    from hienthuc.orgs.models import HandOver
+
+    return HandOver.objects.filter(carrier=key, effective_on__gt=day)
+
+
 def handed_path(key: str, day: datetime.date):
     """For an annotation on the carried rows' queryset: the path of the unit a row was with on
     `day`, when a reorganization after that day handed it on (else NULL: where it is now)."""
     from django.db.models import OuterRef, Subquery
 
-    from hienthuc.orgs.models import HandOver
-
-    later = HandOver.objects.filter(carrier=key, row_id=OuterRef("pk"), effective_on__gt=day)
+    later = _handed_after(key, day).filter(row_id=OuterRef("pk"))
     return Subquery(later.order_by("effective_on").values("from_path")[:1])
 
 
@@ -156,9 +160,7 @@ def not_handed_after(key: str, day: datetime.date):
     (they were that day where they are now)."""
     from django.db.models import Exists, OuterRef
 
-    from hienthuc.orgs.models import HandOver
-
-    return ~Exists(HandOver.objects.filter(carrier=key, row_id=OuterRef("pk"), effective_on__gt=day))
+    return ~Exists(_handed_after(key, day).filter(row_id=OuterRef("pk")))
 
 
 def handed_from_within(key: str, path: str, day: datetime.date, *, first: bool = False):
@@ -168,9 +170,7 @@ def handed_from_within(key: str, path: str, day: datetime.date, *, first: bool =
     row was looked up from."""
     from django.db.models import Exists, OuterRef
 
-    from hienthuc.orgs.models import HandOver
-
-    later = HandOver.objects.filter(carrier=key, effective_on__gt=day)
+    later = _handed_after(key, day)
     found = later.filter(from_path__startswith=path)
     if first:
         found = found.exclude(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hienthuc.lib import deadlines
 from hienthuc.lib.routes import url_template
-from hienthuc.orgs.access import children_of, tree_day
+from hienthuc.orgs.access import children_of, past_day, tree_day
 from hienthuc.orgs.models import FormerName, Organization
 from hienthuc.plans import tallies
 from hienthuc.plans.coverage import coverage_documents
@@ -21,13 +21,12 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     from the tallies every write keeps (tallies.py), so it costs the same for a commune and
     for the Centre."""
     today = timezone.localdate()
-    day = tree_day(request)
-    past = day is not None and day < today
+    day = past_day(tree_day(request))
     rows = list(children_of(org, include_inactive=True))
-    if past:
+    if day:
         # A past day is read from the rows, on the tree of that day (tallies.tasks_on).
         totals, by_path = tallies.task_rollup_on(org, day)
-        rollup = {row["pk"]: by_path[row["path"]] for row in rows if row["path"] in by_path}
+        rollup = tallies.by_unit_id(by_path, rows)
         shown = {row["pk"] for row in children_of(org, on=day)}
         FormerName.objects.name_rows_on(rows, day)
     else:
@@ -45,8 +44,8 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     children.sort(key=lambda c: (c["share"] is None, -(c["share"] or 0), c["unit"]["name"]))
     dashboard_url = url_template("unit_dashboard")
     for c in children:
-        c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"]) + (f"?on={day.isoformat()}" if past else "")
-    overdue = tallies.overdue_list_on(org, day) if past else tallies.overdue_list(org, today)
+        c["dashboard_url"] = dashboard_url.format(c["unit"]["pk"]) + (f"?on={day.isoformat()}" if day else "")
+    overdue = tallies.overdue_list_on(org, day) if day else tallies.overdue_list(org, today)
     labels = [c["unit"]["name"] for c in children if c["total"]]
     chart = {
         "labels": labels,
@@ -59,8 +58,8 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
     }
     context = {
         "org": org,
-        "day": day if past else None,
-        "on_query": f"&on={day.isoformat()}" if past else "",
+        "day": day,
+        "on_query": f"&on={day.isoformat()}" if day else "",
         "chart": chart,
         "totals": [(deadlines.STATUS_LABELS[code], code, n) for code, n in totals.items()],
         "total": sum(totals.values()),
@@ -68,9 +67,7 @@ def task_panel_context(request: HttpRequest, org: Organization) -> dict:
         "task_list_url": reverse("task_list"),
         "labels": deadlines.STATUS_LABELS,
         "overdue": overdue,
-        "coverage": coverage_documents(org, day, request.user, limit=5, past=True)
-        if past
-        else coverage_documents(org, today, request.user, limit=5),
+        "coverage": coverage_documents(org, day or today, request.user, limit=5, past=bool(day)),
         "coverage_labels": tallies.COVERAGE_LABELS,
     }
     return context

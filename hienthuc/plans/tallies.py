@@ -312,11 +312,18 @@ def requirements_on(org: Organization, day: datetime.date, *, document_id: int |
     )
 
 
+def by_unit_id(by_path: dict[str, dict], rows: Iterable[dict]) -> dict[int, dict]:
+    """A past day's figures come grouped by the path of the child unit they fell under that day;
+    keyed by the ids of `rows` (the children the caller lists) as the live rollups are."""
+    return {row["pk"]: by_path[row["path"]] for row in rows if row["path"] in by_path}
+
+
 def coverage_rollup_on(
     org: Organization, day: datetime.date, *, document_id: int | None = None
 ) -> dict[int, dict[str, dict[str, int]]]:
     """coverage_rollup for a past day: {document id: {child path: {coverage state: n}}} for the
-    units strictly below `org` that were required that day to issue a plan. One query."""
+    units strictly below `org` that were required that day to issue a plan (`by_unit_id`). One
+    query."""
     answered = Plan.objects.filter(
         parent_plan=OuterRef("plan"), unit=OuterRef("unit"), status=PlanStatus.ISSUED, document__issued_on__lte=day
     )
@@ -340,16 +347,16 @@ def coverage_rollup_on(
         .annotate(n=Count("pk"))
         .order_by()
     )
-    result: dict[int, dict[str, dict[str, int]]] = {}
+    by_path: dict[int, dict[str, dict[str, int]]] = {}
     for row in rows:
-        counts = result.setdefault(row["document"], {}).setdefault(row["child"], dict.fromkeys(COVERAGE_LABELS, 0))
+        counts = by_path.setdefault(row["document"], {}).setdefault(row["child"], dict.fromkeys(COVERAGE_LABELS, 0))
         counts[row["state"]] += row["n"]
-    return result
+    return by_path
 
 
 def task_rollup_on(org: Organization, day: datetime.date) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """task_rollup for a past day: the status counts that day of tasks_on(org, day), and per
-    child keyed by the child's path (units that day). Two grouped queries."""
+    child keyed by the child's path (units that day; `by_unit_id`). Two grouped queries."""
     width = (org.depth + 1) * STEP
     totals = dict.fromkeys(deadlines.STATUS_LABELS, 0)
     per_child: dict[str, dict[str, int]] = {}
@@ -377,10 +384,8 @@ def overdue_list_on(org: Organization, day: datetime.date, limit: int = 20) -> l
         ),
         key=lambda task: (task.deadline_last_day, task.pk),
     )[:limit]
-    units = list(Organization.objects.filter(path__in={t.day_path for t in tasks}).values("pk", "path", "name"))
-    for row in units:
-        row["kind_name"] = ""
-    names = {row["path"]: row["name"] for row in FormerName.objects.name_rows_on(units, day)}
+    units = Organization.objects.filter(path__in={t.day_path for t in tasks}).only("pk", "path", "name")
+    names = {unit.path: unit.name for unit in FormerName.objects.name_units_on(list(units), day)}
     for task in tasks:
         task.day_unit_name = names.get(task.day_path) or task.lead_label
     return tasks

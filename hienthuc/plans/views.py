@@ -19,7 +19,7 @@ from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.routes import url_template
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
-from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, tree_day
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, past_day, tree_day
 from hienthuc.orgs.models import FormerName, Organization
 from hienthuc.people.access import readable_people
 from hienthuc.plans import actions, importing, tallies
@@ -334,17 +334,16 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     today = timezone.localdate()
     # A past day (?on=) is read from the rows, on the tree of that day (tallies.requirements_on).
-    day = tree_day(request)
-    past = day is not None and day < today
-    if past:
-        today = day
+    day = past_day(tree_day(request))
+    past = day is not None
+    today = day or today
     context = {
         "org": org,
         "crumbs": breadcrumbs(request.user, org),
         "crumb_current": org.name,
         "labels": tallies.COVERAGE_LABELS,
-        "day": day if past else None,
-        "on_query": f"&on={day.isoformat()}" if past else "",
+        "day": day,
+        "on_query": f"&on={day.isoformat()}" if day else "",
     }
     document_id = request.GET.get("document", "")
     if not document_id.isdigit():
@@ -353,9 +352,9 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.visible_to(request.user).select_related("kind"), pk=document_id)
     child_rows = list(children_of(org, include_inactive=True))
     if past:
-        by_path = tallies.coverage_rollup_on(org, day, document_id=document.pk).get(document.pk, {})
-        by_child = {row["pk"]: by_path[row["path"]] for row in child_rows if row["path"] in by_path}
-        FormerName.objects.name_rows_on(child_rows, day)
+        by_path = tallies.coverage_rollup_on(org, today, document_id=document.pk).get(document.pk, {})
+        by_child = tallies.by_unit_id(by_path, child_rows)
+        FormerName.objects.name_rows_on(child_rows, today)
     else:
         by_child = tallies.coverage_rollup(org, today, document_id=document.pk).get(document.pk, {})
     children = []

@@ -85,27 +85,30 @@ def do_create_reorganization(
     return reorg
 
 
-def _editable(reorg: Reorganization, acting_user: User, *, applying: bool = False) -> Reorganization:
-    """The decision, locked, if the user administers it and it is a draft (or, for the
-    background worker's apply, handed over for applying)."""
+def _locked(reorg: Reorganization, acting_user: User, *, allowed: set[ReorgStatus], refused: str) -> Reorganization:
+    """The decision, locked, if the user administers it and its status is one of `allowed`."""
     reorg = Reorganization.objects.select_for_update().get(pk=reorg.pk)
     if not can_admin(acting_user, reorg.unit):
         raise ValidationError(_("Bạn không quản trị đơn vị của quyết định này."))
-    if reorg.status == ReorgStatus.DRAFT or (applying and reorg.status == ReorgStatus.APPLYING):
+    if reorg.status in allowed:
         return reorg
     if reorg.is_running:
         raise ValidationError(_("Quyết định đang được xử lý trong nền; hãy chờ xong."))
-    raise ValidationError(_("Quyết định đã áp dụng; hãy hủy áp dụng trước khi sửa."))
+    raise ValidationError(refused)
+
+
+def _editable(reorg: Reorganization, acting_user: User, *, applying: bool = False) -> Reorganization:
+    """A draft (or, for the background worker's apply, one handed over for applying)."""
+    allowed = {ReorgStatus.DRAFT, ReorgStatus.APPLYING} if applying else {ReorgStatus.DRAFT}
+    return _locked(
+        reorg, acting_user, allowed=allowed, refused=_("Quyết định đã áp dụng; hãy hủy áp dụng trước khi sửa.")
+    )
 
 
 def _undoable(reorg: Reorganization, acting_user: User, *, undoing: bool = False) -> Reorganization:
-    reorg = Reorganization.objects.select_for_update().get(pk=reorg.pk)
-    if not can_admin(acting_user, reorg.unit):
-        raise ValidationError(_("Bạn không quản trị đơn vị của quyết định này."))
-    if not (reorg.status == ReorgStatus.APPLIED or (undoing and reorg.status == ReorgStatus.UNDOING)):
-        if reorg.is_running:
-            raise ValidationError(_("Quyết định đang được xử lý trong nền; hãy chờ xong."))
-        raise ValidationError(_("Quyết định chưa được áp dụng."))
+    """An applied decision before its effective date (or one handed over for undoing)."""
+    allowed = {ReorgStatus.APPLIED, ReorgStatus.UNDOING} if undoing else {ReorgStatus.APPLIED}
+    reorg = _locked(reorg, acting_user, allowed=allowed, refused=_("Quyết định chưa được áp dụng."))
     if timezone.localdate() >= reorg.effective_on:
         raise ValidationError(
             _("Quyết định đã có hiệu lực từ %(day)s; không hủy áp dụng được, hãy lập quyết định sắp xếp mới.")
