@@ -11,15 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from hienthuc.audit.models import AuditEvent
 from hienthuc.committees.actions import do_create_term
 from hienthuc.documents.actions import (
+    current_data,
     do_add_attachment,
     do_create_document,
     do_grant_document,
     do_link_documents,
+    do_update_document,
     next_number,
     numbering_notices,
 )
 from hienthuc.documents.importing import HEADERS, plan_register_import
-from hienthuc.documents.models import Document, DocumentKind, Status
+from hienthuc.documents.models import SECRET_LEVELS, Document, DocumentGrant, DocumentKind, Status, is_visible
 from hienthuc.lib import docnumbers
 from tests.base import BaseTestCase
 from tests.helpers import read_xlsx, xlsx
@@ -394,3 +396,69 @@ class DocumentApiTestCase(DocumentBase):
         )
         # Seen (issued above bob's district) but not his to change: 403, as on the pages.
         self.assertEqual(response.status_code, 403)
+
+
+class SecrecyLevelTestCase(DocumentBase):
+    def secret(self, level: str, **changes):
+        return self.create(confidentiality=level, summary="về công tác bảo vệ chính trị nội bộ", **changes)
+
+    def test_it_keeps_a_raised_document_from_lower_grants(self):
+        document = self.secret("mat")
+        do_grant_document(document, self.charlie, acting_user=self.alice)
+        self.client.force_login(self.charlie)
+        self.assertContains(self.client.get(f"/documents/{document.pk}/"), "bảo vệ chính trị nội bộ")
+        do_update_document(document, acting_user=self.alice, **{**current_data(document), "confidentiality": "toi_mat"})
+        # The Mật grant no longer opens it: page, list, search and the API all lose it.
+        self.assertEqual(self.client.get(f"/documents/{document.pk}/").status_code, 404)
+        self.assertNotContains(self.client.get("/documents/"), "bảo vệ chính trị nội bộ")
+        self.assertNotContains(self.client.get("/search/", {"q": "bao ve chinh tri noi bo"}), "bảo vệ chính trị")
+        self.assertFalse(is_visible(self.charlie, Document.objects.select_related("issuing_unit").get(pk=document.pk)))
+        self.client.force_login(self.alice)  # who raised it holds it at its new level
+        page = self.client.get(f"/documents/{document.pk}/")
+        self.assertContains(page, "Tối mật")
+        self.assertContains(page, "được cấp ở độ Mật, không còn mở được văn bản này")
+        do_grant_document(document, self.charlie, acting_user=self.alice)
+        self.assertEqual(DocumentGrant.objects.get(document=document, user=self.charlie).level, "toi_mat")
+        self.client.force_login(self.charlie)
+        self.assertContains(self.client.get(f"/documents/{document.pk}/"), "bảo vệ chính trị nội bộ")
+
+    def test_it_refuses_a_grant_from_someone_without_the_level(self):
+        document = self.secret(
+            "mat", user=self.bob, issuing_unit=self.huyen_a1, number_text="03-KL/HU", issuing_body="btv"
+        )
+        # alice edits A1 (admin above it) but holds no grant of this document.
+        with self.assertRaisesMessage(ValidationError, "chưa được cấp quyền đọc văn bản này ở độ Mật"):
+            do_grant_document(document, self.charlie, acting_user=self.alice)
+        do_grant_document(document, self.alice, acting_user=self.bob)
+        do_update_document(document, acting_user=self.bob, **{**current_data(document), "confidentiality": "tuyet_mat"})
+        events = AuditEvent.objects.count()
+        with self.assertRaisesMessage(ValidationError, "ở độ Tuyệt mật"):
+            do_grant_document(document, self.charlie, acting_user=self.alice)  # her Mật grant opens no higher
+        self.assertFalse(DocumentGrant.objects.filter(document=document, user=self.charlie).exists())
+        self.assertEqual(AuditEvent.objects.count(), events)
+        with self.assertRaisesMessage(ValidationError, "Văn bản thường"):
+            do_grant_document(self.nq, self.charlie, acting_user=self.alice)
+
+    def test_it_agrees_with_visible_to_on_every_level(self):
+        documents = [self.secret(level, number_text=f"0{n}-KL/TU") for n, level in enumerate(SECRET_LEVELS, start=2)]
+        do_grant_document(documents[0], self.charlie, acting_user=self.alice)
+        do_grant_document(documents[2], self.bob, acting_user=self.alice)
+        for user in (self.alice, self.bob, self.charlie, self.oscar):
+            visible = set(Document.objects.visible_to(user).values_list("pk", flat=True))
+            for document in Document.objects.select_related("issuing_unit"):
+                with self.subTest(user=user.username, level=document.confidentiality):
+                    self.assertEqual(is_visible(user, document), document.pk in visible)
+
+    def test_it_shows_and_imports_urgency(self):
+        self.create(urgency="hoa_toc", summary="về phòng chống bão khẩn cấp")
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get("/documents/"), "Hỏa tốc")
+        with self.assertRaisesMessage(ValidationError, "Độ khẩn"):
+            self.create(urgency="rat_khan", number_text="09-KL/TU")
+        rows = [["10-KL/TU", "Kết luận", "A", "Ban Thường vụ", "05/03/2022", "về mùa mưa bão", "", "", "", "", "Gấp"]]
+        plan = plan_register_import(xlsx([HEADERS, *rows]), user=self.alice)
+        self.assertEqual([(e.row, e.column) for e in plan.errors], [(2, 11)])
+        self.assertIn("Khẩn, Thượng khẩn, Hỏa tốc", plan.errors[0].message)
+        rows[0][10] = "Thượng khẩn"
+        plan = plan_register_import(xlsx([HEADERS, *rows]), user=self.alice)
+        self.assertEqual(plan.creates[0][1]["urgency"], "thuong_khan")

@@ -14,7 +14,7 @@ from hienthuc.api.orgs import UnitOut, _with_parents
 from hienthuc.api.people import PersonOut
 from hienthuc.documents.access import access_document
 from hienthuc.documents.kinds import KINDS as DOCUMENT_KINDS
-from hienthuc.documents.models import Confidentiality, IssuingBody
+from hienthuc.documents.models import Confidentiality, IssuingBody, Urgency
 from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.orgs.access import access_organization
 from hienthuc.orgs.models import Organization
@@ -28,11 +28,13 @@ if TYPE_CHECKING:  # built at run time from the models' choices; plain text to t
     ConfidentialityCode: TypeAlias = str
     DocumentStatusCode: TypeAlias = str
     IssuingBodyCode: TypeAlias = str
+    UrgencyCode: TypeAlias = str
 else:
     DocumentKindCode = choice(code for code, *_rest in DOCUMENT_KINDS)
     ConfidentialityCode = choice(Confidentiality.values)
     DocumentStatusCode = choice(DocumentStatus.values)
     IssuingBodyCode = choice(IssuingBody.values)
+    UrgencyCode = choice(Urgency.values)
 
 
 class DocumentOut(Schema):
@@ -49,6 +51,7 @@ class DocumentOut(Schema):
     summary: str
     term_id: int | None
     confidentiality: str = Field(..., json_schema_extra=documented(Confidentiality.values))
+    urgency: str = Field(..., json_schema_extra=documented(Urgency.values))
     status: str = Field(..., json_schema_extra=documented(DocumentStatus.values))
 
 
@@ -66,6 +69,7 @@ class DocumentIn(Schema):
     signer: Text = Field("", max_length=150)
     summary: Text = Field(..., max_length=5000)
     confidentiality: ConfidentialityCode = "thuong"
+    urgency: UrgencyCode = Field("", description="Độ khẩn: để trống là thường")
     status: DocumentStatusCode = "issued"
     full_text: Text = Field("", max_length=1_000_000)
 
@@ -79,6 +83,7 @@ class DocumentPatch(Schema):
     signer: Text | None = Field(None, max_length=150)
     summary: Text | None = Field(None, max_length=5000)
     confidentiality: ConfidentialityCode | None = None
+    urgency: UrgencyCode | None = None
     status: DocumentStatusCode | None = None
     full_text: Text | None = Field(None, max_length=1_000_000)
 

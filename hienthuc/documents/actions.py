@@ -26,6 +26,8 @@ from hienthuc.documents.models import (
     IssuingBody,
     LinkKind,
     Status,
+    Urgency,
+    opening_grants,
 )
 from hienthuc.lib import docnumbers
 from hienthuc.lib.files import detect_type, extract_text
@@ -36,7 +38,7 @@ from hienthuc.scope import can_edit
 
 AUDIT_FIELDS = [
     "kind", "number_text", "number_normalized", "issuing_unit", "issuing_body", "signer", "issued_on", "place",
-    "summary", "term", "confidentiality", "status",
+    "summary", "term", "confidentiality", "urgency", "status",
 ]  # fmt: skip
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
 SUMMARY_MAX = 2000
@@ -215,6 +217,7 @@ def current_data(document: Document) -> dict:
         "signer": document.signer,
         "summary": document.summary,
         "confidentiality": document.confidentiality,
+        "urgency": document.urgency,
         "status": document.status,
         "full_text": document.full_text,
     }
@@ -235,6 +238,7 @@ def fill_document(document: Document, data: dict) -> None:
     for name, choices, label in (
         ("issuing_body", IssuingBody, _("Cơ quan ban hành")),
         ("confidentiality", Confidentiality, _("Độ mật")),
+        ("urgency", Urgency, _("Độ khẩn")),
         ("status", Status, _("Trạng thái")),
     ):
         if data.get(name) and data[name] not in choices.values:
@@ -248,6 +252,7 @@ def fill_document(document: Document, data: dict) -> None:
     document.summary = summary
     document.full_text = full_text
     document.confidentiality = data.get("confidentiality") or Confidentiality.NORMAL
+    document.urgency = data.get("urgency") or Urgency.NORMAL
     document.status = data.get("status") or Status.ISSUED
     document.issued_on = data.get("issued_on")
     _check_date(document.issued_on, document.status)
@@ -266,8 +271,7 @@ def do_create_document(*, issuing_unit: Organization, acting_user: User, **data)
     fill_document(document, data)
     document.refresh_search_text()
     document.save()
-    if document.confidentiality == Confidentiality.SECRET and acting_user.pk:
-        DocumentGrant.objects.create(document=document, user=acting_user, granted_by=acting_user)
+    _hold(document, acting_user)
     record(acting_user, "create", document, organization=issuing_unit, after=snapshot(document, AUDIT_FIELDS))
     return document
 
@@ -283,14 +287,23 @@ def do_update_document(document: Document, *, acting_user: User, **data) -> Docu
         fill_document(document, data)
         document.refresh_search_text()
         document.save()
-    if document.confidentiality == Confidentiality.SECRET and acting_user.pk:
-        DocumentGrant.objects.get_or_create(document=document, user=acting_user, defaults={"granted_by": acting_user})
+    _hold(document, acting_user)
     after = snapshot(document, AUDIT_FIELDS)
     if after != before:
         record(acting_user, "update", document, organization=document.issuing_unit, before=before, after=after)
     if before.get("status") == Status.DRAFT:
         _end_targets(document, acting_user)  # issued now: what it replaces or annuls ends
     return document
+
+
+def _hold(document: Document, acting_user: User) -> None:
+    """Whoever registers or marks a secret document holds it at its level (the register
+    entry is theirs); other readers are granted one by one (do_grant_document)."""
+    if document.confidentiality == Confidentiality.NORMAL or not acting_user.pk:
+        return
+    DocumentGrant.objects.update_or_create(
+        document=document, user=acting_user, defaults={"level": document.confidentiality, "granted_by": acting_user}
+    )
 
 
 @transaction.atomic
@@ -440,17 +453,32 @@ def do_unlink_documents(link: DocumentLink, *, acting_user: User) -> None:
 
 @transaction.atomic
 def do_grant_document(document: Document, user, *, acting_user: User) -> DocumentGrant:
-    """Let one more user see a "mật" document; only an editor of its unit who holds it may."""
-    if (
-        not can_edit(acting_user, document.issuing_unit)
-        or not DocumentGrant.objects.filter(document=document, user_id=acting_user.pk).exists()
-    ):
+    """Let one more user read a secret document at its level. Only an editor of its unit whose
+    own grant opens it at that level may: a Mật grant cannot hand out Tối mật."""
+    # The level as it stands now, not as the caller last read it.
+    document = Document.objects.select_for_update().select_related("issuing_unit").get(pk=document.pk)
+    if document.confidentiality == Confidentiality.NORMAL:
+        raise ValidationError(_("Văn bản thường không cần cấp quyền xem."))
+    level_name = document.get_confidentiality_display()
+    if not can_edit(acting_user, document.issuing_unit):
+        raise ValidationError(_("Chỉ người có quyền biên tập ở đơn vị ban hành mới được cấp quyền xem văn bản mật."))
+    if not opening_grants(acting_user).filter(document=document).exists():
         raise ValidationError(
-            _("Chỉ người được giao văn bản mật và có quyền biên tập ở đơn vị ban hành mới được cấp quyền xem.")
+            _(
+                "Bạn chưa được cấp quyền đọc văn bản này ở độ %(level)s nên không thể cấp cho người khác; "
+                "quyền ở độ thấp hơn không mở được độ cao hơn."
+            )
+            % {"level": level_name}
         )
-    grant, created = DocumentGrant.objects.get_or_create(
-        document=document, user=user, defaults={"granted_by": acting_user}
+    grant = DocumentGrant.objects.filter(document=document, user=user).first()
+    if grant is not None and grant.level == document.confidentiality:
+        return grant
+    before = {"user": user.username, "level": grant.level} if grant else None
+    grant, _created = DocumentGrant.objects.update_or_create(
+        document=document, user=user, defaults={"level": document.confidentiality, "granted_by": acting_user}
     )
-    if created:
-        record(acting_user, "grant", document, organization=document.issuing_unit, after={"user": user.username})
+    record(
+        acting_user, "grant", document, organization=document.issuing_unit,
+        before=before, after={"user": user.username, "level": grant.level},
+    )  # fmt: skip
     return grant

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from hienthuc.documents.models import Confidentiality, DocumentKind, IssuingBody, LinkKind, Status
+from hienthuc.documents.models import Confidentiality, DocumentKind, IssuingBody, LinkKind, Status, Urgency
 from hienthuc.forms import ScopedForm, UnitField, suggested_input
 
 DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 25/10/2021.")}
@@ -24,6 +24,7 @@ class DocumentForm(ScopedForm):
         label=gettext_lazy("Trích yếu"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     confidentiality = forms.ChoiceField(label=gettext_lazy("Độ mật"), choices=Confidentiality.choices)
+    urgency = forms.ChoiceField(label=gettext_lazy("Độ khẩn"), choices=Urgency.choices, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Trạng thái"), choices=Status.choices, initial=Status.ISSUED)
     full_text = forms.CharField(
         label=gettext_lazy("Toàn văn (nếu có)"), required=False, widget=forms.Textarea(attrs={"rows": 6})

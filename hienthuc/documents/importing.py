@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hienthuc.documents import actions
-from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status
+from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status, Urgency
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib.sheets import CellError, cell_date, read_table, write_table
 from hienthuc.lib.text import clean, fold
@@ -23,13 +23,14 @@ MAX_ROWS = 5_000
 # The column headers are the file's format, read back by the import: Vietnamese in any language.
 HEADERS = [
     "Số hiệu", "Loại văn bản", "Mã đơn vị ban hành", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu",  # not UI text
-    "Người ký", "Nơi ban hành", "Độ mật", "Trạng thái",  # not UI text
+    "Người ký", "Nơi ban hành", "Độ mật", "Trạng thái", "Độ khẩn",  # not UI text
 ]  # fmt: skip
-OPTIONAL = ("Người ký", "Nơi ban hành", "Độ mật", "Trạng thái")  # not UI text
+OPTIONAL = ("Người ký", "Nơi ban hành", "Độ mật", "Trạng thái", "Độ khẩn")  # not UI text
 # Where an action's complaint about a field lands in the sheet.
 COLUMN_OF = {
     "number_text": 1, "kind": 2, "issuing_unit": 3, "issuing_body": 4, "issued_on": 5, "summary": 6,
     "signer": 7, "place": 8, "confidentiality": 9, "status": 10, "term": 5,
+    "urgency": 11,
 }  # fmt: skip
 
 
@@ -73,7 +74,10 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
     units = {fold(u.code): u for u in Organization.objects.current().filter(code__in=codes).select_related("kind")}
     seen: dict[tuple, int] = {}
     for number, values in sheet.rows:
-        number_text, kind_text, unit_code, body_text, date_value, summary, signer, place, secrecy, status_text = values
+        (
+            number_text, kind_text, unit_code, body_text, date_value, summary, signer, place, secrecy, status_text,
+            urgency_text,
+        ) = values  # fmt: skip
         row_errors = len(plan.errors)
         kind = kinds.get(fold(clean(kind_text)))
         if kind is None:
@@ -114,7 +118,10 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
                 )
         confidentiality = _choice(clean(secrecy), Confidentiality.choices) if clean(secrecy) else Confidentiality.NORMAL
         if confidentiality is None:
-            error(number, 9, _("Độ mật phải là Thường hoặc Mật."))
+            error(number, 9, _("Độ mật phải là Thường, Mật, Tối mật hoặc Tuyệt mật."))
+        urgency = _choice(clean(urgency_text), Urgency.choices) if clean(urgency_text) else Urgency.NORMAL
+        if urgency is None:
+            error(number, 11, _("Độ khẩn phải để trống (thường) hoặc là Khẩn, Thượng khẩn, Hỏa tốc."))
         status = _choice(clean(status_text), Status.choices) if clean(status_text) else Status.ISSUED
         if status is None:
             error(number, 10, _("Trạng thái phải là Dự thảo, Đã ban hành, Hết hiệu lực hoặc Đã bị thay thế."))
@@ -123,7 +130,7 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
         data = {
             "kind": kind, "number_text": clean(number_text), "issuing_body": body, "issued_on": issued_on,
             "summary": clean(summary), "signer": clean(signer), "place": clean(place),
-            "confidentiality": confidentiality, "status": status,
+            "confidentiality": confidentiality, "status": status, "urgency": urgency,
         }  # fmt: skip
         # Check the row exactly as the action will, without writing anything.
         probe = Document(issuing_unit=unit)
@@ -218,6 +225,7 @@ def export_register(documents) -> bytes:
             d.place,
             d.get_confidentiality_display(),
             d.get_status_display(),
+            d.get_urgency_display() if d.urgency else "",
         ]
         for d in documents
     ]

@@ -28,8 +28,41 @@ class DocumentKind(models.Model):
 
 
 class Confidentiality(models.TextChoices):
+    """The secrecy levels of state secrets (Luật Bảo vệ bí mật nhà nước 2018), lowest first."""
+
     NORMAL = "thuong", _("Thường")
     SECRET = "mat", _("Mật")
+    TOP_SECRET = "toi_mat", _("Tối mật")
+    ABSOLUTE = "tuyet_mat", _("Tuyệt mật")
+
+
+SECRET_LEVELS = [Confidentiality.SECRET, Confidentiality.TOP_SECRET, Confidentiality.ABSOLUTE]
+
+
+def levels_opened_by(level: str) -> list[str]:
+    """The secret levels a grant given at `level` opens: its own and the lower ones, never a
+    higher one — a document raised from Mật to Tối mật closes to its Mật grants."""
+    if level not in SECRET_LEVELS:
+        return []
+    return SECRET_LEVELS[: SECRET_LEVELS.index(level) + 1]
+
+
+def opening_grants(user) -> "models.QuerySet":
+    """The user's grants that open their document at its current level."""
+    opens = Q()
+    for level in SECRET_LEVELS:
+        opens |= Q(level=level, document__confidentiality__in=levels_opened_by(level))
+    return DocumentGrant.objects.filter(opens, user_id=user.pk)
+
+
+class Urgency(models.TextChoices):
+    """Độ khẩn. An urgent document's tasks are registered the same day it arrives, an ordinary
+    one's within a working day (docs/architecture.md, "Incoming documents")."""
+
+    NORMAL = "", _("Thường")
+    URGENT = "khan", _("Khẩn")
+    VERY_URGENT = "thuong_khan", _("Thượng khẩn")
+    FLASH = "hoa_toc", _("Hỏa tốc")
 
 
 class Status(models.TextChoices):
@@ -52,16 +85,16 @@ class IssuingBody(models.TextChoices):
 
 def readable_q(user, prefix: str = "") -> Q:
     """The secrecy half of visibility: a document of ordinary confidentiality, or one the user
-    holds a grant for. Plans and tasks apply it to their own document too."""
-    granted = DocumentGrant.objects.filter(user_id=user.pk).values("document_id")
+    holds a grant for at its level or above. Plans and tasks apply it to their own document too."""
+    granted = opening_grants(user).values("document_id")
     return Q(**{f"{prefix}confidentiality": Confidentiality.NORMAL}) | Q(**{f"{prefix}pk__in": granted})
 
 
 def granted_ids(user) -> set[int]:
-    """Ids of the secret documents granted to the user, cached on the user for the request."""
+    """Ids of the secret documents the user's grants open, cached on the user for the request."""
     cached = getattr(user, "_hienthuc_document_grants", None)
     if cached is None:
-        cached = set(DocumentGrant.objects.filter(user_id=user.pk).values_list("document_id", flat=True))
+        cached = set(opening_grants(user).values_list("document_id", flat=True))
         user._hienthuc_document_grants = cached
     return cached
 
@@ -147,8 +180,9 @@ class Document(models.Model):
         "committees.Term", verbose_name=_("nhiệm kỳ"), null=True, blank=True, on_delete=models.PROTECT
     )
     confidentiality = models.CharField(
-        _("độ mật"), max_length=8, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+        _("độ mật"), max_length=10, choices=Confidentiality.choices, default=Confidentiality.NORMAL
     )
+    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default="", blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ISSUED)
     full_text = models.TextField(_("toàn văn"), blank=True)
     search_text = models.TextField(blank=True, editable=False)
@@ -204,10 +238,14 @@ class Document(models.Model):
 
 
 class DocumentGrant(models.Model):
-    """Explicit access to a "mật" document."""
+    """Explicit access to a secret document, at the level it had when granted: raising the
+    document's level closes it until a holder of the new level grants again."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="grants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_grants")
+    level = models.CharField(
+        _("độ mật được cấp"), max_length=10, choices=Confidentiality.choices, default=Confidentiality.SECRET
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -215,7 +253,10 @@ class DocumentGrant(models.Model):
 
     class Meta:
         verbose_name = _("quyền đọc văn bản")
-        constraints = [models.UniqueConstraint(fields=["document", "user"], name="document_grant_unique")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(level=Confidentiality.NORMAL), name="document_grant_level_secret"),
+            models.UniqueConstraint(fields=["document", "user"], name="document_grant_unique"),
+        ]
 
 
 class AttachmentType(models.TextChoices):

@@ -238,7 +238,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "link_form": LinkForm(),
         "attachment_form": AttachmentForm(),
         "grant_form": GrantForm(),
-        "grants": document.grants.select_related("user") if document.confidentiality == "mat" else [],
+        "grants": document.grants.select_related("user", "document") if document.confidentiality != "thuong" else [],
     }
     return render(request, "documents/document_detail.html", context)
 
