@@ -462,3 +462,55 @@ class SecrecyLevelTestCase(DocumentBase):
         rows[0][10] = "Thượng khẩn"
         plan = plan_register_import(xlsx([HEADERS, *rows]), user=self.alice)
         self.assertEqual(plan.creates[0][1]["urgency"], "thuong_khan")
+
+
+class KindsAndSeriesTestCase(DocumentBase):
+    def test_it_has_every_kind_of_399_with_its_own_abbreviation(self):
+        party = DocumentKind.objects.filter(system="party")
+        names = set(party.values_list("name", flat=True))
+        for name in ("Tuyên bố", "Lời kêu gọi", "Quy hoạch", "Phương án", "Dự án", "Cương lĩnh", "Chiến lược"):
+            self.assertIn(name, names)
+        self.assertEqual(party.count(), 25)
+        by_abbreviation: dict[str, list[str]] = {}
+        for k in party.exclude(abbreviation=""):
+            by_abbreviation.setdefault(k.abbreviation, []).append(k.code)
+        shared = {a: codes for a, codes in by_abbreviation.items() if len(codes) > 1}
+        self.assertEqual(shared, {"QĐ": ["quyet_dinh", "quy_dinh"]})  # one series at the Centre (REFERENCE §2)
+        quy_dinh = self.create(kind=kind("quy_dinh"), number_text="08-QĐi/TU", summary="về trách nhiệm nêu gương")
+        self.assertEqual(quy_dinh.number_normalized, "08-QĐi/TU")
+        with self.assertRaisesMessage(ValidationError, "Quy chế"):
+            self.create(kind=kind("quy_che"), number_text="09-QĐi/TU")
+        self.assertEqual(next_number(self.tinh_a, kind("tuyen_bo"), term=self.term_a), "")
+
+    def test_it_numbers_by_the_units_own_issuer_code(self):
+        self.assertEqual(next_number(self.huyen_a1, kind("ke_hoach"), term=None), "01-KH/HU")  # the kind's
+        self.client.force_login(self.alice)
+        data = {"code": "A1", "name": "Huyện ủy A1", "short_name": "", "kind": self.huyen_a1.kind_id}
+        response = self.client.post(f"/orgs/{self.huyen_a1.pk}/edit/", {**data, "issuer_code": "T U/1"})
+        self.assertContains(response, "chỉ gồm chữ cái viết liền")
+        self.assertEqual(self.refresh(self.huyen_a1).issuer_code, "")
+        self.client.post(f"/orgs/{self.huyen_a1.pk}/edit/", {**data, "issuer_code": "tu"})
+        self.assertEqual(self.refresh(self.huyen_a1).issuer_code, "TU")
+        self.assertEqual(next_number(self.refresh(self.huyen_a1), kind("ke_hoach"), term=None), "01-KH/TU")
+        event = AuditEvent.objects.filter(object_id=str(self.huyen_a1.pk), action="update").latest("id")
+        self.assertEqual(event.after.get("issuer_code"), "TU")
+
+    def test_it_numbers_a_congress_in_one_series_of_its_own(self):
+        nq = self.create(
+            kind=kind("nghi_quyet"), number_text="01-NQ/ĐH", issuing_body="dh", summary="Nghị quyết Đại hội"
+        )
+        self.assertEqual(numbering_notices(nq), [])
+        with self.assertRaisesMessage(ValidationError, "dãy số chung của Đại hội"):
+            self.create(kind=kind("bao_cao"), number_text="01-BC/ĐH", issuing_body="dcd", summary="Báo cáo thẩm tra")
+        self.create(kind=kind("bao_cao"), number_text="02-BC/ĐH", issuing_body="dcd", summary="Báo cáo thẩm tra")
+        self.assertEqual(next_number(self.tinh_a, kind("ke_hoach"), term=self.term_a, body="dh"), "03-KH/ĐH")
+        # The committee's own series is untouched by the congress's.
+        self.assertEqual(next_number(self.tinh_a, kind("nghi_quyet"), term=self.term_a, body="bch"), "02-NQ/TU")
+        wrong = self.create(kind=kind("nghi_quyet"), number_text="05-NQ/ĐH", issuing_body="bch", summary="Nghị quyết")
+        self.assertTrue(any("mang ký hiệu ĐH" in n for n in numbering_notices(wrong)))
+        self.client.force_login(self.alice)
+        response = self.client.get(
+            "/documents/next-number/",
+            {"issuing_unit": "A", "kind": kind("thong_bao").pk, "issuing_body": "dh", "issued_on": "05/03/2022"},
+        )
+        self.assertContains(response, "03-TB/ĐH")

@@ -66,6 +66,9 @@ TB_DISTRICTS = [
     ("TB-TH", "Huyện ủy Tiền Hải", "TH", "xã", 21),
     ("TB-VT", "Huyện ủy Vũ Thư", "VT", "xã", 21),
 ]
+# Units whose numbers carry another issuer code than their kind's: a city committee under the
+# province numbers like a provincial one, the committees directly under it by their own codes.
+ISSUER_CODES = {"TB-TP": "TU", "TB-KCQ": "ĐUK", "TB-KDN": "ĐUK", "TB-QS": "ĐUQS", "TB-CA": "ĐUCA", "TB-BP": "ĐUBĐBP"}
 TB_DIRECT = [
     ("TB-KCQ", "Đảng ủy Khối các cơ quan tỉnh", 7),
     ("TB-KDN", "Đảng ủy Khối Doanh nghiệp tỉnh", 7),
@@ -169,6 +172,7 @@ def load_demo(seed: int = 20201203) -> None:
             name=name,
             kind=kinds[kind],
             short_name=short,
+            issuer_code=ISSUER_CODES.get(code, ""),
             placed_on=datetime.date(2020, 10, 1),
             acting_user=actor,
         )
@@ -466,7 +470,7 @@ DEMO_DOCUMENTS = [
         "TB",
         "nghi_quyet",
         "01-NQ/ĐH",
-        "bch",
+        "dh",
         (2020, 10, 16),
         "Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Thái Bình lần thứ XX, nhiệm kỳ 2020 - 2025. Mục tiêu tổng quát: "
         + TB_GOAL,
@@ -529,7 +533,7 @@ DEMO_DOCUMENTS = [
         "QN-MC",
         "nghi_quyet",
         "01-NQ/ĐH",
-        "bch",
+        "dh",
         (2020, 5, 20),
         "Nghị quyết Đại hội đại biểu Đảng bộ thành phố Móng Cái lần thứ XXIV, nhiệm kỳ 2020 - 2025: xây dựng Móng Cái "
         "trở thành trung tâm dịch vụ thương mại, du lịch, cảng biển trọng điểm của tỉnh",
@@ -697,7 +701,7 @@ def load_demo_plans(actor, *, tb, documents) -> None:
     """Plans with tasks in every status, cascaded to the district-level committees: some
     issued their own plans on time, some late, some not yet; overdue tasks with explanation
     requests, one of them answered."""
-    from hienthuc.documents.actions import do_link_documents
+    from hienthuc.documents.actions import do_link_documents, suggest_issuer
     from hienthuc.people.models import Person
     from hienthuc.plans.actions import (
         do_add_task,
@@ -776,7 +780,7 @@ def load_demo_plans(actor, *, tb, documents) -> None:
         for g in grassroots:
             do_add_task(plan, content=f"Xây dựng mô hình điểm về nông thôn mới kiểu mẫu tại {g.name}", lead_unit=g,
                         output="Báo cáo", deadline_text="Năm 2024", from_task=tasks[11], acting_user=actor)  # fmt: skip
-        do_issue_plan(plan, number_text="01-KH/HU", issued_on=day, acting_user=actor)
+        do_issue_plan(plan, number_text=f"01-KH/{suggest_issuer(district)}", issued_on=day, acting_user=actor)
         complete(first, datetime.date(2021, 6, 15) if code != "TB-TP" else datetime.date(2021, 8, 2))
 
     # 25-KH/TU: the study plan for the online conference of 3-11-2021 (seed 002).
@@ -816,7 +820,8 @@ def load_demo_plans(actor, *, tb, documents) -> None:
         do_add_task(plan, content="Tổ chức học tập, quán triệt đến 100% chi bộ, đảng viên", lead_unit=district,
                     output="Báo cáo kết quả học tập", deadline_text="Tháng 12/2021", leader=secretary(district),
                     acting_user=actor)  # fmt: skip
-        do_issue_plan(plan, number_text=f"{30 + i:02d}-KH/HU", issued_on=day, acting_user=actor)
+        number = f"{30 + i:02d}-KH/{suggest_issuer(district)}"
+        do_issue_plan(plan, number_text=number, issued_on=day, acting_user=actor)
 
     # 10-CTr/TU: the action program for 21-KL/TW; Đông Hưng's 05-KH/HU implements it.
     kl21 = do_create_plan(

@@ -16,6 +16,8 @@ from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Term
 from hienthuc.documents import changes
 from hienthuc.documents.models import (
+    CONGRESS_BODIES,
+    CONGRESS_ISSUER,
     ENDING,
     Attachment,
     Confidentiality,
@@ -43,12 +45,6 @@ AUDIT_FIELDS = [
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
 SUMMARY_MAX = 2000
 TEXT_MAX = 1_000_000
-# Usual issuer code in the numbers of each kind of unit (a suggestion; people may type another).
-ISSUER_BY_UNIT_KIND = {
-    "trung_uong": "TW", "tinh_uy": "TU", "huyen_uy": "HU", "dang_uy_truc_thuoc": "ĐU", "dang_uy_xa": "ĐU",
-    "dang_uy_co_so": "ĐU", "chi_bo_co_so": "CB", "chi_bo": "CB", "van_phong": "VPTU", "ban_to_chuc": "BTCTU",
-    "ban_tuyen_giao": "BTGDVTU", "ubkt": "UBKTTU",
-}  # fmt: skip
 
 
 def term_for(unit: Organization, on: datetime.date | None) -> Term | None:
@@ -64,23 +60,31 @@ def term_for(unit: Organization, on: datetime.date | None) -> Term | None:
 
 
 def suggest_issuer(unit: Organization) -> str:
-    last = (
-        Document.objects.filter(issuing_unit=unit, number_system="party")
-        .exclude(number_issuer="")
-        .order_by("-issued_on", "-id")
-        .values_list("number_issuer", flat=True)
-        .first()
-    )
-    return last or ISSUER_BY_UNIT_KIND.get(unit.kind.code, "")
+    """The unit's own issuer code, else its kind's (set on the unit's page)."""
+    return unit.issuer_code or unit.kind.issuer_code
 
 
-def next_number(unit: Organization, kind: DocumentKind, *, term: Term | None, issuer: str | None = None) -> str:
-    """The next free Party number of this kind for the unit's term, e.g. "05-KH/TU"."""
+def series(unit: Organization, *, term: Term | None, body: str, kind: str, issuer: str):
+    """The Party numbers a new one continues (36-HD/VPTW): per kind abbreviation and issuer for
+    the whole term; a congress's and its presidium's documents share one series of all kinds."""
+    numbered = Document.objects.filter(issuing_unit=unit, number_system="party", term=term, number__isnull=False)
+    if body in CONGRESS_BODIES:
+        return numbered.filter(issuing_body__in=CONGRESS_BODIES)
+    return numbered.filter(number_kind=kind, number_issuer=issuer).exclude(issuing_body__in=CONGRESS_BODIES)
+
+
+def next_number(
+    unit: Organization, kind: DocumentKind, *, term: Term | None, issuer: str | None = None, body: str = ""
+) -> str:
+    """The next free Party number of this kind for the unit's term, e.g. "05-KH/TU"; empty for
+    a kind numbered as written."""
+    if not kind.abbreviation:
+        return ""
+    if body in CONGRESS_BODIES:
+        issuer = CONGRESS_ISSUER
     issuer = issuer or suggest_issuer(unit)
-    used = Document.objects.filter(
-        issuing_unit=unit, number_system="party", number_kind=kind.abbreviation, number_issuer=issuer, term=term
-    ).aggregate(Max("number"))["number__max"]
-    return f"{(used or 0) + 1:02d}-{kind.abbreviation}/{issuer}"
+    used = series(unit, term=term, body=body, kind=kind.abbreviation, issuer=issuer).aggregate(Max("number"))
+    return f"{(used['number__max'] or 0) + 1:02d}-{kind.abbreviation}/{issuer}"
 
 
 def numbering_notices(document: Document) -> list[str]:
@@ -98,13 +102,19 @@ def numbering_notices(document: Document) -> list[str]:
             )
             % {"unit": document.issuing_unit.name}
         )
-    series = Document.objects.filter(
-        issuing_unit=document.issuing_unit_id, number_system="party", number_kind=document.number_kind,
-        number_issuer=document.number_issuer, term=document.term,
-    ).exclude(pk=document.pk)  # fmt: skip
+    congress = document.issuing_body in CONGRESS_BODIES
+    if congress != (document.number_issuer == CONGRESS_ISSUER):
+        notices.append(
+            _(
+                "Văn bản của Đại hội và Đoàn Chủ tịch Đại hội mang ký hiệu ĐH (ví dụ 01-NQ/ĐH) và dùng chung một "
+                "dãy số; số %(number)s và cơ quan ban hành “%(body)s” không khớp nhau."
+            )
+            % {"number": document.number_normalized, "body": document.get_issuing_body_display()}
+        )
+    numbers = _series_of(document)
     # Only the newest number of its series: registering older documents late fills gaps.
-    if not series.filter(number__gt=document.number).exists():
-        last = series.aggregate(Max("number"))["number__max"]
+    if not numbers.filter(number__gt=document.number).exists():
+        last = numbers.aggregate(Max("number"))["number__max"]
         if last is not None and document.number > last + 1:
             notices.append(
                 _(
@@ -159,7 +169,7 @@ def _apply_number(document: Document, number_text: str) -> None:
                 % {"document_kind": document.kind.name, "expected": expected}
             }
         )
-    if parsed.known_kind and parsed.kind != document.kind.abbreviation:
+    if parsed.known_kind and document.kind.abbreviations and parsed.kind not in document.kind.abbreviations:
         raise ValidationError(
             {
                 "number_text": _(
@@ -183,27 +193,30 @@ def _apply_number(document: Document, number_text: str) -> None:
     document.number_year = parsed.year
 
 
+def _series_of(document: Document):
+    return series(
+        document.issuing_unit, term=document.term, body=document.issuing_body, kind=document.number_kind,
+        issuer=document.number_issuer,
+    ).exclude(pk=document.pk)  # fmt: skip
+
+
 def _check_unique(document: Document) -> None:
     if document.number is None or document.number_system != "party":
         return
-    clash = Document.objects.filter(
-        issuing_unit=document.issuing_unit,
-        number_system=document.number_system,
-        number_kind=document.number_kind,
-        number_issuer=document.number_issuer,
-        term=document.term,
-        number=document.number,
-    ).exclude(pk=document.pk)
-    if clash.exists():
-        where = _("nhiệm kỳ khóa %(roman)s") % {"roman": document.term.roman} if document.term else _("đơn vị này")
-        raise ValidationError(
-            {
-                "number_text": _(
-                    "Số %(number_normalized)s đã được dùng trong %(where)s; số văn bản chạy suốt nhiệm kỳ."
-                )
-                % {"number_normalized": document.number_normalized, "where": where}
-            }
-        )
+    if not _series_of(document).filter(number=document.number).exists():
+        return
+    if document.issuing_body in CONGRESS_BODIES:
+        where = _("dãy số chung của Đại hội và Đoàn Chủ tịch Đại hội")
+    elif document.term:
+        where = _("nhiệm kỳ khóa %(roman)s") % {"roman": document.term.roman}
+    else:
+        where = _("đơn vị này")
+    raise ValidationError(
+        {
+            "number_text": _("Số %(number_normalized)s đã được dùng trong %(where)s; số văn bản chạy suốt nhiệm kỳ.")
+            % {"number_normalized": document.number_normalized, "where": where}
+        }
+    )
 
 
 def current_data(document: Document) -> dict:

@@ -15,8 +15,11 @@ class DocumentKind(models.Model):
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(_("loại văn bản"), max_length=100, unique=True)
     system = models.CharField(max_length=8, choices=System.choices)
-    # The abbreviation numbers of this kind carry (NQ, KL, QĐ …); several kinds may share one.
-    abbreviation = models.CharField(max_length=12)
+    # The abbreviation numbers of this kind carry (NQ, KL, QĐ …); kinds sharing one share its
+    # series; empty for a kind numbered as written (documents/kinds.py).
+    abbreviation = models.CharField(_("ký hiệu loại"), max_length=12, blank=True)
+    # Other forms seen on real numbers of this kind, space-separated ("QĐi").
+    other_abbreviations = models.CharField(_("ký hiệu khác"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -25,6 +28,10 @@ class DocumentKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def abbreviations(self) -> list[str]:
+        return [a for a in [self.abbreviation, *self.other_abbreviations.split()] if a]
 
 
 class Confidentiality(models.TextChoices):
@@ -78,9 +85,16 @@ class IssuingBody(models.TextChoices):
     STANDING_OFFICE = "tt", _("Thường trực")
     OFFICE = "vp", _("Văn phòng")
     INSPECTION = "ubkt", _("Ủy ban Kiểm tra")
+    # A congress and its presidium issue in one series of their own, under the issuer code ĐH.
+    CONGRESS = "dh", _("Đại hội")
+    PRESIDIUM = "dcd", _("Đoàn Chủ tịch Đại hội")
     BOARD = "ban", _("Ban tham mưu")
     GOVERNMENT = "cq", _("Cơ quan nhà nước")
     OTHER = "khac", _("Khác")
+
+
+CONGRESS_BODIES = (IssuingBody.CONGRESS, IssuingBody.PRESIDIUM)
+CONGRESS_ISSUER = "ĐH"
 
 
 def readable_q(user, prefix: str = "") -> Q:

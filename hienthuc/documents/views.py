@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -135,8 +136,15 @@ def next_number(request: HttpRequest) -> HttpResponse:
     )
     suggestion = None
     if unit and kind and kind.system == "party":
-        term = actions.term_for(unit, timezone.localdate())
-        suggestion = actions.next_number(unit, kind, term=term)
+        # The term of the date typed so far (a document of 2022 registered today is numbered
+        # in the 2020–2025 term), else today's.
+        try:
+            issued_on = forms.DateField(required=False).clean(request.GET.get("issued_on", ""))
+        except ValidationError:
+            issued_on = None
+        term = actions.term_for(unit, issued_on or timezone.localdate())
+        body = request.GET.get("issuing_body", "")
+        suggestion = actions.next_number(unit, kind, term=term, body=body) or None
     return render(request, "documents/next_number.html", {"suggestion": suggestion})
 
 

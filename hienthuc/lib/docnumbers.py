@@ -22,6 +22,7 @@ PARTY_KINDS = {
     "CT": gettext_lazy("Chỉ thị"),
     "KL": gettext_lazy("Kết luận"),
     "QĐ": gettext_lazy("Quyết định, Quy định"),
+    "QĐi": gettext_lazy("Quy định"),
     "QC": gettext_lazy("Quy chế"),
     "HD": gettext_lazy("Hướng dẫn"),
     "TT": gettext_lazy("Thông tri"),
@@ -33,8 +34,11 @@ PARTY_KINDS = {
     "CV": gettext_lazy("Công văn"),
     "TTr": gettext_lazy("Tờ trình"),
     "ĐA": gettext_lazy("Đề án"),
+    "PA": gettext_lazy("Phương án"),
+    "DA": gettext_lazy("Dự án"),
+    "QH": gettext_lazy("Quy hoạch"),
     "BB": gettext_lazy("Biên bản"),
-    "CL": gettext_lazy("Cương lĩnh, Chiến lược"),
+    "CL": gettext_lazy("Cương lĩnh"),
     "ĐL": gettext_lazy("Điều lệ"),
 }
 # Forms seen in print that stand for a known one ("01-HĐ/TW" in press copies of Hướng dẫn).
@@ -42,7 +46,7 @@ PARTY_ALIASES = {"HĐ": "HD"}
 PARTY_ISSUERS = {
     "TW", "TU", "HU", "ĐU", "TƯ", "VPTW", "BTCTW", "BTGDVTW", "BTGTW", "BDVTW", "UBKTTW",
     "VPTU", "BTCTU", "BTGDVTU", "BTGTU", "BDVTU", "UBKTTU", "ĐUK", "ĐUKCCQ", "ĐUKDN", "QUTW",
-    "ĐUQS", "ĐUCA", "ĐUBĐBP", "CB",
+    "ĐUQS", "ĐUCA", "ĐUBĐBP", "CB", "ĐH",
 }  # fmt: skip
 STATE_KINDS = {
     "NĐ": gettext_lazy("Nghị định"),

@@ -16,7 +16,7 @@ from hienthuc.orgs.models import Organization, OrgKind
 from hienthuc.orgs.rules import KindRules, check_placement
 from hienthuc.scope import can_admin, can_edit
 
-AUDIT_FIELDS = ["code", "name", "short_name", "kind", "is_active", "path", "valid_from", "valid_to"]
+AUDIT_FIELDS = ["code", "name", "short_name", "kind", "issuer_code", "is_active", "path", "valid_from", "valid_to"]
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CODE_MAX = max_length(Organization, "code")
 NAME_MAX = max_length(Organization, "name")
@@ -53,6 +53,21 @@ def validate_names(name: str, short_name: str) -> tuple[str, str]:
 
 
 @transaction.atomic
+def validate_issuer_code(text: str) -> str:
+    """An issuer code as Party numbers carry it after the slash: letters only, in capitals."""
+    code = " ".join((text or "").split()).upper().replace("đ", "Đ")
+    if code and not re.fullmatch(r"[A-ZĐ]{1,20}", code):
+        raise ValidationError(
+            {
+                "issuer_code": _(
+                    "Ký hiệu cơ quan ban hành chỉ gồm chữ cái viết liền, tối đa 20 chữ, ví dụ TU, HU, ĐUK "
+                    "(phần sau dấu “/” trong số văn bản)."
+                )
+            }
+        )
+    return code
+
+
 def do_create_organization(
     *,
     parent: Organization | None,
@@ -60,6 +75,7 @@ def do_create_organization(
     name: str,
     kind: OrgKind,
     short_name: str = "",
+    issuer_code: str = "",
     valid_from: datetime.date | None = None,
     placed_on: datetime.date | None = None,
     acting_user: User,
@@ -79,7 +95,10 @@ def do_create_organization(
     code = validate_code(code)
     name, short_name = validate_names(name, short_name)
     check_placement(kind, parent.kind if parent else None, valid_from or placed_on or timezone.localdate())
-    fields = {"code": code, "name": name, "short_name": short_name, "kind": kind, "valid_from": valid_from}
+    fields = {
+        "code": code, "name": name, "short_name": short_name, "kind": kind, "valid_from": valid_from,
+        "issuer_code": validate_issuer_code(issuer_code),
+    }  # fmt: skip
     if parent is not None:
         org = Organization.objects.add_child(parent, fields)
     else:
@@ -91,7 +110,14 @@ def do_create_organization(
 
 @transaction.atomic
 def do_update_organization(
-    org: Organization, *, name: str, short_name: str, kind: OrgKind, code: str | None = None, acting_user: User
+    org: Organization,
+    *,
+    name: str,
+    short_name: str,
+    kind: OrgKind,
+    code: str | None = None,
+    issuer_code: str | None = None,
+    acting_user: User,
 ) -> Organization:
     if not can_edit(acting_user, org):
         raise ValidationError(_("Bạn không có quyền sửa đơn vị này."))
@@ -100,6 +126,8 @@ def do_update_organization(
     if code is not None and code != org.code:
         org.code = validate_code(code, exclude_pk=org.pk)
     org.name, org.short_name = validate_names(name, short_name)
+    if issuer_code is not None:
+        org.issuer_code = validate_issuer_code(issuer_code)
     if kind.pk != org.kind_id:
         rules = KindRules()
         parent = Organization.objects.get_parent(org)

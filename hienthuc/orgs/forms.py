@@ -10,6 +10,12 @@ class OrganizationForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Tên đơn vị"), max_length=1000)
     short_name = forms.CharField(label=gettext_lazy("Tên viết tắt"), max_length=1000, required=False)
     kind = forms.ModelChoiceField(label=gettext_lazy("Loại đơn vị"), queryset=OrgKind.objects.select_related("level"))
+    issuer_code = forms.CharField(
+        label=gettext_lazy("Ký hiệu cơ quan ban hành"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Phần sau dấu “/” trong số văn bản của đơn vị (01-NQ/TU). Để trống: theo loại đơn vị."),
+    )
 
     # Lengths are checked by the action so the message is the same from the API and imports.
 

@@ -9,22 +9,24 @@ LEVELS = [
     ("co_quan", "Cơ quan tham mưu, giúp việc, chính quyền", 9),
 ]
 
+# (code, name, level, is a body, the issuer code its units' Party numbers usually carry —
+# REFERENCE §2; each unit may have its own, Organization.issuer_code)
 KINDS = [
-    ("trung_uong", "Trung ương", "trung_uong", False),
-    ("tinh_uy", "Tỉnh ủy/Thành ủy", "tinh", False),
-    ("dang_uy_truc_thuoc", "Đảng ủy trực thuộc", "tren_co_so", False),
-    ("huyen_uy", "Huyện ủy/Thị ủy/Thành ủy (trước 7/2025)", "tren_co_so", False),
-    ("dang_uy_xa", "Đảng ủy xã/phường/đặc khu", "tren_co_so", False),
-    ("dang_uy_co_so", "Đảng ủy cơ sở", "co_so", False),
-    ("chi_bo_co_so", "Chi bộ cơ sở", "co_so", False),
-    ("chi_bo", "Chi bộ", "chi_bo", False),
-    ("van_phong", "Văn phòng cấp ủy", "co_quan", True),
-    ("ban_to_chuc", "Ban Tổ chức", "co_quan", True),
-    ("ban_tuyen_giao", "Ban Tuyên giáo và Dân vận", "co_quan", True),
-    ("ubkt", "Ủy ban Kiểm tra", "co_quan", True),
-    ("hdnd", "Hội đồng nhân dân", "co_quan", True),
-    ("ubnd", "Ủy ban nhân dân", "co_quan", True),
-    ("so_nganh", "Sở, ban, ngành", "co_quan", True),
+    ("trung_uong", "Trung ương", "trung_uong", False, "TW"),
+    ("tinh_uy", "Tỉnh ủy/Thành ủy", "tinh", False, "TU"),
+    ("dang_uy_truc_thuoc", "Đảng ủy trực thuộc", "tren_co_so", False, "ĐU"),
+    ("huyen_uy", "Huyện ủy/Thị ủy/Thành ủy (trước 7/2025)", "tren_co_so", False, "HU"),
+    ("dang_uy_xa", "Đảng ủy xã/phường/đặc khu", "tren_co_so", False, "ĐU"),
+    ("dang_uy_co_so", "Đảng ủy cơ sở", "co_so", False, "ĐU"),
+    ("chi_bo_co_so", "Chi bộ cơ sở", "co_so", False, "CB"),
+    ("chi_bo", "Chi bộ", "chi_bo", False, "CB"),
+    ("van_phong", "Văn phòng cấp ủy", "co_quan", True, "VPTU"),
+    ("ban_to_chuc", "Ban Tổ chức", "co_quan", True, "BTCTU"),
+    ("ban_tuyen_giao", "Ban Tuyên giáo và Dân vận", "co_quan", True, "BTGDVTU"),
+    ("ubkt", "Ủy ban Kiểm tra", "co_quan", True, "UBKTTU"),
+    ("hdnd", "Hội đồng nhân dân", "co_quan", True, ""),
+    ("ubnd", "Ủy ban nhân dân", "co_quan", True, ""),
+    ("so_nganh", "Sở, ban, ngành", "co_quan", True, ""),
 ]
 
 
@@ -33,8 +35,12 @@ def seed_kinds(OrgLevel, OrgKind) -> None:
     levels = {}
     for code, name, rank in LEVELS:
         levels[code], _ = OrgLevel.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})
-    for code, name, level, is_body in KINDS:
-        OrgKind.objects.update_or_create(code=code, defaults={"name": name, "level": levels[level], "is_body": is_body})
+    has_issuer = any(f.name == "issuer_code" for f in OrgKind._meta.get_fields())  # a migration before it
+    for code, name, level, is_body, issuer in KINDS:
+        defaults = {"name": name, "level": levels[level], "is_body": is_body}
+        if has_issuer:
+            defaults["issuer_code"] = issuer
+        OrgKind.objects.update_or_create(code=code, defaults=defaults)
 
 
 # What may sit under what (REFERENCE §1): (kind, parent kind or None for a root, valid from,

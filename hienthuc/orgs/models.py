@@ -33,6 +33,8 @@ class OrgKind(models.Model):
     level = models.ForeignKey(OrgLevel, on_delete=models.PROTECT, related_name="kinds")
     # Advisory and state bodies (Văn phòng, Ban Tổ chức, UBND …) as opposed to party organizations.
     is_body = models.BooleanField(default=False)
+    # The issuer code its units' Party numbers usually carry ("01-NQ/TU"): each unit's default.
+    issuer_code = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("loại đơn vị")
@@ -154,6 +156,9 @@ class Organization(MP_Node):
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     kind = models.ForeignKey(OrgKind, verbose_name=_("loại đơn vị"), on_delete=models.PROTECT, related_name="units")
+    # This unit's own issuer code where it differs from its kind's (a city committee under a
+    # province numbers "/TU", a Khối committee "/ĐUK"); empty: the kind's.
+    issuer_code = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=20, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     # The dates the unit existed (None: since before the records, or still now). A unit that
     # ceases in a reorganization keeps its place and its history; its successors are new units.

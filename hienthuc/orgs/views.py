@@ -114,7 +114,10 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk, write=True)
-    initial = {"code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind}
+    initial = {
+        "code": org.code, "name": org.name, "short_name": org.short_name, "kind": org.kind,
+        "issuer_code": org.issuer_code,
+    }  # fmt: skip
     form = OrganizationForm(request.POST or None, initial=initial)
     saved = submit(
         request,
