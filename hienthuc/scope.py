@@ -6,6 +6,7 @@ it as much as documents and plans do, so it knows roles only through the user's 
 relation (accounts.models.Role) and units only by their paths.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -35,16 +36,76 @@ class RoleKind(models.TextChoices):
 EDIT_KINDS = (RoleKind.ADMIN, RoleKind.EDITOR)
 
 
+class MandateKind(models.TextChoices):
+    """What a body may do on behalf of the unit it serves (orgs.models.Mandate)."""
+
+    OFFICE = "office", _("Làm thay công việc văn bản, kế hoạch của cấp ủy")
+    DRAFTING = "drafting", _("Soạn thảo văn bản cho cấp ủy")
+
+
+@dataclass(frozen=True)
+class Acting:
+    """An editor of `agent` working for `principal` under a mandate of `kind`."""
+
+    kind: str
+    principal_path: str
+    agent_name: str
+    principal_name: str
+
+    @property
+    def label(self) -> str:
+        return gettext("%(agent)s thay mặt %(principal)s") % {
+            "agent": self.agent_name,
+            "principal": self.principal_name,
+        }
+
+
+def _load(user: AnyUser) -> None:
+    """The user's roles and the mandates their editing roles carry, in one query per request,
+    cached on the user object. A mandate lets its agent's editors read the principal's subtree
+    (a viewer's reach, added to the roles) and act on the principal itself (can_edit)."""
+    from django.utils import timezone
+
+    roles: list[tuple[str, str]] = []
+    acting: list[Acting] = []
+    if user.is_authenticated:
+        today = timezone.localdate()
+        rows = user.roles.values_list(
+            "kind", "organization__path", "organization__name", "organization__mandates__kind",
+            "organization__mandates__principal__path", "organization__mandates__principal__name",
+            "organization__mandates__started_on", "organization__mandates__ended_on",
+        )  # fmt: skip
+        for kind, path, name, m_kind, m_path, m_name, started, ended in rows:
+            if (kind, path) not in roles:
+                roles.append((kind, path))
+            live = m_kind and started <= today and (ended is None or ended > today)
+            if live and kind in EDIT_KINDS:
+                acting.append(Acting(m_kind, m_path, name, m_name))
+                roles.append((RoleKind.VIEWER, m_path))
+    setattr(user, "_hienthuc_roles", roles)  # noqa: B010 (no such attribute on the user type)
+    setattr(user, "_hienthuc_acting", acting)  # noqa: B010
+
+
 def _roles(user: AnyUser) -> list[tuple[str, str]]:
     """(kind, path) of each role the user holds, cached on the user object per request."""
-    cached = getattr(user, "_hienthuc_roles", None)
-    if cached is None:
-        if not user.is_authenticated:
-            cached = []
-        else:
-            cached = list(user.roles.values_list("kind", "organization__path"))
-        setattr(user, "_hienthuc_roles", cached)  # noqa: B010 (no such attribute on the user type)
-    return cached
+    if getattr(user, "_hienthuc_roles", None) is None:
+        _load(user)
+    return user._hienthuc_roles  # type: ignore[union-attr]
+
+
+def actings(user: AnyUser) -> list[Acting]:
+    """The mandates the user works under today."""
+    if getattr(user, "_hienthuc_acting", None) is None:
+        _load(user)
+    return user._hienthuc_acting  # type: ignore[union-attr]
+
+
+def acting_for(user: AnyUser, path: str, kinds=None) -> "Acting | None":
+    """The mandate under which the user acts on the unit at `path` itself, if any."""
+    for acting in actings(user):
+        if acting.principal_path == path and (kinds is None or acting.kind in kinds):
+            return acting
+    return None
 
 
 def root_paths(user: AnyUser, kinds=None) -> list[str]:
@@ -113,6 +174,22 @@ def can_edit(user: AnyUser, org: "Organization") -> bool:
     return covers(user, org.path, EDIT_KINDS)
 
 
+def can_issue(user: AnyUser, org: "Organization") -> bool:
+    """May the user register, number and issue documents and plans in `org`'s name: an editing
+    role covering it, or the office's mandate for `org` itself. The unit's own records (its
+    children, terms, people) stay with its editors (can_edit)."""
+    return can_edit(user, org) or acting_for(user, org.path, (MandateKind.OFFICE,)) is not None
+
+
+def acting_label(user: AnyUser, org: "Organization | None") -> str:
+    """ "Văn phòng Tỉnh ủy thay mặt Tỉnh ủy Thái Bình" when the user changes `org` by a mandate
+    rather than by a role of their own (the audit trail writes it beside the user's name)."""
+    if org is None or not getattr(user, "is_authenticated", False) or covers(user, org.path, EDIT_KINDS):
+        return ""
+    acting = acting_for(user, org.path)
+    return acting.label if acting else ""
+
+
 def can_admin(user: AnyUser, org: "Organization") -> bool:
     return covers(user, org.path, (RoleKind.ADMIN,))
 
@@ -121,6 +198,12 @@ def require_edit(user: AnyUser, org: "Organization", message: str = "") -> None:
     """Refuse (403) a change by a user who holds no editing role covering `org`. The pages and
     the API call it through each app's access_<thing>(…, write=True)."""
     if not can_edit(user, org):
+        raise PermissionDenied(message or gettext("Bạn chỉ có quyền xem đối tượng này."))
+
+
+def require_issue(user: AnyUser, org: "Organization", message: str = "") -> None:
+    """require_edit for the documents and plans issued in `org`'s name (can_issue)."""
+    if not can_issue(user, org):
         raise PermissionDenied(message or gettext("Bạn chỉ có quyền xem đối tượng này."))
 
 

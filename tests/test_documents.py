@@ -142,7 +142,7 @@ class DocumentTestCase(DocumentBase):
         self.assertEqual(str(draft), "Kết luận (chưa có số)")
 
     def test_it_refuses_a_document_issued_by_a_unit_outside_the_users_subtree(self):
-        with self.assertRaisesMessage(ValidationError, "không có quyền vào sổ văn bản"):
+        with self.assertRaisesMessage(ValidationError, "không có quyền vào sổ, sửa văn bản"):
             self.create(issuing_unit=self.tinh_b, user=self.alice)
         with self.assertRaises(ValidationError):
             self.create(issuing_unit=self.tinh_a, user=self.bob)

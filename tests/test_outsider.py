@@ -45,7 +45,7 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.documents.models import Document, DocumentLink
     from hienthuc.imports.models import PendingImport
     from hienthuc.indicators.models import Indicator, ReportForm, Submission
-    from hienthuc.orgs.models import Organization
+    from hienthuc.orgs.models import Mandate, Organization
     from hienthuc.people.models import Person, Position
     from hienthuc.plans.models import ExplanationRequest, Plan, Task
     from hienthuc.reorgs.actions import do_create_reorganization
@@ -91,6 +91,7 @@ def thai_binh_objects() -> dict[str, int]:
         "submissions": Submission.objects.filter(unit__path__startswith=tb.path).first().pk,
         "reorgs": reorg.pk,
         "reorgs/operations": operation.pk,
+        "mandates": Mandate.objects.filter(principal=tb).first().pk,
     }
 
 
@@ -112,7 +113,7 @@ OBJECT_KEYS = {
     "attachments": "attachments", "links": "links", "plans": "plans", "tasks": "tasks",
     "explanations": "explanations", "indicators": "indicators", "indicators/import": "indicators/import",
     "imports": "imports", "reports": "reports", "submissions": "submissions", "pending": "pending",
-    "reorgs": "reorgs", "reorgs/operations": "reorgs/operations",
+    "reorgs": "reorgs", "reorgs/operations": "reorgs/operations", "mandates": "mandates",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",

@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # "Văn phòng Tỉnh ủy thay mặt Tỉnh ủy Thái Bình" when the actor acted by a mandate (scope.py).
+    on_behalf = models.CharField(_("thay mặt"), max_length=300, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

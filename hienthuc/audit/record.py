@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from hienthuc.audit.models import AuditEvent
+from hienthuc.scope import acting_label
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict:
@@ -31,8 +32,10 @@ def _actor(actor) -> dict:
 
 
 def _event(who: dict, action: str, obj: models.Model, organization, before, after) -> AuditEvent:
+    actor = who["actor"]
     return AuditEvent(
         **who,
+        on_behalf=acting_label(actor, organization)[:300] if actor is not None else "",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -20,14 +20,16 @@ from hienthuc.accounts.system import system_user
 from hienthuc.committees.actions import do_add_assignment, do_add_seat, do_create_term
 from hienthuc.committees.models import Body, SeatRole
 from hienthuc.lib import names
-from hienthuc.orgs.actions import do_create_organization
+from hienthuc.orgs.actions import do_create_organization, do_give_mandate
 from hienthuc.orgs.models import Organization, OrgKind
 from hienthuc.people.actions import do_add_position, do_create_person, do_link_person
+from hienthuc.scope import MandateKind
 
 DEMO_PASSWORD = "hienthuc-demo"
 DEMO_LOGINS = [
     ("tinhuy", "quản trị Tỉnh ủy Thái Bình", "TB", "admin"),
-    ("vanphong", "biên tập, Văn phòng Tỉnh ủy Thái Bình", "TB-VP", "editor"),
+    ("vanphong", "biên tập, Văn phòng Tỉnh ủy Thái Bình (làm thay Tỉnh ủy)", "TB-VP", "editor"),
+    ("tuyengiao", "biên tập, Ban Tuyên giáo Tỉnh ủy (soạn thảo văn bản cho Tỉnh ủy)", "TB-BTG", "editor"),
     ("huyen", "biên tập, Huyện ủy Đông Hưng", "TB-DH", "editor"),
     ("xem", "chỉ xem, Tỉnh ủy Thái Bình", "TB", "viewer"),
     ("quangninh", "quản trị Tỉnh ủy Quảng Ninh", "QN", "admin"),
@@ -328,6 +330,13 @@ def load_demo(seed: int = 20201203) -> None:
         )
     for username, user in logins.items():
         get_user_model().objects.filter(pk=user.pk).update(email=f"{username}@{DEMO_EMAIL_DOMAIN}")
+    # The office registers, numbers and issues the committee's documents and drafts its plans
+    # (its working rules); the propaganda board registers the drafts it prepares.
+    for code, kind in (("TB-VP", MandateKind.OFFICE), ("TB-BTG", MandateKind.DRAFTING)):
+        do_give_mandate(
+            tb, agent=bodies[code], kind=kind, started_on=datetime.date(2020, 10, 16),
+            decision="Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX", acting_user=actor,
+        )  # fmt: skip
     # The province and district logins belong to their secretaries: "Tôi phụ trách" lists their tasks.
     do_link_person(logins["tinhuy"], standing[0], acting_user=actor)
     dong_hung = next(d for d in districts if d.code == "TB-DH")

@@ -3,12 +3,12 @@ without a grant included), 403 for a change not allowed."""
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from hienthuc.documents.models import Document, DocumentLink
-from hienthuc.scope import AnyUser, require_edit
+from hienthuc.documents.models import Document, DocumentLink, Status
+from hienthuc.scope import AnyUser, require_issue
 
 
 def access_document(user: AnyUser, pk: int, *, write: bool = False) -> Document:
@@ -16,7 +16,10 @@ def access_document(user: AnyUser, pk: int, *, write: bool = False) -> Document:
         Document.objects.visible_to(user).select_related("kind", "issuing_unit__kind", "term", "created_by"), pk=pk
     )
     if write:
-        require_edit(user, document.issuing_unit, _("Bạn chỉ có quyền xem văn bản này."))
+        from hienthuc.documents.actions import may_write
+
+        if not may_write(user, document.issuing_unit, draft=document.status == Status.DRAFT):
+            raise PermissionDenied(_("Bạn chỉ có quyền xem văn bản này."))
     return document
 
 
@@ -24,7 +27,7 @@ def access_link(user: AnyUser, pk: int, *, write: bool = False) -> DocumentLink:
     """A link between two documents the user may see; changed by an editor of its source."""
     link = get_object_or_404(DocumentLink.objects.visible_to(user).select_related("source__issuing_unit"), pk=pk)
     if write:
-        require_edit(user, link.source.issuing_unit, _("Bạn chỉ có quyền xem văn bản này."))
+        require_issue(user, link.source.issuing_unit, _("Bạn chỉ có quyền xem văn bản này."))
     return link
 
 

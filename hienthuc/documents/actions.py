@@ -36,7 +36,7 @@ from hienthuc.lib.files import detect_type, extract_text
 from hienthuc.lib.sheets import FileProblem, check_size
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
-from hienthuc.scope import can_edit
+from hienthuc.scope import AnyUser, MandateKind, acting_for, actings, can_issue
 
 AUDIT_FIELDS = [
     "kind", "number_text", "number_normalized", "issuing_unit", "issuing_body", "signer", "issued_on", "place",
@@ -276,10 +276,33 @@ def fill_document(document: Document, data: dict) -> None:
     _check_unique(document)
 
 
+def may_write(user: AnyUser, unit: Organization, *, draft: bool = False) -> bool:
+    """May the user register or change a document in `unit`'s name: can_issue (a role, or the
+    office's mandate), or — while it is a draft — an advisory board's drafting mandate."""
+    return can_issue(user, unit) or (draft and acting_for(user, unit.path, (MandateKind.DRAFTING,)) is not None)
+
+
+def _refuse_write(user: User, unit: Organization, *, draft: bool, field: str | None = None) -> None:
+    if may_write(user, unit, draft=draft):
+        return
+    if acting_for(user, unit.path, (MandateKind.DRAFTING,)) is not None:
+        message = _(
+            "Cơ quan của bạn soạn thảo văn bản cho %(unit)s: chỉ được vào sổ và sửa dự thảo; cho số và ban hành "
+            "do văn phòng cấp ủy thực hiện."
+        ) % {"unit": unit.name}
+    elif actings(user):
+        message = _(
+            "Cơ quan của bạn chỉ làm thay cho %(principals)s; %(unit)s chưa ủy nhiệm nên bạn không thể vào sổ, "
+            "sửa văn bản của đơn vị này."
+        ) % {"principals": ", ".join(a.principal_name for a in actings(user)), "unit": unit.name}
+    else:
+        message = _("Bạn không có quyền vào sổ, sửa văn bản của %(unit)s.") % {"unit": unit.name}
+    raise ValidationError({field: message} if field else message)
+
+
 @transaction.atomic
 def do_create_document(*, issuing_unit: Organization, acting_user: User, **data) -> Document:
-    if not can_edit(acting_user, issuing_unit):
-        raise ValidationError({"issuing_unit": _("Bạn không có quyền vào sổ văn bản cho đơn vị này.")})
+    _refuse_write(acting_user, issuing_unit, draft=data.get("status") == Status.DRAFT, field="issuing_unit")
     document = Document(issuing_unit=issuing_unit, created_by=acting_user if acting_user.pk else None)
     fill_document(document, data)
     document.refresh_search_text()
@@ -292,8 +315,8 @@ def do_create_document(*, issuing_unit: Organization, acting_user: User, **data)
 @transaction.atomic
 def do_update_document(document: Document, *, acting_user: User, **data) -> Document:
     document = Document.objects.select_for_update().select_related("issuing_unit", "kind").get(pk=document.pk)
-    if not can_edit(acting_user, document.issuing_unit):
-        raise ValidationError(_("Bạn không có quyền sửa văn bản của đơn vị này."))
+    drafts = document.status == Status.DRAFT and data.get("status") == Status.DRAFT
+    _refuse_write(acting_user, document.issuing_unit, draft=drafts)
     before = snapshot(document, AUDIT_FIELDS)
     # A plan answering a cascade is a document too: its tallies follow the change (changes.py).
     with changes.watched(document):
@@ -321,7 +344,7 @@ def _hold(document: Document, acting_user: User) -> None:
 
 @transaction.atomic
 def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_user: User) -> Attachment:
-    if not can_edit(acting_user, document.issuing_unit):
+    if not can_issue(acting_user, document.issuing_unit):
         raise ValidationError(_("Bạn không có quyền đính kèm tệp vào văn bản này."))
     limit = settings.ATTACHMENT_MAX_BYTES
     try:
@@ -366,7 +389,7 @@ def do_add_attachment(document: Document, *, data: bytes, filename: str, acting_
 
 @transaction.atomic
 def do_link_documents(source: Document, target: Document, *, kind: str, acting_user: User) -> DocumentLink:
-    if not can_edit(acting_user, source.issuing_unit):
+    if not can_issue(acting_user, source.issuing_unit):
         raise ValidationError(_("Bạn không có quyền sửa liên kết của văn bản này."))
     if kind not in LinkKind.values:
         raise ValidationError({"kind": _("Quan hệ không hợp lệ.")})
@@ -450,7 +473,7 @@ def _revive(target: Document, acting_user: User) -> None:
 
 @transaction.atomic
 def do_unlink_documents(link: DocumentLink, *, acting_user: User) -> None:
-    if not can_edit(acting_user, link.source.issuing_unit):
+    if not can_issue(acting_user, link.source.issuing_unit):
         raise ValidationError(_("Bạn không có quyền sửa liên kết của văn bản này."))
     record(
         acting_user,
@@ -473,7 +496,7 @@ def do_grant_document(document: Document, user, *, acting_user: User) -> Documen
     if document.confidentiality == Confidentiality.NORMAL:
         raise ValidationError(_("Văn bản thường không cần cấp quyền xem."))
     level_name = document.get_confidentiality_display()
-    if not can_edit(acting_user, document.issuing_unit):
+    if not can_issue(acting_user, document.issuing_unit):
         raise ValidationError(_("Chỉ người có quyền biên tập ở đơn vị ban hành mới được cấp quyền xem văn bản mật."))
     if not opening_grants(acting_user).filter(document=document).exists():
         raise ValidationError(

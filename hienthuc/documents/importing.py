@@ -16,7 +16,7 @@ from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, P
 from hienthuc.lib.sheets import CellError, cell_date, read_table, write_table
 from hienthuc.lib.text import clean, fold
 from hienthuc.orgs.models import Organization
-from hienthuc.scope import can_edit, edits_anywhere
+from hienthuc.scope import can_issue, edits_anywhere
 
 # A register import is a year or a term of documents; larger files are split (stated in the form).
 MAX_ROWS = 5_000
@@ -89,7 +89,7 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
                 else _("Chưa ghi loại văn bản."),
             )
         unit = units.get(fold(clean(unit_code)))
-        if unit is None or not can_edit(user, unit):
+        if unit is None or not can_issue(user, unit):
             error(
                 number,
                 3,

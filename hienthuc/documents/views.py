@@ -22,7 +22,7 @@ from hienthuc.lib.sheets import XLSX_CONTENT_TYPE, FileProblem, check_size
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.coverage import document_coverage
 from hienthuc.plans.tallies import COVERAGE_LABELS
-from hienthuc.scope import above_q, can_edit, require_edits_somewhere, subtree_q
+from hienthuc.scope import above_q, require_edits_somewhere, subtree_q
 
 PER_PAGE = 50
 # Links along which work flows down: a plan implements a resolution, a guide guides it.
@@ -228,7 +228,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "document": document,
         "crumb_current": str(document),
-        "can_edit": can_edit(user, document.issuing_unit),
+        "can_edit": actions.may_write(user, document.issuing_unit, draft=document.status == "draft"),
         # An issued Party number outside any term: the page offers to add the unit's term.
         "needs_term": document.term_id is None and document.number_system == "party" and document.number is not None,
         "links_out": DocumentLink.objects.filter(source=document, target__in=visible).select_related("target__kind"),

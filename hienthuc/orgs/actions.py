@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from hienthuc.audit.record import record, snapshot
 from hienthuc.lib.text import clean, max_length
 from hienthuc.orgs import aggregates, counts
-from hienthuc.orgs.models import Organization, OrgKind
+from hienthuc.orgs.models import Mandate, Organization, OrgKind
 from hienthuc.orgs.rules import KindRules, check_placement
-from hienthuc.scope import can_admin, can_edit
+from hienthuc.scope import MandateKind, can_admin, can_edit
 
 AUDIT_FIELDS = ["code", "name", "short_name", "kind", "issuer_code", "is_active", "path", "valid_from", "valid_to"]
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -223,3 +223,68 @@ def do_reactivate_organization(org: Organization, *, acting_user: User) -> Organ
     aggregates.bump(org.ancestor_paths, units=1)
     record(acting_user, "reactivate", org, organization=org, before=before, after=snapshot(org, AUDIT_FIELDS))
     return org
+
+
+@transaction.atomic
+def do_give_mandate(
+    principal: Organization,
+    *,
+    agent: Organization,
+    kind: str,
+    started_on: datetime.date | None = None,
+    decision: str = "",
+    acting_user: User,
+) -> Mandate:
+    """Let `agent` (the committee's office, an advisory board) work on behalf of `principal`;
+    set by an admin of the principal. The agent must be a body inside the principal's tree."""
+    if not can_admin(acting_user, principal):
+        raise ValidationError(
+            _("Chỉ người quản trị của %(unit)s mới được ủy nhiệm làm thay.") % {"unit": principal.name}
+        )
+    if kind not in MandateKind.values:
+        raise ValidationError({"kind": _("Phạm vi ủy nhiệm không hợp lệ.")})
+    if agent.pk == principal.pk or not agent.path.startswith(principal.path) or not agent.kind.is_body:
+        raise ValidationError(
+            {
+                "agent": _(
+                    "Cơ quan làm thay phải là cơ quan tham mưu, giúp việc thuộc %(unit)s (Văn phòng, các ban); "
+                    "“%(agent)s” không phải."
+                )
+                % {"unit": principal.name, "agent": agent.name}
+            }
+        )
+    if not agent.is_active:
+        raise ValidationError({"agent": _("“%(agent)s” đã ngừng hoạt động.") % {"agent": agent.name}})
+    started_on = started_on or timezone.localdate()
+    if Mandate.objects.filter(agent=agent, principal=principal, kind=kind).active(started_on).exists():
+        raise ValidationError({"agent": _("“%(agent)s” đang được ủy nhiệm việc này.") % {"agent": agent.name}})
+    mandate = Mandate.objects.create(
+        agent=agent, principal=principal, kind=kind, started_on=started_on, decision=clean(decision)[:200],
+        created_by=acting_user if acting_user.pk else None,
+    )  # fmt: skip
+    record(
+        acting_user, "create", mandate, organization=principal,
+        after={"agent": agent.pk, "kind": kind, "started_on": started_on.isoformat(), "decision": mandate.decision},
+    )  # fmt: skip
+    return mandate
+
+
+@transaction.atomic
+def do_end_mandate(mandate: Mandate, *, ended_on: datetime.date | None = None, acting_user: User) -> Mandate:
+    mandate = Mandate.objects.select_for_update().select_related("principal").get(pk=mandate.pk)
+    if not can_admin(acting_user, mandate.principal):
+        raise ValidationError(
+            _("Chỉ người quản trị của %(unit)s mới được thôi ủy nhiệm.") % {"unit": mandate.principal.name}
+        )
+    ended_on = ended_on or timezone.localdate()
+    if ended_on <= mandate.started_on:
+        raise ValidationError({"ended_on": _("Ngày thôi ủy nhiệm phải sau ngày bắt đầu.")})
+    if mandate.ended_on is not None:
+        raise ValidationError(_("Ủy nhiệm này đã chấm dứt."))
+    mandate.ended_on = ended_on
+    mandate.save(update_fields=["ended_on"])
+    record(
+        acting_user, "update", mandate, organization=mandate.principal,
+        before={"ended_on": None}, after={"ended_on": ended_on.isoformat()},
+    )  # fmt: skip
+    return mandate

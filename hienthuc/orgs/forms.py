@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy
 
 from hienthuc.forms import ScopedForm, UnitField
 from hienthuc.orgs.models import OrgKind
+from hienthuc.scope import MandateKind
 
 
 class OrganizationForm(forms.Form):
@@ -31,3 +32,16 @@ class NewOrganizationForm(OrganizationForm):
 
 class MoveForm(ScopedForm):
     new_parent = UnitField(label=gettext_lazy("Đơn vị cấp trên mới"))
+
+
+class MandateForm(ScopedForm):
+    agent = UnitField(label=gettext_lazy("Cơ quan làm thay (Văn phòng, ban tham mưu)"))
+    kind = forms.ChoiceField(label=gettext_lazy("Phạm vi"), choices=MandateKind.choices)
+    started_on = forms.DateField(
+        label=gettext_lazy("Từ ngày"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 01/07/2025.")},
+    )
+    decision = forms.CharField(
+        label=gettext_lazy("Căn cứ (quy chế làm việc, quyết định)"), max_length=200, required=False
+    )

@@ -1,10 +1,15 @@
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from hienthuc.lib.text import fold
 from hienthuc.lib.tree import PATH_STEP
+from hienthuc.scope import MandateKind
 
 # Subtree counts are stored on units at this depth and below. Units above it (the Centre)
 # sum their children instead, so writes across the country never queue on one hot row.
@@ -301,3 +306,53 @@ class HandOver(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
             ),
         ]
+
+
+class MandateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MandateQuerySet":
+        """Mandates given by a unit the user sees (the principal's page lists them)."""
+        from hienthuc.scope import subtree_q
+
+        return self.filter(subtree_q(user, "principal__path"))
+
+    def active(self, day: datetime.date | None = None) -> "MandateQuerySet":
+        day = day or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+
+
+class Mandate(models.Model):
+    """A body working on behalf of the unit it serves (làm thay, tham mưu): the committee's
+    office registers, numbers and issues the committee's documents and drafts its plans; an
+    advisory board registers the drafts it prepares. The agent's editors then read the
+    principal's whole subtree and act on the principal itself, each action audited as "by X
+    for Y" (hienthuc/scope.py reads these with the user's roles)."""
+
+    agent = models.ForeignKey(
+        Organization, verbose_name=_("cơ quan làm thay"), on_delete=models.PROTECT, related_name="mandates"
+    )
+    principal = models.ForeignKey(
+        Organization, verbose_name=_("làm thay cho"), on_delete=models.PROTECT, related_name="mandates_given"
+    )
+    kind = models.CharField(_("phạm vi"), max_length=12, choices=MandateKind.choices)
+    decision = models.CharField(_("căn cứ"), max_length=200, blank=True)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ủy nhiệm làm thay")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(agent=models.F("principal")), name="mandate_not_self"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")), name="mandate_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.principal} ({self.get_kind_display()})"

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,8 @@ from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import actions, aggregates, importing
 from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, tree_day
-from hienthuc.orgs.forms import MoveForm, NewOrganizationForm, OrganizationForm
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.forms import MandateForm, MoveForm, NewOrganizationForm, OrganizationForm
+from hienthuc.orgs.models import Mandate, Organization
 from hienthuc.people.access import readable_people
 from hienthuc.people.models import Person
 from hienthuc.scope import can_admin, can_edit, root_paths, top_paths
@@ -155,6 +156,50 @@ def unit_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
     else:
         messages.success(request, _("Đã khôi phục đơn vị.") if active else _("Đã chuyển đơn vị sang ngừng hoạt động."))
     return redirect("unit_detail", pk=org.pk)
+
+
+def unit_mandates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bodies working on behalf of the unit (its office, its boards): listed to whoever sees
+    the unit, given and ended by its admins."""
+    org = access_organization(request.user, pk)
+    admin = can_admin(request.user, org)
+    form = MandateForm(request.POST or None, user=request.user) if admin else None
+    if request.method == "POST":
+        if form is None:
+            return HttpResponse(status=403)
+        if submit(
+            request,
+            form,
+            lambda data: actions.do_give_mandate(org, acting_user=request.user, **data),
+            _("Đã ủy nhiệm."),
+        ):
+            return redirect("unit_mandates", pk=org.pk)
+    mandates = Mandate.objects.filter(principal=org).select_related("agent", "created_by")
+    return render(
+        request,
+        "orgs/mandates.html",
+        {
+            "org": org,
+            "form": form,
+            "mandates": mandates,
+            "today": timezone.localdate(),
+            "crumbs": [*breadcrumbs(request.user, org), org],
+        },
+    )
+
+
+@require_POST
+def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.visible_to(request.user).select_related("principal"), pk=pk)
+    if not can_admin(request.user, mandate.principal):
+        return HttpResponse(status=403)
+    try:
+        actions.do_end_mandate(mandate, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã thôi ủy nhiệm."))
+    return redirect("unit_mandates", pk=mandate.principal_id)
 
 
 def unit_history(request: HttpRequest, pk: int) -> HttpResponse:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from hienthuc.plans.models import ExplanationRequest, Plan, Task
-from hienthuc.scope import AnyUser, require_edit
+from hienthuc.scope import AnyUser, require_issue
 
 
 def access_plan(user: AnyUser, pk: int, *, write: bool = False) -> Plan:
@@ -17,7 +17,7 @@ def access_plan(user: AnyUser, pk: int, *, write: bool = False) -> Plan:
         pk=pk,
     )
     if write:
-        require_edit(user, plan.unit, _("Bạn chỉ có quyền xem kế hoạch này."))
+        require_issue(user, plan.unit, _("Bạn chỉ có quyền xem kế hoạch này."))
     return plan
 
 
@@ -30,7 +30,7 @@ def access_task(user: AnyUser, pk: int, *, write: bool = False) -> Task:
         pk=pk,
     )
     if write:
-        require_edit(user, task.plan.unit, _("Bạn chỉ có quyền xem nhiệm vụ này."))
+        require_issue(user, task.plan.unit, _("Bạn chỉ có quyền xem nhiệm vụ này."))
     return task
 
 

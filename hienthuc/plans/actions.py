@@ -19,7 +19,7 @@ from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
 from hienthuc.plans.models import Plan, PlanKind, PlanRequirement, PlanStatus, ProgressUpdate, Task, TaskCooperation
-from hienthuc.scope import can_edit
+from hienthuc.scope import can_issue
 
 TASK_FIELDS = [
     "plan", "section", "number_text", "content", "lead_unit", "lead_text", "lead_outside", "cooperating_text", "output",
@@ -48,7 +48,7 @@ def do_create_plan(
     acting_user: User,
 ) -> Plan:
     """A draft plan, registered as a draft document of its unit (numbered when issued)."""
-    if not can_edit(acting_user, unit):
+    if not can_issue(acting_user, unit):
         raise ValidationError({"unit": _("Bạn không có quyền lập kế hoạch cho đơn vị này.")})
     if kind not in PlanKind.values:
         raise ValidationError({"kind": _("Loại kế hoạch không hợp lệ.")})
@@ -85,7 +85,7 @@ def do_create_plan(
 
 
 def _check_editable(plan: Plan, amendment_reason: str | None, acting_user: User) -> None:
-    if not can_edit(acting_user, plan.unit):
+    if not can_issue(acting_user, plan.unit):
         raise ValidationError(_("Bạn không có quyền sửa kế hoạch này."))
     if plan.is_issued and not (amendment_reason or "").strip():
         raise ValidationError(_("Kế hoạch đã ban hành: chỉ thay đổi được bằng một lần sửa đổi, bổ sung có ghi lý do."))
@@ -253,7 +253,7 @@ def do_update_task(
 @transaction.atomic
 def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, acting_user: User) -> Plan:
     plan = Plan.objects.select_for_update().select_related("document__kind", "unit").get(pk=plan.pk)
-    if not can_edit(acting_user, plan.unit):
+    if not can_issue(acting_user, plan.unit):
         raise ValidationError(_("Bạn không có quyền ban hành kế hoạch này."))
     if plan.is_issued:
         raise ValidationError(_("Kế hoạch đã được ban hành."))
@@ -288,7 +288,7 @@ def do_issue_plan(plan: Plan, *, number_text: str, issued_on: datetime.date, act
 @transaction.atomic
 def do_require_plans(plan: Plan, *, units: list[Organization], due_on: datetime.date, acting_user: User) -> int:
     """Cascade: require units below to issue their own plan for this one by `due_on`."""
-    if not can_edit(acting_user, plan.unit):
+    if not can_issue(acting_user, plan.unit):
         raise ValidationError(_("Bạn không có quyền giao việc ban hành kế hoạch từ kế hoạch này."))
     for unit in units:
         if unit.pk == plan.unit_id or not unit.path.startswith(plan.unit.path):
@@ -327,7 +327,7 @@ def do_record_progress(
 ) -> ProgressUpdate:
     """A progress report by the lead unit (or the plan's unit); completion needs the output."""
     task = Task.objects.select_for_update().select_related("plan__unit", "lead_unit").get(pk=task.pk)
-    if not (can_edit(acting_user, task.lead_unit) or can_edit(acting_user, task.plan.unit)):
+    if not (can_issue(acting_user, task.lead_unit) or can_issue(acting_user, task.plan.unit)):
         raise ValidationError(_("Chỉ cơ quan chủ trì hoặc đơn vị ban hành kế hoạch mới báo cáo tiến độ nhiệm vụ này."))
     if not task.plan.is_issued:
         raise ValidationError(_("Kế hoạch chưa ban hành; chưa báo cáo tiến độ được."))
@@ -423,7 +423,7 @@ def do_answer_explanation(request, *, answer: str, acting_user: User):
     from hienthuc.plans.models import ExplanationRequest
 
     request = ExplanationRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
-    if not can_edit(acting_user, request.unit):
+    if not can_issue(acting_user, request.unit):
         raise ValidationError(_("Chỉ đơn vị được yêu cầu mới giải trình."))
     answer = (answer or "").strip()
     if not answer:
@@ -441,7 +441,7 @@ def do_answer_explanation(request, *, answer: str, acting_user: User):
 def do_add_goal(document: Document, *, kind: str, text: str, year: int | None = None, acting_user: User):
     from hienthuc.plans.models import Goal, GoalKind
 
-    if not can_edit(acting_user, document.issuing_unit):
+    if not can_issue(acting_user, document.issuing_unit):
         raise ValidationError(_("Bạn không có quyền sửa nội dung văn bản này."))
     if kind not in GoalKind.values:
         raise ValidationError({"kind": _("Loại mục tiêu không hợp lệ.")})
@@ -485,7 +485,7 @@ def do_set_appendix_title(plan: Plan, *, title: str, acting_user: User) -> Plan:
     """The lines above the task table ("PHỤ LỤC", "(Kèm theo Chương trình … số 01-CTr/TU …)"),
     as an imported table had them; the export writes them back."""
     plan = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
-    if not can_edit(acting_user, plan.unit):
+    if not can_issue(acting_user, plan.unit):
         raise ValidationError(_("Bạn không có quyền sửa kế hoạch này."))
     before = plan.appendix_title
     plan.appendix_title = (title or "").strip()[:2000]

@@ -29,7 +29,7 @@ from hienthuc.plans.forms import BulkTaskForm, IssueForm, PlanForm, ProgressForm
 from hienthuc.plans.models import ExplanationRequest, Plan, PlanRequirement, PlanStatus, Reminder, ReminderMute, Task
 from hienthuc.plans.panel import task_panel_context
 from hienthuc.plans.wordexport import export_plan
-from hienthuc.scope import can_edit, covers, require_edits_somewhere, root_paths, subtree_q
+from hienthuc.scope import can_issue, covers, require_edits_somewhere, root_paths, subtree_q
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -52,7 +52,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             % {"kind": parent.title[:1].lower(), "title": parent.title[1:]},
         )
         # Prefill the user's own unit among those required to implement the parent plan.
-        mine = [r.unit for r in parent.requirements.select_related("unit") if can_edit(request.user, r.unit)]
+        mine = [r.unit for r in parent.requirements.select_related("unit") if can_issue(request.user, r.unit)]
         if mine and not initial["unit"]:
             initial["unit"] = mine[0].code
     form = PlanForm(request.POST or None, initial=initial, user=request.user)
@@ -76,7 +76,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk)
-    editable = can_edit(request.user, plan.unit)
+    editable = can_issue(request.user, plan.unit)
     visible = Task.objects.visible_to(request.user).filter(plan=plan)
     # Pages of 100 rows: a plan imported with thousands of tasks stays a page, not megabytes.
     page = Paginator(
@@ -143,7 +143,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage_labels": tallies.COVERAGE_LABELS,
         # A unit of the user's must issue its own plan for this one.
         "required_here": plan.is_issued
-        and any(can_edit(request.user, r.unit) for r in plan.requirements.select_related("unit")),
+        and any(can_issue(request.user, r.unit) for r in plan.requirements.select_related("unit")),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -151,7 +151,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def task_context(request: HttpRequest, task: Task, form: ProgressForm) -> dict:
     """What the task page shows; also rendered again, with the errors, after a refused report."""
     can_report = task.plan.is_issued and (
-        can_edit(request.user, task.lead_unit) or can_edit(request.user, task.plan.unit)
+        can_issue(request.user, task.lead_unit) or can_issue(request.user, task.plan.unit)
     )
     # A leader of a unit above the lead body may ask it to explain an overdue task.
     can_ask = task.current_status() == deadlines.OPEN_OVERDUE and any(
@@ -249,7 +249,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     # Bulk actions are offered on the rows the user may change (their own plans' tasks).
-    editable = {t.pk for t in page if can_edit(request.user, t.plan.unit)}
+    editable = {t.pk for t in page if can_issue(request.user, t.plan.unit)}
     context = {
         "form": form,
         "page": page,
@@ -411,7 +411,7 @@ def explanation_list(request: HttpRequest) -> HttpResponse:
         .order_by("answered_at", "-requested_at")
     )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    rows = [(item, can_edit(request.user, item.unit) and not item.answer) for item in page]
+    rows = [(item, can_issue(request.user, item.unit) and not item.answer) for item in page]
     return render(request, "plans/explanations.html", {"page": page, "rows": rows})
 
 
