@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hienthuc.documents",
     "hienthuc.plans",
     "hienthuc.indicators",
+    "hienthuc.incoming",
     "hienthuc.imports",
     "hienthuc.dashboard",
     "hienthuc.reorgs",

@@ -12,6 +12,7 @@ from hienthuc.dashboard import views as dashboard
 from hienthuc.documents import views as documents
 from hienthuc.imports import views as imports
 from hienthuc.imports.urls import import_routes
+from hienthuc.incoming import views as incoming
 from hienthuc.indicators import views as indicators
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
@@ -62,6 +63,13 @@ urlpatterns = [
     path("orgs/<int:pk>/reactivate/", orgs.unit_set_active, {"active": True}, name="unit_reactivate"),
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
     path("orgs/<int:pk>/mandates/", orgs.unit_mandates, name="unit_mandates"),
+    path("orgs/<int:pk>/dashboard/incoming/", incoming.unit_incoming_panel, name="unit_incoming_panel"),
+    path("incoming/", incoming.incoming_list, name="incoming_list"),
+    path("incoming/export.xlsx", incoming.incoming_export, name="incoming_export"),
+    path("incoming/new/", incoming.incoming_create, name="incoming_create"),
+    path("incoming/<int:pk>/", incoming.incoming_detail, name="incoming_detail"),
+    path("incoming/<int:pk>/direct/", incoming.incoming_direct, name="incoming_direct"),
+    path("incoming/<int:pk>/answer/", incoming.incoming_answer, name="incoming_answer"),
     path("mandates/<int:pk>/end/", orgs.mandate_end, name="mandate_end"),
     path("orgs/<int:pk>/dashboard/", dashboard.unit_dashboard, name="unit_dashboard"),
     path("orgs/<int:pk>/dashboard/tasks/", plans.task_panel, name="unit_task_panel"),

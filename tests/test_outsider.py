@@ -44,6 +44,7 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.documents.actions import do_add_attachment
     from hienthuc.documents.models import Document, DocumentLink
     from hienthuc.imports.models import PendingImport
+    from hienthuc.incoming.models import IncomingDocument
     from hienthuc.indicators.models import Indicator, ReportForm, Submission
     from hienthuc.orgs.models import Mandate, Organization
     from hienthuc.people.models import Person, Position
@@ -92,6 +93,7 @@ def thai_binh_objects() -> dict[str, int]:
         "reorgs": reorg.pk,
         "reorgs/operations": operation.pk,
         "mandates": Mandate.objects.filter(principal=tb).first().pk,
+        "incoming": IncomingDocument.objects.filter(unit=tb).first().pk,
     }
 
 
@@ -114,11 +116,12 @@ OBJECT_KEYS = {
     "explanations": "explanations", "indicators": "indicators", "indicators/import": "indicators/import",
     "imports": "imports", "reports": "reports", "submissions": "submissions", "pending": "pending",
     "reorgs": "reorgs", "reorgs/operations": "reorgs/operations", "mandates": "mandates",
+    "incoming": "incoming",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",
     "task_id": "tasks", "indicator_id": "indicators", "form_id": "reports", "submission_id": "submissions",
-    "reorg_id": "reorgs",
+    "reorg_id": "reorgs", "incoming_id": "incoming",
 }  # fmt: skip
 
 

@@ -114,6 +114,7 @@ def on_validation_error(request, exc: ValidationError):
 # One router per app; each holds its schemas and endpoints (docs/architecture.md).
 from hienthuc.api.committees import router as committees_router  # noqa: E402
 from hienthuc.api.documents import router as documents_router  # noqa: E402
+from hienthuc.api.incoming import router as incoming_router  # noqa: E402
 from hienthuc.api.indicators import router as indicators_router  # noqa: E402
 from hienthuc.api.orgs import router as orgs_router  # noqa: E402
 from hienthuc.api.people import router as people_router  # noqa: E402
@@ -128,5 +129,6 @@ for router in (
     plans_router,
     indicators_router,
     reorgs_router,
+    incoming_router,
 ):
     api.add_router("", router)

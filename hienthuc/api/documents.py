@@ -153,7 +153,14 @@ def get_document(request, document_id: Id):
 def create_document(request, payload: DocumentIn):
     from hienthuc.documents.actions import do_create_document
 
-    unit = access_organization(request.user, payload.issuing_unit_id, write=True)
+    from django.core.exceptions import PermissionDenied
+
+    from hienthuc.documents.actions import may_write
+
+    # A role, or a mandate to act for the unit (the committee's office), lets one register.
+    unit = access_organization(request.user, payload.issuing_unit_id)
+    if not may_write(request.user, unit, draft=payload.status == "draft"):
+        raise PermissionDenied(_("Bạn không có quyền vào sổ, sửa văn bản của %(unit)s.") % {"unit": unit.name})
     data = payload.dict(exclude={"issuing_unit_id"})
     data["kind"] = _document_kind(payload.kind)
     document = do_create_document(issuing_unit=unit, acting_user=request.user, **data)

@@ -352,11 +352,76 @@ def load_demo(seed: int = 20201203) -> None:
         acting_user=actor,
     )
     get_user_model().objects.filter(pk=new_login.pk).update(email=f"{username}@{DEMO_EMAIL_DOMAIN}")
+    load_demo_incoming_today(actor)
     if connection.vendor == "postgresql":
         # A freshly loaded database has no statistics yet: the planner takes every table for a
         # handful of rows and nests loops over thousands (an access check ran for minutes).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def load_demo_incoming(actor, *, tb, documents) -> None:
+    """21-KL/TW reaching the province (seed 002): received, directed on the processing slip to
+    the office with the propaganda board, answered by the action program 10-CTr/TU — two weeks
+    after the deadline the secretary set."""
+    from hienthuc.documents.models import Document, DocumentKind
+    from hienthuc.incoming.actions import do_answer_incoming, do_direct_incoming, do_receive_document
+
+    office, board = (Organization.objects.get(code=code) for code in ("TB-VP", "TB-BTG"))
+    kl21 = do_receive_document(
+        tb, receipt_number=1287, received_on=datetime.date(2021, 10, 27), sender="Ban Chấp hành Trung ương Đảng",
+        number_text="21-KL/TW", original_date=datetime.date(2021, 10, 25), kind=DocumentKind.objects.get(code="ket_luan"),
+        summary=documents["kl21"].summary, urgency="khan", acting_user=actor,
+    )  # fmt: skip
+    do_direct_incoming(
+        kl21, directed_by="Bí thư Tỉnh ủy", directed_on=datetime.date(2021, 10, 28), assigned_unit=office,
+        direction="Giao Văn phòng Tỉnh ủy chủ trì, phối hợp Ban Tuyên giáo Tỉnh ủy tham mưu Chương trình hành động "
+        "thực hiện Kết luận, trình Ban Thường vụ; tổ chức hội nghị trực tuyến quán triệt toàn tỉnh.",
+        deadline_text="30/11/2021", acting_user=actor,
+    )  # fmt: skip
+    do_answer_incoming(kl21, Document.objects.get(issuing_unit=tb, number_normalized="10-CTr/TU"), acting_user=actor)
+    guide = do_receive_document(
+        tb, receipt_number=1290, received_on=datetime.date(2021, 10, 29), sender="Ban Bí thư Trung ương Đảng",
+        number_text="01-HD/TW", original_date=datetime.date(2021, 9, 28), kind=DocumentKind.objects.get(code="huong_dan"),
+        summary=documents["hd01"].summary, acting_user=actor,
+    )  # fmt: skip
+    do_direct_incoming(
+        guide, directed_by="Phó Bí thư Thường trực Tỉnh ủy", directed_on=datetime.date(2021, 11, 1), assigned_unit=board,
+        direction="Giao Ban Tuyên giáo Tỉnh ủy đưa vào nội dung hội nghị quán triệt ngày 03/11/2021.",
+        deadline_text="03/11/2021", acting_user=actor,
+    )  # fmt: skip
+
+
+def load_demo_incoming_today(actor) -> None:
+    """What the new province's office has on its desk today: one document waiting past its
+    processing day, one direction whose deadline has passed."""
+    from django.utils import timezone
+
+    from hienthuc.incoming.actions import do_direct_incoming, do_receive_document
+    from hienthuc.incoming.models import next_working_day
+
+    province = Organization.objects.current().get(code="HY")
+    office = Organization.objects.current().get(code="HY-VP")
+    today = timezone.localdate()
+    # Eight days back is at least four working days: both are late whatever weekday today is.
+    earlier = today - datetime.timedelta(days=8)
+    do_receive_document(
+        province, received_on=earlier, sender="Ban Tổ chức Trung ương",
+        number_text="05-HD/BTCTW", original_date=earlier - datetime.timedelta(days=3),
+        summary="Hướng dẫn kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm " + str(today.year),
+        urgency="khan", acting_user=actor,
+    )  # fmt: skip
+    report = do_receive_document(
+        province, received_on=earlier, sender="Văn phòng Trung ương Đảng", number_text="1520-CV/VPTW",
+        summary="V/v báo cáo kết quả thực hiện các kết luận của Bộ Chính trị, Ban Bí thư năm " + str(today.year),
+        acting_user=actor,
+    )  # fmt: skip
+    do_direct_incoming(
+        report, directed_by="Chánh Văn phòng Tỉnh ủy", directed_on=next_working_day(earlier),
+        direction="Giao Văn phòng Tỉnh ủy tổng hợp, dự thảo báo cáo, trình Thường trực Tỉnh ủy.",
+        assigned_unit=office, deadline_text=(today - datetime.timedelta(days=2)).strftime("%d/%m/%Y"),
+        acting_user=actor,
+    )  # fmt: skip
 
 
 def load_demo_hung_yen(unit, person, *, centre, rng, used) -> "Organization":
@@ -636,6 +701,7 @@ def load_demo_documents(actor, *, centre, tb, qn) -> None:
     ):
         do_add_goal(made["nqmc"], kind="key_task", text=text, acting_user=actor)
     load_demo_plans(actor, tb=tb, documents=made)
+    load_demo_incoming(actor, tb=tb, documents=made)
 
 
 # The province's action program for the XX congress resolution: (section, content, lead,

@@ -34,6 +34,9 @@ KINDS = [
     ("to_trinh", "Tờ trình", "party", "TTr", 23, ""),
     ("cong_van", "Công văn", "party", "CV", 24, ""),
     ("bien_ban", "Biên bản", "party", "BB", 25, ""),
+    # Not a kind of 399-QĐ/TW: the office's own running register (the directions on incoming
+    # documents, plans.PlanKind.DIRECTIONS), never numbered or sent.
+    ("so_theo_doi", "Sổ theo dõi", "party", "", 40, ""),
     ("luat", "Luật", "state", "L", 50, ""),
     ("nghi_dinh", "Nghị định", "state", "NĐ", 51, ""),
     ("thong_tu", "Thông tư", "state", "TT", 52, ""),

@@ -15,6 +15,7 @@ from hienthuc.documents.access import access_document, access_link, resolve_targ
 from hienthuc.documents.forms import AttachmentForm, DocumentForm, GrantForm, LinkForm, RegisterFilter
 from hienthuc.documents.models import Attachment, Document, DocumentKind, DocumentLink, LinkKind
 from hienthuc.forms import resolve_unit, submit
+from hienthuc.incoming.models import IncomingDocument
 from hienthuc.lib import docnumbers
 from hienthuc.lib.files import CONTENT_TYPES
 from hienthuc.lib.roman import from_roman
@@ -241,6 +242,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage": document_coverage(document, user, timezone.localdate()),
         "coverage_labels": COVERAGE_LABELS,
         "attachments": document.attachments.all(),
+        # Where it arrived (the incoming registers of the user's units) and how each handled it.
+        "receipts": IncomingDocument.objects.visible_to(user)
+        .filter(document=document)
+        .select_related("unit", "assigned_unit", "task"),
         "goals": document.goals.all(),
         "suggestions": suggested_links(document, visible),
         "link_form": LinkForm(),

@@ -18,7 +18,16 @@ from hienthuc.lib.links import LinkError, web_link
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
 from hienthuc.plans import tallies
-from hienthuc.plans.models import Plan, PlanKind, PlanRequirement, PlanStatus, ProgressUpdate, Task, TaskCooperation
+from hienthuc.plans.models import (
+    RUNNING_KINDS,
+    Plan,
+    PlanKind,
+    PlanRequirement,
+    PlanStatus,
+    ProgressUpdate,
+    Task,
+    TaskCooperation,
+)
 from hienthuc.scope import can_issue
 
 TASK_FIELDS = [
@@ -33,6 +42,7 @@ DOCUMENT_KIND: dict[str, str] = {
     PlanKind.INSPECTION_PROGRAM: "chuong_trinh",
     PlanKind.IMPLEMENTATION_PLAN: "ke_hoach",
     PlanKind.STUDY_PLAN: "ke_hoach",
+    PlanKind.DIRECTIONS: "so_theo_doi",
 }
 CONTENT_MAX = 5000
 
@@ -87,12 +97,12 @@ def do_create_plan(
 def _check_editable(plan: Plan, amendment_reason: str | None, acting_user: User) -> None:
     if not can_issue(acting_user, plan.unit):
         raise ValidationError(_("Bạn không có quyền sửa kế hoạch này."))
-    if plan.is_issued and not (amendment_reason or "").strip():
+    if plan.is_issued and plan.kind not in RUNNING_KINDS and not (amendment_reason or "").strip():
         raise ValidationError(_("Kế hoạch đã ban hành: chỉ thay đổi được bằng một lần sửa đổi, bổ sung có ghi lý do."))
 
 
 def _record_amendment(plan: Plan, reason: str | None, acting_user: User) -> None:
-    if plan.is_issued:
+    if plan.is_issued and plan.kind not in RUNNING_KINDS:
         Plan.objects.filter(pk=plan.pk).update(amendment=F("amendment") + 1)
         plan.refresh_from_db(fields=["amendment"])
         record(
@@ -248,6 +258,26 @@ def do_update_task(
     _record_amendment(task.plan, amendment_reason, acting_user)
     record(acting_user, "update", task, organization=task.plan.unit, before=before, after=snapshot(task, TASK_FIELDS))
     return task
+
+
+DIRECTIONS_TITLE = "Sổ theo dõi thực hiện ý kiến chỉ đạo xử lý văn bản đến năm %(year)s"  # not UI text
+
+
+@transaction.atomic
+def do_open_directions(unit: Organization, *, year: int, acting_user: User) -> Plan:
+    """The unit's register of directions for `year` (PlanKind.DIRECTIONS), opened on first
+    use: a running register counts its tasks from the start, so it is open ("issued") without a
+    number — it is no decision of its own; its entries answer the incoming documents."""
+    title = DIRECTIONS_TITLE % {"year": year}
+    found = Plan.objects.select_for_update().filter(unit=unit, kind=PlanKind.DIRECTIONS, title=title).first()
+    if found is not None:
+        return found
+    plan = do_create_plan(unit=unit, kind=PlanKind.DIRECTIONS, title=title, acting_user=acting_user)
+    plan.status = PlanStatus.ISSUED
+    plan.issued_at = timezone.now()
+    plan.save(update_fields=["status", "issued_at"])
+    record(acting_user, "issue", plan, organization=unit, after={"number": ""})
+    return plan
 
 
 @transaction.atomic

@@ -22,6 +22,13 @@ class PlanKind(models.TextChoices):
     WORK_PROGRAM = "work_program", _("Chương trình làm việc toàn khóa")
     STUDY_PLAN = "study_plan", _("Kế hoạch học tập, quán triệt")
     INSPECTION_PROGRAM = "inspection_program", _("Chương trình kiểm tra, giám sát")
+    # A running register, not a decision: the directions given on incoming documents in a year
+    # (the incoming app), each a task of the body assigned; it is open from its first day and
+    # takes tasks without amendments.
+    DIRECTIONS = "directions", _("Sổ theo dõi ý kiến chỉ đạo")
+
+
+RUNNING_KINDS = (PlanKind.DIRECTIONS,)
 
 
 class PlanStatus(models.TextChoices):
