@@ -151,11 +151,9 @@ def get_document(request, document_id: Id):
 
 @router.post("/documents", response={201: DocumentOut, 400: ErrorOut}, tags=["documents"])
 def create_document(request, payload: DocumentIn):
-    from hienthuc.documents.actions import do_create_document
-
     from django.core.exceptions import PermissionDenied
 
-    from hienthuc.documents.actions import may_write
+    from hienthuc.documents.actions import do_create_document, may_write
 
     # A role, or a mandate to act for the unit (the committee's office), lets one register.
     unit = access_organization(request.user, payload.issuing_unit_id)
