@@ -741,7 +741,7 @@ class WordExportTestCase(PlanBase):
         texts = [p.text for p in document.paragraphs]
         self.assertIn("CHƯƠNG TRÌNH", texts)
         self.assertIn("III. TỔ CHỨC THỰC HIỆN", texts)
-        task_table = document.tables[1]
+        task_table = document.tables[-1]  # the appendix, after the signature
         self.assertEqual(task_table.rows[1].cells[0].text, "I. Nông nghiệp")
         self.assertEqual(task_table.rows[2].cells[1].text, "Xây dựng đề án nông thôn mới kiểu mẫu")
         fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}

@@ -17,7 +17,7 @@ from hienthuc.indicators import tallies
 from hienthuc.indicators.figures import share_of
 from hienthuc.indicators.models import FormUnit, ReportForm, Submission, Target
 from hienthuc.lib import deadlines, periods
-from hienthuc.lib.partydoc import PartyDocument, Table, render
+from hienthuc.lib.partydoc import PartyDocument, Table, body_date, render
 from hienthuc.lib.sheets import DayCell, Number, write_tables
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.coverage import coverage_documents, requirement_rows
@@ -172,7 +172,7 @@ def _capped(rows: list[list], width: int) -> list[list]:
 
 @translation.override("vi")  # a Party document is Vietnamese whatever the reader's language
 def to_docx(report: YearlyReport) -> bytes:
-    from hienthuc.plans.wordexport import party_name, place_of, secretary_name
+    from hienthuc.plans.wordexport import party_name, place_of, recipients_above, secretary_name
 
     unit, year = report.unit, report.year
     parent = Organization.objects.get_parent(unit)
@@ -188,7 +188,7 @@ def to_docx(report: YearlyReport) -> bytes:
         if report.recomputed:
             blocks.append(
                 ("body", f"Số liệu năm {year - 1} được tính lại theo địa giới, tổ chức mới từ số liệu của các "
-                         f"đơn vị trước khi sắp xếp (từ ngày {unit.valid_from:%d/%m/%Y}).")
+                         f"đơn vị trước khi sắp xếp (từ ngày {body_date(unit.valid_from)}).")
             )  # fmt: skip
     else:
         blocks.append(("body", "Chưa có chỉ tiêu nào được giao cho năm này."))
@@ -239,7 +239,7 @@ def to_docx(report: YearlyReport) -> bytes:
         summary=report.title,
         blocks=blocks,
         signer_name=secretary_name(unit),
-        recipients=[f"Ban Chấp hành {party_name(parent)}" if parent else "Cấp trên", "Các đồng chí cấp ủy viên"],
+        recipients=[*recipients_above(unit), "Các đồng chí cấp ủy viên"],
         archive=f"Lưu Văn phòng {unit.name}",
     )
     return render(doc)

@@ -147,6 +147,14 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
                 for message in messages:
                     error(number, COLUMN_OF.get(name, 1), message)
             continue
+        if (
+            not probe.number_normalized
+            and Document.objects.filter(
+                issuing_unit=unit, kind=kind, summary=data["summary"], number_normalized=""
+            ).exists()
+        ):
+            plan.skipped += 1  # a draft already in the register (the register's own export read back)
+            continue
         key = (unit.pk, probe.number_system, probe.number_kind, probe.number_issuer, probe.term_id, probe.number)
         if probe.number is not None and key in seen:
             error(

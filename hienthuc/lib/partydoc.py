@@ -1,6 +1,9 @@
 """Word (.docx) documents in the Party's format (Hướng dẫn 36-HD/VPTW, REFERENCE §3). Django-free.
 
 All the measurements live in FORMAT, in one place: a newer guidance may change the margins.
+The order is the guidance's: header, kind and summary, body, signature and recipients, then
+each appendix on a page of its own ("PHỤ LỤC … (Kèm theo …)"), landscape when its table is
+wider than a portrait page.
 """
 
 import datetime
@@ -8,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -26,6 +30,7 @@ FORMAT = {
     "recipients_pt": 12,
     "first_line_indent_mm": 10,
     "paragraph_space_pt": 6,
+    "page_mm": (210, 297),  # A4
 }
 
 
@@ -41,6 +46,15 @@ class Table:
 
 
 @dataclass
+class Appendix:
+    """A table after the signature, on a page of its own: "PHỤ LỤC" (numbered when there are
+    several), what it is attached to, its title."""
+
+    table: Table
+    attached_to: str = ""  # "(Kèm theo Chương trình số 05-CTr/TU, ngày 01-11-2021 của …)"
+
+
+@dataclass
 class PartyDocument:
     issuer: str  # "HUYỆN ỦY ĐÔNG HƯNG"
     number: str  # "04-CTr/TU" (without "Số")
@@ -50,18 +64,20 @@ class PartyDocument:
     summary: str  # "hành động thực hiện Nghị quyết …"
     superior: str = ""  # "ĐẢNG BỘ TỈNH THÁI BÌNH"; empty for a provincial committee
     paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (style: heading|body, text)
-    table_headers: list[str] = field(default_factory=list)
-    table_rows: list[list[str]] = field(default_factory=list)  # a row of one cell is a section row
-    table_title: str = ""
-    table_widths_mm: list[int] = field(default_factory=list)
-    closing_paragraphs: list[tuple[str, str]] = field(default_factory=list)  # after the table
-    # Paragraphs ((style, text)) and Tables in order, after the first table (reports have several).
+    # Paragraphs ((style, text)) and Tables in order after `paragraphs` (a report's figures sit
+    # in its body); appendices come after the signature.
     blocks: list = field(default_factory=list)
+    appendices: list[Appendix] = field(default_factory=list)
     signing_authority: str = "T/M BAN THƯỜNG VỤ"
     signer_position: str = "BÍ THƯ"
     signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
     archive: str = ""  # "Lưu Văn phòng Tỉnh ủy", always the last recipient
+
+
+def body_date(day: datetime.date) -> str:
+    """A date inside a Party document's text: "10-11-2021" (36-HD/VPTW), never "10/11/2021"."""
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
 def date_line(place: str, day: datetime.date | None) -> str:
@@ -148,6 +164,39 @@ def _table(document, table_data: "Table") -> None:
     _paragraph(document, space_after=6)
 
 
+def _usable_width_mm(landscape: bool) -> int:
+    width, height = FORMAT["page_mm"]
+    margins = FORMAT["margins_mm"]
+    return (height if landscape else width) - margins["left"] - margins["right"]
+
+
+def _appendix(document, appendix: Appendix, number: int | None) -> None:
+    """A new section, landscape when the table is wider than a portrait page, its page numbers
+    going on; the table keeps its header row on each page."""
+    landscape = sum(appendix.table.widths_mm) > _usable_width_mm(False)
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    width, height = FORMAT["page_mm"]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(height), Mm(width)) if landscape else (Mm(width), Mm(height))
+    section.different_first_page_header_footer = False
+    heading = "PHỤ LỤC" if number is None else f"PHỤ LỤC {number}"
+    _run(_paragraph(document), heading, size=FORMAT["kind_pt"] - 2, bold=True)
+    if appendix.table.title:
+        _run(_paragraph(document), appendix.table.title, size=FORMAT["summary_pt"], bold=True)
+    if appendix.attached_to:
+        _run(_paragraph(document, space_after=6), appendix.attached_to, size=FORMAT["body_pt"], italic=True)
+    _table(document, Table("", appendix.table.headers, appendix.table.rows, appendix.table.widths_mm))
+    _repeat_header(document.tables[-1])
+
+
+def _repeat_header(table) -> None:
+    """The header row repeats at the top of each page the table runs over."""
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
 def render(doc: PartyDocument) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -185,16 +234,11 @@ def render(doc: PartyDocument) -> bytes:
     _run(_paragraph(document, space_after=FORMAT["paragraph_space_pt"]), "-----", size=FORMAT["summary_pt"])
 
     _body(document, doc.paragraphs)
-
-    if doc.table_headers:
-        _table(document, Table(doc.table_title, doc.table_headers, doc.table_rows, doc.table_widths_mm))
     for block in doc.blocks:
         if isinstance(block, Table):
             _table(document, block)
         else:
             _body(document, [block])
-
-    _body(document, doc.closing_paragraphs)
 
     # Signature on the right, recipients on the left.
     _paragraph(document, space_after=6)
@@ -203,7 +247,8 @@ def render(doc: PartyDocument) -> bytes:
     recipients_cell, signature_cell = closing.rows[0].cells
     paragraph = recipients_cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _run(paragraph, "Nơi nhận:", size=FORMAT["header_pt"], underline=True, italic=True, bold=True)
+    # Upright and underlined, 14 pt (36-HD/VPTW); the recipients below in 12 pt.
+    _run(paragraph, "Nơi nhận:", size=FORMAT["header_pt"], underline=True)
     recipients = [*doc.recipients, *([doc.archive] if doc.archive else [])]
     for index, name in enumerate(recipients):
         line = f"- {name}" + (";" if index < len(recipients) - 1 else ".")
@@ -214,6 +259,10 @@ def render(doc: PartyDocument) -> bytes:
     for _ in range(3):
         _paragraph(signature_cell)
     _run(_paragraph(signature_cell), doc.signer_name, size=FORMAT["body_pt"], bold=True)
+
+    several = len(doc.appendices) > 1
+    for number, appendix in enumerate(doc.appendices, start=1):
+        _appendix(document, appendix, number if several else None)
 
     out = io.BytesIO()
     document.save(out)
