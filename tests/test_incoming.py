@@ -145,7 +145,7 @@ class IncomingTestCase(BaseTestCase):
 
     def test_it_refuses_bad_receipts(self):
         with self.assertRaisesMessage(ValidationError, "Ngày đến không thể sau hôm nay"):
-            self.receive(received_on=TODAY + datetime.timedelta(days=1))
+            self.receive(received_on=timezone.localdate() + datetime.timedelta(days=1))
         with self.assertRaisesMessage(ValidationError, "Ngày văn bản không thể sau ngày đến"):
             self.receive(original_date=TODAY)
         with self.assertRaisesMessage(ValidationError, "văn bản đến của Tỉnh ủy B"):
@@ -207,3 +207,37 @@ class IncomingTestCase(BaseTestCase):
         self.assertIn("đã có ý kiến chỉ đạo", again.json()["detail"])
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(f"/api/incoming/{pk}").status_code, 404)
+
+
+class ProcessingReminderTestCase(IncomingTestCase):
+    def test_it_reminds_the_register_keepers_on_the_processing_day_once(self):
+        from django.core import mail
+
+        from hienthuc.incoming.models import ProcessingReminder
+        from hienthuc.orgs.actions import do_give_mandate
+        from hienthuc.plans.reminders import send_all_due
+
+        clerk = make_user("clerk", self.office_a, "editor")
+        clerk.email = "clerk@tinhuy-a.vn"
+        clerk.save()
+        do_give_mandate(self.tinh_a, agent=self.office_a, kind="office", started_on=LAST_WEEK, acting_user=self.alice)
+        urgent = self.receive(number_text="", received_on=TODAY, urgency="hoa_toc", summary="Công điện phòng chống bão")
+        ordinary = self.receive(number_text="", received_on=TODAY, summary="Công văn thường")
+        with self.captureOnCommitCallbacks(execute=True):
+            sent = send_all_due(TODAY)
+        reminded = set(ProcessingReminder.objects.values_list("user__username", "incoming_id"))
+        # The urgent one today, to the province's admin and to the office acting for it; the ordinary one not yet.
+        self.assertEqual(reminded, {("alice", urgent.pk), ("clerk", urgent.pk)})
+        self.assertEqual(sent, 2)
+        self.assertEqual([m.to for m in mail.outbox], [["clerk@tinhuy-a.vn"]])
+        self.assertIn("Hỏa tốc", mail.outbox[0].body)
+        self.assertEqual(send_all_due(TODAY), 0)  # once
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get("/incoming/"), "1 văn bản đến đã đến hạn xử lý")
+        later = next_working_day(TODAY)
+        do_direct_incoming(
+            urgent, direction="Giao", directed_by="Bí thư", directed_on=TODAY, assigned_unit=self.huyen_a1,
+            deadline_text="Quý I/2027", acting_user=self.alice,
+        )  # fmt: skip
+        self.assertEqual(send_all_due(later), 2)  # the ordinary one on its day; the urgent one is directed
+        self.assertEqual(ProcessingReminder.objects.filter(incoming=ordinary).count(), 2)

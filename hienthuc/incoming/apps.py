@@ -11,3 +11,8 @@ class IncomingConfig(AppConfig):
 
         # Loaded after the page (htmx), like the indicators.
         panels.register("incoming", title=_("Văn bản đến"), order=15, url_name="unit_incoming_panel")
+
+        from hienthuc.incoming.reminders import send_processing_reminders
+        from hienthuc.plans.reminders import register_daily
+
+        register_daily(send_processing_reminders)

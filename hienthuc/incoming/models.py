@@ -148,3 +148,17 @@ class IncomingDocument(models.Model):
         from django.urls import reverse
 
         return reverse("incoming_detail", args=[self.pk])
+
+
+class ProcessingReminder(models.Model):
+    """A reminder to a register keeper that an incoming document waits for processing: sent
+    once, on its processing day (the day it came for an urgent one) or the first day after."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("nhắc xử lý văn bản đến")
+        constraints = [models.UniqueConstraint(fields=["user", "incoming"], name="processing_reminder_once")]

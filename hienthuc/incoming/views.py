@@ -52,9 +52,14 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()}
+    today = timezone.localdate()
+    context = {"form": form, "page": page, "query": query.urlencode(), "today": today}
     if request.htmx:
         return render(request, "incoming/list.html#results", context)
+    # What waits for a direction today or since before: the urgent ones the day they came.
+    context["due"] = (
+        IncomingDocument.objects.visible_to(request.user).unprocessed().filter(processing_due__lte=today).count()
+    )
     return render(request, "incoming/list.html", context)
 
 

@@ -6,6 +6,7 @@ e-mail when the account has an address, unless they muted it.
 """
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -19,6 +20,19 @@ from hienthuc.accounts.models import Role, RoleKind
 from hienthuc.plans.models import REMINDER_OFFSETS, PlanStatus, Reminder, ReminderKind, ReminderMute, Task
 
 SEND_HOUR = 7
+# Other apps' daily reminders, run by the same background job after the tasks' (an app above
+# registers its sender from its AppConfig.ready(): `register_daily(fn)`, fn(today) -> count).
+_DAILY: list[Callable[[datetime.date], int]] = []
+
+
+def register_daily(sender: Callable[[datetime.date], int]) -> None:
+    if sender not in _DAILY:
+        _DAILY.append(sender)
+
+
+def send_all_due(today: datetime.date) -> int:
+    """The tasks' reminders and every registered app's, for `today`."""
+    return send_due_reminders(today) + sum(sender(today) for sender in _DAILY)
 
 
 def due_reminders(today: datetime.date) -> list[tuple[Task, str]]:
@@ -93,7 +107,7 @@ def next_run(now: datetime.datetime) -> datetime.datetime:
 
 @task()
 def send_reminders_daily() -> int:
-    sent = send_due_reminders(timezone.localdate())
+    sent = send_all_due(timezone.localdate())
     schedule_next()
     return sent
 

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from hienthuc.plans.reminders import schedule_next, send_due_reminders
+from hienthuc.plans.reminders import schedule_next, send_all_due
 
 
 class Command(BaseCommand):
@@ -19,4 +19,4 @@ class Command(BaseCommand):
             self.stdout.write("Đã hẹn giờ gửi nhắc việc hằng ngày." if queued else "Lịch gửi nhắc việc đã có sẵn.")
             return
         day = datetime.date.fromisoformat(date) if date else timezone.localdate()
-        self.stdout.write(f"Đã gửi {send_due_reminders(day)} nhắc việc cho ngày {day:%d/%m/%Y}.")
+        self.stdout.write(f"Đã gửi {send_all_due(day)} nhắc việc cho ngày {day:%d/%m/%Y}.")
