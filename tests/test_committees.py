@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 
 from hienthuc.committees.actions import do_add_assignment, do_add_seat, do_create_term
-from hienthuc.committees.models import Assignment, Body, SeatRole, Term
+from hienthuc.committees.models import Assignment, Body, CommitteeSeat, SeatRole, Term
 from hienthuc.people.actions import do_create_person
 from tests.base import BaseTestCase
 
@@ -173,3 +173,79 @@ class CommitteeTestCase(BaseTestCase):
         self.assertEqual(self.client.get(f"/terms/{term.pk}/").status_code, 404)
         self.client.force_login(self.charlie)
         self.assertEqual(self.client.get(f"/orgs/{self.tinh_a.pk}/terms/new/").status_code, 403)
+
+
+class SeatImportTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from hienthuc.people.actions import do_create_person
+
+        cls.term = do_create_term(cls.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=cls.system)
+        cls.people = [
+            do_create_person(full_name=name, home_unit=cls.tinh_a, birth_year=year, acting_user=cls.system)
+            for name, year in (("Lê Văn Ân", 1968), ("Phạm Thị Bình", 1972), ("Vũ Đức Cường", 1970),
+                               ("Đỗ Minh Duy", 1975), ("Đỗ Minh Duy", 1980))
+        ]  # fmt: skip
+
+    def sheet(self, rows):
+        from hienthuc.committees.importing import HEADERS
+        from tests.helpers import xlsx
+
+        return xlsx([HEADERS, *rows], title="DANH SÁCH BAN CHẤP HÀNH ĐẢNG BỘ TỈNH KHÓA XX")
+
+    def test_it_imports_a_committee_with_its_standing_committee_in_any_order(self):
+        from hienthuc.committees.importing import do_import_seats
+
+        rows = [
+            ["Lê Văn Ân", "", "Ban Thường vụ", "Bí thư", "", "", "", ""],  # before its Executive row: fine
+            ["Lê Văn Ân", "", "Ban Chấp hành", "Bí thư", "", "", "16/10/2020", ""],
+            ["Phạm Thị Bình", "", "", "Phó Bí thư Thường trực", "", "", "", ""],
+            ["Đỗ Minh Duy", "1980", "", "", "Bầu bổ sung", "Biên bản hội nghị BCH lần thứ 5", "12/03/2022", ""],
+        ]
+        result = do_import_seats(self.sheet(rows), acting_user=self.alice, term=self.term)
+        self.assertEqual(result.errors, [])
+        seats = set(
+            CommitteeSeat.objects.filter(term=self.term).values_list("person__full_name", "body", "role", "how")
+        )
+        self.assertEqual(
+            seats,
+            {
+                ("Lê Văn Ân", "bch", "bi_thu", "elected"), ("Lê Văn Ân", "btv", "bi_thu", "elected"),
+                ("Phạm Thị Bình", "bch", "pho_bi_thu_tt", "elected"), ("Đỗ Minh Duy", "bch", "uy_vien", "added"),
+            },
+        )  # fmt: skip
+
+    def test_it_refuses_a_file_breaking_the_composition_rules_naming_row_and_column(self):
+        from hienthuc.committees.importing import plan_seat_import
+        from hienthuc.imports.importers import ImportRejected
+
+        rows = [
+            ["Lê Văn Ân", "", "", "Bí thư", "", "", "", ""],
+            ["Phạm Thị Bình", "", "", "Bí thư", "", "", "", ""],  # a second secretary
+            ["Vũ Đức Cường", "", "Ban Thường vụ", "Ủy viên Ban Thường vụ", "", "", "", ""],  # not on the Executive
+            ["Lê Văn Ân", "", "Ban Chấp hành", "Chủ nhiệm", "", "", "", ""],  # already in the body; no such role
+            ["Đỗ Minh Duy", "", "", "", "", "", "", ""],  # two people of that name
+            ["Nguyễn Không Có", "", "", "", "", "", "", ""],
+            ["Vũ Đức Cường", "", "", "", "Chỉ định", "", "", ""],  # appointed without a decision
+            ["Vũ Đức Cường", "", "Ủy ban Kiểm tra", "Trưởng ban", "", "", "32/13/2020", ""],
+        ]
+        result = plan_seat_import(self.sheet(rows), user=self.alice, term=self.term)
+        where = {(e.row, e.column) for e in result.errors}
+        self.assertEqual(where, {(4, 4), (5, 1), (6, 1), (7, 2), (8, 1), (9, 6), (10, 4), (10, 7)})
+        messages = " ".join(e.message for e in result.errors)
+        self.assertIn("đã có Bí thư trong cùng thời gian: Lê Văn Ân", messages)
+        self.assertIn("chưa có trong Ban Chấp hành", messages)
+        with self.assertRaises(ImportRejected):
+            from hienthuc.committees.importing import do_import_seats
+
+            do_import_seats(self.sheet(rows), acting_user=self.alice, term=self.term)
+        self.assertFalse(CommitteeSeat.objects.filter(term=self.term).exists())
+
+    def test_it_serves_the_import_pages_to_the_terms_editors_only(self):
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get(f"/terms/{self.term.pk}/seats/import/").status_code, 200)
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(f"/terms/{self.term.pk}/seats/import/").status_code, 403)
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/terms/{self.term.pk}/seats/import/").status_code, 404)

@@ -1,5 +1,8 @@
 """Terms, committee seats and assignments: one function per change, atomic and audited."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,40 +102,55 @@ def do_add_seat(
 
 
 def _check_composition(term: Term, *, person: Person, body: str, role: str, start_date, end_date) -> None:
-    """The composition rules (committees/rules.py), each refused with what it says."""
-    body_label, role_label = Body(body).label, SeatRole(role).label
-    if role not in rules.ROLES_BY_BODY[body]:
-        allowed = ", ".join(str(SeatRole(r).label) for r in SeatRole.values if r in rules.ROLES_BY_BODY[body])
-        raise ValidationError(
-            {
-                "role": _("%(body)s không có chức danh “%(role)s”; chọn một trong: %(allowed)s.")
-                % {"body": body_label, "role": role_label, "allowed": allowed}
-            }
-        )
-    if role in rules.SINGLE_ROLES:
-        holders = CommitteeSeat.objects.filter(term=term, body=body, role=role).select_related("person")
-        for seat in holders:
+    """The composition rules (committees/rules.py) against the term's seats, each refused with
+    what it says."""
+    seats = [
+        SeatLine(s.person_id, s.person.full_name, s.body, s.role, s.start_date, s.end_date)
+        for s in CommitteeSeat.objects.filter(term=term).select_related("person")
+    ]
+    problem = composition_problem(seats, SeatLine(person.pk, person.full_name, body, role, start_date, end_date))
+    if problem is not None:
+        raise ValidationError({problem[0]: problem[1]})
+
+
+@dataclass(frozen=True)
+class SeatLine:
+    person_id: int
+    name: str
+    body: str
+    role: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+
+
+def composition_problem(seats: list[SeatLine], new: SeatLine) -> tuple[str, str] | None:
+    """(field, message) of the first composition rule `new` breaks beside `seats`, or None. The
+    form, the API and the seat import (committees/importing.py, which adds a file's rows one by
+    one to the seats already there) all judge by this."""
+    body_label, role_label = Body(new.body).label, SeatRole(new.role).label
+    if new.role not in rules.ROLES_BY_BODY[new.body]:
+        allowed = ", ".join(str(SeatRole(r).label) for r in SeatRole.values if r in rules.ROLES_BY_BODY[new.body])
+        return "role", _("%(body)s không có chức danh “%(role)s”; chọn một trong: %(allowed)s.") % {
+            "body": body_label, "role": role_label, "allowed": allowed,
+        }  # fmt: skip
+    if new.role in rules.SINGLE_ROLES:
+        for seat in seats:
+            if seat.body != new.body or seat.role != new.role:
+                continue
             # Two holders in turn (one left, the next was elected) do not overlap.
-            if (seat.end_date is None or start_date is None or seat.end_date >= start_date) and (
-                end_date is None or seat.start_date is None or end_date >= seat.start_date
+            if (seat.end_date is None or new.start_date is None or seat.end_date >= new.start_date) and (
+                new.end_date is None or seat.start_date is None or new.end_date >= seat.start_date
             ):
-                raise ValidationError(
-                    {
-                        "role": _(
-                            "%(body)s đã có %(role)s trong cùng thời gian: %(name)s. Hãy ghi ngày thôi giữ chức "
-                            "của người trước, rồi thêm người mới."
-                        )
-                        % {"body": body_label, "role": role_label, "name": seat.person.full_name}
-                    }
-                )
-    source = rules.ELECTED_FROM.get(body)
-    if source is not None and not CommitteeSeat.objects.filter(term=term, person=person, body=source).exists():
-        raise ValidationError(
-            {
-                "person": _("%(name)s chưa có trong %(source)s của nhiệm kỳ; %(body)s được bầu từ %(source)s.")
-                % {"name": person.full_name, "source": Body(source).label, "body": body_label}
-            }
-        )
+                return "role", _(
+                    "%(body)s đã có %(role)s trong cùng thời gian: %(name)s. Hãy ghi ngày thôi giữ chức của người "
+                    "trước, rồi thêm người mới."
+                ) % {"body": body_label, "role": role_label, "name": seat.name}  # fmt: skip
+    source = rules.ELECTED_FROM.get(new.body)
+    if source is not None and not any(s.person_id == new.person_id and s.body == source for s in seats):
+        return "person", _("%(name)s chưa có trong %(source)s của nhiệm kỳ; %(body)s được bầu từ %(source)s.") % {
+            "name": new.name, "source": Body(source).label, "body": body_label,
+        }  # fmt: skip
+    return None
 
 
 @transaction.atomic

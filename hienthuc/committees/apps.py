@@ -7,6 +7,11 @@ class CommitteesConfig(AppConfig):
     label = "committees"
 
     def ready(self):
+        from hienthuc.committees import importing
+        from hienthuc.imports import importers
+
+        importers.register(importing.IMPORTER)
+
         from hienthuc.committees import succession as seats
         from hienthuc.orgs import succession
 
