@@ -189,6 +189,49 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.goto(conclusion_url)
         expect(page.locator("#links-out")).to_contain_text("Được dẫn chiếu bởi: Kế hoạch 01-KH/TU")
 
+    def test_the_office_receives_directs_and_answers_for_its_committee(self):
+        from tests.base import make_user
+
+        do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2030, acting_user=self.system)
+        make_user("vanphong", self.office_a, "editor")
+        page = self.page
+        # The admin gives the office its mandate on the committee's page.
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/orgs/{self.tinh_a.pk}/")
+        page.get_by_role("link", name="Cơ quan làm thay").click()
+        page.fill("#id_agent", "A-VP")
+        page.select_option("#id_kind", label="Làm thay công việc văn bản, kế hoạch của cấp ủy")
+        page.fill("#id_decision", "Quy chế làm việc khóa XX")
+        page.get_by_role("button", name="Ủy nhiệm", exact=True).click()
+        expect(page.locator("#mandates")).to_contain_text("Văn phòng Tỉnh ủy A")
+        page.get_by_role("button", name="Đăng xuất").click()
+
+        self.login("vanphong")
+        page.goto(f"{self.live_server_url}/incoming/new/")
+        page.fill("#id_unit", "A")
+        page.fill("#id_received_on", "02/12/2026")
+        page.fill("#id_sender", "Ban Bí thư Trung ương Đảng")
+        page.fill("#id_number_text", "45-CT/TW")
+        page.fill("#id_summary", "Chỉ thị về lãnh đạo đại hội đảng bộ các cấp")
+        page.select_option("#id_urgency", label="Thượng khẩn")
+        page.get_by_role("button", name="Lưu").click()
+        page.wait_for_url("**/incoming/*/")
+        expect(page.locator("#processing-due")).to_contain_text("02/12/2026")
+        page.fill("#id_direction", "Giao Huyện ủy A1 xây dựng kế hoạch thực hiện")
+        page.fill("#id_directed_by", "Bí thư Tỉnh ủy")
+        page.fill("#id_directed_on", "02/12/2026")
+        page.fill("#id_assigned_unit", "A1")
+        page.fill("#id_deadline_text", "Quý I/2027")
+        page.get_by_role("button", name="Ghi ý kiến chỉ đạo").click()
+        expect(page.locator("#incoming-status")).to_have_text("Đã giao, đang thực hiện")
+        page.locator("#direction").get_by_role("link", name="Quý I/2027").click()
+        expect(page.locator("body")).to_contain_text("Giao Huyện ủy A1 xây dựng kế hoạch thực hiện")
+        # The office reads the province's districts by its mandate; the register shows the receipt.
+        page.goto(f"{self.live_server_url}/orgs/{self.huyen_a1.pk}/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Huyện ủy A1")
+        page.goto(f"{self.live_server_url}/incoming/?status=assigned")
+        expect(page.locator("#incoming")).to_contain_text("45-CT/TW")
+
     def test_it_runs_a_plan_from_import_to_completion_and_the_dashboard(self):
         do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2030, acting_user=self.system)
         page = self.page
