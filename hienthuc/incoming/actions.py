@@ -230,9 +230,9 @@ def do_direct_incoming(
 def do_answer_incoming(incoming: IncomingDocument, document: Document, *, acting_user: User) -> IncomingDocument:
     """Record a document issued in answer (the implementing plan, a report). The first one
     completes the direction's task on its issue date, with the document as its output."""
-    incoming = (
-        IncomingDocument.objects.select_for_update().select_related("unit", "assigned_unit", "task").get(pk=incoming.pk)
-    )
+    # Lock the receipt only: the body assigned and the task are outer joins, read not locked.
+    related = IncomingDocument.objects.select_related("unit", "assigned_unit", "task")
+    incoming = related.select_for_update(of=("self",)).get(pk=incoming.pk)
     units = [incoming.unit, *([incoming.assigned_unit] if incoming.assigned_unit else [])]
     if not any(can_issue(acting_user, u) for u in units):
         raise ValidationError(_("Chỉ đơn vị nhận hoặc cơ quan được giao mới ghi văn bản trả lời."))

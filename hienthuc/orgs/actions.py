@@ -52,7 +52,6 @@ def validate_names(name: str, short_name: str) -> tuple[str, str]:
     return name, short_name
 
 
-@transaction.atomic
 def validate_issuer_code(text: str) -> str:
     """An issuer code as Party numbers carry it after the slash: letters only, in capitals."""
     code = " ".join((text or "").split()).upper().replace("đ", "Đ")
@@ -68,6 +67,7 @@ def validate_issuer_code(text: str) -> str:
     return code
 
 
+@transaction.atomic
 def do_create_organization(
     *,
     parent: Organization | None,
