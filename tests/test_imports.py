@@ -46,11 +46,15 @@ class ImportFrameworkTestCase(BaseTestCase):
     def test_it_serves_the_upload_page_of_every_registered_kind(self):
         from hienthuc.plans.actions import do_create_plan
 
+        from hienthuc.committees.actions import do_create_term
+
         draft = do_create_plan(unit=self.tinh_a, kind="implementation_plan", title="Kế hoạch", acting_user=self.alice)
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        targets = {"plan-tasks": draft.pk, "term-seats": term.pk}  # the object each kind imports into
         self.client.force_login(self.alice)
         for kind, importer in importers._IMPORTERS.items():
             with self.subTest(kind):
-                args = [draft.pk] if importer.target is not importers.no_target else []
+                args = [targets[kind]] if importer.target is not importers.no_target else []
                 page = self.client.get(reverse(importer.url_name, args=args))
                 self.assertContains(page, importer.title)
                 self.assertContains(page, f'accept="{importer.accept}"')
