@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hienthuc.plans",
     "hienthuc.indicators",
     "hienthuc.incoming",
+    "hienthuc.meetings",
     "hienthuc.imports",
     "hienthuc.dashboard",
     "hienthuc.reorgs",

@@ -14,6 +14,7 @@ from hienthuc.imports import views as imports
 from hienthuc.imports.urls import import_routes
 from hienthuc.incoming import views as incoming
 from hienthuc.indicators import views as indicators
+from hienthuc.meetings import views as meetings
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 from hienthuc.plans import views as plans
@@ -64,6 +65,16 @@ urlpatterns = [
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
     path("orgs/<int:pk>/mandates/", orgs.unit_mandates, name="unit_mandates"),
     path("orgs/<int:pk>/dashboard/incoming/", incoming.unit_incoming_panel, name="unit_incoming_panel"),
+    path("meetings/", meetings.meeting_list, name="meeting_list"),
+    path("meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/board/", meetings.meeting_board, name="meeting_board"),
+    path("agenda/<int:pk>/record/", meetings.item_record, name="item_record"),
+    path("points/<int:pk>/", meetings.point_detail, name="point_detail"),
+    path("points/<int:pk>/checkin/", meetings.point_checkin, name="point_checkin"),
+    path("points/<int:pk>/headcount/", meetings.point_headcount, name="point_headcount"),
+    path("documents/<int:pk>/study/", meetings.document_completion, name="document_completion"),
+    path("people/<int:pk>/checkin-code.svg", meetings.person_code, name="person_checkin_code"),
     path("incoming/", incoming.incoming_list, name="incoming_list"),
     path("incoming/export.xlsx", incoming.incoming_export, name="incoming_export"),
     path("incoming/new/", incoming.incoming_create, name="incoming_create"),

@@ -46,6 +46,7 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.imports.models import PendingImport
     from hienthuc.incoming.models import IncomingDocument
     from hienthuc.indicators.models import Indicator, ReportForm, Submission
+    from hienthuc.meetings.models import AgendaItem, BridgePoint, Meeting
     from hienthuc.orgs.models import Mandate, Organization
     from hienthuc.people.models import Person, Position
     from hienthuc.plans.models import ExplanationRequest, Plan, Task
@@ -94,6 +95,9 @@ def thai_binh_objects() -> dict[str, int]:
         "reorgs/operations": operation.pk,
         "mandates": Mandate.objects.filter(principal=tb).first().pk,
         "incoming": IncomingDocument.objects.filter(unit=tb).first().pk,
+        "meetings": Meeting.objects.filter(unit=tb).first().pk,
+        "agenda": AgendaItem.objects.filter(meeting__unit=tb).first().pk,
+        "points": BridgePoint.objects.filter(meeting__unit=tb).exclude(unit=tb).first().pk,
     }
 
 
@@ -116,7 +120,7 @@ OBJECT_KEYS = {
     "explanations": "explanations", "indicators": "indicators", "indicators/import": "indicators/import",
     "imports": "imports", "reports": "reports", "submissions": "submissions", "pending": "pending",
     "reorgs": "reorgs", "reorgs/operations": "reorgs/operations", "mandates": "mandates",
-    "incoming": "incoming",
+    "incoming": "incoming", "meetings": "meetings", "agenda": "agenda", "points": "points",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",

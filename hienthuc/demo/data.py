@@ -392,6 +392,108 @@ def load_demo_incoming(actor, *, tb, documents) -> None:
     )  # fmt: skip
 
 
+def load_demo_meetings(actor, *, tb, documents) -> None:
+    """The term's second Executive Committee session and the online study conference of
+    3-11-2021 (seed 002): a main point at the committee's hall linked to the People's Committee
+    and 213 bridge points, over 8,000 key cadres, seven documents and their rapporteurs; and the
+    congress resolution studied by every member in December 2020."""
+    from django.utils import timezone
+
+    from hienthuc.meetings.actions import (
+        do_add_agenda_item,
+        do_add_bridge_point,
+        do_check_in,
+        do_create_meeting,
+        do_invite,
+        do_record_headcount,
+        do_record_item,
+        do_record_meeting,
+    )
+    from hienthuc.people.models import Person
+
+    def at(*args):
+        return timezone.make_aware(datetime.datetime(*args))
+
+    units = {u.code: u for u in Organization.objects.filter(path__startswith=tb.path)}
+    session = do_create_meeting(
+        tb, kind="executive", title="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 2, khóa XX", starts_at=at(2021, 1, 12, 8),
+        place="Hội trường Tỉnh ủy", number=2, acting_user=actor,
+    )  # fmt: skip
+    for matter, prepared_by, presenter, outcome in (
+        ("Thông qua Chương trình làm việc toàn khóa của Ban Chấp hành Đảng bộ tỉnh khóa XX", "TB-VP",
+         "Chánh Văn phòng Tỉnh ủy", "Thông qua"),
+        ("Thông qua Quy chế làm việc của Ban Chấp hành, Ban Thường vụ, Thường trực Tỉnh ủy khóa XX", "TB-VP",
+         "Chánh Văn phòng Tỉnh ủy", "Thông qua"),
+        ("Cho ý kiến Chương trình kiểm tra, giám sát toàn khóa", "TB-UBKT", "Chủ nhiệm Ủy ban Kiểm tra", "Thông qua"),
+    ):  # fmt: skip
+        item = do_add_agenda_item(
+            session, matter=matter, preparing_unit=units[prepared_by], presenter=presenter,
+            draft_due=datetime.date(2021, 1, 5), acting_user=actor,
+        )  # fmt: skip
+        do_record_item(item, taken=True, outcome=outcome, votes_for=49, votes_against=0, votes_abstain=0, summoned=51,
+                       draft_received_on=datetime.date(2021, 1, 6), acting_user=actor)  # fmt: skip
+    do_record_meeting(session, status="held", minutes="Hội nghị thông qua 3/3 nội dung.", acting_user=actor)
+
+    def conference(title, starts_at, document_keys, hosts, *, by_number=False):
+        meeting = do_create_meeting(
+            tb, kind="study", title=title, starts_at=starts_at, format="online", place="Hội trường Tỉnh ủy",
+            documents=[documents[k] for k in document_keys], acting_user=actor,
+        )  # fmt: skip
+        main = do_add_bridge_point(meeting, unit=tb, name="Hội trường Tỉnh ủy (điểm cầu chính)", is_main=True,
+                                   capacity=400, acting_user=actor)  # fmt: skip
+        # A grassroots point summons its commune's key cadres by number, not by name.
+        points = [main] + [
+            do_add_bridge_point(
+                meeting,
+                unit=u,
+                capacity=80,
+                planned=46 if by_number and u.depth == tb.depth + 2 else None,
+                acting_user=actor,
+            )  # fmt: skip
+            for u in hosts
+        ]
+        for point in points:
+            people = list(Person.objects.filter(home_unit=point.unit, is_active=True).select_related("home_unit"))
+            do_invite(meeting, point=point, people=people, acting_user=actor)
+        return meeting, points
+
+    districts = [
+        u for u in units.values() if u.depth == tb.depth + 1 and u.kind.code in ("huyen_uy", "dang_uy_truc_thuoc")
+    ]
+    districts.sort(key=lambda u: u.path)
+    grassroots = sorted((u for u in units.values() if u.depth == tb.depth + 2), key=lambda u: u.path)
+    # December 2020: the congress resolution, studied by every member of the province.
+    congress, points = conference(
+        "Hội nghị học tập, quán triệt Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XX", at(2020, 12, 15, 8),
+        ["nqdh"], districts + grassroots,
+    )  # fmt: skip
+    for point in points:
+        for invitation in point.invitations.select_related("person"):
+            do_check_in(congress, point=point, person=invitation.person, acting_user=actor)
+    do_record_meeting(congress, status="held", minutes="Toàn bộ đảng viên đã học tập, quán triệt.", acting_user=actor)
+    # 3-11-2021: the People's Committee, the 13 committees under the province and 199 grassroots points.
+    study, points = conference(
+        "Hội nghị trực tuyến toàn tỉnh nghiên cứu, quán triệt Kết luận 21-KL/TW, Kết luận 14-KL/TW, Quy định "
+        "37-QĐ/TW, Quy định 24-QĐ/TW, Hướng dẫn 01-HD/TW, Quy định 22-QĐ/TW và Nghị quyết 01-NQ/TU",
+        at(2021, 11, 3, 8), ["kl21", "kl14", "qd37", "qd24", "hd01", "qd22", "nq01tu"],
+        [units["TB-UBND"], *districts, *grassroots[:199]], by_number=True,
+    )  # fmt: skip
+    for content, lead, title in TB_STUDY[:4]:
+        do_add_agenda_item(study, matter=content, preparing_unit=units[lead], presenter=title, acting_user=actor)
+    rng = random.Random(20211103)
+    for point in points:
+        for n, invitation in enumerate(point.invitations.select_related("person").order_by("person_id")):
+            if n % 25 != 24:  # one in twenty-five excused
+                do_check_in(study, point=point, person=invitation.person, acting_user=actor)
+        if point.unit.depth == tb.depth + 2:
+            # Grassroots points counted their rooms: key cadres of the commune and its cells.
+            do_record_headcount(point, count=rng.randint(38, 46), acting_user=actor)
+    do_record_meeting(
+        study, status="held", acting_user=actor,
+        minutes="Trên 8.000 cán bộ chủ chốt các cấp dự tại 214 điểm cầu; các báo cáo viên truyền đạt 7 văn bản.",
+    )  # fmt: skip
+
+
 def load_demo_incoming_today(actor) -> None:
     """What the new province's office has on its desk today: one document waiting past its
     processing day, one direction whose deadline has passed."""
@@ -702,6 +804,7 @@ def load_demo_documents(actor, *, centre, tb, qn) -> None:
         do_add_goal(made["nqmc"], kind="key_task", text=text, acting_user=actor)
     load_demo_plans(actor, tb=tb, documents=made)
     load_demo_incoming(actor, tb=tb, documents=made)
+    load_demo_meetings(actor, tb=tb, documents=made)
 
 
 # The province's action program for the XX congress resolution: (section, content, lead,

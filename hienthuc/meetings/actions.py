@@ -1,0 +1,446 @@
+"""Meetings, their agenda and attendance, bridge points, invitations and check-ins: one
+function per change, atomic; every change audited except a check-in, which is its own record
+(meetings/models.py)."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hienthuc.audit.record import record, snapshot
+from hienthuc.committees.models import CommitteeSeat, Term
+from hienthuc.documents.models import Document
+from hienthuc.lib.text import clean
+from hienthuc.meetings.models import (
+    BODY_OF_KIND,
+    SESSION_KINDS,
+    AgendaItem,
+    Arrival,
+    BridgePoint,
+    CheckIn,
+    Invitation,
+    Meeting,
+    MeetingFormat,
+    MeetingKind,
+    MeetingStatus,
+    MemberAttendance,
+    Presence,
+    Study,
+)
+from hienthuc.orgs.models import Organization
+from hienthuc.people.models import Person
+from hienthuc.scope import can_edit, can_issue
+
+MEETING_FIELDS = ["unit", "kind", "term", "number", "title", "starts_at", "place", "format", "status", "minutes",
+                  "checkin_closed", "allow_guests"]  # fmt: skip
+ITEM_FIELDS = ["meeting", "order", "matter", "document", "preparing_unit", "draft_due", "draft_received_on",
+               "presenter", "time_slot", "planned_task", "taken", "outcome", "votes_for", "votes_against",
+               "votes_abstain", "summoned"]  # fmt: skip
+POINT_FIELDS = ["meeting", "unit", "name", "is_main", "operator", "capacity", "planned", "headcount"]
+
+
+def _require_organizer(user: User, meeting: Meeting) -> None:
+    if not can_issue(user, meeting.unit):
+        raise ValidationError(_("Chỉ đơn vị tổ chức hội nghị mới được thay đổi hội nghị này."))
+
+
+def _documents_in_reach(user: User, unit: Organization, documents) -> list[Document]:
+    """Documents a meeting of `unit` may take up: ones the user may read, issued by the unit,
+    a unit below it or a unit above it (what comes from above is studied below)."""
+    documents = list(documents or [])
+    visible = set(
+        Document.objects.visible_to(user).filter(pk__in=[d.pk for d in documents]).values_list("pk", flat=True)
+    )
+    for document in documents:
+        path = document.issuing_unit.path
+        if document.pk not in visible or not (path.startswith(unit.path) or unit.path.startswith(path)):
+            raise ValidationError(
+                {
+                    "documents": _("“%(document)s” không thuộc phạm vi của %(unit)s.")
+                    % {"document": document, "unit": unit.name}
+                }
+            )
+    return documents
+
+
+@transaction.atomic
+def do_create_meeting(
+    unit: Organization,
+    *,
+    kind: str,
+    title: str,
+    starts_at: datetime.datetime,
+    place: str = "",
+    format: str = MeetingFormat.IN_PERSON,
+    number: int | None = None,
+    documents=(),
+    allow_guests: bool = False,
+    acting_user: User,
+) -> Meeting:
+    """A meeting of `unit`. A session of a committee body is numbered within the unit's term
+    ("lần thứ 12"): the next number when none is given."""
+    if not can_issue(acting_user, unit):
+        raise ValidationError({"unit": _("Bạn không có quyền tổ chức hội nghị của %(unit)s.") % {"unit": unit.name}})
+    if kind not in MeetingKind.values:
+        raise ValidationError({"kind": _("Loại hội nghị không hợp lệ.")})
+    if format not in MeetingFormat.values:
+        raise ValidationError({"format": _("Hình thức không hợp lệ.")})
+    title = clean(title)[:500]
+    if not title:
+        raise ValidationError({"title": _("Hãy ghi tên hội nghị.")})
+    documents = _documents_in_reach(acting_user, unit, documents)
+    term = None
+    if kind in SESSION_KINDS or kind == MeetingKind.CONGRESS:
+        year = timezone.localtime(starts_at).year
+        term = Term.objects.filter(unit=unit, start_year__lte=year, end_year__gte=year).order_by("-start_year").first()
+    if kind in SESSION_KINDS:
+        if term is None:
+            raise ValidationError(
+                {
+                    "kind": _("%(unit)s chưa có nhiệm kỳ bao trùm ngày họp; hãy thêm nhiệm kỳ trước.")
+                    % {"unit": unit.name}
+                }
+            )
+        taken = Meeting.objects.filter(unit=unit, term=term, kind=kind)
+        if number is None:
+            number = (taken.aggregate(Max("number"))["number__max"] or 0) + 1
+        elif taken.filter(number=number).exists():
+            raise ValidationError(
+                {"number": _("Khóa %(term)s đã có %(kind)s lần thứ %(number)s.")
+                 % {"term": term.roman, "kind": MeetingKind(kind).label, "number": number}}
+            )  # fmt: skip
+    meeting = Meeting.objects.create(
+        unit=unit, kind=kind, term=term, number=number, title=title, starts_at=starts_at, place=clean(place)[:255],
+        format=format, allow_guests=allow_guests, created_by=acting_user if acting_user.pk else None,
+    )  # fmt: skip
+    meeting.documents.set(documents)
+    after = {**snapshot(meeting, MEETING_FIELDS), "documents": [d.pk for d in documents]}
+    record(acting_user, "create", meeting, organization=unit, after=after)
+    return meeting
+
+
+@transaction.atomic
+def do_record_meeting(meeting: Meeting, *, status: str, minutes: str = "", acting_user: User) -> Meeting:
+    """Held or cancelled, with what it decided. Holding it closes its check-in."""
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    _require_organizer(acting_user, meeting)
+    if status not in MeetingStatus.values:
+        raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
+    before = snapshot(meeting, MEETING_FIELDS)
+    meeting.status, meeting.minutes = status, (minutes or "").strip()
+    if status != MeetingStatus.PLANNED:
+        meeting.checkin_closed = True
+    meeting.save()
+    record(
+        acting_user,
+        "update",
+        meeting,
+        organization=meeting.unit,
+        before=before,
+        after=snapshot(meeting, MEETING_FIELDS),
+    )
+    return meeting
+
+
+@transaction.atomic
+def do_add_agenda_item(
+    meeting: Meeting,
+    *,
+    matter: str,
+    document: Document | None = None,
+    preparing_unit: Organization | None = None,
+    draft_due: datetime.date | None = None,
+    presenter: str = "",
+    time_slot: str = "",
+    planned_task=None,
+    acting_user: User,
+) -> AgendaItem:
+    _require_organizer(acting_user, meeting)
+    matter = (matter or "").strip()
+    if not matter:
+        raise ValidationError({"matter": _("Hãy ghi nội dung trình hội nghị.")})
+    if document is not None:
+        _documents_in_reach(acting_user, meeting.unit, [document])
+    if preparing_unit is not None and not preparing_unit.path.startswith(meeting.unit.path):
+        raise ValidationError(
+            {"preparing_unit": _("Cơ quan chuẩn bị phải thuộc %(unit)s.") % {"unit": meeting.unit.name}}
+        )
+    if planned_task is not None and planned_task.plan.unit_id != meeting.unit_id:
+        raise ValidationError({"planned_task": _("Nhiệm vụ phải thuộc chương trình công tác của đơn vị tổ chức.")})
+    order = (meeting.items.aggregate(Max("order"))["order__max"] or 0) + 1
+    item = AgendaItem.objects.create(
+        meeting=meeting, order=order, matter=matter, document=document, preparing_unit=preparing_unit,
+        draft_due=draft_due, presenter=clean(presenter)[:200], time_slot=clean(time_slot)[:60],
+        planned_task=planned_task,
+    )  # fmt: skip
+    record(acting_user, "create", item, organization=meeting.unit, after=snapshot(item, ITEM_FIELDS))
+    return item
+
+
+@transaction.atomic
+def do_record_item(
+    item: AgendaItem,
+    *,
+    taken: bool,
+    outcome: str = "",
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    votes_abstain: int | None = None,
+    summoned: int | None = None,
+    draft_received_on: datetime.date | None = None,
+    acting_user: User,
+) -> AgendaItem:
+    """After the session: taken or not, what was decided, the vote of the members summoned."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting__unit").get(pk=item.pk)
+    _require_organizer(acting_user, item.meeting)
+    votes = [v for v in (votes_for, votes_against, votes_abstain) if v is not None]
+    if any(v < 0 for v in votes) or (summoned is not None and summoned < 0):
+        raise ValidationError({"votes_for": _("Số phiếu không được âm.")})
+    if summoned is not None and sum(votes) > summoned:
+        raise ValidationError(
+            {"votes_for": _("Tổng số phiếu (%(total)s) vượt số được triệu tập (%(summoned)s).")
+             % {"total": sum(votes), "summoned": summoned}}
+        )  # fmt: skip
+    before = snapshot(item, ITEM_FIELDS)
+    item.taken, item.outcome = taken, (outcome or "").strip()
+    item.votes_for, item.votes_against, item.votes_abstain, item.summoned = (
+        votes_for,
+        votes_against,
+        votes_abstain,
+        summoned,
+    )
+    item.draft_received_on = draft_received_on or item.draft_received_on
+    item.save()
+    record(
+        acting_user, "update", item, organization=item.meeting.unit, before=before, after=snapshot(item, ITEM_FIELDS)
+    )
+    return item
+
+
+@transaction.atomic
+def do_record_member_attendance(
+    meeting: Meeting, *, person: Person, presence: str, reason: str = "", acting_user: User
+) -> MemberAttendance:
+    """A member of the body a session summons: present, or absent with or without a reason."""
+    _require_organizer(acting_user, meeting)
+    if not meeting.is_session:
+        raise ValidationError(
+            _("Chỉ ghi dự họp của cấp ủy viên cho phiên họp của Ban Chấp hành, Ban Thường vụ, Thường trực.")
+        )
+    if presence not in Presence.values:
+        raise ValidationError({"presence": _("Tình hình dự họp không hợp lệ.")})
+    if presence == Presence.EXCUSED and not clean(reason):
+        raise ValidationError({"reason": _("Vắng có lý do thì hãy ghi lý do.")})
+    body = BODY_OF_KIND[MeetingKind(meeting.kind)]
+    day = timezone.localtime(meeting.starts_at).date()
+    seated = CommitteeSeat.objects.filter(term=meeting.term, body=body, person=person).exclude(end_date__lt=day)
+    if not seated.exists():
+        raise ValidationError(
+            {"person": _("%(name)s không phải thành viên %(body)s của khóa vào ngày họp.")
+             % {"name": person.full_name, "body": MeetingKind(meeting.kind).label}}
+        )  # fmt: skip
+    attendance, _created = MemberAttendance.objects.update_or_create(
+        meeting=meeting, person=person, defaults={"presence": presence, "reason": clean(reason)[:300]}
+    )
+    record(
+        acting_user, "update", meeting, organization=meeting.unit,
+        after={"person": person.pk, "presence": presence, "reason": attendance.reason},
+    )  # fmt: skip
+    return attendance
+
+
+# --- bridge points, invitations, check-in ---------------------------------------------------
+
+
+@transaction.atomic
+def do_add_bridge_point(
+    meeting: Meeting,
+    *,
+    unit: Organization,
+    name: str = "",
+    operator: User | None = None,
+    capacity: int | None = None,
+    planned: int | None = None,
+    is_main: bool = False,
+    acting_user: User,
+) -> BridgePoint:
+    _require_organizer(acting_user, meeting)
+    if not unit.path.startswith(meeting.unit.path):
+        raise ValidationError({"unit": _("Điểm cầu phải thuộc %(unit)s.") % {"unit": meeting.unit.name}})
+    if capacity is not None and capacity < 1:
+        raise ValidationError({"capacity": _("Sức chứa phải là số dương.")})
+    if planned is not None and (planned < 0 or (capacity is not None and planned > capacity)):
+        raise ValidationError({"planned": _("Số dự kiến phải từ 0 đến sức chứa của điểm cầu.")})
+    if operator is not None and not can_edit(operator, unit):
+        raise ValidationError(
+            {"operator": _("Người điều hành phải có quyền biên tập ở %(unit)s.") % {"unit": unit.name}}
+        )
+    if meeting.points.filter(unit=unit).exists():
+        raise ValidationError({"unit": _("%(unit)s đã có điểm cầu của hội nghị này.") % {"unit": unit.name}})
+    if is_main and meeting.points.filter(is_main=True).exists():
+        raise ValidationError({"is_main": _("Hội nghị đã có điểm cầu chính.")})
+    point = BridgePoint.objects.create(
+        meeting=meeting, unit=unit, path=unit.path, name=clean(name)[:255] or unit.name, operator=operator,
+        capacity=capacity, planned=planned, is_main=is_main,
+    )  # fmt: skip
+    record(acting_user, "create", point, organization=meeting.unit, after=snapshot(point, POINT_FIELDS))
+    return point
+
+
+@transaction.atomic
+def do_invite(meeting: Meeting, *, point: BridgePoint, people, acting_user: User) -> int:
+    """Summon people to a point; those already invited stay where they are. Returns how many
+    were added."""
+    _require_organizer(acting_user, meeting)
+    if point.meeting_id != meeting.pk:
+        raise ValidationError({"point": _("Điểm cầu không thuộc hội nghị này.")})
+    people = list(people)
+    outside = [p for p in people if not p.home_unit.path.startswith(meeting.unit.path)]
+    if outside:
+        raise ValidationError(
+            {"people": _("%(name)s không thuộc %(unit)s.") % {"name": outside[0].full_name, "unit": meeting.unit.name}}
+        )
+    ids = {p.pk for p in people}
+    already = set(Invitation.objects.filter(meeting=meeting, person_id__in=ids).values_list("person_id", flat=True))
+    new = [Invitation(meeting=meeting, person_id=pk, point=point) for pk in sorted(ids - already)]
+    Invitation.objects.bulk_create(new, batch_size=5_000)
+    BridgePoint.objects.filter(pk=point.pk).update(expected=F("expected") + len(new))
+    record(acting_user, "update", point, organization=meeting.unit, after={"invited": len(new)})
+    return len(new)
+
+
+@transaction.atomic
+def do_invite_unit(meeting: Meeting, *, point: BridgePoint, acting_user: User) -> int:
+    """Summon every active member whose home unit lies in the point's unit."""
+    people = Person.objects.active().filter(home_unit__path__startswith=point.unit.path).select_related("home_unit")
+    return do_invite(meeting, point=point, people=people, acting_user=acting_user)
+
+
+def _runs(user: User, point: BridgePoint) -> bool:
+    return point.operator_id == user.pk or can_edit(user, point.unit)
+
+
+def _insert_once(sql: str, params: list) -> bool:
+    """An INSERT … ON CONFLICT DO NOTHING RETURNING: whether the row was new. One statement on
+    PostgreSQL and SQLite alike, so a person checked in twice at once is counted once."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
+@transaction.atomic
+def do_check_in(
+    meeting: Meeting,
+    *,
+    point: BridgePoint,
+    person: Person,
+    arrival: str = Arrival.ON_TIME,
+    acting_user: User,
+) -> tuple[CheckIn, bool]:
+    """Record a person present at a point: (the check-in, whether it is new). The same person
+    again changes nothing; the point's count and the member's study of the conference's
+    documents follow a new check-in."""
+    if point.meeting_id != meeting.pk:
+        raise ValidationError({"point": _("Điểm cầu không thuộc hội nghị này.")})
+    # As stored now: the organizer may have closed it since the caller read it.
+    meeting.checkin_closed, meeting.allow_guests = Meeting.objects.values_list("checkin_closed", "allow_guests").get(
+        pk=meeting.pk
+    )
+    if not _runs(acting_user, point):
+        raise ValidationError(
+            {"point": _("Bạn không điều hành điểm cầu “%(point)s”; chỉ người điều hành điểm cầu mới điểm danh tại đó.")
+             % {"point": point.name}}
+        )  # fmt: skip
+    if meeting.checkin_closed:
+        raise ValidationError(_("Hội nghị đã khóa điểm danh; người đến sau được ghi học bù."))
+    if arrival not in Arrival.values:
+        raise ValidationError({"arrival": _("Giờ đến không hợp lệ.")})
+    invited = Invitation.objects.filter(meeting=meeting, person=person).exists()
+    if not invited and not meeting.allow_guests:
+        raise ValidationError(
+            {"person": _("%(name)s không có trong danh sách triệu tập của hội nghị.") % {"name": person.full_name}}
+        )
+    table = CheckIn._meta.db_table
+    created = _insert_once(
+        f"INSERT INTO {table} (meeting_id, person_id, point_id, at, arrival, left_early, guest, by_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (meeting_id, person_id) DO NOTHING RETURNING id",
+        [
+            meeting.pk,
+            person.pk,
+            point.pk,
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+            arrival,
+            False,
+            not invited,
+            acting_user.pk,
+        ],
+    )
+    if created:
+        BridgePoint.objects.filter(pk=point.pk).update(present=F("present") + 1)
+        _study(meeting, person)
+    return CheckIn.objects.get(meeting=meeting, person=person), created
+
+
+def _study(meeting: Meeting, person: Person) -> None:
+    day = timezone.localtime(meeting.starts_at).date()
+    path = Organization.objects.filter(pk=person.home_unit_id).values_list("path", flat=True).first() or ""
+    table = Study._meta.db_table
+    for document_id in meeting.documents.values_list("pk", flat=True):
+        _insert_once(
+            f"INSERT INTO {table} (document_id, person_id, path, meeting_id, made_up, studied_on) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (document_id, person_id) DO NOTHING RETURNING id",
+            [document_id, person.pk, path, meeting.pk, False, day],
+        )
+
+
+@transaction.atomic
+def do_record_headcount(point: BridgePoint, *, count: int, acting_user: User) -> BridgePoint:
+    """The people present at a point counted, when names are not kept."""
+    point = BridgePoint.objects.select_for_update().select_related("meeting__unit", "unit").get(pk=point.pk)
+    if not _runs(acting_user, point):
+        raise ValidationError(_("Bạn không điều hành điểm cầu “%(point)s”.") % {"point": point.name})
+    if point.meeting.checkin_closed:
+        raise ValidationError(_("Hội nghị đã khóa điểm danh."))
+    if count is None or count < 0:
+        raise ValidationError({"count": _("Số người có mặt không được âm.")})
+    if point.capacity is not None and count > point.capacity:
+        raise ValidationError(
+            {"count": _("Số người có mặt (%(count)s) vượt sức chứa của điểm cầu (%(capacity)s).")
+             % {"count": count, "capacity": point.capacity}}
+        )  # fmt: skip
+    before = snapshot(point, POINT_FIELDS)
+    point.headcount = count
+    point.save(update_fields=["headcount"])
+    record(
+        acting_user,
+        "update",
+        point,
+        organization=point.meeting.unit,
+        before=before,
+        after=snapshot(point, POINT_FIELDS),
+    )
+    return point
+
+
+@transaction.atomic
+def do_record_study(document: Document, *, person: Person, studied_on: datetime.date, acting_user: User) -> Study:
+    """A member who studied a document later (học bù), recorded by their unit."""
+    if not can_edit(acting_user, person.home_unit):
+        raise ValidationError(_("Chỉ đơn vị của đảng viên mới ghi học bù."))
+    if studied_on > timezone.localdate():
+        raise ValidationError({"studied_on": _("Ngày học tập không thể sau hôm nay.")})
+    try:
+        with transaction.atomic():
+            study = Study.objects.create(
+                document=document, person=person, path=person.home_unit.path, made_up=True, studied_on=studied_on
+            )
+    except IntegrityError:
+        raise ValidationError(_("%(name)s đã học tập văn bản này.") % {"name": person.full_name}) from None
+    record(
+        acting_user, "create", study, organization=person.home_unit, after={"document": document.pk, "made_up": True}
+    )
+    return study

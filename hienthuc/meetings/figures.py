@@ -1,0 +1,108 @@
+"""A conference's live board and study completion, added up through the tree by path.
+
+Points and studies carry their unit's path, so each figure is one grouped query over an index
+range ("path LIKE prefix%"), however many points or members there are."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Sum
+from django.db.models.functions import Coalesce, Greatest, Substr
+
+from hienthuc.lib.tree import PATH_STEP
+from hienthuc.meetings.models import BridgePoint, Meeting, Study
+from hienthuc.orgs.models import Organization
+from hienthuc.people.models import Person
+
+
+@dataclass
+class Line:
+    unit: Organization | None
+    label: str
+    expected: int
+    attended: int
+
+    @property
+    def share(self) -> float | None:
+        return 100 * self.attended / self.expected if self.expected else None
+
+
+def board(meeting: Meeting, org: Organization) -> dict:
+    """Expected, present and share at `org` (all the points in its subtree) and for each unit
+    right below it that hosts points; the points of `org` itself are listed by name."""
+    points = BridgePoint.objects.filter(meeting=meeting, path__startswith=org.path)
+    # A counted room where names are not kept; NULL would win on SQLite's max(): coalesce it.
+    attended = Greatest("present", Coalesce("headcount", 0))
+    summoned = Greatest("expected", Coalesce("planned", 0))
+    total = points.aggregate(
+        sum_expected=Sum(summoned), sum_present=Sum("present"), sum_attended=Sum(attended), n=Count("pk")
+    )
+    width = org.depth * PATH_STEP + PATH_STEP
+    below = (
+        points.filter(path__gt=org.path)
+        .annotate(branch=Substr("path", 1, width))
+        .values("branch")
+        .annotate(sum_expected=Sum(summoned), sum_attended=Sum(attended), n=Count("pk"))
+        .order_by("branch")
+    )
+    below = list(below)
+    units = Organization.objects.in_bulk([b["branch"] for b in below], field_name="path")
+    lines = [Line(units.get(b["branch"]), units[b["branch"]].name if b["branch"] in units else b["branch"],
+                  b["sum_expected"] or 0, b["sum_attended"] or 0) for b in below]  # fmt: skip
+    own = [Line(None, p.name, p.summoned, p.attended) for p in points.filter(path=org.path)]
+    return {
+        "expected": total["sum_expected"] or 0,
+        "attended": total["sum_attended"] or 0,
+        "present": total["sum_present"] or 0,
+        "points": total["n"],
+        "share": 100 * (total["sum_attended"] or 0) / total["sum_expected"] if total["sum_expected"] else None,
+        "lines": own + lines,
+    }
+
+
+@dataclass
+class Completion:
+    unit: Organization
+    studied: int
+    members: int
+
+    @property
+    def share(self) -> float | None:
+        return 100 * self.studied / self.members if self.members else None
+
+    def complete(self, threshold: float = 100.0) -> bool:
+        return self.members == 0 or self.share is not None and self.share >= threshold
+
+
+def completion(document_id: int, org: Organization, threshold: float = 100.0) -> dict:
+    """Members who studied the document over the members who must, at `org` and for each unit
+    right below it; how many of those units are complete (all, or `threshold` %). Who must are
+    the active members living there now, and those who studied there and have moved since (a
+    reorganization moved a province's members: they studied where they were)."""
+    width = org.depth * PATH_STEP + PATH_STEP
+    studies = Study.objects.filter(document_id=document_id, path__startswith=org.path, path__gt=org.path).annotate(
+        branch=Substr("path", 1, width)
+    )
+    studied = _by_branch(studies)
+    moved = _by_branch(studies.exclude(person__home_unit__path__startswith=F("branch")))
+    members = _by_branch(
+        Person.objects.active()
+        .filter(home_unit__path__startswith=org.path, home_unit__path__gt=org.path)
+        .annotate(branch=Substr("home_unit__path", 1, width))
+    )
+    own = Study.objects.filter(document_id=document_id, path=org.path)
+    own_studied = own.count()
+    own_members = Person.objects.active().filter(home_unit=org).count() + own.exclude(person__home_unit=org).count()
+    branches = set(members) | set(studied)
+    children = Organization.objects.filter(path__in=branches).order_by("path")
+    rows = [Completion(c, studied.get(c.path, 0), members.get(c.path, 0) + moved.get(c.path, 0)) for c in children]
+    total = Completion(org, own_studied + sum(studied.values()), own_members + sum(r.members for r in rows))
+    done = sum(1 for r in rows if r.complete(threshold))
+    return {"total": total, "rows": rows, "complete_units": done, "units": len(rows), "threshold": threshold}
+
+
+def _by_branch(rows) -> dict[str, int]:
+    return dict(rows.values_list("branch").annotate(n=Count("pk")).values_list("branch", "n"))
+
+
+def last_checkin(meeting: Meeting):
+    return meeting.checkins.aggregate(last=Max("at"))["last"]

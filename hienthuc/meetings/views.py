@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hienthuc.documents.access import access_document, resolve_target
+from hienthuc.forms import submit
+from hienthuc.meetings import actions, figures
+from hienthuc.meetings.access import access_item, access_meeting, access_point
+from hienthuc.meetings.forms import (
+    AttendanceForm,
+    CheckInForm,
+    HeadcountForm,
+    ItemForm,
+    ItemRecordForm,
+    MeetingForm,
+    PointForm,
+    RecordForm,
+)
+from hienthuc.meetings.models import BODY_OF_KIND, CheckIn, Invitation, Meeting, MeetingKind
+from hienthuc.orgs.access import access_organization
+from hienthuc.people.models import Person
+from hienthuc.scope import can_issue, require_edits_somewhere
+
+CHECKIN_SALT = "hienthuc.meetings.checkin"
+
+
+def checkin_code(person: Person) -> str:
+    """What a member's personal QR code holds: their id, signed, so a code cannot be made up."""
+    return signing.dumps(person.pk, salt=CHECKIN_SALT)
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.visible_to(request.user).select_related("unit")
+    kind = request.GET.get("kind", "")
+    if kind in MeetingKind.values:
+        meetings = meetings.filter(kind=kind)
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    return render(request, "meetings/list.html", {"page": page, "kinds": MeetingKind.choices, "kind": kind})
+
+
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    require_edits_somewhere(request.user, _("Chỉ người có quyền biên tập mới tổ chức hội nghị."))
+    form = MeetingForm(request.POST or None, user=request.user)
+    meeting = submit(
+        request,
+        form,
+        lambda data: actions.do_create_meeting(data.pop("unit"), acting_user=request.user, **data),
+        lambda meeting: _("Đã tạo “%(title)s”.") % {"title": meeting.title},
+    )
+    if meeting:
+        return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form.html", {"form": form})
+
+
+def _detail(request: HttpRequest, meeting: Meeting, forms: dict | None = None, status: int = 200) -> HttpResponse:
+    organizer = can_issue(request.user, meeting.unit)
+    forms = forms or {}
+    members = []
+    if meeting.is_session:
+        from hienthuc.committees.models import CommitteeSeat
+
+        attendance = {a.person_id: a for a in meeting.member_attendance.all()}
+        seats = CommitteeSeat.objects.filter(term=meeting.term, body=BODY_OF_KIND[MeetingKind(meeting.kind)])
+        members = [(s.person, attendance.get(s.person_id)) for s in seats.select_related("person")]
+    context = {
+        "meeting": meeting,
+        "organizer": organizer,
+        "items": meeting.items.select_related(
+            "document__kind", "document__issuing_unit", "preparing_unit", "planned_task"
+        ),
+        "points": meeting.points.select_related("unit", "operator")[:200],
+        "point_count": meeting.points.count(),
+        "documents": meeting.documents.select_related("kind", "issuing_unit"),
+        "members": members,
+        "record_form": forms.get("record")
+        or RecordForm(initial={"status": meeting.status, "minutes": meeting.minutes}),
+        "item_form": forms.get("item") or ItemForm(user=request.user),
+        "attendance_form": forms.get("attendance") or AttendanceForm(user=request.user),
+        "point_form": forms.get("point") or PointForm(user=request.user),
+        "item_record_form": ItemRecordForm(),
+    }
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting(request.user, pk)
+    if request.method != "POST":
+        return _detail(request, meeting)
+    what = request.POST.get("form", "")
+    if what == "record":
+        form = RecordForm(request.POST)
+        done = submit(request, form, lambda d: actions.do_record_meeting(meeting, acting_user=request.user, **d),
+                      _("Đã ghi kết quả hội nghị."))  # fmt: skip
+    elif what == "item":
+        form = ItemForm(request.POST, user=request.user)
+        done = submit(request, form, lambda d: _add_item(request, meeting, d, form), _("Đã thêm nội dung."))
+    elif what == "attendance":
+        form = AttendanceForm(request.POST, user=request.user)
+        done = submit(
+            request, form, lambda d: actions.do_record_member_attendance(meeting, acting_user=request.user, **d),
+            _("Đã ghi dự họp."),
+        )  # fmt: skip
+    elif what == "point":
+        form = PointForm(request.POST, user=request.user)
+        done = submit(request, form, lambda d: _add_point(request, meeting, d), _("Đã thêm điểm cầu."))
+    else:
+        return HttpResponse(status=400)
+    if done:
+        return redirect("meeting_detail", pk=meeting.pk)
+    return _detail(request, meeting, {what: form}, status=400)
+
+
+def _add_item(request, meeting, data, form):
+    text = data.pop("document")
+    document = resolve_target(request.user, text) if text else None
+    return actions.do_add_agenda_item(meeting, document=document, acting_user=request.user, **data)
+
+
+def _add_point(request, meeting, data):
+    username = (data.pop("operator") or "").strip().lower()
+    operator = None
+    if username:
+        operator = get_user_model().objects.filter(username=username).first()
+        if operator is None:
+            raise ValidationError({"operator": _("Không tìm thấy tài khoản “%(name)s”.") % {"name": username}})
+    invite = data.pop("invite_members")
+    point = actions.do_add_bridge_point(meeting, operator=operator, acting_user=request.user, **data)
+    if invite:
+        actions.do_invite_unit(meeting, point=point, acting_user=request.user)
+    return point
+
+
+@require_POST
+def item_record(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access_item(request.user, pk)
+    form = ItemRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_record_item(item, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã ghi kết quả."))
+    else:
+        messages.error(request, _("Hãy ghi kết quả hợp lệ."))
+    return redirect("meeting_detail", pk=item.meeting_id)
+
+
+def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The operator's page: find an invited person and check them in, or scan their QR code,
+    or enter a headcount."""
+    point = access_point(request.user, pk)
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        invited = Invitation.objects.filter(point=point).values("person_id")
+        people = Person.objects.filter(pk__in=invited).search(query).select_related("home_unit")[:30]
+        done = set(CheckIn.objects.filter(meeting=point.meeting, person__in=people).values_list("person_id", flat=True))
+        found = [(p, p.pk in done) for p in people]
+    context = {
+        "point": point,
+        "meeting": point.meeting,
+        "query": query,
+        "found": found,
+        "checkin_form": CheckInForm(),
+        "headcount_form": HeadcountForm(initial={"count": point.headcount}),
+        "recent": CheckIn.objects.filter(point=point).select_related("person").order_by("-at")[:20],
+    }
+    template = "meetings/point.html#found" if request.htmx else "meetings/point.html"
+    return render(request, template, context)
+
+
+@require_POST
+def point_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    point = access_point(request.user, pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn người hoặc quét mã QR."))
+        return redirect("point_detail", pk=point.pk)
+    person_id = form.cleaned_data["person"]
+    if form.cleaned_data["code"]:
+        try:
+            person_id = signing.loads(form.cleaned_data["code"].strip(), salt=CHECKIN_SALT)
+        except signing.BadSignature:
+            messages.error(request, _("Mã QR không hợp lệ: không phải mã điểm danh do hệ thống cấp."))
+            return redirect("point_detail", pk=point.pk)
+    person = Person.objects.filter(pk=person_id or 0).select_related("home_unit").first()
+    if person is None:
+        messages.error(request, _("Không tìm thấy người dự này."))
+        return redirect("point_detail", pk=point.pk)
+    try:
+        _checkin, created = actions.do_check_in(
+            point.meeting, point=point, person=person, arrival=form.cleaned_data["arrival"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if created:
+            messages.success(request, _("Đã điểm danh %(name)s.") % {"name": person.full_name})
+        else:
+            messages.info(request, _("%(name)s đã được điểm danh trước đó.") % {"name": person.full_name})
+    return redirect("point_detail", pk=point.pk)
+
+
+@require_POST
+def point_headcount(request: HttpRequest, pk: int) -> HttpResponse:
+    point = access_point(request.user, pk)
+    form = HeadcountForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_record_headcount(point, count=form.cleaned_data["count"], acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã ghi số người có mặt."))
+    else:
+        messages.error(request, _("Số người có mặt phải là số nguyên."))
+    return redirect("point_detail", pk=point.pk)
+
+
+def meeting_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live board: expected, present and share for the user's part of the conference, per
+    unit below; the fragment refreshes itself (htmx polling) without reloading the page."""
+    meeting = access_meeting(request.user, pk)
+    unit_id = request.GET.get("unit", "")
+    org = access_organization(request.user, int(unit_id)) if unit_id.isdigit() else meeting.unit
+    if not org.path.startswith(meeting.unit.path):
+        org = meeting.unit
+    context = {"meeting": meeting, "org": org, **figures.board(meeting, org)}
+    template = "meetings/board.html#board" if request.htmx else "meetings/board.html"
+    return render(request, template, context)
+
+
+def document_completion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has studied a document: members who did over those who must, per unit below."""
+    document = access_document(request.user, pk)
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        org = access_organization(request.user, int(unit_id))
+    else:
+        from hienthuc.orgs.models import Organization
+
+        org = Organization.objects.tops_for(request.user).first()
+        if org is None:
+            return render(request, "meetings/completion.html", {"document": document, "org": None})
+    context = {"document": document, "org": org, **figures.completion(document.pk, org)}
+    return render(request, "meetings/completion.html", context)
+
+
+def person_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's personal check-in QR code (SVG), for their card."""
+    import io
+
+    import segno
+
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    out = io.BytesIO()
+    segno.make(checkin_code(person), error="m").save(out, kind="svg", scale=6, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")

@@ -1,0 +1,232 @@
+"""Meetings: sessions and their agenda, bridge points, check-in, the live board and study completion."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hienthuc.audit.models import AuditEvent
+from hienthuc.committees.actions import do_add_seat, do_create_term
+from hienthuc.documents.actions import do_create_document
+from hienthuc.documents.models import DocumentKind
+from hienthuc.meetings import figures
+from hienthuc.meetings.actions import (
+    do_add_agenda_item,
+    do_add_bridge_point,
+    do_check_in,
+    do_create_meeting,
+    do_invite,
+    do_invite_unit,
+    do_record_headcount,
+    do_record_item,
+    do_record_meeting,
+    do_record_member_attendance,
+    do_record_study,
+)
+from hienthuc.meetings.models import BridgePoint, CheckIn, Study
+from hienthuc.meetings.views import checkin_code
+from hienthuc.people.actions import do_create_person
+from tests.base import BaseTestCase, make_user
+
+WHEN = timezone.make_aware(datetime.datetime(2021, 11, 3, 8, 0))
+
+
+def kind(code: str) -> DocumentKind:
+    return DocumentKind.objects.get(code=code)
+
+
+class MeetingBase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.term = do_create_term(cls.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=cls.system)
+        cls.kl = do_create_document(
+            issuing_unit=cls.centre, kind=kind("ket_luan"), number_text="21-KL/TW", issuing_body="bch",
+            issued_on=datetime.date(2021, 10, 25), summary="về xây dựng, chỉnh đốn Đảng", acting_user=cls.system,
+        )  # fmt: skip
+        cls.members_a1 = [
+            do_create_person(full_name=f"Đảng viên A1a số {n}", home_unit=cls.xa_a1a, acting_user=cls.system)
+            for n in range(1, 4)
+        ]
+        cls.members_a2 = [
+            do_create_person(full_name=f"Đảng viên A2 số {n}", home_unit=cls.huyen_a2, acting_user=cls.system)
+            for n in range(1, 3)
+        ]
+        cls.operator = make_user("diemcau_a1", cls.huyen_a1, "editor")
+
+    def conference(self, **changes):
+        data = {"kind": "study", "title": "Hội nghị trực tuyến quán triệt Kết luận 21-KL/TW", "starts_at": WHEN,
+                "format": "online", "documents": [self.kl]}  # fmt: skip
+        data.update(changes)
+        return do_create_meeting(self.tinh_a, acting_user=self.alice, **data)
+
+
+class SessionTestCase(MeetingBase):
+    def test_it_numbers_sessions_in_the_term_and_records_agenda_votes_and_attendance(self):
+        first = do_create_meeting(
+            self.tinh_a, kind="executive", title="Hội nghị BCH", starts_at=WHEN, acting_user=self.alice
+        )
+        second = do_create_meeting(
+            self.tinh_a, kind="executive", title="Hội nghị BCH", starts_at=WHEN, acting_user=self.alice
+        )
+        self.assertEqual((first.number, second.number, second.term), (1, 2, self.term))
+        with self.assertRaisesMessage(ValidationError, "đã có Hội nghị Ban Chấp hành lần thứ 2"):
+            do_create_meeting(
+                self.tinh_a, kind="executive", title="X", starts_at=WHEN, number=2, acting_user=self.alice
+            )
+        plan = do_create_document(
+            issuing_unit=self.tinh_a, kind=kind("to_trinh"), issuing_body="btv", status="draft",
+            summary="Tờ trình dự thảo Nghị quyết về chuyển đổi số", acting_user=self.alice,
+        )  # fmt: skip
+        item = do_add_agenda_item(
+            second, matter="Cho ý kiến dự thảo Nghị quyết về chuyển đổi số", document=plan,
+            preparing_unit=self.office_a, draft_due=datetime.date(2021, 10, 25), presenter="Chánh Văn phòng",
+            acting_user=self.alice,
+        )  # fmt: skip
+        with self.assertRaisesMessage(ValidationError, "vượt số được triệu tập"):
+            do_record_item(item, taken=True, votes_for=50, votes_against=3, summoned=51, acting_user=self.alice)
+        do_record_item(item, taken=True, outcome="Thông qua", votes_for=49, votes_against=1, summoned=51,
+                       acting_user=self.alice)  # fmt: skip
+        member = self.members_a2[0]
+        with self.assertRaisesMessage(ValidationError, "không phải thành viên Hội nghị Ban Chấp hành"):
+            do_record_member_attendance(second, person=member, presence="present", acting_user=self.alice)
+        do_add_seat(self.term, person=member, body="bch", role="uy_vien", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "hãy ghi lý do"):
+            do_record_member_attendance(second, person=member, presence="excused", acting_user=self.alice)
+        do_record_member_attendance(
+            second, person=member, presence="excused", reason="Đi công tác", acting_user=self.alice
+        )
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/meetings/{second.pk}/")
+        self.assertContains(page, "lần thứ 2, khóa XX")
+        self.assertContains(page, "Thông qua (49/51 tán thành)")
+        self.assertContains(page, "Vắng có lý do (Đi công tác)")
+
+    def test_it_refuses_an_agenda_document_outside_the_units_reach(self):
+        meeting = do_create_meeting(
+            self.tinh_a, kind="standing", title="Họp BTV", starts_at=WHEN, acting_user=self.alice
+        )
+        other = do_create_document(
+            issuing_unit=self.tinh_b, kind=kind("ket_luan"), number_text="05-KL/TU", issuing_body="btv",
+            issued_on=datetime.date(2021, 5, 5), summary="Kết luận của tỉnh B", acting_user=self.oscar,
+        )  # fmt: skip
+        with self.assertRaisesMessage(ValidationError, "không thuộc phạm vi của Tỉnh ủy A"):
+            do_add_agenda_item(meeting, matter="X", document=other, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "không thuộc phạm vi của Tỉnh ủy A"):
+            self.conference(documents=[other])
+        with self.assertRaisesMessage(ValidationError, "Chỉ đơn vị tổ chức"):
+            do_add_agenda_item(meeting, matter="X", acting_user=self.bob)
+        self.assertFalse(meeting.items.exists())
+
+
+class ConferenceTestCase(MeetingBase):
+    def setUp(self):
+        self.meeting = self.conference()
+        self.main = do_add_bridge_point(
+            self.meeting, unit=self.tinh_a, is_main=True, capacity=200, acting_user=self.alice
+        )
+        self.point_a1 = do_add_bridge_point(self.meeting, unit=self.huyen_a1, operator=self.operator, capacity=3,
+                                            acting_user=self.alice)  # fmt: skip
+        self.point_a2 = do_add_bridge_point(self.meeting, unit=self.huyen_a2, acting_user=self.alice)
+        do_invite_unit(self.meeting, point=self.point_a1, acting_user=self.alice)
+        do_invite_unit(self.meeting, point=self.point_a2, acting_user=self.alice)
+
+    def test_it_checks_in_once_and_counts_study(self):
+        person = self.members_a1[0]
+        _checkin, created = do_check_in(self.meeting, point=self.point_a1, person=person, acting_user=self.operator)
+        again = do_check_in(self.meeting, point=self.point_a1, person=person, acting_user=self.operator)
+        self.assertEqual((created, again[1]), (True, False))
+        self.assertEqual(CheckIn.objects.filter(meeting=self.meeting).count(), 1)
+        self.assertEqual(BridgePoint.objects.get(pk=self.point_a1.pk).present, 1)
+        self.assertTrue(Study.objects.filter(document=self.kl, person=person, made_up=False).exists())
+
+    def test_it_refuses_bad_check_ins_and_writes_nothing(self):
+        stranger = do_create_person(full_name="Người ngoài danh sách", home_unit=self.xa_a1b, acting_user=self.system)
+        with self.assertRaisesMessage(ValidationError, "không điều hành điểm cầu"):
+            do_check_in(self.meeting, point=self.point_a2, person=self.members_a2[0], acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "không có trong danh sách triệu tập"):
+            do_check_in(self.meeting, point=self.point_a1, person=stranger, acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "vượt sức chứa"):
+            do_record_headcount(self.point_a1, count=4, acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "không được âm"):
+            do_record_headcount(self.point_a1, count=-1, acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "không thuộc Tỉnh ủy A"):
+            do_invite(self.meeting, point=self.main, people=[self.person_b1], acting_user=self.alice)
+        do_record_meeting(self.meeting, status="held", minutes="Đã quán triệt", acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "đã khóa điểm danh"):
+            do_check_in(self.meeting, point=self.point_a1, person=self.members_a1[0], acting_user=self.operator)
+        self.assertFalse(CheckIn.objects.exists())
+        self.assertEqual(BridgePoint.objects.get(pk=self.point_a1.pk).headcount, None)
+
+    def test_a_guest_is_admitted_only_when_the_organizer_allows(self):
+        meeting = self.conference(title="Hội nghị mở rộng", allow_guests=True)
+        point = do_add_bridge_point(meeting, unit=self.huyen_a1, operator=self.operator, acting_user=self.alice)
+        guest = do_create_person(full_name="Khách mời", home_unit=self.xa_a1b, acting_user=self.system)
+        checkin, created = do_check_in(meeting, point=point, person=guest, acting_user=self.operator)
+        self.assertTrue(created and checkin.guest)
+
+    def test_the_board_adds_points_up_through_the_tree_and_refreshes_as_a_fragment(self):
+        for person in self.members_a1[:2]:
+            do_check_in(self.meeting, point=self.point_a1, person=person, acting_user=self.operator)
+        do_record_headcount(self.point_a2, count=2, acting_user=self.alice)
+        board = figures.board(self.meeting, self.tinh_a)
+        self.assertEqual((board["expected"], board["attended"], board["points"]), (6, 4, 3))
+        self.assertEqual([(line.label, line.expected, line.attended) for line in board["lines"]],
+                         [("Tỉnh ủy A", 0, 0), ("Huyện ủy A1", 4, 2), ("Huyện ủy A2", 2, 2)])  # fmt: skip
+        self.client.force_login(self.alice)
+        with CaptureQueriesContext(connection) as queries:
+            fragment = self.client.get(f"/meetings/{self.meeting.pk}/board/", headers={"HX-Request": "true"})
+        self.assertLessEqual(len(queries), 12)
+        self.assertNotContains(fragment, "<html")
+        self.assertContains(fragment, "4/6 người có mặt (66,67%)")
+        self.assertContains(fragment, 'hx-trigger="every 5s"')
+
+    def test_the_operator_checks_in_by_search_and_by_qr_code(self):
+        self.client.force_login(self.operator)
+        found = self.client.get(f"/points/{self.point_a1.pk}/", {"q": "so 2"})
+        self.assertContains(found, "Đảng viên A1a số 2")
+        person = self.members_a1[1]
+        self.client.post(f"/points/{self.point_a1.pk}/checkin/", {"person": person.pk, "arrival": "on_time"})
+        self.client.post(
+            f"/points/{self.point_a1.pk}/checkin/", {"code": checkin_code(self.members_a1[2]), "arrival": "late"}
+        )
+        forged = self.client.post(
+            f"/points/{self.point_a1.pk}/checkin/", {"code": f"{self.members_a1[0].pk}:forged", "arrival": "on_time"},
+            follow=True,
+        )  # fmt: skip
+        self.assertContains(forged, "Mã QR không hợp lệ")
+        arrivals = dict(CheckIn.objects.values_list("person_id", "arrival"))
+        self.assertEqual(arrivals, {person.pk: "on_time", self.members_a1[2].pk: "late"})
+        svg = self.client.get(f"/people/{person.pk}/checkin-code.svg")
+        self.assertEqual(svg["Content-Type"], "image/svg+xml")
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/points/{self.point_a1.pk}/").status_code, 404)
+        self.assertEqual(
+            self.client.post(f"/points/{self.point_a1.pk}/checkin/", {"person": person.pk}).status_code, 404
+        )
+
+    def test_completion_counts_members_who_studied_including_make_up(self):
+        for person in [*self.members_a1, self.person_a1]:
+            do_check_in(self.meeting, point=self.point_a1, person=person, acting_user=self.operator)
+        result = figures.completion(self.kl.pk, self.tinh_a)
+        self.assertEqual((result["total"].studied, result["total"].members), (4, 6))
+        self.assertEqual([(r.unit.name, r.studied, r.members) for r in result["rows"]],
+                         [("Huyện ủy A1", 4, 4), ("Huyện ủy A2", 0, 2)])  # fmt: skip
+        self.assertEqual(result["complete_units"], 1)
+        do_record_study(
+            self.kl, person=self.members_a2[0], studied_on=datetime.date(2021, 11, 10), acting_user=self.alice
+        )
+        with self.assertRaisesMessage(ValidationError, "đã học tập văn bản này"):
+            do_record_study(
+                self.kl, person=self.members_a2[0], studied_on=datetime.date(2021, 11, 11), acting_user=self.alice
+            )
+        do_record_study(
+            self.kl, person=self.members_a2[1], studied_on=datetime.date(2021, 11, 10), acting_user=self.alice
+        )
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/documents/{self.kl.pk}/study/", {"unit": self.tinh_a.pk})
+        self.assertContains(page, "6/6 đảng viên (100,00%)")
+        self.assertContains(page, "100% tổ chức đảng trực thuộc đã hoàn thành")
+        self.assertTrue(AuditEvent.objects.filter(object_type="meetings.study").exists())
