@@ -44,9 +44,8 @@ class ImportFrameworkTestCase(BaseTestCase):
         return self.client.post(url, {"file": SimpleUploadedFile("cay.xlsx", xlsx(rows))})
 
     def test_it_serves_the_upload_page_of_every_registered_kind(self):
-        from hienthuc.plans.actions import do_create_plan
-
         from hienthuc.committees.actions import do_create_term
+        from hienthuc.plans.actions import do_create_plan
 
         draft = do_create_plan(unit=self.tinh_a, kind="implementation_plan", title="Kế hoạch", acting_user=self.alice)
         term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)

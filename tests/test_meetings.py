@@ -121,7 +121,7 @@ class SessionTestCase(MeetingBase):
         self.assertFalse(meeting.items.exists())
 
 
-class ConferenceTestCase(MeetingBase):
+class ConferenceBase(MeetingBase):
     def setUp(self):
         self.meeting = self.conference()
         self.main = do_add_bridge_point(
@@ -133,6 +133,8 @@ class ConferenceTestCase(MeetingBase):
         do_invite_unit(self.meeting, point=self.point_a1, acting_user=self.alice)
         do_invite_unit(self.meeting, point=self.point_a2, acting_user=self.alice)
 
+
+class ConferenceTestCase(ConferenceBase):
     def test_it_checks_in_once_and_counts_study(self):
         person = self.members_a1[0]
         _checkin, created = do_check_in(self.meeting, point=self.point_a1, person=person, acting_user=self.operator)
@@ -230,3 +232,28 @@ class ConferenceTestCase(MeetingBase):
         self.assertContains(page, "6/6 đảng viên (100,00%)")
         self.assertContains(page, "100% tổ chức đảng trực thuộc đã hoàn thành")
         self.assertTrue(AuditEvent.objects.filter(object_type="meetings.study").exists())
+
+
+class MeetingApiTestCase(ConferenceBase):
+    def test_it_checks_in_one_or_a_batch_counting_each_person_once(self):
+        self.client.force_login(self.operator)
+        url = f"/api/points/{self.point_a1.pk}/checkins"
+        first = self.client.post(url, {"person_id": self.members_a1[0].pk}, content_type="application/json")
+        self.assertEqual(first.json(), {"person_id": self.members_a1[0].pk, "created": True})
+        batch = [{"person_id": p.pk} for p in [self.members_a1[0], self.members_a1[1], self.members_a1[1]]]
+        response = self.client.post(f"{url}/batch", {"checkins": batch}, content_type="application/json")
+        self.assertEqual(response.json(), {"created": 1, "already": 2})
+        stranger = do_create_person(full_name="Người ngoài", home_unit=self.xa_a1b, acting_user=self.system)
+        bad = [{"person_id": self.members_a1[2].pk}, {"person_id": stranger.pk}]
+        refused = self.client.post(f"{url}/batch", {"checkins": bad}, content_type="application/json")
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("Lượt 2", refused.json()["detail"])
+        self.assertFalse(CheckIn.objects.filter(person=self.members_a1[2]).exists())  # all or nothing
+        self.assertEqual(BridgePoint.objects.get(pk=self.point_a1.pk).present, 2)
+        self.client.force_login(self.alice)
+        result = self.client.get(f"/api/documents/{self.kl.pk}/completion", {"unit": self.tinh_a.pk}).json()
+        self.assertEqual((result["studied"], result["members"]), (2, 7))  # with the stranger added above
+        meetings = self.client.get("/api/meetings").json()["items"]
+        self.assertEqual([m["title"] for m in meetings], [self.meeting.title])
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.get(f"/api/meetings/{self.meeting.pk}").status_code, 404)
