@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from hienthuc.imports import importers
 from hienthuc.imports.models import ImportStatus, PendingImport
@@ -49,7 +50,13 @@ class ImportFrameworkTestCase(BaseTestCase):
 
         draft = do_create_plan(unit=self.tinh_a, kind="implementation_plan", title="Kế hoạch", acting_user=self.alice)
         term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
-        targets = {"plan-tasks": draft.pk, "term-seats": term.pk}  # the object each kind imports into
+        from hienthuc.meetings.actions import do_create_meeting
+
+        meeting = do_create_meeting(
+            self.tinh_a, kind="study", title="Hội nghị", starts_at=timezone.now(), acting_user=self.alice
+        )
+        # The object each kind imports into.
+        targets = {"plan-tasks": draft.pk, "term-seats": term.pk, "meeting-invitations": meeting.pk}
         self.client.force_login(self.alice)
         for kind, importer in importers._IMPORTERS.items():
             with self.subTest(kind):

@@ -257,3 +257,32 @@ class MeetingApiTestCase(ConferenceBase):
         self.assertEqual([m["title"] for m in meetings], [self.meeting.title])
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(f"/api/meetings/{self.meeting.pk}").status_code, 404)
+
+
+class InvitationImportTestCase(ConferenceBase):
+    def test_it_summons_a_list_to_its_points_or_refuses_it_whole(self):
+        from hienthuc.imports.importers import ImportRejected
+        from hienthuc.meetings.importing import HEADERS, do_import_invitations, plan_invitation_import
+        from hienthuc.meetings.models import Invitation
+        from tests.helpers import xlsx
+
+        extra = do_create_person(
+            full_name="Trần Văn Mới", home_unit=self.xa_a1b, birth_year=1979, acting_user=self.system
+        )
+        rows = [
+            ["Trần Văn Mới", "1979", "A"],  # to the main point
+            ["Đảng viên A1a số 1", "", "A1"],  # already invited: skipped
+            ["Không Có Ai", "", "A1"],
+            ["Trần Văn Mới", "", "B1"],  # no such point
+        ]
+        result = plan_invitation_import(xlsx([HEADERS, *rows]), user=self.alice, meeting=self.meeting)
+        self.assertEqual({(e.row, e.column) for e in result.errors}, {(4, 1), (5, 3)})
+        with self.assertRaises(ImportRejected):
+            do_import_invitations(xlsx([HEADERS, *rows]), acting_user=self.alice, meeting=self.meeting)
+        self.assertFalse(Invitation.objects.filter(person=extra).exists())
+        done = do_import_invitations(xlsx([HEADERS, *rows[:2]]), acting_user=self.alice, meeting=self.meeting)
+        self.assertEqual((len(done.rows), done.already), (1, 1))
+        self.assertEqual(Invitation.objects.get(person=extra).point, self.main)
+        self.assertEqual(BridgePoint.objects.get(pk=self.main.pk).expected, 1)
+        self.client.force_login(self.bob)  # sees the meeting, does not organize it
+        self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/invitations/import/").status_code, 403)
