@@ -286,3 +286,43 @@ class InvitationImportTestCase(ConferenceBase):
         self.assertEqual(BridgePoint.objects.get(pk=self.main.pk).expected, 1)
         self.client.force_login(self.bob)  # sees the meeting, does not organize it
         self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/invitations/import/").status_code, 403)
+
+
+class ReflectionTestCase(ConferenceBase):
+    def test_a_member_submits_a_reflection_and_the_cell_marks_it(self):
+        from hienthuc.meetings.actions import do_mark_reflection, do_submit_reflection
+        from hienthuc.meetings.models import Reflection
+        from hienthuc.people.actions import do_link_person
+        from tests.test_documents import docx_bytes
+
+        member = self.members_a1[0]
+        account = make_user("dangvien1", self.xa_a1a, "viewer")  # a member reads their own unit
+        do_link_person(account, member, acting_user=self.system)
+        self.client.force_login(account)
+        page = self.client.get(f"/documents/{self.kl.pk}/reflections/")
+        self.assertContains(page, "Nộp bài thu hoạch của tôi")
+        refused = self.client.post(f"/documents/{self.kl.pk}/reflections/", {"text": "Thu hoạch"}, follow=True)
+        self.assertContains(refused, "chưa học tập, quán triệt văn bản này")
+        do_check_in(self.meeting, point=self.point_a1, person=member, acting_user=self.operator)
+        self.client.post(f"/documents/{self.kl.pk}/reflections/", {"text": "Nhận thức sâu sắc về xây dựng Đảng"})
+        reflection = Reflection.objects.get(person=member)
+        with self.assertRaisesMessage(ValidationError, "đã nộp bài thu hoạch"):
+            do_submit_reflection(self.kl, person=member, text="Lần hai", acting_user=account)
+        other = self.members_a1[1]
+        do_check_in(self.meeting, point=self.point_a1, person=other, acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "PDF hoặc Word"):
+            do_submit_reflection(self.kl, person=other, data=b"not a file", filename="x.txt", acting_user=self.bob)
+        with self.assertRaisesMessage(ValidationError, "Chỉ đảng viên hoặc đơn vị"):
+            do_submit_reflection(self.kl, person=other, text="X", acting_user=account)
+        do_submit_reflection(self.kl, person=other, data=docx_bytes("Bài thu hoạch"), filename="thu-hoach.docx",
+                             acting_user=self.bob)  # fmt: skip
+        with self.assertRaisesMessage(ValidationError, "Chỉ chi bộ"):
+            do_mark_reflection(reflection, mark="good", acting_user=account)
+        do_mark_reflection(reflection, mark="good", acting_user=self.bob)
+        self.client.force_login(self.bob)
+        unit_page = self.client.get(f"/documents/{self.kl.pk}/reflections/", {"unit": self.xa_a1a.pk})
+        self.assertContains(unit_page, "Nhận thức sâu sắc")
+        self.assertContains(unit_page, "Tốt")
+        self.assertContains(unit_page, "Đảng viên A1a số 3")  # not submitted yet
+        district = self.client.get(f"/documents/{self.kl.pk}/reflections/", {"unit": self.huyen_a1.pk})
+        self.assertContains(district, "Đảng ủy xã Đông Phong")

@@ -46,7 +46,7 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.imports.models import PendingImport
     from hienthuc.incoming.models import IncomingDocument
     from hienthuc.indicators.models import Indicator, ReportForm, Submission
-    from hienthuc.meetings.models import AgendaItem, BridgePoint, Meeting
+    from hienthuc.meetings.models import AgendaItem, BridgePoint, Meeting, Reflection
     from hienthuc.orgs.models import Mandate, Organization
     from hienthuc.people.models import Person, Position
     from hienthuc.plans.models import ExplanationRequest, Plan, Task
@@ -98,6 +98,7 @@ def thai_binh_objects() -> dict[str, int]:
         "meetings": Meeting.objects.filter(unit=tb).first().pk,
         "agenda": AgendaItem.objects.filter(meeting__unit=tb).first().pk,
         "points": BridgePoint.objects.filter(meeting__unit=tb).exclude(unit=tb).first().pk,
+        "reflections": Reflection.objects.filter(path__startswith=tb.path).first().pk,
     }
 
 
@@ -121,6 +122,7 @@ OBJECT_KEYS = {
     "imports": "imports", "reports": "reports", "submissions": "submissions", "pending": "pending",
     "reorgs": "reorgs", "reorgs/operations": "reorgs/operations", "mandates": "mandates",
     "incoming": "incoming", "meetings": "meetings", "agenda": "agenda", "points": "points",
+    "reflections": "reflections",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",

@@ -492,6 +492,21 @@ def load_demo_meetings(actor, *, tb, documents) -> None:
         study, status="held", acting_user=actor,
         minutes="Trên 8.000 cán bộ chủ chốt các cấp dự tại 214 điểm cầu; các báo cáo viên truyền đạt 7 văn bản.",
     )  # fmt: skip
+    # Reflections on 21-KL/TW in the first district's grassroots units, some marked by their cells.
+    from hienthuc.meetings.actions import do_mark_reflection, do_submit_reflection
+    from hienthuc.meetings.models import Study
+
+    studied = Study.objects.filter(document=documents["kl21"], path__startswith=districts[0].path).select_related(
+        "person__home_unit"
+    )
+    for n, record in enumerate(studied.order_by("person_id")[:12]):
+        reflection = do_submit_reflection(
+            documents["kl21"], person=record.person, acting_user=actor,
+            text="Qua học tập Kết luận 21-KL/TW, bản thân nhận thức rõ hơn yêu cầu tự soi, tự sửa, nêu gương; "
+            "đăng ký khắc phục hạn chế trong kiểm điểm cuối năm.",
+        )  # fmt: skip
+        if n % 3 != 2:
+            do_mark_reflection(reflection, mark="good" if n % 2 else "excellent", acting_user=actor)
 
 
 def load_demo_incoming_today(actor) -> None:

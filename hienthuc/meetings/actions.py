@@ -23,12 +23,14 @@ from hienthuc.meetings.models import (
     BridgePoint,
     CheckIn,
     Invitation,
+    Mark,
     Meeting,
     MeetingFormat,
     MeetingKind,
     MeetingStatus,
     MemberAttendance,
     Presence,
+    Reflection,
     Study,
 )
 from hienthuc.orgs.models import Organization
@@ -444,3 +446,78 @@ def do_record_study(document: Document, *, person: Person, studied_on: datetime.
         acting_user, "create", study, organization=person.home_unit, after={"document": document.pk, "made_up": True}
     )
     return study
+
+
+REFLECTION_MAX = 50_000
+
+
+@transaction.atomic
+def do_submit_reflection(
+    document: Document,
+    *,
+    person: Person,
+    text: str = "",
+    data: bytes | None = None,
+    filename: str = "",
+    acting_user: User,
+) -> Reflection:
+    """A member's reflection on a document they studied: the member themself (their account
+    is linked to them) or their unit's editor on their behalf; once per document."""
+    import uuid
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from hienthuc.lib.files import detect_type
+    from hienthuc.lib.sheets import FileProblem, check_size
+
+    own = getattr(acting_user, "person", None) is not None and acting_user.person.pk == person.pk
+    if not own and not can_edit(acting_user, person.home_unit):
+        raise ValidationError(_("Chỉ đảng viên hoặc đơn vị của đảng viên mới nộp bài thu hoạch."))
+    if not Study.objects.filter(document=document, person=person).exists():
+        raise ValidationError(
+            _("%(name)s chưa học tập, quán triệt văn bản này; nộp bài thu hoạch sau khi học.")
+            % {"name": person.full_name}
+        )
+    if Reflection.objects.filter(document=document, person=person).exists():
+        raise ValidationError(_("%(name)s đã nộp bài thu hoạch văn bản này.") % {"name": person.full_name})
+    text = (text or "").strip()
+    if len(text) > REFLECTION_MAX:
+        raise ValidationError({"text": _("Bài thu hoạch dài quá; hãy đính kèm tệp.")})
+    file_type = ""
+    if data:
+        try:
+            check_size(len(data), settings.ATTACHMENT_MAX_BYTES)
+        except FileProblem as exc:
+            raise ValidationError({"file": str(exc)}) from None
+        file_type = detect_type(data) or ""
+        if file_type not in ("pdf", "docx"):
+            raise ValidationError({"file": _("Bài thu hoạch đính kèm phải là tệp PDF hoặc Word (.docx).")})
+    if not text and not data:
+        raise ValidationError({"text": _("Hãy viết bài thu hoạch hoặc đính kèm tệp.")})
+    reflection = Reflection(
+        document=document, person=person, path=person.home_unit.path, text=text, file_type=file_type,
+        submitted_by=acting_user if acting_user.pk else None,
+    )  # fmt: skip
+    if data:
+        reflection.file.save(f"{uuid.uuid4().hex}.{file_type}", ContentFile(data), save=False)
+    reflection.save()
+    record(acting_user, "create", reflection, organization=person.home_unit,
+           after={"document": document.pk, "person": person.pk, "file": file_type, "name": filename[:100]})  # fmt: skip
+    return reflection
+
+
+@transaction.atomic
+def do_mark_reflection(reflection: Reflection, *, mark: str, acting_user: User) -> Reflection:
+    """The member's cell marks the reflection."""
+    reflection = Reflection.objects.select_for_update().select_related("person__home_unit").get(pk=reflection.pk)
+    if not can_edit(acting_user, reflection.person.home_unit):
+        raise ValidationError(_("Chỉ chi bộ, đơn vị của đảng viên mới xếp loại bài thu hoạch."))
+    if mark not in Mark.values:
+        raise ValidationError({"mark": _("Xếp loại không hợp lệ.")})
+    before = {"mark": reflection.mark}
+    reflection.mark, reflection.marked_by = mark, acting_user if acting_user.pk else None
+    reflection.save(update_fields=["mark", "marked_by"])
+    record(acting_user, "update", reflection, organization=reflection.person.home_unit, before=before,
+           after={"mark": mark})  # fmt: skip
+    return reflection

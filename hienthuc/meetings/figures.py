@@ -9,7 +9,7 @@ from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Coalesce, Greatest, Substr
 
 from hienthuc.lib.tree import PATH_STEP
-from hienthuc.meetings.models import BridgePoint, Meeting, Study
+from hienthuc.meetings.models import BridgePoint, Meeting, Reflection, Study
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
 
@@ -106,3 +106,37 @@ def _by_branch(rows) -> dict[str, int]:
 
 def last_checkin(meeting: Meeting):
     return meeting.checkins.aggregate(last=Max("at"))["last"]
+
+
+def reflections(document_id: int, org: Organization) -> dict:
+    """Reflections on a document: submitted and marked over the members who must, per unit
+    right below `org`; and the members of `org` itself who have not submitted one."""
+    width = org.depth * PATH_STEP + PATH_STEP
+    below = Reflection.objects.filter(document_id=document_id, path__startswith=org.path, path__gt=org.path).annotate(
+        branch=Substr("path", 1, width)
+    )
+    submitted = _by_branch(below)
+    marked = _by_branch(below.exclude(mark=""))
+    members = _by_branch(
+        Person.objects.active()
+        .filter(home_unit__path__startswith=org.path, home_unit__path__gt=org.path)
+        .annotate(branch=Substr("home_unit__path", 1, width))
+    )
+    children = Organization.objects.filter(path__in=set(members) | set(submitted)).order_by("path")
+    rows = [
+        {
+            "unit": c,
+            "submitted": submitted.get(c.path, 0),
+            "marked": marked.get(c.path, 0),
+            "members": members.get(c.path, 0),
+        }
+        for c in children
+    ]
+    own = Reflection.objects.filter(document_id=document_id, person__home_unit=org).select_related("person")
+    missing = (
+        Person.objects.active()
+        .filter(home_unit=org)
+        .exclude(pk__in=Reflection.objects.filter(document_id=document_id).values("person_id"))
+        .order_by("search_name")
+    )
+    return {"rows": rows, "own": list(own.order_by("person__search_name")[:500]), "missing": list(missing[:500])}

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from hienthuc.forms import PersonField, ScopedForm, UnitField
-from hienthuc.meetings.models import Arrival, MeetingFormat, MeetingKind, MeetingStatus, Presence
+from hienthuc.meetings.models import Arrival, Mark, MeetingFormat, MeetingKind, MeetingStatus, Presence
 
 DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 03/11/2021.")}
 
@@ -82,3 +82,14 @@ class CheckInForm(forms.Form):
 
 class HeadcountForm(forms.Form):
     count = forms.IntegerField(label=gettext_lazy("Số người có mặt"))
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Bài thu hoạch"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    file = forms.FileField(label=gettext_lazy("Hoặc đính kèm tệp (PDF, Word)"), required=False)
+
+
+class MarkForm(forms.Form):
+    mark = forms.ChoiceField(label=gettext_lazy("Xếp loại"), choices=Mark.choices)

@@ -288,3 +288,42 @@ class Study(models.Model):
                 fields=["document", "path"], name="study_by_path", opclasses=["int8_ops", "varchar_pattern_ops"]
             ),
         ]
+
+
+class Mark(models.TextChoices):
+    EXCELLENT = "excellent", _("Xuất sắc")
+    GOOD = "good", _("Tốt")
+    PASS = "pass", _("Đạt")
+    FAIL = "fail", _("Chưa đạt")
+
+
+class Reflection(models.Model):
+    """A member's reflection on a document studied (bài thu hoạch): text or a file, marked by
+    their cell (the editors of their home unit)."""
+
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="reflections")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="reflections")
+    path = models.CharField(max_length=255, editable=False)  # the home unit's path when submitted
+    text = models.TextField(_("nội dung"), blank=True)
+    file = models.FileField(upload_to="reflections/%Y/", blank=True)
+    file_type = models.CharField(max_length=8, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mark = models.CharField(_("xếp loại"), max_length=10, choices=Mark.choices, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bài thu hoạch")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "person"], name="reflection_once"),
+            models.CheckConstraint(condition=~Q(text="") | ~Q(file=""), name="reflection_not_empty"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["document", "path"], name="reflection_by_path", opclasses=["int8_ops", "varchar_pattern_ops"]
+            ),
+        ]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,7 @@ from hienthuc.meetings.forms import (
 from hienthuc.meetings.models import BODY_OF_KIND, CheckIn, Invitation, Meeting, MeetingKind
 from hienthuc.orgs.access import access_organization
 from hienthuc.people.models import Person
-from hienthuc.scope import can_issue, require_edits_somewhere
+from hienthuc.scope import can_edit, can_issue, require_edits_somewhere
 
 CHECKIN_SALT = "hienthuc.meetings.checkin"
 
@@ -246,11 +247,70 @@ def document_completion(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         from hienthuc.orgs.models import Organization
 
-        org = Organization.objects.tops_for(request.user).first()
+        tops = list(Organization.objects.tops_for(request.user))
+        org = tops[0] if tops else None
         if org is None:
             return render(request, "meetings/completion.html", {"document": document, "org": None})
     context = {"document": document, "org": org, **figures.completion(document.pk, org)}
     return render(request, "meetings/completion.html", context)
+
+
+def document_reflections(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reflections on a document: counts per unit below, the unit's own members' reflections to
+    mark and who has not submitted; a member submits their own here."""
+    from hienthuc.meetings.forms import MarkForm, ReflectionForm
+    from hienthuc.orgs.models import Organization
+
+    document = access_document(request.user, pk)
+    unit_id = request.GET.get("unit", "")
+    tops = [] if unit_id.isdigit() else list(Organization.objects.tops_for(request.user))
+    org = access_organization(request.user, int(unit_id)) if unit_id.isdigit() else (tops[0] if tops else None)
+    me = getattr(request.user, "person", None)
+    form = ReflectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and me is not None and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            actions.do_submit_reflection(
+                document, person=me, text=form.cleaned_data["text"], data=upload.read() if upload else None,
+                filename=upload.name if upload else "", acting_user=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã nộp bài thu hoạch."))
+            return redirect(request.get_full_path())
+    context = {
+        "document": document,
+        "org": org,
+        "me": me,
+        "form": form,
+        "mark_form": MarkForm(),
+        "can_mark": org is not None and can_edit(request.user, org),
+        **(figures.reflections(document.pk, org) if org else {}),
+    }
+    return render(request, "meetings/reflections.html", context)
+
+
+@require_POST
+def reflection_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    from hienthuc.meetings.forms import MarkForm
+    from hienthuc.meetings.models import Reflection
+    from hienthuc.scope import subtree_q
+
+    reflection = get_object_or_404(
+        Reflection.objects.filter(subtree_q(request.user, "path")).select_related("person__home_unit"), pk=pk
+    )
+    form = MarkForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_mark_reflection(reflection, mark=form.cleaned_data["mark"], acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã xếp loại."))
+    return redirect(
+        f"{reverse('document_reflections', args=[reflection.document_id])}?unit={reflection.person.home_unit_id}"
+    )
 
 
 def person_code(request: HttpRequest, pk: int) -> HttpResponse:
