@@ -232,6 +232,69 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.goto(f"{self.live_server_url}/incoming/?status=assigned")
         expect(page.locator("#incoming")).to_contain_text("45-CT/TW")
 
+    def test_an_operator_checks_in_and_the_board_and_completion_rise(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from hienthuc.documents.actions import do_create_document
+        from hienthuc.meetings.actions import do_add_bridge_point, do_create_meeting, do_invite_unit
+        from hienthuc.meetings.views import checkin_code
+        from hienthuc.people.actions import do_create_person, do_link_person
+        from tests.base import make_user
+
+        kl = do_create_document(
+            issuing_unit=self.centre, kind=DocumentKind.objects.get(code="ket_luan"), number_text="21-KL/TW",
+            issuing_body="bch", issued_on=datetime.date(2021, 10, 25), summary="về xây dựng Đảng",
+            acting_user=self.system,
+        )  # fmt: skip
+        members = [
+            do_create_person(full_name=name, home_unit=self.xa_a1a, acting_user=self.system)
+            for name in ("Hoàng Văn Bắc", "Lý Thị Nam")
+        ]
+        meeting = do_create_meeting(
+            self.tinh_a, kind="study", title="Hội nghị quán triệt Kết luận 21-KL/TW", documents=[kl],
+            starts_at=timezone.now(), format="online", acting_user=self.system,
+        )  # fmt: skip
+        operator = make_user("diemcau", self.huyen_a1, "editor")
+        point = do_add_bridge_point(meeting, unit=self.huyen_a1, operator=operator, acting_user=self.system)
+        do_invite_unit(meeting, point=point, acting_user=self.system)
+        member_account = make_user("dangvien", self.xa_a1a, "viewer")
+        do_link_person(member_account, members[0], acting_user=self.system)
+
+        # The board, open in another browser (the organizer's), follows the check-ins without a reload.
+        watcher = self.browser.new_context(locale="vi-VN")
+        board = watcher.new_page()
+        board.goto(f"{self.live_server_url}/accounts/login/")
+        board.fill("#id_username", "alice")
+        board.fill("#id_password", PASSWORD)
+        board.click("button[type=submit]")
+        board.goto(f"{self.live_server_url}/meetings/{meeting.pk}/board/")
+        expect(board.locator("#board-total")).to_contain_text("0/3 người có mặt")
+        page = self.page
+        self.login("diemcau")
+        page.goto(f"{self.live_server_url}/points/{point.pk}/")
+        page.fill("#id_q", "bac")
+        page.locator("#found").get_by_role("button", name="Điểm danh").click()
+        expect(page.locator("#recent")).to_contain_text("Hoàng Văn Bắc")
+        page.fill("#qr-form input[name=code]", checkin_code(members[1]))
+        page.locator("#qr-form").get_by_role("button", name="Điểm danh").click()
+        expect(page.locator("#recent")).to_contain_text("Lý Thị Nam")
+        expect(board.locator("#board-total")).to_contain_text("2/3 người có mặt (66,67%)", timeout=15_000)
+        watcher.close()
+
+        # A member who studied submits a reflection; completion counts them.
+        page.get_by_role("button", name="Đăng xuất").click()
+        self.login("dangvien")
+        page.goto(f"{self.live_server_url}/documents/{kl.pk}/reflections/")
+        page.fill("#id_text", "Nhận thức rõ hơn trách nhiệm nêu gương")
+        page.get_by_role("button", name="Nộp", exact=True).click()
+        expect(page.locator(".alert-success, .messages")).to_contain_text("Đã nộp bài thu hoạch")
+        page.get_by_role("button", name="Đăng xuất").click()
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/documents/{kl.pk}/study/?unit={self.huyen_a1.pk}")
+        expect(page.locator("#completion-total")).to_contain_text("2/3 đảng viên (66,67%)")
+
     def test_it_runs_a_plan_from_import_to_completion_and_the_dashboard(self):
         do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2030, acting_user=self.system)
         page = self.page
