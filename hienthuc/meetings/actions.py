@@ -322,7 +322,8 @@ def do_invite_unit(meeting: Meeting, *, point: BridgePoint, acting_user: User) -
     return do_invite(meeting, point=point, people=people, acting_user=acting_user)
 
 
-def _runs(user: User, point: BridgePoint) -> bool:
+def runs_point(user: User, point: BridgePoint) -> bool:
+    """The point's operator, or an editor of its unit, checks people in there."""
     return point.operator_id == user.pk or can_edit(user, point.unit)
 
 
@@ -352,7 +353,7 @@ def do_check_in(
     meeting.checkin_closed, meeting.allow_guests = Meeting.objects.values_list("checkin_closed", "allow_guests").get(
         pk=meeting.pk
     )
-    if not _runs(acting_user, point):
+    if not runs_point(acting_user, point):
         raise ValidationError(
             {"point": _("Bạn không điều hành điểm cầu “%(point)s”; chỉ người điều hành điểm cầu mới điểm danh tại đó.")
              % {"point": point.name}}
@@ -403,7 +404,7 @@ def _study(meeting: Meeting, person: Person) -> None:
 def do_record_headcount(point: BridgePoint, *, count: int, acting_user: User) -> BridgePoint:
     """The people present at a point counted, when names are not kept."""
     point = BridgePoint.objects.select_for_update().select_related("meeting__unit", "unit").get(pk=point.pk)
-    if not _runs(acting_user, point):
+    if not runs_point(acting_user, point):
         raise ValidationError(_("Bạn không điều hành điểm cầu “%(point)s”.") % {"point": point.name})
     if point.meeting.checkin_closed:
         raise ValidationError(_("Hội nghị đã khóa điểm danh."))

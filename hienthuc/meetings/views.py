@@ -167,6 +167,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "point": point,
         "meeting": point.meeting,
+        "runs": actions.runs_point(request.user, point),
         "query": query,
         "found": found,
         "checkin_form": CheckInForm(),
