@@ -326,3 +326,50 @@ class ReflectionTestCase(ConferenceBase):
         self.assertContains(unit_page, "Đảng viên A1a số 3")  # not submitted yet
         district = self.client.get(f"/documents/{self.kl.pk}/reflections/", {"unit": self.huyen_a1.pk})
         self.assertContains(district, "Đảng ủy xã Đông Phong")
+
+
+class WorkProgramTestCase(MeetingBase):
+    def test_a_session_shows_what_the_program_planned_and_late_drafts_are_reminded(self):
+        from django.core import mail
+
+        from hienthuc.meetings.models import DraftReminder
+        from hienthuc.plans.actions import do_add_task, do_create_plan, do_issue_plan
+        from hienthuc.plans.reminders import send_all_due
+
+        program = do_create_plan(unit=self.tinh_a, kind="work_program", title="Chương trình làm việc toàn khóa",
+                                 acting_user=self.alice)  # fmt: skip
+        planned = do_add_task(program, content="Nghị quyết về chuyển đổi số", lead_unit=self.office_a,
+                              deadline_text="Quý I/2026", acting_user=self.alice)  # fmt: skip
+        other = do_add_task(program, content="Đề án sắp xếp tổ chức bộ máy", lead_unit=self.office_a,
+                            deadline_text="Quý I/2026", acting_user=self.alice)  # fmt: skip
+        do_issue_plan(program, number_text="02-CTr/TU", issued_on=datetime.date(2021, 1, 20), acting_user=self.alice)
+        do_create_term(self.tinh_a, number="XXI", start_year=2026, end_year=2030, acting_user=self.system)
+        session = do_create_meeting(
+            self.tinh_a, kind="executive", title="Hội nghị BCH quý I", acting_user=self.alice,
+            starts_at=timezone.make_aware(datetime.datetime(2026, 3, 20, 8)),
+        )  # fmt: skip
+        clerk = make_user("vanphong_a", self.office_a, "editor")
+        clerk.email = "vanphong@tinhuy-a.vn"
+        clerk.save()
+        draft = do_create_document(
+            issuing_unit=self.tinh_a, kind=kind("nghi_quyet"), number_text="05-NQ/TU", issuing_body="bch",
+            issued_on=datetime.date(2026, 3, 20), summary="về chuyển đổi số", acting_user=self.alice,
+        )  # fmt: skip
+        item = do_add_agenda_item(
+            session, matter="Nghị quyết về chuyển đổi số", document=draft, preparing_unit=self.office_a,
+            draft_due=datetime.date(2026, 3, 10), planned_task=planned, acting_user=self.alice,
+        )  # fmt: skip
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/meetings/{session.pk}/")
+        self.assertContains(page, "Đề án sắp xếp tổ chức bộ máy")  # planned for the quarter, not on the agenda
+        self.assertContains(page, "dự thảo chậm")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(send_all_due(datetime.date(2026, 3, 12)), 1)
+        self.assertEqual(send_all_due(datetime.date(2026, 3, 13)), 0)  # once
+        self.assertEqual(DraftReminder.objects.get().user, clerk)
+        self.assertEqual(mail.outbox[0].to, ["vanphong@tinhuy-a.vn"])
+        do_record_item(item, taken=True, outcome="Thông qua", acting_user=self.alice)
+        planned.refresh_from_db()
+        self.assertEqual((planned.completed_on, planned.output_document_id), (datetime.date(2026, 3, 20), draft.pk))
+        other.refresh_from_db()
+        self.assertIsNone(other.completed_on)

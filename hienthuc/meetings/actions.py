@@ -220,6 +220,17 @@ def do_record_item(
     record(
         acting_user, "update", item, organization=item.meeting.unit, before=before, after=snapshot(item, ITEM_FIELDS)
     )
+    # Taken with its document issued: the work program's task is done, the document its output.
+    # Not taken, the task stays open for a later session.
+    task, document = item.planned_task, item.document
+    if taken and task is not None and task.completed_on is None and document is not None and document.issued_on:
+        from hienthuc.plans.actions import do_record_progress
+
+        do_record_progress(
+            task, percent=100, version=task.version, complete=True, evidence_document=document,
+            completed_on=min(document.issued_on, timezone.localdate()), acting_user=acting_user,
+            text=_("Đã xem xét tại %(meeting)s.") % {"meeting": item.meeting.title},
+        )  # fmt: skip
     return item
 
 
@@ -253,6 +264,21 @@ def do_record_member_attendance(
         after={"person": person.pk, "presence": presence, "reason": attendance.reason},
     )  # fmt: skip
     return attendance
+
+
+@transaction.atomic
+def do_record_draft_received(item: AgendaItem, *, received_on: datetime.date, acting_user: User) -> AgendaItem:
+    """The office received the preparing body's draft: it is no longer late."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting__unit").get(pk=item.pk)
+    _require_organizer(acting_user, item.meeting)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("Ngày nhận dự thảo không thể sau hôm nay.")})
+    before = {"draft_received_on": item.draft_received_on.isoformat() if item.draft_received_on else None}
+    item.draft_received_on = received_on
+    item.save(update_fields=["draft_received_on"])
+    record(acting_user, "update", item, organization=item.meeting.unit, before=before,
+           after={"draft_received_on": received_on.isoformat()})  # fmt: skip
+    return item
 
 
 # --- bridge points, invitations, check-in ---------------------------------------------------

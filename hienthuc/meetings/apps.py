@@ -8,5 +8,8 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from hienthuc.imports import importers
         from hienthuc.meetings import importing
+        from hienthuc.meetings.reminders import send_draft_reminders
+        from hienthuc.plans.reminders import register_daily
 
         importers.register(importing.IMPORTER)
+        register_daily(send_draft_reminders)

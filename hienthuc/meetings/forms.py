@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy
 
 from hienthuc.forms import PersonField, ScopedForm, UnitField
 from hienthuc.meetings.models import Arrival, Mark, MeetingFormat, MeetingKind, MeetingStatus, Presence
+from hienthuc.plans.models import Task
 
 DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 03/11/2021.")}
 
@@ -41,6 +42,15 @@ class ItemForm(ScopedForm):
     draft_due = forms.DateField(label=gettext_lazy("Hạn gửi dự thảo"), required=False, error_messages=DATE_ERRORS)
     presenter = forms.CharField(label=gettext_lazy("Người trình bày"), max_length=200, required=False)
     time_slot = forms.CharField(label=gettext_lazy("Thời gian"), max_length=60, required=False)
+    # The open tasks of the unit's work programs (set by the view).
+    planned_task = forms.ModelChoiceField(
+        label=gettext_lazy("Nhiệm vụ trong chương trình công tác"), queryset=Task.objects.none(), required=False
+    )
+
+    def __init__(self, *args, tasks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tasks is not None:
+            self.fields["planned_task"].queryset = tasks
 
 
 class ItemRecordForm(forms.Form):
@@ -93,3 +103,8 @@ class ReflectionForm(forms.Form):
 
 class MarkForm(forms.Form):
     mark = forms.ChoiceField(label=gettext_lazy("Xếp loại"), choices=Mark.choices)
+
+
+class DraftReceivedForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    received_on = forms.DateField(label=gettext_lazy("Ngày nhận dự thảo"), error_messages=DATE_ERRORS)

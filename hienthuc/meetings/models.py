@@ -327,3 +327,16 @@ class Reflection(models.Model):
                 fields=["document", "path"], name="reflection_by_path", opclasses=["int8_ops", "varchar_pattern_ops"]
             ),
         ]
+
+
+class DraftReminder(models.Model):
+    """A reminder to a preparing body that its draft for a session is late to the office: once
+    per item and person."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhắc gửi dự thảo")
+        constraints = [models.UniqueConstraint(fields=["user", "item"], name="draft_reminder_once")]

@@ -6,16 +6,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.documents.access import access_document, resolve_target
 from hienthuc.forms import submit
-from hienthuc.meetings import actions, figures
+from hienthuc.meetings import actions, figures, program
 from hienthuc.meetings.access import access_item, access_meeting, access_point
 from hienthuc.meetings.forms import (
     AttendanceForm,
     CheckInForm,
+    DraftReceivedForm,
     HeadcountForm,
     ItemForm,
     ItemRecordForm,
@@ -81,7 +83,9 @@ def _detail(request: HttpRequest, meeting: Meeting, forms: dict | None = None, s
         "members": members,
         "record_form": forms.get("record")
         or RecordForm(initial={"status": meeting.status, "minutes": meeting.minutes}),
-        "item_form": forms.get("item") or ItemForm(user=request.user),
+        "item_form": forms.get("item") or ItemForm(user=request.user, tasks=program.program_tasks(meeting.unit)),
+        "planned": program.planned_not_taken(meeting),
+        "late": set(program.late_drafts(timezone.localdate()).filter(meeting=meeting).values_list("pk", flat=True)),
         "attendance_form": forms.get("attendance") or AttendanceForm(user=request.user),
         "point_form": forms.get("point") or PointForm(user=request.user),
         "item_record_form": ItemRecordForm(),
@@ -99,13 +103,22 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         done = submit(request, form, lambda d: actions.do_record_meeting(meeting, acting_user=request.user, **d),
                       _("Đã ghi kết quả hội nghị."))  # fmt: skip
     elif what == "item":
-        form = ItemForm(request.POST, user=request.user)
+        form = ItemForm(request.POST, user=request.user, tasks=program.program_tasks(meeting.unit))
         done = submit(request, form, lambda d: _add_item(request, meeting, d, form), _("Đã thêm nội dung."))
     elif what == "attendance":
         form = AttendanceForm(request.POST, user=request.user)
         done = submit(
             request, form, lambda d: actions.do_record_member_attendance(meeting, acting_user=request.user, **d),
             _("Đã ghi dự họp."),
+        )  # fmt: skip
+    elif what == "draft":
+        form = DraftReceivedForm(request.POST)
+        done = submit(
+            request, form,
+            lambda d: actions.do_record_draft_received(
+                access_item(request.user, d["item"]), received_on=d["received_on"], acting_user=request.user
+            ),
+            _("Đã ghi ngày nhận dự thảo."),
         )  # fmt: skip
     elif what == "point":
         form = PointForm(request.POST, user=request.user)
