@@ -65,6 +65,7 @@ urlpatterns = [
     path("orgs/<int:pk>/history/", orgs.unit_history, name="unit_history"),
     path("orgs/<int:pk>/mandates/", orgs.unit_mandates, name="unit_mandates"),
     path("orgs/<int:pk>/dashboard/incoming/", incoming.unit_incoming_panel, name="unit_incoming_panel"),
+    path("orgs/<int:pk>/dashboard/meetings/", meetings.unit_meetings_panel, name="unit_meetings_panel"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

@@ -13,3 +13,9 @@ class MeetingsConfig(AppConfig):
 
         importers.register(importing.IMPORTER)
         register_daily(send_draft_reminders)
+
+        from django.utils.translation import gettext as _
+
+        from hienthuc.orgs import panels
+
+        panels.register("meetings", title=_("Hội nghị, học tập"), order=17, url_name="unit_meetings_panel")

@@ -337,3 +337,19 @@ def person_code(request: HttpRequest, pk: int) -> HttpResponse:
     out = io.BytesIO()
     segno.make(checkin_code(person), error="m").save(out, kind="svg", scale=6, border=2)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+def unit_meetings_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's meetings panel (htmx), or a page of its own."""
+    from hienthuc.meetings.panel import meetings_panel
+    from hienthuc.orgs.access import breadcrumbs
+
+    org = access_organization(request.user, pk)
+    context = {
+        "org": org,
+        "crumbs": breadcrumbs(request.user, org),
+        "crumb_current": org.name,
+        **meetings_panel(org, request.user, timezone.now()),
+    }
+    template = "meetings/panel.html#panel" if request.htmx else "meetings/panel.html"
+    return render(request, template, context)
