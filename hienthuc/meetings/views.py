@@ -64,6 +64,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, meeting: Meeting, forms: dict | None = None, status: int = 200) -> HttpResponse:
     organizer = can_issue(request.user, meeting.unit)
     forms = forms or {}
+    points = meeting.points.all()
+    if not organizer and not request.user.is_superuser:
+        from hienthuc.scope import subtree_q
+
+        points = points.filter(subtree_q(request.user, "path") | subtree_q(request.user, "meeting__unit__path"))
     members = []
     if meeting.is_session:
         from hienthuc.committees.models import CommitteeSeat
@@ -77,8 +82,9 @@ def _detail(request: HttpRequest, meeting: Meeting, forms: dict | None = None, s
         "items": meeting.items.select_related(
             "document__kind", "document__issuing_unit", "preparing_unit", "planned_task"
         ),
-        "points": meeting.points.select_related("unit", "operator")[:200],
-        "point_count": meeting.points.count(),
+        # The organizer sees every point; a unit down the tree its own (access_point's rule).
+        "points": points.select_related("unit", "operator")[:200],
+        "point_count": points.count(),
         "documents": meeting.documents.select_related("kind", "issuing_unit"),
         "members": members,
         "record_form": forms.get("record")
