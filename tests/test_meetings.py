@@ -373,3 +373,48 @@ class WorkProgramTestCase(MeetingBase):
         self.assertEqual((planned.completed_on, planned.output_document_id), (datetime.date(2026, 3, 20), draft.pk))
         other.refresh_from_db()
         self.assertIsNone(other.completed_on)
+
+
+class InviteByPositionTestCase(MeetingBase):
+    def test_it_summons_the_holders_of_a_title_or_says_there_are_none(self):
+        from hienthuc.meetings.models import Invitation
+        from hienthuc.people.actions import do_add_position
+
+        meeting = self.conference()
+        secretary, deputy = self.members_a1[:2]
+        do_add_position(secretary, title="Bí thư Đảng ủy", unit=self.xa_a1a, acting_user=self.system)
+        do_add_position(deputy, title="Phó Bí thư Đảng ủy", unit=self.xa_a1a, acting_user=self.system)
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            f"/meetings/{meeting.pk}/",
+            {"form": "point", "unit": "A1", "invite_title": "chủ tịch"},
+        )
+        self.assertContains(response, "Không có ai giữ chức vụ “chủ tịch”", status_code=400)
+        self.assertFalse(meeting.points.exists())  # the point and its invitations, or neither
+        self.client.post(f"/meetings/{meeting.pk}/", {"form": "point", "unit": "A1", "invite_title": "bí thư"})
+        self.assertEqual(set(Invitation.objects.filter(meeting=meeting).values_list("person", flat=True)),
+                         {secretary.pk, deputy.pk})  # fmt: skip
+
+
+class ConclusionTestCase(MeetingBase):
+    def test_a_held_session_records_its_conclusion_notice(self):
+        session = do_create_meeting(
+            self.tinh_a, kind="standing", title="Họp BTV", starts_at=WHEN, acting_user=self.alice
+        )
+        notice = do_create_document(
+            issuing_unit=self.tinh_a, kind=kind("thong_bao"), number_text="12-TB/TU", issuing_body="btv",
+            issued_on=datetime.date(2021, 11, 5), summary="Kết luận của Ban Thường vụ tại phiên họp",
+            acting_user=self.alice,
+        )  # fmt: skip
+        foreign = do_create_document(
+            issuing_unit=self.tinh_b, kind=kind("thong_bao"), number_text="03-TB/TU", issuing_body="btv",
+            issued_on=datetime.date(2021, 11, 5), summary="Thông báo của tỉnh B", acting_user=self.oscar,
+        )  # fmt: skip
+        with self.assertRaisesMessage(ValidationError, "Chỉ hội nghị đã tổ chức"):
+            do_record_meeting(session, status="planned", conclusion=notice, acting_user=self.alice)
+        with self.assertRaisesMessage(ValidationError, "phải do Tỉnh ủy A ban hành"):
+            do_record_meeting(session, status="held", conclusion=foreign, acting_user=self.alice)
+        self.client.force_login(self.alice)
+        self.client.post(f"/meetings/{session.pk}/", {"form": "record", "status": "held", "conclusion": "12-TB/TU"})
+        self.assertEqual(self.refresh(session).conclusion, notice)
+        self.assertContains(self.client.get(f"/meetings/{session.pk}/"), "12-TB/TU")

@@ -38,7 +38,7 @@ from hienthuc.people.models import Person
 from hienthuc.scope import can_edit, can_issue
 
 MEETING_FIELDS = ["unit", "kind", "term", "number", "title", "starts_at", "place", "format", "status", "minutes",
-                  "checkin_closed", "allow_guests"]  # fmt: skip
+                  "checkin_closed", "allow_guests", "conclusion"]  # fmt: skip
 ITEM_FIELDS = ["meeting", "order", "matter", "document", "preparing_unit", "draft_due", "draft_received_on",
                "presenter", "time_slot", "planned_task", "taken", "outcome", "votes_for", "votes_against",
                "votes_abstain", "summoned"]  # fmt: skip
@@ -126,13 +126,29 @@ def do_create_meeting(
 
 
 @transaction.atomic
-def do_record_meeting(meeting: Meeting, *, status: str, minutes: str = "", acting_user: User) -> Meeting:
-    """Held or cancelled, with what it decided. Holding it closes its check-in."""
+def do_record_meeting(
+    meeting: Meeting,
+    *,
+    status: str,
+    minutes: str = "",
+    conclusion: Document | None = None,
+    acting_user: User,
+) -> Meeting:
+    """Held or cancelled, with what it decided and the notice of its conclusions. Holding it
+    closes its check-in."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     _require_organizer(acting_user, meeting)
     if status not in MeetingStatus.values:
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
+    if conclusion is not None:
+        if status != MeetingStatus.HELD:
+            raise ValidationError({"conclusion": _("Chỉ hội nghị đã tổ chức mới có thông báo kết luận.")})
+        if not conclusion.issuing_unit.path.startswith(meeting.unit.path):
+            raise ValidationError(
+                {"conclusion": _("Thông báo kết luận phải do %(unit)s ban hành.") % {"unit": meeting.unit.name}}
+            )
     before = snapshot(meeting, MEETING_FIELDS)
+    meeting.conclusion = conclusion or meeting.conclusion
     meeting.status, meeting.minutes = status, (minutes or "").strip()
     if status != MeetingStatus.PLANNED:
         meeting.checkin_closed = True
@@ -346,6 +362,30 @@ def do_invite_unit(meeting: Meeting, *, point: BridgePoint, acting_user: User) -
     """Summon every active member whose home unit lies in the point's unit."""
     people = Person.objects.active().filter(home_unit__path__startswith=point.unit.path).select_related("home_unit")
     return do_invite(meeting, point=point, people=people, acting_user=acting_user)
+
+
+@transaction.atomic
+def do_invite_positions(meeting: Meeting, *, point: BridgePoint, title: str, acting_user: User) -> int:
+    """Summon to a point everyone holding a title now ("Bí thư", "Phó Bí thư") at a unit in the
+    point's unit (the key cadres of a commune)."""
+    from hienthuc.lib.text import fold
+    from hienthuc.people.models import Position
+
+    wanted = fold(clean(title))
+    if not wanted:
+        raise ValidationError({"title": _("Hãy ghi chức vụ, ví dụ Bí thư.")})
+    positions = (
+        Position.objects.current().filter(unit__path__startswith=point.unit.path).select_related("person__home_unit")
+    )
+    people = {p.person for p in positions if wanted in fold(p.title) and p.person.is_active}
+    if not people:
+        raise ValidationError(
+            {
+                "title": _("Không có ai giữ chức vụ “%(title)s” tại %(unit)s.")
+                % {"title": clean(title), "unit": point.unit.name}
+            }
+        )
+    return do_invite(meeting, point=point, people=sorted(people, key=lambda p: p.pk), acting_user=acting_user)
 
 
 def runs_point(user: User, point: BridgePoint) -> bool:

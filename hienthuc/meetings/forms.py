@@ -31,6 +31,9 @@ class RecordForm(forms.Form):
     minutes = forms.CharField(
         label=gettext_lazy("Kết quả, biên bản tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    conclusion = forms.CharField(
+        label=gettext_lazy("Thông báo kết luận (số hiệu, chọn trong gợi ý)"), max_length=300, required=False
+    )
 
 
 class ItemForm(ScopedForm):
@@ -81,6 +84,11 @@ class PointForm(ScopedForm):
     is_main = forms.BooleanField(label=gettext_lazy("Điểm cầu chính"), required=False)
     invite_members = forms.BooleanField(
         label=gettext_lazy("Triệu tập toàn bộ đảng viên của đơn vị tại điểm cầu này"), required=False
+    )
+    invite_title = forms.CharField(
+        label=gettext_lazy("Hoặc triệu tập người giữ chức vụ (ví dụ Bí thư, Phó Bí thư)"),
+        max_length=200,
+        required=False,
     )
 
 

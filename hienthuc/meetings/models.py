@@ -72,6 +72,16 @@ class Meeting(models.Model):
         _("tình trạng"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     minutes = models.TextField(_("kết quả, biên bản tóm tắt"), blank=True)
+    # The notice of the session's conclusions (thông báo kết luận), registered as a document: its
+    # follow-up tasks are plans implementing it, tracked like any.
+    conclusion = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("thông báo kết luận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concluding",
+    )
     # Check-in closes with the meeting: later arrivals are made up in another session (học bù).
     checkin_closed = models.BooleanField(_("đã khóa điểm danh"), default=False)
     allow_guests = models.BooleanField(_("cho điểm danh khách mời ngoài danh sách"), default=False)

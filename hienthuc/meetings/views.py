@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -106,8 +107,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     what = request.POST.get("form", "")
     if what == "record":
         form = RecordForm(request.POST)
-        done = submit(request, form, lambda d: actions.do_record_meeting(meeting, acting_user=request.user, **d),
-                      _("Đã ghi kết quả hội nghị."))  # fmt: skip
+        done = submit(request, form, lambda d: _record(request, meeting, d), _("Đã ghi kết quả hội nghị."))
     elif what == "item":
         form = ItemForm(request.POST, user=request.user, tasks=program.program_tasks(meeting.unit))
         done = submit(request, form, lambda d: _add_item(request, meeting, d, form), _("Đã thêm nội dung."))
@@ -136,12 +136,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, meeting, {what: form}, status=400)
 
 
+def _record(request, meeting, data):
+    text = data.pop("conclusion")
+    conclusion = resolve_target(request.user, text) if text else None
+    return actions.do_record_meeting(meeting, conclusion=conclusion, acting_user=request.user, **data)
+
+
 def _add_item(request, meeting, data, form):
     text = data.pop("document")
     document = resolve_target(request.user, text) if text else None
     return actions.do_add_agenda_item(meeting, document=document, acting_user=request.user, **data)
 
 
+@transaction.atomic  # the point and its invitations, or neither
 def _add_point(request, meeting, data):
     username = (data.pop("operator") or "").strip().lower()
     operator = None
@@ -149,10 +156,12 @@ def _add_point(request, meeting, data):
         operator = get_user_model().objects.filter(username=username).first()
         if operator is None:
             raise ValidationError({"operator": _("Không tìm thấy tài khoản “%(name)s”.") % {"name": username}})
-    invite = data.pop("invite_members")
+    invite, title = data.pop("invite_members"), data.pop("invite_title")
     point = actions.do_add_bridge_point(meeting, operator=operator, acting_user=request.user, **data)
     if invite:
         actions.do_invite_unit(meeting, point=point, acting_user=request.user)
+    elif title:
+        actions.do_invite_positions(meeting, point=point, title=title, acting_user=request.user)
     return point
 
 
