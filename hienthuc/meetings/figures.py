@@ -76,25 +76,21 @@ class Completion:
 def completion(document_id: int, org: Organization, threshold: float = 100.0) -> dict:
     """Members who studied the document over the members who must, at `org` and for each unit
     right below it; how many of those units are complete (all, or `threshold` %). Who must are
-    the active members living there now, and those who studied there and have moved since (a
-    reorganization moved a province's members: they studied where they were)."""
+    the active members living there now — the tree's stored counts, so a national root reads
+    34 rows, not millions of people (orgs/aggregates.py) — and those who studied there and have
+    moved since (a reorganization moved a province's members: they studied where they were)."""
     width = org.depth * PATH_STEP + PATH_STEP
     studies = Study.objects.filter(document_id=document_id, path__startswith=org.path, path__gt=org.path).annotate(
         branch=Substr("path", 1, width)
     )
     studied = _by_branch(studies)
     moved = _by_branch(studies.exclude(person__home_unit__path__startswith=F("branch")))
-    members = _by_branch(
-        Person.objects.active()
-        .filter(home_unit__path__startswith=org.path, home_unit__path__gt=org.path)
-        .annotate(branch=Substr("home_unit__path", 1, width))
-    )
+    children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+    children = [c for c in children if c.people_below or c.path in studied]
     own = Study.objects.filter(document_id=document_id, path=org.path)
     own_studied = own.count()
-    own_members = Person.objects.active().filter(home_unit=org).count() + own.exclude(person__home_unit=org).count()
-    branches = set(members) | set(studied)
-    children = Organization.objects.filter(path__in=branches).order_by("path")
-    rows = [Completion(c, studied.get(c.path, 0), members.get(c.path, 0) + moved.get(c.path, 0)) for c in children]
+    own_members = org.people_here + own.exclude(person__home_unit=org).count()
+    rows = [Completion(c, studied.get(c.path, 0), c.people_below + moved.get(c.path, 0)) for c in children]
     total = Completion(org, own_studied + sum(studied.values()), own_members + sum(r.members for r in rows))
     done = sum(1 for r in rows if r.complete(threshold))
     return {"total": total, "rows": rows, "complete_units": done, "units": len(rows), "threshold": threshold}
@@ -117,20 +113,12 @@ def reflections(document_id: int, org: Organization) -> dict:
     )
     submitted = _by_branch(below)
     marked = _by_branch(below.exclude(mark=""))
-    members = _by_branch(
-        Person.objects.active()
-        .filter(home_unit__path__startswith=org.path, home_unit__path__gt=org.path)
-        .annotate(branch=Substr("home_unit__path", 1, width))
-    )
-    children = Organization.objects.filter(path__in=set(members) | set(submitted)).order_by("path")
+    # Members from the tree's stored counts, as completion() reads them.
+    children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
     rows = [
-        {
-            "unit": c,
-            "submitted": submitted.get(c.path, 0),
-            "marked": marked.get(c.path, 0),
-            "members": members.get(c.path, 0),
-        }
+        {"unit": c, "submitted": submitted.get(c.path, 0), "marked": marked.get(c.path, 0), "members": c.people_below}
         for c in children
+        if c.people_below or c.path in submitted
     ]
     own = Reflection.objects.filter(document_id=document_id, person__home_unit=org).select_related("person")
     missing = (
