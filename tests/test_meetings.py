@@ -418,3 +418,54 @@ class ConclusionTestCase(MeetingBase):
         self.client.post(f"/meetings/{session.pk}/", {"form": "record", "status": "held", "conclusion": "12-TB/TU"})
         self.assertEqual(self.refresh(session).conclusion, notice)
         self.assertContains(self.client.get(f"/meetings/{session.pk}/"), "12-TB/TU")
+
+
+class AbsenceTestCase(ConferenceBase):
+    def test_an_absent_person_is_recorded_with_the_reason_and_a_late_comer_clears_it(self):
+        from hienthuc.meetings.actions import do_mark_left_early, do_record_absence
+        from hienthuc.meetings.models import Invitation
+
+        person = self.members_a1[0]
+        with self.assertRaisesMessage(ValidationError, "hãy ghi lý do"):
+            do_record_absence(self.meeting, person=person, absence="excused", acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "không điều hành điểm cầu"):
+            do_record_absence(self.meeting, person=self.members_a2[0], absence="absent", acting_user=self.operator)
+        with self.assertRaisesMessage(ValidationError, "chưa được điểm danh"):
+            do_mark_left_early(self.meeting, person=person, acting_user=self.operator)
+        self.client.force_login(self.operator)
+        self.client.post(f"/points/{self.point_a1.pk}/absence/",
+                         {"person": person.pk, "absence": "excused", "reason": "Ốm"})  # fmt: skip
+        invitation = Invitation.objects.get(meeting=self.meeting, person=person)
+        self.assertEqual((invitation.absence, invitation.reason), ("excused", "Ốm"))
+        do_check_in(self.meeting, point=self.point_a1, person=person, acting_user=self.operator)
+        invitation.refresh_from_db()
+        self.assertEqual(invitation.absence, "")  # came after all
+        with self.assertRaisesMessage(ValidationError, "đã được điểm danh có mặt"):
+            do_record_absence(self.meeting, person=person, absence="absent", acting_user=self.operator)
+        self.client.post(f"/points/{self.point_a1.pk}/left/", {"person": person.pk})
+        self.assertTrue(CheckIn.objects.get(person=person).left_early)
+        self.assertContains(self.client.get(f"/points/{self.point_a1.pk}/"), "về sớm")
+
+    def test_the_api_adds_agenda_records_outcomes_and_attendance(self):
+        session = do_create_meeting(self.tinh_a, kind="executive", title="Hội nghị BCH", starts_at=WHEN,
+                                    acting_user=self.alice)  # fmt: skip
+        self.client.force_login(self.alice)
+        item = self.client.post(
+            f"/api/meetings/{session.pk}/agenda",
+            {"matter": "Thông qua quy chế", "preparing_unit_id": self.office_a.pk, "draft_due": "2021-10-25"},
+            content_type="application/json",
+        )  # fmt: skip
+        self.assertEqual(item.status_code, 201, item.content)
+        outcome = self.client.post(
+            f"/api/agenda/{item.json()['id']}/outcome",
+            {"taken": True, "outcome": "Thông qua", "votes_for": 60, "summoned": 51}, content_type="application/json",
+        )  # fmt: skip
+        self.assertEqual(outcome.status_code, 400)
+        self.assertIn("vượt số được triệu tập", outcome.json()["detail"])
+        do_add_seat(self.term, person=self.members_a2[0], body="bch", role="uy_vien", acting_user=self.alice)
+        attendance = self.client.post(
+            f"/api/meetings/{session.pk}/attendance",
+            {"person_id": self.members_a2[0].pk, "presence": "excused", "reason": "Công tác"},
+            content_type="application/json",
+        )  # fmt: skip
+        self.assertEqual(attendance.json()["presence"], "excused")

@@ -128,6 +128,7 @@ API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",
     "task_id": "tasks", "indicator_id": "indicators", "form_id": "reports", "submission_id": "submissions",
     "reorg_id": "reorgs", "incoming_id": "incoming", "meeting_id": "meetings", "point_id": "points",
+    "item_id": "agenda",
 }  # fmt: skip
 
 

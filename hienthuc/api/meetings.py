@@ -108,6 +108,36 @@ class BatchOut(Schema):
     already: int
 
 
+class ItemIn(Schema):
+    matter: Text = Field(..., max_length=5000)
+    document_id: Id | None = None
+    preparing_unit_id: Id | None = None
+    draft_due: datetime.date | None = None
+    presenter: Text = Field("", max_length=200)
+    time_slot: Text = Field("", max_length=60)
+
+
+class ItemRecordIn(Schema):
+    taken: bool
+    outcome: Text = Field("", max_length=5000)
+    votes_for: int | None = Field(None, ge=0, le=100_000)
+    votes_against: int | None = Field(None, ge=0, le=100_000)
+    votes_abstain: int | None = Field(None, ge=0, le=100_000)
+    summoned: int | None = Field(None, ge=0, le=100_000)
+
+
+class AttendanceIn(Schema):
+    person_id: Id
+    presence: str = Field(..., json_schema_extra={"enum": ["present", "excused", "absent"]})
+    reason: Text = Field("", max_length=300)
+
+
+class AttendanceOut(Schema):
+    person_id: int
+    presence: str
+    reason: str
+
+
 class InviteIn(Schema):
     person_ids: list[Id] = Field(..., max_length=5_000)
 
@@ -157,6 +187,41 @@ def create_meeting(request, payload: MeetingIn):
 def list_agenda(request, meeting_id: Id):
     meeting = access_meeting(request.user, meeting_id)
     return meeting.items.select_related("document__issuing_unit")
+
+
+@router.post("/meetings/{meeting_id}/agenda", response={201: ItemOut, 400: ErrorOut}, tags=["meetings"])
+def add_item(request, meeting_id: Id, payload: ItemIn):
+    from hienthuc.meetings.actions import do_add_agenda_item
+
+    meeting = access_meeting(request.user, meeting_id)
+    document = access_document(request.user, payload.document_id) if payload.document_id else None
+    unit = access_organization(request.user, payload.preparing_unit_id) if payload.preparing_unit_id else None
+    data = payload.dict(exclude={"document_id", "preparing_unit_id"})
+    item = do_add_agenda_item(meeting, document=document, preparing_unit=unit, acting_user=request.user, **data)
+    return Status(201, item)
+
+
+@router.post("/agenda/{item_id}/outcome", response={200: ItemOut, 400: ErrorOut}, tags=["meetings"])
+def record_item(request, item_id: Id, payload: ItemRecordIn):
+    from hienthuc.meetings.access import access_item
+    from hienthuc.meetings.actions import do_record_item
+
+    return Status(200, do_record_item(access_item(request.user, item_id), acting_user=request.user, **payload.dict()))
+
+
+@router.post("/meetings/{meeting_id}/attendance", response={200: AttendanceOut, 400: ErrorOut}, tags=["meetings"])
+def record_attendance(request, meeting_id: Id, payload: AttendanceIn):
+    from hienthuc.meetings.actions import do_record_member_attendance
+
+    meeting = access_meeting(request.user, meeting_id)
+    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
+    if person is None:
+        raise ValidationError({"person_id": _("Không tìm thấy người có mã %(ids)s trong phạm vi của bạn.")
+                               % {"ids": payload.person_id}})  # fmt: skip
+    attendance = do_record_member_attendance(
+        meeting, person=person, presence=payload.presence, reason=payload.reason, acting_user=request.user
+    )
+    return {"person_id": person.pk, "presence": attendance.presence, "reason": attendance.reason}
 
 
 @router.get("/meetings/{meeting_id}/points", response=list[PointOut], tags=["meetings"])

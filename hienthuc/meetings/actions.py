@@ -18,6 +18,7 @@ from hienthuc.lib.text import clean
 from hienthuc.meetings.models import (
     BODY_OF_KIND,
     SESSION_KINDS,
+    Absence,
     AgendaItem,
     Arrival,
     BridgePoint,
@@ -451,6 +452,8 @@ def do_check_in(
     if created:
         BridgePoint.objects.filter(pk=point.pk).update(present=F("present") + 1)
         _study(meeting, person)
+        # Who comes after all is no longer absent.
+        Invitation.objects.filter(meeting=meeting, person=person).exclude(absence="").update(absence="", reason="")
     return CheckIn.objects.get(meeting=meeting, person=person), created
 
 
@@ -464,6 +467,54 @@ def _study(meeting: Meeting, person: Person) -> None:
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (document_id, person_id) DO NOTHING RETURNING id",
             [document_id, person.pk, path, meeting.pk, False, day],
         )
+
+
+@transaction.atomic
+def do_record_absence(
+    meeting: Meeting, *, person: Person, absence: str, reason: str = "", acting_user: User
+) -> Invitation:
+    """A person summoned who did not come: excused (with the reason) or not."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("point__unit")
+        .filter(meeting=meeting, person=person)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(
+            {"person": _("%(name)s không có trong danh sách triệu tập của hội nghị.") % {"name": person.full_name}}
+        )
+    if not runs_point(acting_user, invitation.point) and not can_issue(acting_user, meeting.unit):
+        raise ValidationError(_("Bạn không điều hành điểm cầu “%(point)s”.") % {"point": invitation.point.name})
+    if absence not in Absence.values:
+        raise ValidationError({"absence": _("Tình hình vắng mặt không hợp lệ.")})
+    if absence == Absence.EXCUSED and not clean(reason):
+        raise ValidationError({"reason": _("Vắng có lý do thì hãy ghi lý do.")})
+    if CheckIn.objects.filter(meeting=meeting, person=person).exists():
+        raise ValidationError(_("%(name)s đã được điểm danh có mặt.") % {"name": person.full_name})
+    invitation.absence, invitation.reason = absence, clean(reason)[:300]
+    invitation.save(update_fields=["absence", "reason"])
+    record(acting_user, "update", invitation.point, organization=meeting.unit,
+           after={"person": person.pk, "absence": absence, "reason": invitation.reason})  # fmt: skip
+    return invitation
+
+
+@transaction.atomic
+def do_mark_left_early(meeting: Meeting, *, person: Person, acting_user: User) -> CheckIn:
+    """A person checked in who left before the end."""
+    checkin = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("point__unit")
+        .filter(meeting=meeting, person=person)
+        .first()
+    )
+    if checkin is None:
+        raise ValidationError(_("%(name)s chưa được điểm danh.") % {"name": person.full_name})
+    if not runs_point(acting_user, checkin.point):
+        raise ValidationError(_("Bạn không điều hành điểm cầu “%(point)s”.") % {"point": checkin.point.name})
+    CheckIn.objects.filter(pk=checkin.pk).update(left_early=True)
+    checkin.left_early = True
+    return checkin
 
 
 @transaction.atomic

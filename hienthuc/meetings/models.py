@@ -244,12 +244,20 @@ class BridgePoint(models.Model):
         return max(self.expected, self.planned or 0)
 
 
+class Absence(models.TextChoices):
+    EXCUSED = "excused", _("Vắng có lý do")
+    ABSENT = "absent", _("Vắng không lý do")
+
+
 class Invitation(models.Model):
-    """A person summoned to a conference, at a bridge point."""
+    """A person summoned to a conference, at a bridge point; absent with or without a reason
+    when they did not come (a check-in and an absence exclude each other)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="invitations")
     point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="invitations")
+    absence = models.CharField(_("vắng mặt"), max_length=8, choices=Absence.choices, blank=True)
+    reason = models.CharField(_("lý do vắng"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("giấy mời")

@@ -191,7 +191,12 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         invited = Invitation.objects.filter(point=point).values("person_id")
         people = Person.objects.filter(pk__in=invited).search(query).select_related("home_unit")[:30]
         done = set(CheckIn.objects.filter(meeting=point.meeting, person__in=people).values_list("person_id", flat=True))
-        found = [(p, p.pk in done) for p in people]
+        absent = dict(
+            Invitation.objects.filter(meeting=point.meeting, person__in=people)
+            .exclude(absence="")
+            .values_list("person_id", "absence")
+        )
+        found = [(p, p.pk in done, absent.get(p.pk, "")) for p in people]
     context = {
         "point": point,
         "meeting": point.meeting,
@@ -235,6 +240,46 @@ def point_checkin(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã điểm danh %(name)s.") % {"name": person.full_name})
         else:
             messages.info(request, _("%(name)s đã được điểm danh trước đó.") % {"name": person.full_name})
+    return redirect("point_detail", pk=point.pk)
+
+
+def _point_person(request: HttpRequest, point) -> Person | None:
+    person_id = request.POST.get("person", "")
+    return Person.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None
+
+
+@require_POST
+def point_absence(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person summoned here who did not come: excused with a reason, or not."""
+    point = access_point(request.user, pk)
+    person = _point_person(request, point)
+    try:
+        if person is None:
+            raise ValidationError(_("Không tìm thấy người dự này."))
+        actions.do_record_absence(
+            point.meeting, person=person, absence=request.POST.get("absence", ""),
+            reason=request.POST.get("reason", ""), acting_user=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi vắng mặt."))
+    return redirect(f"{reverse('point_detail', args=[point.pk])}?q={request.POST.get('q', '')}")
+
+
+@require_POST
+def point_left(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person checked in who left before the end."""
+    point = access_point(request.user, pk)
+    person = _point_person(request, point)
+    try:
+        if person is None:
+            raise ValidationError(_("Không tìm thấy người dự này."))
+        actions.do_mark_left_early(point.meeting, person=person, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi về sớm."))
     return redirect("point_detail", pk=point.pk)
 
 
