@@ -37,6 +37,7 @@ run_leg() {
   $PY -m bench.dashboard || status=1
   $PY -m bench.reports || status=1
   $PY -m bench.values || status=1
+  $PY -m bench.meetings || status=1
   # Last: it reorganizes the generated tree. At the national tier, it reorganizes the whole
   # country as it stood before 1 July 2025, generated here beside the national tree.
   if [ "$tier" = national ]; then
