@@ -469,3 +469,13 @@ class AbsenceTestCase(ConferenceBase):
             content_type="application/json",
         )  # fmt: skip
         self.assertEqual(attendance.json()["presence"], "excused")
+
+
+class CheckinCodeTestCase(MeetingBase):
+    def test_the_person_page_shows_the_code_to_their_unit(self):
+        person = self.members_a1[0]
+        self.client.force_login(self.bob)  # editor of the district the member lives in
+        self.assertContains(self.client.get(f"/people/{person.pk}/"), f"/people/{person.pk}/checkin-code.svg")
+        self.client.force_login(self.charlie)  # a viewer of the province
+        self.assertNotContains(self.client.get(f"/people/{person.pk}/"), "checkin-code.svg")
+        self.assertEqual(self.client.get(f"/people/{person.pk}/checkin-code.svg").status_code, 403)

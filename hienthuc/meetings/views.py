@@ -393,7 +393,10 @@ def person_code(request: HttpRequest, pk: int) -> HttpResponse:
 
     import segno
 
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    person = get_object_or_404(Person.objects.visible_to(request.user).select_related("home_unit"), pk=pk)
+    # The member's own, or their unit's to print on cards: not every reader's.
+    if person.user_id != request.user.pk and not can_edit(request.user, person.home_unit):
+        return HttpResponse(status=403)
     out = io.BytesIO()
     segno.make(checkin_code(person), error="m").save(out, kind="svg", scale=6, border=2)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
