@@ -249,6 +249,11 @@ class MeetingApiTestCase(ConferenceBase):
         self.assertEqual(refused.status_code, 400)
         self.assertIn("Lượt 2", refused.json()["detail"])
         self.assertFalse(CheckIn.objects.filter(person=self.members_a1[2]).exists())  # all or nothing
+        # Another province's member, not summoned: the same answer as a missing id, no name.
+        outsider = self.client.post(url, {"person_id": self.person_b1.pk}, content_type="application/json")
+        self.assertEqual(outsider.status_code, 400)
+        self.assertIn("Không tìm thấy người dự", outsider.json()["detail"])
+        self.assertNotIn(self.person_b1.full_name, outsider.json()["detail"])
         self.assertEqual(BridgePoint.objects.get(pk=self.point_a1.pk).present, 2)
         self.client.force_login(self.alice)
         result = self.client.get(f"/api/documents/{self.kl.pk}/completion", {"unit": self.tinh_a.pk}).json()

@@ -19,6 +19,17 @@ class RoleQuerySet(models.QuerySet):
             return self
         return self.filter(subtree_q(user, "organization__path"))
 
+    def editors_by_unit(self, unit_ids) -> dict[int, list]:
+        """The active users holding an editor or admin role on each of these units itself —
+        whom a reminder about the unit's work goes to."""
+        from hienthuc.scope import EDIT_KINDS
+
+        users: dict[int, list] = {}
+        for role in self.filter(organization_id__in=set(unit_ids), kind__in=EDIT_KINDS).select_related("user"):
+            if role.user.is_active and role.user not in users.setdefault(role.organization_id, []):
+                users[role.organization_id].append(role.user)
+        return users
+
 
 class Role(models.Model):
     """A user's role on a unit; it covers the unit's whole subtree."""

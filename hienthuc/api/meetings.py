@@ -244,10 +244,11 @@ def invite(request, point_id: Id, payload: InviteIn):
     return {"created": added, "already": len(people) - added}
 
 
-def _person(request, person_id: int) -> Person:
-    """The person to check in: summoned people may live outside the operator's subtree (a
-    conference above it), so any person; the action checks the invitation."""
-    person = Person.objects.filter(pk=person_id).select_related("home_unit").first()
+def _person(request, meeting, person_id: int) -> Person:
+    """A person summoned to the meeting or within the caller's reach (access_attendee)."""
+    from hienthuc.meetings.access import access_attendee
+
+    person = access_attendee(request.user, meeting, person_id)
     if person is None:
         raise ValidationError({"person_id": _("Không tìm thấy người dự có mã %(id)s.") % {"id": person_id}})
     return person
@@ -258,7 +259,7 @@ def check_in(request, point_id: Id, payload: CheckInIn):
     from hienthuc.meetings.actions import do_check_in
 
     point = access_point(request.user, point_id)
-    person = _person(request, payload.person_id)
+    person = _person(request, point.meeting, payload.person_id)
     _checkin, created = do_check_in(
         point.meeting, point=point, person=person, arrival=payload.arrival, acting_user=request.user
     )
@@ -277,10 +278,10 @@ def check_in_batch(request, point_id: Id, payload: BatchIn):
     with transaction.atomic():
         for index, item in enumerate(payload.checkins):
             try:
+                person = _person(request, point.meeting, item.person_id)
                 _c, new = do_check_in(
-                    point.meeting, point=point, person=_person(request, item.person_id), arrival=item.arrival,
-                    acting_user=request.user,
-                )  # fmt: skip
+                    point.meeting, point=point, person=person, arrival=item.arrival, acting_user=request.user
+                )
             except ValidationError as exc:
                 raise ValidationError(
                     _("Lượt %(n)s (người dự %(id)s): %(problem)s")

@@ -17,7 +17,8 @@ from hienthuc.committees.actions import SeatLine, composition_problem, do_add_se
 from hienthuc.committees.models import Body, CommitteeSeat, SeatRole, SeatSource, Term
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib.sheets import CellError, cell_date, read_table
-from hienthuc.lib.text import clean, fold
+from hienthuc.lib.text import choice_of, clean
+from hienthuc.people.lookup import PeopleByName
 from hienthuc.people.models import Person
 
 MAX_ROWS = 500  # the national Executive Committee has about 200 members and alternates
@@ -46,16 +47,6 @@ class SeatImport:
         return len(self.seats)
 
 
-def _choice(text: str, choices, default: str) -> str | None:
-    if not clean(text):
-        return default
-    wanted = fold(text)
-    for value, label in choices:
-        if wanted in (fold(value), fold(str(label))):
-            return value
-    return None
-
-
 def plan_seat_import(data: bytes, *, user, term: Term) -> SeatImport:
     sheet = read_table(data, HEADERS, max_bytes=settings.UPLOAD_MAX_BYTES, optional=OPTIONAL, max_rows=MAX_ROWS)
     result = SeatImport()
@@ -63,18 +54,12 @@ def plan_seat_import(data: bytes, *, user, term: Term) -> SeatImport:
     def error(row: int, column: int, message: str) -> None:
         result.errors.append(CellError(row, column, HEADERS[column - 1], message))
 
-    people = Person.objects.visible_to(user).select_related("home_unit")
-    names = {fold(clean(values[0])) for _n, values in sheet.rows if clean(values[0])}
-    by_name: dict[str, list[Person]] = {}
-    for person in people.filter(search_name__in=names):
-        by_name.setdefault(person.search_name, []).append(person)
+    people = PeopleByName(Person.objects.visible_to(user), [values[0] for _n, values in sheet.rows])
     rows = []
     for number, values in sheet.rows:
         name, year, body_text, role_text, how_text, decision, start, end = values
         before = len(result.errors)
-        candidates = by_name.get(fold(clean(name)), [])
-        if clean(year):
-            candidates = [p for p in candidates if str(p.birth_year or "") == clean(str(year)).split(".")[0]]
+        candidates = people.candidates(name, year)
         person = candidates[0] if len(candidates) == 1 else None
         if not clean(name):
             error(number, 1, _("Chưa ghi họ và tên."))
@@ -90,13 +75,13 @@ def plan_seat_import(data: bytes, *, user, term: Term) -> SeatImport:
                 _("Có %(n)s người tên “%(name)s”; hãy ghi năm sinh để phân biệt.")
                 % {"n": len(candidates), "name": clean(name)},
             )  # fmt: skip
-        body = _choice(body_text, Body.choices, Body.EXECUTIVE)
+        body = choice_of(body_text, Body.choices, Body.EXECUTIVE)
         if body is None:
             error(number, 3, _("Cơ quan phải là Ban Chấp hành, Ban Thường vụ, Thường trực hoặc Ủy ban Kiểm tra."))
-        role = _choice(role_text, SeatRole.choices, SeatRole.MEMBER)
+        role = choice_of(role_text, SeatRole.choices, SeatRole.MEMBER)
         if role is None:
             error(number, 4, _("Chức danh “%(value)s” không có trong danh mục.") % {"value": clean(role_text)})
-        how = _choice(how_text, SeatSource.choices, SeatSource.ELECTED)
+        how = choice_of(how_text, SeatSource.choices, SeatSource.ELECTED)
         if how is None:
             error(number, 5, _("Hình thức phải là Bầu tại đại hội, Bầu bổ sung hoặc Chỉ định."))
         dates = []

@@ -14,7 +14,7 @@ from hienthuc.documents import actions
 from hienthuc.documents.models import Confidentiality, Document, DocumentKind, IssuingBody, Status, Urgency
 from hienthuc.imports.importers import PREVIEW_ROWS, Importer, ImportRejected, Preview
 from hienthuc.lib.sheets import CellError, cell_date, read_table, write_table
-from hienthuc.lib.text import clean, fold
+from hienthuc.lib.text import choice_of, clean, fold
 from hienthuc.orgs.models import Organization
 from hienthuc.scope import can_issue, edits_anywhere
 
@@ -47,14 +47,6 @@ class RegisterPlan:
     @property
     def row_count(self) -> int:
         return len(self.creates)
-
-
-def _choice(text: str, choices) -> str | None:
-    wanted = fold(text)
-    for value, label in choices:
-        if wanted in (fold(value), fold(str(label))):
-            return value
-    return None
 
 
 def plan_register_import(data: bytes, *, user) -> RegisterPlan:
@@ -97,7 +89,7 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
                 if clean(unit_code)
                 else _("Chưa ghi mã đơn vị ban hành."),
             )
-        body = _choice(clean(body_text), IssuingBody.choices) if clean(body_text) else IssuingBody.EXECUTIVE
+        body = choice_of(body_text, IssuingBody.choices, IssuingBody.EXECUTIVE)
         if body is None:
             error(
                 number,
@@ -116,13 +108,13 @@ def plan_register_import(data: bytes, *, user) -> RegisterPlan:
                     _("Ngày “%(value)s” không hợp lệ; hãy ghi ngày/tháng/năm, ví dụ 25/10/2021.")
                     % {"value": clean(date_value)},
                 )
-        confidentiality = _choice(clean(secrecy), Confidentiality.choices) if clean(secrecy) else Confidentiality.NORMAL
+        confidentiality = choice_of(secrecy, Confidentiality.choices, Confidentiality.NORMAL)
         if confidentiality is None:
             error(number, 9, _("Độ mật phải là Thường, Mật, Tối mật hoặc Tuyệt mật."))
-        urgency = _choice(clean(urgency_text), Urgency.choices) if clean(urgency_text) else Urgency.NORMAL
+        urgency = choice_of(urgency_text, Urgency.choices, Urgency.NORMAL)
         if urgency is None:
             error(number, 11, _("Độ khẩn phải để trống (thường) hoặc là Khẩn, Thượng khẩn, Hỏa tốc."))
-        status = _choice(clean(status_text), Status.choices) if clean(status_text) else Status.ISSUED
+        status = choice_of(status_text, Status.choices, Status.ISSUED)
         if status is None:
             error(number, 10, _("Trạng thái phải là Dự thảo, Đã ban hành, Hết hiệu lực hoặc Đã bị thay thế."))
         if len(plan.errors) > row_errors:

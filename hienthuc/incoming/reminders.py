@@ -10,10 +10,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hienthuc.accounts.models import Role, RoleKind
+from hienthuc.accounts.models import Role
 from hienthuc.incoming.models import IncomingDocument, IncomingStatus, ProcessingReminder
 from hienthuc.orgs.models import Mandate
-from hienthuc.scope import EDIT_KINDS, MandateKind
+from hienthuc.scope import MandateKind
 
 
 def keepers(unit_ids: set[int], today: datetime.date) -> dict[int, list]:
@@ -23,16 +23,11 @@ def keepers(unit_ids: set[int], today: datetime.date) -> dict[int, list]:
     mandates = Mandate.objects.active(today).filter(principal_id__in=unit_ids, kind=MandateKind.OFFICE)
     for agent_id, principal_id in mandates.values_list("agent_id", "principal_id"):
         agents.setdefault(agent_id, set()).add(principal_id)
-    roles = Role.objects.filter(
-        organization_id__in=unit_ids | set(agents), kind__in=[RoleKind.ADMIN, RoleKind.EDITOR]
-    ).select_related("user")
     found: dict[int, list] = {}
-    for role in roles:
-        if not role.user.is_active or role.kind not in EDIT_KINDS:
-            continue
-        for unit_id in ({role.organization_id} & unit_ids) | agents.get(role.organization_id, set()):
-            if role.user not in found.setdefault(unit_id, []):
-                found[unit_id].append(role.user)
+    for unit_id, users in Role.objects.editors_by_unit(unit_ids | set(agents)).items():
+        for principal_id in ({unit_id} & unit_ids) | agents.get(unit_id, set()):
+            bucket = found.setdefault(principal_id, [])
+            bucket += [u for u in users if u not in bucket]
     return found
 
 

@@ -36,3 +36,15 @@ def max_length(model, name: str) -> int:
     if length is None:
         raise TypeError(f"{model.__name__}.{name} has no max_length")
     return length
+
+
+def choice_of(text, choices, default: str | None = None) -> str | None:
+    """The value of a model's choices a cell names by its value or its label, in any case and
+    with or without diacritics; `default` for an empty cell, None for one that names none."""
+    if not clean(text):
+        return default
+    wanted = fold(clean(text))
+    for value, label in choices:
+        if wanted in (fold(value), fold(str(label))):
+            return value
+    return None

@@ -459,7 +459,7 @@ def do_check_in(
 
 def _study(meeting: Meeting, person: Person) -> None:
     day = timezone.localtime(meeting.starts_at).date()
-    path = Organization.objects.filter(pk=person.home_unit_id).values_list("path", flat=True).first() or ""
+    path = person.home_unit.path  # the callers load the home unit with the person
     table = Study._meta.db_table
     for document_id in meeting.documents.values_list("pk", flat=True):
         _insert_once(

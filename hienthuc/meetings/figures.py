@@ -5,7 +5,7 @@ range ("path LIKE prefix%"), however many points or members there are."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, Greatest, Substr
 
 from hienthuc.lib.tree import PATH_STEP
@@ -98,10 +98,6 @@ def completion(document_id: int, org: Organization, threshold: float = 100.0) ->
 
 def _by_branch(rows) -> dict[str, int]:
     return dict(rows.values_list("branch").annotate(n=Count("pk")).values_list("branch", "n"))
-
-
-def last_checkin(meeting: Meeting):
-    return meeting.checkins.aggregate(last=Max("at"))["last"]
 
 
 def reflections(document_id: int, org: Organization) -> dict:

@@ -16,6 +16,7 @@ from hienthuc.lib.text import clean, fold
 from hienthuc.meetings.access import access_meeting
 from hienthuc.meetings.actions import do_invite
 from hienthuc.meetings.models import Invitation, Meeting
+from hienthuc.people.lookup import PeopleByName
 from hienthuc.people.models import Person
 from hienthuc.scope import can_issue
 
@@ -47,17 +48,12 @@ def plan_invitation_import(data: bytes, *, user, meeting: Meeting) -> Invitation
         result.errors.append(CellError(row, column, HEADERS[column - 1], message))
 
     points = {fold(p.unit.code): p for p in meeting.points.select_related("unit")}
-    names = {fold(clean(values[0])) for _n, values in sheet.rows}
-    by_name: dict[str, list[Person]] = {}
-    people = Person.objects.active().filter(home_unit__path__startswith=meeting.unit.path, search_name__in=names)
-    for person in people.select_related("home_unit"):
-        by_name.setdefault(person.search_name, []).append(person)
+    members = Person.objects.active().filter(home_unit__path__startswith=meeting.unit.path)
+    people = PeopleByName(members, [values[0] for _n, values in sheet.rows])
     invited = set(Invitation.objects.filter(meeting=meeting).values_list("person_id", flat=True))
     seen: dict[int, int] = {}
     for number, (name, year, code) in sheet.rows:
-        candidates = by_name.get(fold(clean(name)), [])
-        if clean(year):
-            candidates = [p for p in candidates if str(p.birth_year or "") == clean(str(year)).split(".")[0]]
+        candidates = people.candidates(name, year)
         point = points.get(fold(clean(code)))
         if not clean(name):
             error(number, 1, _("Chưa ghi họ và tên."))

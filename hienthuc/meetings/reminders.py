@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hienthuc.accounts.models import Role, RoleKind
+from hienthuc.accounts.models import Role
 from hienthuc.meetings.models import AgendaItem, DraftReminder
 from hienthuc.meetings.program import late_drafts
 
@@ -19,13 +19,7 @@ def send_draft_reminders(today: datetime.date) -> int:
     items = list(late_drafts(today).select_related("meeting", "preparing_unit"))
     if not items:
         return 0
-    roles = Role.objects.filter(
-        organization_id__in={i.preparing_unit_id for i in items}, kind__in=[RoleKind.ADMIN, RoleKind.EDITOR]
-    ).select_related("user")
-    users: dict[int, list] = {}
-    for role in roles:
-        if role.user.is_active and role.user not in users.setdefault(role.organization_id, []):
-            users[role.organization_id].append(role.user)
+    users = Role.objects.editors_by_unit({i.preparing_unit_id for i in items})
     already = set(DraftReminder.objects.filter(item__in=items).values_list("user_id", "item_id"))
     sent = 0
     for item in items:

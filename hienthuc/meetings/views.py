@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hienthuc.documents.access import access_document, resolve_target
 from hienthuc.forms import submit
 from hienthuc.meetings import actions, figures, program
-from hienthuc.meetings.access import access_item, access_meeting, access_point
+from hienthuc.meetings.access import access_attendee, access_item, access_meeting, access_point
 from hienthuc.meetings.forms import (
     AttendanceForm,
     CheckInForm,
@@ -225,7 +225,7 @@ def point_checkin(request: HttpRequest, pk: int) -> HttpResponse:
         except signing.BadSignature:
             messages.error(request, _("Mã QR không hợp lệ: không phải mã điểm danh do hệ thống cấp."))
             return redirect("point_detail", pk=point.pk)
-    person = Person.objects.filter(pk=person_id or 0).select_related("home_unit").first()
+    person = access_attendee(request.user, point.meeting, person_id)
     if person is None:
         messages.error(request, _("Không tìm thấy người dự này."))
         return redirect("point_detail", pk=point.pk)
@@ -245,7 +245,7 @@ def point_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _point_person(request: HttpRequest, point) -> Person | None:
     person_id = request.POST.get("person", "")
-    return Person.objects.filter(pk=int(person_id)).first() if person_id.isdigit() else None
+    return access_attendee(request.user, point.meeting, int(person_id)) if person_id.isdigit() else None
 
 
 @require_POST

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
-from hienthuc.accounts.models import Role, RoleKind
+from hienthuc.accounts.models import Role
 from hienthuc.plans.models import REMINDER_OFFSETS, PlanStatus, Reminder, ReminderKind, ReminderMute, Task
 
 SEND_HOUR = 7
@@ -51,15 +51,7 @@ def due_reminders(today: datetime.date) -> list[tuple[Task, str]]:
 
 def recipients(tasks: list[Task]) -> dict[int, list]:
     """Users holding an editor or admin role on each task's lead unit itself."""
-    unit_ids = {t.lead_unit_id for t in tasks}
-    roles = Role.objects.filter(
-        organization_id__in=unit_ids, kind__in=[RoleKind.ADMIN, RoleKind.EDITOR]
-    ).select_related("user")
-    users: dict[int, list] = {}
-    for role in roles:
-        if role.user.is_active and role.user not in users.setdefault(role.organization_id, []):
-            users[role.organization_id].append(role.user)
-    return users
+    return Role.objects.editors_by_unit({t.lead_unit_id for t in tasks})
 
 
 @transaction.atomic
