@@ -13,6 +13,10 @@ export DEBUG=0 SECURE_SSL_REDIRECT=0
 export UPLOAD_MAX_MB=500
 unset DATABASE_URL
 FAILED=0
+# The HTTP load run's load generator: Debian's wrk, installed when we may.
+if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null 2>&1 || true
+fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hienthuc-bench.XXXXXX")"
 PG_DIR=""
 cleanup() {
@@ -38,6 +42,8 @@ run_leg() {
   $PY -m bench.reports || status=1
   $PY -m bench.values || status=1
   $PY -m bench.meetings || status=1
+  # Over HTTP (PostgreSQL only): the conference above, under wrk against granian's workers.
+  $PY -m bench.http_load || status=1
   # Last: it reorganizes the generated tree. At the national tier, it reorganizes the whole
   # country as it stood before 1 July 2025, generated here beside the national tree.
   if [ "$tier" = national ]; then

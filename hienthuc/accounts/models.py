@@ -75,6 +75,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(user_id=user.pk)
 
     def active(self) -> "ApiTokenQuerySet":
+        # ApiToken.is_live says the same of one token.
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), revoked_at__isnull=True)
 
 
@@ -98,6 +99,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_live(self, now) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
     @staticmethod
     def generate() -> str:

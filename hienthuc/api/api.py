@@ -26,10 +26,12 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if len(token) > 200:
             return None
-        found = ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active or demo_refused(found.user):
-            return None
+        # Every API call passes here: the unique hash alone, and the token's life judged in
+        # Python, compose in half the time of the active() filter (docs/performance.md).
+        found = next(iter(ApiToken.objects.select_related("user").filter(key_hash=hash_token(token))[:1]), None)
         now = timezone.now()
+        if found is None or not found.is_live(now) or not found.user.is_active or demo_refused(found.user):
+            return None
         # Avoid a write per request: the last-use time is only needed to the minute.
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=1):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -469,7 +469,7 @@ def load_demo_meetings(actor, *, tb, documents) -> None:
     )  # fmt: skip
     for point in points:
         for invitation in point.invitations.select_related("person"):
-            do_check_in(congress, point=point, person=invitation.person, acting_user=actor)
+            do_check_in(point_id=point.pk, person_id=invitation.person_id, acting_user=actor)
     do_record_meeting(congress, status="held", minutes="Toàn bộ đảng viên đã học tập, quán triệt.", acting_user=actor)
     # 3-11-2021: the People's Committee, the 13 committees under the province and 199 grassroots points.
     study, points = conference(
@@ -484,7 +484,7 @@ def load_demo_meetings(actor, *, tb, documents) -> None:
     for point in points:
         for n, invitation in enumerate(point.invitations.select_related("person").order_by("person_id")):
             if n % 25 != 24:  # one in twenty-five excused
-                do_check_in(study, point=point, person=invitation.person, acting_user=actor)
+                do_check_in(point_id=point.pk, person_id=invitation.person_id, acting_user=actor)
         if point.unit.depth == tb.depth + 2:
             # Grassroots points counted their rooms: key cadres of the commune and its cells.
             do_record_headcount(point, count=rng.randint(38, 46), acting_user=actor)

@@ -7,7 +7,8 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import Count, Exists, F, Max, OuterRef
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ from hienthuc.meetings.models import (
 )
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
-from hienthuc.scope import can_edit, can_issue
+from hienthuc.scope import EDIT_KINDS, can_edit, can_issue, covers
 
 MEETING_FIELDS = ["unit", "kind", "term", "number", "title", "starts_at", "place", "format", "status", "minutes",
                   "checkin_closed", "allow_guests", "conclusion"]  # fmt: skip
@@ -68,6 +69,49 @@ def _documents_in_reach(user: User, unit: Organization, documents) -> list[Docum
                 }
             )
     return documents
+
+
+@transaction.atomic
+def do_create_make_up(
+    original: Meeting, *, unit: Organization, starts_at: datetime.datetime, place: str = "", acting_user: User
+) -> Meeting:
+    """A make-up session (học bù) of a study conference, held by `unit` for its members who have
+    not studied all the conference's documents: the same documents, a point at the unit, and
+    those members summoned there. Their check-in records made-up study (completion counts it)."""
+    documents = list(original.documents.all())
+    if not documents:
+        raise ValidationError(_("Hội nghị này không có văn bản học tập, quán triệt nên không có gì để học bù."))
+    if not unit.path.startswith(original.unit.path):
+        raise ValidationError(
+            {"unit": _("Học bù do đơn vị thuộc %(unit)s tổ chức.") % {"unit": original.unit.name}}
+        )  # fmt: skip
+    if original.makes_up_id is not None:
+        raise ValidationError(_("Đây đã là buổi học bù; hãy tổ chức học bù từ hội nghị gốc."))
+    if starts_at < original.starts_at:
+        raise ValidationError({"starts_at": _("Buổi học bù phải sau hội nghị gốc.")})
+    meeting = do_create_meeting(
+        unit, kind=MeetingKind.STUDY, title=_("Học bù: %(title)s") % {"title": original.title}, starts_at=starts_at,
+        place=place, documents=documents, acting_user=acting_user,
+    )  # fmt: skip
+    meeting.makes_up = original
+    meeting.save(update_fields=["makes_up"])
+    point = do_add_bridge_point(meeting, unit=unit, acting_user=acting_user)
+    # Who must still study: active members living in the unit's subtree without a study row for
+    # each of the documents.
+    studied_all = (
+        Study.objects.filter(document__in=documents, person_id=OuterRef("pk"))
+        .values("person_id")
+        .annotate(n=Count("document_id", distinct=True))
+        .filter(n=len(documents))
+    )
+    missing = (
+        Person.objects.filter(is_active=True, home_unit__path__startswith=unit.path)
+        .exclude(Exists(studied_all))
+        .select_related("home_unit")
+    )
+    do_invite(meeting, point=point, people=missing, acting_user=acting_user)
+    record(acting_user, "update", meeting, organization=unit, after={"makes_up": original.pk})
+    return meeting
 
 
 @transaction.atomic
@@ -402,71 +446,110 @@ def _insert_once(sql: str, params: list) -> bool:
         return cursor.fetchone() is not None
 
 
+# The check-in is the busiest path of the application: a national conference checks in a
+# thousand people a second (docs/performance.md). It is one read and one write-set, as SQL: the
+# ORM would spend more time composing these statements than the database spends answering them.
+#
+# The one read: the point as stored now (its operator), its meeting (the organizer may have
+# closed check-in since the caller looked), the person's name and home path, their invitation.
+_CHECKIN_READ = f"""
+    SELECT bp.meeting_id, bp.operator_id, bp.path, bp.name, mu.path, m.starts_at, m.makes_up_id,
+           m.checkin_closed, m.allow_guests, p.full_name, o.path, i.id, i.absence
+    FROM {BridgePoint._meta.db_table} bp
+    JOIN {Meeting._meta.db_table} m ON m.id = bp.meeting_id
+    JOIN {Organization._meta.db_table} mu ON mu.id = m.unit_id
+    LEFT JOIN {Person._meta.db_table} p ON p.id = %s
+    LEFT JOIN {Organization._meta.db_table} o ON o.id = p.home_unit_id
+    LEFT JOIN {Invitation._meta.db_table} i ON i.meeting_id = bp.meeting_id AND i.person_id = p.id
+    WHERE bp.id = %s
+"""
+# The write: the check-in once; for a new one, the study of each of the conference's documents,
+# the point's count (one absent fewer when the person had been recorded absent) and the cleared
+# absence. On PostgreSQL one statement (data-modifying WITH); SQLite runs the parts in turn.
+_CHECKIN = f"""
+    INSERT INTO {CheckIn._meta.db_table} (meeting_id, person_id, point_id, at, arrival, left_early, guest, by_id)
+    VALUES (%(meeting)s, %(person)s, %(point)s, %(at)s, %(arrival)s, false, %(guest)s, %(by)s)
+    ON CONFLICT (meeting_id, person_id) DO NOTHING RETURNING person_id
+"""
+# (The WHERE is what lets SQLite tell the upsert's ON CONFLICT from a join's ON.)
+_STUDY = f"""
+    INSERT INTO {Study._meta.db_table} (document_id, person_id, path, meeting_id, made_up, studied_on)
+    SELECT md.document_id, %(person)s, %(path)s, %(meeting)s, %(made_up)s, %(day)s
+    FROM {Meeting.documents.through._meta.db_table} md WHERE md.meeting_id = %(meeting)s{{new}}
+    ON CONFLICT (document_id, person_id) DO NOTHING
+"""
+_COUNT = f"""
+    UPDATE {BridgePoint._meta.db_table} SET present = present + 1,
+        excused = excused - (CASE WHEN %(absence)s = 'excused' THEN 1 ELSE 0 END),
+        absent = absent - (CASE WHEN %(absence)s = 'absent' THEN 1 ELSE 0 END)
+    WHERE id = %(point)s{{new}}
+"""
+_CLEAR = f"UPDATE {Invitation._meta.db_table} SET absence = '', reason = '' WHERE id = %(invitation)s{{new}}"
+# Each part of the one statement acts only when the check-in is new.
+_NEW = " AND EXISTS (SELECT 1 FROM new)"
+_CHECKIN_ALL = (
+    f"WITH new AS ({_CHECKIN}), studied AS ({_STUDY.format(new=_NEW)}), counted AS ({_COUNT.format(new=_NEW)}), "
+    f"cleared AS ({_CLEAR.format(new=_NEW)} AND absence <> '') SELECT COUNT(*) FROM new"
+)
+_STUDY, _COUNT, _CLEAR = _STUDY.format(new=""), _COUNT.format(new=""), _CLEAR.format(new="")
+
+
 @transaction.atomic
-def do_check_in(
-    meeting: Meeting,
-    *,
-    point: BridgePoint,
-    person: Person,
-    arrival: str = Arrival.ON_TIME,
-    acting_user: User,
-) -> tuple[CheckIn, bool]:
-    """Record a person present at a point: (the check-in, whether it is new). The same person
-    again changes nothing; the point's count and the member's study of the conference's
-    documents follow a new check-in."""
-    if point.meeting_id != meeting.pk:
-        raise ValidationError({"point": _("Điểm cầu không thuộc hội nghị này.")})
-    # As stored now: the organizer may have closed it since the caller read it.
-    meeting.checkin_closed, meeting.allow_guests = Meeting.objects.values_list("checkin_closed", "allow_guests").get(
-        pk=meeting.pk
-    )
-    if not runs_point(acting_user, point):
+def do_check_in(*, point_id: int, person_id: int, arrival: str = Arrival.ON_TIME, acting_user: User) -> bool:
+    """Record a person present at a point; whether it is new. The same person again changes
+    nothing; the point's count and the member's study of the conference's documents follow a
+    new check-in, and one recorded absent is no longer.
+
+    A point the user neither operates nor sees is not found (Http404), like any object beyond
+    reach; the operator's own point is found without reading their roles."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CHECKIN_READ, [person_id, point_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    (meeting_id, operator_id, point_path, point_name, organizer_path, starts_at, makes_up_id, closed, allow_guests,
+     name, path, invitation_id, absence) = row  # fmt: skip
+    operates = operator_id == acting_user.pk
+    if not operates and not (covers(acting_user, point_path) or covers(acting_user, organizer_path)):
+        raise Http404
+    if not operates and not covers(acting_user, point_path, EDIT_KINDS):
         raise ValidationError(
             {"point": _("Bạn không điều hành điểm cầu “%(point)s”; chỉ người điều hành điểm cầu mới điểm danh tại đó.")
-             % {"point": point.name}}
+             % {"point": point_name}}
         )  # fmt: skip
-    if meeting.checkin_closed:
-        raise ValidationError(_("Hội nghị đã khóa điểm danh; người đến sau được ghi học bù."))
     if arrival not in Arrival.values:
         raise ValidationError({"arrival": _("Giờ đến không hợp lệ.")})
-    invited = Invitation.objects.filter(meeting=meeting, person=person).exists()
-    if not invited and not meeting.allow_guests:
+    invited = invitation_id is not None
+    # One not summoned is named only to a user who may see them: an id must not draw a name
+    # from another province.
+    if name is None or not invited and not covers(acting_user, path):
+        raise ValidationError({"person": _("Không tìm thấy người dự có mã %(id)s.") % {"id": person_id}})
+    if closed:
+        raise ValidationError(_("Hội nghị đã khóa điểm danh; người đến sau được ghi học bù."))
+    if not invited and not allow_guests:
         raise ValidationError(
-            {"person": _("%(name)s không có trong danh sách triệu tập của hội nghị.") % {"name": person.full_name}}
+            {"person": _("%(name)s không có trong danh sách triệu tập của hội nghị.") % {"name": name}}
         )
-    table = CheckIn._meta.db_table
-    created = _insert_once(
-        f"INSERT INTO {table} (meeting_id, person_id, point_id, at, arrival, left_early, guest, by_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (meeting_id, person_id) DO NOTHING RETURNING id",
-        [
-            meeting.pk,
-            person.pk,
-            point.pk,
-            connection.ops.adapt_datetimefield_value(timezone.now()),
-            arrival,
-            False,
-            not invited,
-            acting_user.pk,
-        ],
-    )
-    if created:
-        BridgePoint.objects.filter(pk=point.pk).update(present=F("present") + 1)
-        _study(meeting, person)
-        # Who comes after all is no longer absent.
-        Invitation.objects.filter(meeting=meeting, person=person).exclude(absence="").update(absence="", reason="")
-    return CheckIn.objects.get(meeting=meeting, person=person), created
-
-
-def _study(meeting: Meeting, person: Person) -> None:
-    day = timezone.localtime(meeting.starts_at).date()
-    path = person.home_unit.path  # the callers load the home unit with the person
-    table = Study._meta.db_table
-    for document_id in meeting.documents.values_list("pk", flat=True):
-        _insert_once(
-            f"INSERT INTO {table} (document_id, person_id, path, meeting_id, made_up, studied_on) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (document_id, person_id) DO NOTHING RETURNING id",
-            [document_id, person.pk, path, meeting.pk, False, day],
-        )
+    if timezone.is_naive(starts_at):  # SQLite answers its stored UTC as a naive datetime
+        starts_at = starts_at.replace(tzinfo=datetime.UTC)
+    params = {
+        "meeting": meeting_id, "person": person_id, "point": point_id, "arrival": arrival, "guest": not invited,
+        "by": acting_user.pk, "at": connection.ops.adapt_datetimefield_value(timezone.now()), "path": path,
+        "made_up": makes_up_id is not None, "day": timezone.localtime(starts_at).date(), "absence": absence or "",
+        "invitation": invitation_id,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_CHECKIN_ALL, params)
+            return cursor.fetchone()[0] == 1
+        cursor.execute(_CHECKIN, params)
+        if cursor.fetchone() is None:
+            return False
+        cursor.execute(_STUDY, params)
+        cursor.execute(_COUNT, params)
+        if absence:
+            cursor.execute(_CLEAR, params)
+    return True
 
 
 @transaction.atomic
@@ -492,6 +575,11 @@ def do_record_absence(
         raise ValidationError({"reason": _("Vắng có lý do thì hãy ghi lý do.")})
     if CheckIn.objects.filter(meeting=meeting, person=person).exists():
         raise ValidationError(_("%(name)s đã được điểm danh có mặt.") % {"name": person.full_name})
+    if invitation.absence != absence:
+        counters = {absence: F(absence) + 1}
+        if invitation.absence:
+            counters[invitation.absence] = F(invitation.absence) - 1
+        BridgePoint.objects.filter(pk=invitation.point_id).update(**counters)
     invitation.absence, invitation.reason = absence, clean(reason)[:300]
     invitation.save(update_fields=["absence", "reason"])
     record(acting_user, "update", invitation.point, organization=meeting.unit,

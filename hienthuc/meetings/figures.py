@@ -20,6 +20,8 @@ class Line:
     label: str
     expected: int
     attended: int
+    excused: int = 0
+    absent: int = 0
 
     @property
     def share(self) -> float | None:
@@ -34,25 +36,35 @@ def board(meeting: Meeting, org: Organization) -> dict:
     attended = Greatest("present", Coalesce("headcount", 0))
     summoned = Greatest("expected", Coalesce("planned", 0))
     total = points.aggregate(
-        sum_expected=Sum(summoned), sum_present=Sum("present"), sum_attended=Sum(attended), n=Count("pk")
-    )
+        sum_expected=Sum(summoned), sum_present=Sum("present"), sum_attended=Sum(attended), n=Count("pk"),
+        sum_excused=Sum("excused"), sum_absent=Sum("absent"),
+    )  # fmt: skip
     width = org.depth * PATH_STEP + PATH_STEP
     below = (
         points.filter(path__gt=org.path)
         .annotate(branch=Substr("path", 1, width))
         .values("branch")
-        .annotate(sum_expected=Sum(summoned), sum_attended=Sum(attended), n=Count("pk"))
+        .annotate(
+            sum_expected=Sum(summoned),
+            sum_attended=Sum(attended),
+            n=Count("pk"),
+            sum_excused=Sum("excused"),
+            sum_absent=Sum("absent"),
+        )  # fmt: skip
         .order_by("branch")
     )
     below = list(below)
     units = Organization.objects.in_bulk([b["branch"] for b in below], field_name="path")
     lines = [Line(units.get(b["branch"]), units[b["branch"]].name if b["branch"] in units else b["branch"],
-                  b["sum_expected"] or 0, b["sum_attended"] or 0) for b in below]  # fmt: skip
-    own = [Line(None, p.name, p.summoned, p.attended) for p in points.filter(path=org.path)]
+                  b["sum_expected"] or 0, b["sum_attended"] or 0, b["sum_excused"] or 0, b["sum_absent"] or 0)
+             for b in below]  # fmt: skip
+    own = [Line(None, p.name, p.summoned, p.attended, p.excused, p.absent) for p in points.filter(path=org.path)]
     return {
         "expected": total["sum_expected"] or 0,
         "attended": total["sum_attended"] or 0,
         "present": total["sum_present"] or 0,
+        "excused": total["sum_excused"] or 0,
+        "absent": total["sum_absent"] or 0,
         "points": total["n"],
         "share": 100 * (total["sum_attended"] or 0) / total["sum_expected"] if total["sum_expected"] else None,
         "lines": own + lines,

@@ -26,6 +26,12 @@ class MeetingForm(ScopedForm):
     allow_guests = forms.BooleanField(label=gettext_lazy("Cho điểm danh khách mời ngoài danh sách"), required=False)
 
 
+class MakeUpForm(ScopedForm):
+    unit = UnitField(label=gettext_lazy("Đơn vị tổ chức học bù"))
+    starts_at = MeetingForm.base_fields["starts_at"]
+    place = forms.CharField(label=gettext_lazy("Địa điểm"), max_length=255, required=False)
+
+
 class RecordForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Tình trạng"), choices=MeetingStatus.choices)
     minutes = forms.CharField(

@@ -85,6 +85,12 @@ class Meeting(models.Model):
     # Check-in closes with the meeting: later arrivals are made up in another session (học bù).
     checkin_closed = models.BooleanField(_("đã khóa điểm danh"), default=False)
     allow_guests = models.BooleanField(_("cho điểm danh khách mời ngoài danh sách"), default=False)
+    # A make-up session (học bù) of a study conference, held by a unit below its organizer for
+    # those who missed it: the same documents, and its attendance is recorded as made-up study.
+    makes_up = models.ForeignKey(
+        "self", verbose_name=_("học bù cho hội nghị"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="make_ups",
+    )  # fmt: skip
     # The documents a study conference studies; its attendance counts as having studied them.
     documents = models.ManyToManyField(
         "documents.Document", verbose_name=_("văn bản học tập, quán triệt"), blank=True, related_name="studied_at"
@@ -218,6 +224,10 @@ class BridgePoint(models.Model):
     planned = models.PositiveIntegerField(_("số dự kiến (không theo danh sách)"), null=True, blank=True)
     present = models.PositiveIntegerField(_("số có mặt (điểm danh)"), default=0)
     headcount = models.PositiveIntegerField(_("số có mặt (đếm)"), null=True, blank=True)
+    # Those summoned here recorded absent, by kind (Absence): kept with the invitations, so the
+    # board reads them with the other counters.
+    excused = models.PositiveIntegerField(_("vắng có lý do"), default=0)
+    absent = models.PositiveIntegerField(_("vắng không lý do"), default=0)
 
     class Meta:
         verbose_name = _("điểm cầu")

@@ -22,6 +22,7 @@ from hienthuc.meetings.forms import (
     HeadcountForm,
     ItemForm,
     ItemRecordForm,
+    MakeUpForm,
     MeetingForm,
     PointForm,
     RecordForm,
@@ -29,7 +30,7 @@ from hienthuc.meetings.forms import (
 from hienthuc.meetings.models import BODY_OF_KIND, CheckIn, Invitation, Meeting, MeetingKind
 from hienthuc.orgs.access import access_organization
 from hienthuc.people.models import Person
-from hienthuc.scope import can_edit, can_issue, require_edits_somewhere
+from hienthuc.scope import can_edit, can_issue, edits_anywhere, require_edits_somewhere
 
 CHECKIN_SALT = "hienthuc.meetings.checkin"
 
@@ -95,6 +96,11 @@ def _detail(request: HttpRequest, meeting: Meeting, forms: dict | None = None, s
         "late": set(program.late_drafts(timezone.localdate()).filter(meeting=meeting).values_list("pk", flat=True)),
         "attendance_form": forms.get("attendance") or AttendanceForm(user=request.user),
         "point_form": forms.get("point") or PointForm(user=request.user),
+        # A unit below the organizer holds a make-up session for its members who missed the study.
+        "make_up_form": forms.get("make_up") or MakeUpForm(user=request.user)
+        if meeting.makes_up_id is None and edits_anywhere(request.user)
+        else None,
+        "make_ups": meeting.make_ups.select_related("unit").order_by("starts_at"),
         "item_record_form": ItemRecordForm(),
     }
     return render(request, "meetings/detail.html", context, status=status)
@@ -129,6 +135,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif what == "point":
         form = PointForm(request.POST, user=request.user)
         done = submit(request, form, lambda d: _add_point(request, meeting, d), _("Đã thêm điểm cầu."))
+    elif what == "make_up":
+        form = MakeUpForm(request.POST, user=request.user)
+        make_up = submit(
+            request, form, lambda d: actions.do_create_make_up(meeting, acting_user=request.user, **d),
+            lambda m: _("Đã lập buổi học bù và triệu tập %(n)s người chưa học.") % {"n": m.points.get().expected},
+        )  # fmt: skip
+        if make_up:
+            return redirect("meeting_detail", pk=make_up.pk)
+        return _detail(request, meeting, {what: form}, status=400)
     else:
         return HttpResponse(status=400)
     if done:
@@ -230,8 +245,11 @@ def point_checkin(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Không tìm thấy người dự này."))
         return redirect("point_detail", pk=point.pk)
     try:
-        _checkin, created = actions.do_check_in(
-            point.meeting, point=point, person=person, arrival=form.cleaned_data["arrival"], acting_user=request.user
+        created = actions.do_check_in(
+            point_id=point.pk,
+            person_id=person.pk,
+            arrival=form.cleaned_data["arrival"],
+            acting_user=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
