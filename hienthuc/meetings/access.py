@@ -18,20 +18,14 @@ def access_item(user: AnyUser, pk: int) -> AgendaItem:
 
 
 def access_point(user: AnyUser, pk: int) -> BridgePoint:
-    """A bridge point of a meeting the user sees, whose unit they see; or the point the user
-    operates, found first and without reading their roles: a scanner's check-in asks for it a
-    thousand times a second across the country (docs/performance.md)."""
+    """A bridge point of a meeting the user sees, whose unit they see (its operator does). The
+    check-in applies the same rule in its own read (meetings.actions.do_check_in)."""
     from hienthuc.scope import subtree_q
 
-    related = ("meeting__unit", "unit", "operator")
-    if user.is_authenticated:
-        point = BridgePoint.objects.select_related(*related).filter(pk=pk, operator_id=user.pk).first()
-        if point is not None:
-            return point
     points = BridgePoint.objects.filter(meeting__in=Meeting.objects.visible_to(user))
     if not user.is_superuser:
         points = points.filter(subtree_q(user, "path") | subtree_q(user, "meeting__unit__path"))
-    return get_object_or_404(points.select_related(*related), pk=pk)
+    return get_object_or_404(points.select_related("meeting__unit", "unit", "operator"), pk=pk)
 
 
 def access_attendee(user: AnyUser, meeting: Meeting, person_id: int | None):

@@ -40,7 +40,7 @@ from hienthuc.people.models import Person
 from hienthuc.scope import EDIT_KINDS, can_edit, can_issue, covers
 
 MEETING_FIELDS = ["unit", "kind", "term", "number", "title", "starts_at", "place", "format", "status", "minutes",
-                  "checkin_closed", "allow_guests", "conclusion"]  # fmt: skip
+                  "checkin_closed", "allow_guests", "conclusion", "makes_up"]  # fmt: skip
 ITEM_FIELDS = ["meeting", "order", "matter", "document", "preparing_unit", "draft_due", "draft_received_on",
                "presenter", "time_slot", "planned_task", "taken", "outcome", "votes_for", "votes_against",
                "votes_abstain", "summoned"]  # fmt: skip
@@ -91,10 +91,8 @@ def do_create_make_up(
         raise ValidationError({"starts_at": _("Buổi học bù phải sau hội nghị gốc.")})
     meeting = do_create_meeting(
         unit, kind=MeetingKind.STUDY, title=_("Học bù: %(title)s") % {"title": original.title}, starts_at=starts_at,
-        place=place, documents=documents, acting_user=acting_user,
+        place=place, documents=documents, makes_up=original, acting_user=acting_user,
     )  # fmt: skip
-    meeting.makes_up = original
-    meeting.save(update_fields=["makes_up"])
     point = do_add_bridge_point(meeting, unit=unit, acting_user=acting_user)
     # Who must still study: active members living in the unit's subtree without a study row for
     # each of the documents.
@@ -110,7 +108,6 @@ def do_create_make_up(
         .select_related("home_unit")
     )
     do_invite(meeting, point=point, people=missing, acting_user=acting_user)
-    record(acting_user, "update", meeting, organization=unit, after={"makes_up": original.pk})
     return meeting
 
 
@@ -126,6 +123,7 @@ def do_create_meeting(
     number: int | None = None,
     documents=(),
     allow_guests: bool = False,
+    makes_up: Meeting | None = None,
     acting_user: User,
 ) -> Meeting:
     """A meeting of `unit`. A session of a committee body is numbered within the unit's term
@@ -162,7 +160,7 @@ def do_create_meeting(
             )  # fmt: skip
     meeting = Meeting.objects.create(
         unit=unit, kind=kind, term=term, number=number, title=title, starts_at=starts_at, place=clean(place)[:255],
-        format=format, allow_guests=allow_guests, created_by=acting_user if acting_user.pk else None,
+        format=format, allow_guests=allow_guests, makes_up=makes_up, created_by=acting_user if acting_user.pk else None,
     )  # fmt: skip
     meeting.documents.set(documents)
     after = {**snapshot(meeting, MEETING_FIELDS), "documents": [d.pk for d in documents]}
@@ -435,15 +433,12 @@ def do_invite_positions(meeting: Meeting, *, point: BridgePoint, title: str, act
 
 def runs_point(user: User, point: BridgePoint) -> bool:
     """The point's operator, or an editor of its unit, checks people in there."""
-    return point.operator_id == user.pk or can_edit(user, point.unit)
+    return _runs(user, point.operator_id, point.path)
 
 
-def _insert_once(sql: str, params: list) -> bool:
-    """An INSERT … ON CONFLICT DO NOTHING RETURNING: whether the row was new. One statement on
-    PostgreSQL and SQLite alike, so a person checked in twice at once is counted once."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+def _runs(user: User, operator_id: int | None, path: str) -> bool:
+    # By the point's stored path (its unit's): the check-in holds only the row it read.
+    return operator_id == user.pk or covers(user, path, EDIT_KINDS)
 
 
 # The check-in is the busiest path of the application: a national conference checks in a
@@ -509,10 +504,10 @@ def do_check_in(*, point_id: int, person_id: int, arrival: str = Arrival.ON_TIME
         raise Http404
     (meeting_id, operator_id, point_path, point_name, organizer_path, starts_at, makes_up_id, closed, allow_guests,
      name, path, invitation_id, absence) = row  # fmt: skip
-    operates = operator_id == acting_user.pk
-    if not operates and not (covers(acting_user, point_path) or covers(acting_user, organizer_path)):
+    # access_point's rule: the point's own unit or the organizer's, within the user's reach.
+    if operator_id != acting_user.pk and not (covers(acting_user, point_path) or covers(acting_user, organizer_path)):
         raise Http404
-    if not operates and not covers(acting_user, point_path, EDIT_KINDS):
+    if not _runs(acting_user, operator_id, point_path):
         raise ValidationError(
             {"point": _("Bạn không điều hành điểm cầu “%(point)s”; chỉ người điều hành điểm cầu mới điểm danh tại đó.")
              % {"point": point_name}}
