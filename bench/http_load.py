@@ -53,7 +53,11 @@ from hienthuc.scope import RoleKind  # noqa: E402
 HERE = Path(__file__).resolve().parent
 OPERATORS = 1_000
 PER_POINT = 80
-DURATION = int(os.environ.get("BENCH_HTTP_SECONDS", "20"))
+DURATION = int(os.environ.get("BENCH_HTTP_SECONDS", "48"))
+# The run is cut into rounds, each an empty, a bare and a check-in slice in turn, so that the
+# machine's drift (this one's rates move by a third from one minute to the next) weighs on the
+# baselines and the check-ins alike.
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "32"))
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 REPEAT_EVERY = 10
@@ -74,7 +78,7 @@ def conference() -> tuple[Meeting, Organization]:
     return meeting, root
 
 
-def prepare(meeting: Meeting, root: Organization, work: Path) -> tuple[Path, Path, Path, str]:
+def prepare(meeting: Meeting, root: Organization, work: Path) -> tuple[list[Path], list[Path], list[Path], str]:
     """Operators with a token at a thousand points, the people each will check in, and a
     session for the board's viewer. Bench set-up, written in bulk (not measured)."""
     User = get_user_model()
@@ -114,13 +118,18 @@ def prepare(meeting: Meeting, root: Organization, work: Path) -> tuple[Path, Pat
         if person_id not in skip
     ]
     rng.shuffle(rows)
-    checkins = work / "checkins.tsv"
-    checkins.write_text("".join(f"/api/points/{p}/checkins\t{token_of[p]}\t{person}\n" for p, person in rows))
-    # The baselines post the same bodies to the bare views, without a token.
-    bare = work / "bare.tsv"
-    bare.write_text("".join(f"/api/bench/bare/{meeting.pk}\t-\t{person}\n" for _p, person in rows))
-    empty = work / "empty.tsv"
-    empty.write_text("".join(f"/api/bench/empty/{meeting.pk}\t-\t{person}\n" for _p, person in rows))
+    # Each round takes its own share of the people, so no round repeats another's check-ins (the
+    # repeats are the script's own, one in REPEAT_EVERY); the baselines post the same bodies
+    # without a token.
+    checkins, bare, empty = [], [], []
+    for n in range(ROUNDS):
+        share = rows[n::ROUNDS]
+        checkins.append(work / f"checkins.{n}.tsv")
+        checkins[-1].write_text("".join(f"/api/points/{p}/checkins\t{token_of[p]}\t{person}\n" for p, person in share))
+        bare.append(work / f"bare.{n}.tsv")
+        bare[-1].write_text("".join(f"/api/bench/bare/{meeting.pk}\t-\t{person}\n" for _p, person in share))
+        empty.append(work / f"empty.{n}.tsv")
+        empty[-1].write_text("".join(f"/api/bench/empty/{meeting.pk}\t-\t{person}\n" for _p, person in share))
     viewer = User.objects.create(username=f"bench-board-{stamp}", email="board@bench.invalid")
     Role.objects.create(user=viewer, organization=root, kind=RoleKind.VIEWER)
     client = Client()
@@ -170,10 +179,10 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def run_wrk(port: int, lines: Path, out: Path, seconds: int) -> dict:
+def run_wrk(port: int, lines: Path, out: Path, seconds: float) -> dict:
     threads = 2
     result = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "5s",
+        ["wrk", "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds:.0f}s", "--timeout", "5s",
          "-s", str(HERE / "checkin.lua"), f"http://127.0.0.1:{port}", "--",
          str(lines), str(threads), str(out), str(REPEAT_EVERY)],
         capture_output=True, text=True, check=True,
@@ -191,6 +200,19 @@ def run_wrk(port: int, lines: Path, out: Path, seconds: int) -> dict:
         "p95": p95 / 1000,
         "p99": p99 / 1000,
         "answers": answers,
+    }
+
+
+def combined(runs: list[dict]) -> dict:
+    """The rounds of one kind as one run: requests over the time they took; each percentile the
+    worst round's (wrk gives no pooled one)."""
+    seconds = sum(run["requests"] / run["rate"] for run in runs)
+    return {
+        "rate": sum(run["requests"] for run in runs) / seconds,
+        "requests": sum(run["requests"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+        **{key: max(run[key] for run in runs) for key in ("p50", "p95", "p99")},
+        "answers": [answer for run in runs for answer in run["answers"]],
     }
 
 
@@ -245,26 +267,30 @@ def main() -> int:
     port = free_port()
     server = start_server(port)
     board: list[float] = []
+    slice_seconds = max(2, DURATION / ROUNDS)
+    slices: dict[str, list[dict]] = {"empty": [], "bare": [], "checkin": []}
     try:
-        run_wrk(port, empty, work / "warm", 3)  # every worker imported and connected
-        empty_run = run_wrk(port, empty, work / "empty", DURATION)
-        bare_run = run_wrk(port, bare, work / "bare", DURATION)
-        stop = threading.Event()
-        poller = threading.Thread(target=poll_board, args=(port, meeting, session, stop, board))
-        poller.start()
-        checkin_run = run_wrk(port, checkins, work / "checkin", DURATION)
-        stop.set()
-        poller.join()
+        run_wrk(port, empty[0], work / "warm", 3)  # every worker imported and connected
+        for n in range(ROUNDS):
+            slices["empty"].append(run_wrk(port, empty[n], work / f"empty{n}", slice_seconds))
+            slices["bare"].append(run_wrk(port, bare[n], work / f"bare{n}", slice_seconds))
+            stop = threading.Event()
+            poller = threading.Thread(target=poll_board, args=(port, meeting, session, stop, board))
+            poller.start()
+            slices["checkin"].append(run_wrk(port, checkins[n], work / f"checkin{n}", slice_seconds))
+            stop.set()
+            poller.join()
     finally:
         stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
+    empty_run, bare_run, checkin_run = (combined(slices[kind]) for kind in ("empty", "bare", "checkin"))
     problems = check_counts(meeting, checkin_run["answers"])
     board.sort()
     board_p95 = board[min(len(board) - 1, int(round(0.95 * len(board))) - 1)] if board else float("inf")
     ratio = checkin_run["rate"] / bare_run["rate"]
 
-    print(f"\nMeetings over HTTP: granian, {WORKERS} workers, wrk {CONNECTIONS} connections, {DURATION} s each, "
-          f"{connection.vendor}")  # fmt: skip
+    print(f"\nMeetings over HTTP: granian, {WORKERS} workers, wrk {CONNECTIONS} connections, {ROUNDS} rounds of "
+          f"{slice_seconds:.0f} s each, {connection.vendor} (latencies: the worst round's)")  # fmt: skip
     header = f"{'run':<44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
     print(header)
     print("-" * len(header))

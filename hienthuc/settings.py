@@ -115,6 +115,11 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django leaves psycopg's prepared statements off (a threshold of None); a threshold no
+        # statement reaches lets the few hot paths that ask prepare theirs (hienthuc/lib/db.py),
+        # while Django's own statements, bound on the client, are never prepared.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

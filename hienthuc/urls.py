@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from hienthuc.accounts import views as accounts
+from hienthuc.api import meetings as api_meetings
 from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.dashboard import views as dashboard
@@ -28,6 +29,9 @@ def favicon(request):
 
 
 urlpatterns = [
+    # First, and before the API's own routes: a scanner's check-in, the busiest request,
+    # answered without django-ninja's layers (docs/performance.md).
+    path("api/points/<int:point_id>/checkins", api_meetings.scanner_check_in),
     path("", lambda request: redirect("tree"), name="home"),
     path("favicon.ico", favicon),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),

@@ -18,7 +18,8 @@ def _no_nul(value: str) -> str:
 # Every free-text input of the API: PostgreSQL cannot store or compare NUL characters.
 Text = Annotated[str, AfterValidator(_no_nul)]
 # Ids in paths and filters: bounded so no database is asked for a number it cannot store.
-Id = Annotated[int, Field(ge=1, le=2**53)]
+ID_MAX = 2**53
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class Pages(PageNumberPagination):

@@ -4,6 +4,7 @@ function per change, atomic; every change audited except a check-in, which is it
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -12,9 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hienthuc.accounts.models import DEMO_EMAIL_DOMAIN, ApiToken, hash_token
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import CommitteeSeat, Term
 from hienthuc.documents.models import Document
+from hienthuc.lib.db import one_statement, prepared
 from hienthuc.lib.text import clean
 from hienthuc.meetings.models import (
     BODY_OF_KIND,
@@ -545,6 +548,75 @@ def do_check_in(*, point_id: int, person_id: int, arrival: str = Arrival.ON_TIME
         if absence:
             cursor.execute(_CLEAR, params)
     return True
+
+
+# A scanner's check-in, the request a national conference sends a thousand times a second, as
+# one prepared statement (docs/performance.md): the token (live, its user active), the point
+# that user operates, the meeting open, the person summoned — and only then the check-in and all
+# that follows it, exactly as _CHECKIN_ALL writes them. Anything else (another user, a guest, an
+# error to explain) matches nothing here, writes nothing, and takes do_check_in's path.
+_SCANNED = f"""
+    WITH caller AS (
+        SELECT t.id AS token_id, t.user_id, t.last_used_at
+        FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id
+        WHERE t.key_hash = %(hash)s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %(now)s)
+              AND u.is_active AND (%(refused)s = '' OR u.email NOT LIKE %(refused)s)
+    ),
+    target AS (
+        SELECT bp.id AS point_id, bp.meeting_id, c.user_id, i.person_id, o.path, i.id AS invitation_id, i.absence,
+               m.makes_up_id IS NOT NULL AS made_up, (m.starts_at AT TIME ZONE %(zone)s)::date AS day
+        FROM {BridgePoint._meta.db_table} bp
+        JOIN caller c ON c.user_id = bp.operator_id
+        JOIN {Meeting._meta.db_table} m ON m.id = bp.meeting_id AND NOT m.checkin_closed
+        JOIN {Invitation._meta.db_table} i ON i.meeting_id = bp.meeting_id AND i.person_id = %(person)s
+        JOIN {Person._meta.db_table} p ON p.id = i.person_id
+        JOIN {Organization._meta.db_table} o ON o.id = p.home_unit_id
+        WHERE bp.id = %(point)s
+    ),
+    new AS (
+        INSERT INTO {CheckIn._meta.db_table} (meeting_id, person_id, point_id, at, arrival, left_early, guest, by_id)
+        SELECT meeting_id, person_id, point_id, %(now)s, %(arrival)s, false, false, user_id FROM target
+        ON CONFLICT (meeting_id, person_id) DO NOTHING RETURNING person_id
+    ),
+    studied AS (
+        INSERT INTO {Study._meta.db_table} (document_id, person_id, path, meeting_id, made_up, studied_on)
+        SELECT md.document_id, t.person_id, t.path, t.meeting_id, t.made_up, t.day
+        FROM target t JOIN {Meeting.documents.through._meta.db_table} md ON md.meeting_id = t.meeting_id
+        WHERE EXISTS (SELECT 1 FROM new)
+        ON CONFLICT (document_id, person_id) DO NOTHING
+    ),
+    counted AS (
+        UPDATE {BridgePoint._meta.db_table} bp SET present = bp.present + 1,
+            excused = bp.excused - (t.absence = 'excused')::int, absent = bp.absent - (t.absence = 'absent')::int
+        FROM target t WHERE bp.id = t.point_id AND EXISTS (SELECT 1 FROM new)
+    ),
+    cleared AS (
+        UPDATE {Invitation._meta.db_table} i SET absence = '', reason = ''
+        FROM target t WHERE i.id = t.invitation_id AND t.absence <> '' AND EXISTS (SELECT 1 FROM new)
+    ),
+    touched AS (
+        UPDATE {ApiToken._meta.db_table} a SET last_used_at = %(now)s
+        FROM caller c WHERE a.id = c.token_id AND (c.last_used_at IS NULL OR c.last_used_at < %(minute_ago)s)
+    )
+    SELECT (SELECT COUNT(*) FROM target), (SELECT COUNT(*) FROM new)
+"""
+
+
+@one_statement
+def do_check_in_scanned(*, token: str, point_id: int, person_id: int, arrival: str = Arrival.ON_TIME) -> bool | None:
+    """The scanner's plain case of do_check_in, acting as the token's user: whether the check-in
+    is new, or None when the request is anything but the plain case (then nothing is written and
+    do_check_in decides). PostgreSQL only; elsewhere always None."""
+    if connection.vendor != "postgresql" or arrival not in Arrival.values:
+        return None
+    now = timezone.now()
+    params = {
+        "hash": hash_token(token), "now": now, "minute_ago": now - datetime.timedelta(minutes=1),
+        "refused": "" if settings.DEBUG else "%@" + DEMO_EMAIL_DOMAIN, "zone": settings.TIME_ZONE,
+        "point": point_id, "person": person_id, "arrival": arrival,
+    }  # fmt: skip
+    matched, created = prepared(_SCANNED, params)
+    return None if matched == 0 else created == 1
 
 
 @transaction.atomic

@@ -28,6 +28,9 @@ class Line:
         return 100 * self.attended / self.expected if self.expected else None
 
 
+SUMS = ("sum_expected", "sum_present", "sum_attended", "n", "sum_excused", "sum_absent")
+
+
 def board(meeting: Meeting, org: Organization) -> dict:
     """Expected, present and share at `org` (all the points in its subtree) and for each unit
     right below it that hosts points; the points of `org` itself are listed by name."""
@@ -35,38 +38,39 @@ def board(meeting: Meeting, org: Organization) -> dict:
     # A counted room where names are not kept; NULL would win on SQLite's max(): coalesce it.
     attended = Greatest("present", Coalesce("headcount", 0))
     summoned = Greatest("expected", Coalesce("planned", 0))
-    total = points.aggregate(
-        sum_expected=Sum(summoned), sum_present=Sum("present"), sum_attended=Sum(attended), n=Count("pk"),
-        sum_excused=Sum("excused"), sum_absent=Sum("absent"),
-    )  # fmt: skip
+    # One pass over the points, grouped by the branch right below `org` (its own points form the
+    # group of its own path); the total is the groups' sum. Unordered, so the database hashes the
+    # groups instead of sorting every point: the board is polled during the whole conference.
     width = org.depth * PATH_STEP + PATH_STEP
-    below = (
-        points.filter(path__gt=org.path)
-        .annotate(branch=Substr("path", 1, width))
+    groups = sorted(
+        points.annotate(branch=Substr("path", 1, width))
         .values("branch")
         .annotate(
             sum_expected=Sum(summoned),
+            sum_present=Sum("present"),
             sum_attended=Sum(attended),
             n=Count("pk"),
             sum_excused=Sum("excused"),
             sum_absent=Sum("absent"),
         )  # fmt: skip
-        .order_by("branch")
+        .order_by(),
+        key=lambda group: group["branch"],
     )
-    below = list(below)
+    total = {key: sum(group[key] or 0 for group in groups) for key in SUMS}
+    below = [group for group in groups if group["branch"] != org.path]
     units = Organization.objects.in_bulk([b["branch"] for b in below], field_name="path")
     lines = [Line(units.get(b["branch"]), units[b["branch"]].name if b["branch"] in units else b["branch"],
                   b["sum_expected"] or 0, b["sum_attended"] or 0, b["sum_excused"] or 0, b["sum_absent"] or 0)
              for b in below]  # fmt: skip
     own = [Line(None, p.name, p.summoned, p.attended, p.excused, p.absent) for p in points.filter(path=org.path)]
     return {
-        "expected": total["sum_expected"] or 0,
-        "attended": total["sum_attended"] or 0,
-        "present": total["sum_present"] or 0,
-        "excused": total["sum_excused"] or 0,
-        "absent": total["sum_absent"] or 0,
+        "expected": total["sum_expected"],
+        "attended": total["sum_attended"],
+        "present": total["sum_present"],
+        "excused": total["sum_excused"],
+        "absent": total["sum_absent"],
         "points": total["n"],
-        "share": 100 * (total["sum_attended"] or 0) / total["sum_expected"] if total["sum_expected"] else None,
+        "share": 100 * total["sum_attended"] / total["sum_expected"] if total["sum_expected"] else None,
         "lines": own + lines,
     }
 

@@ -283,7 +283,16 @@ class CheckIn(models.Model):
     """A person present at a conference, recorded once (a second check-in of the same person
     changes nothing): by the operator's search, by the person's QR code, at a point."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="checkins")
+    # The conference and its documents are referenced by every check-in at once: a database
+    # foreign key would make each check-in lock those few rows (FOR KEY SHARE, which PostgreSQL
+    # shares between transactions through "multixacts", a serialization point that halved the
+    # national check-in rate: docs/performance.md). So these references are kept by the
+    # application: the check-in writes only ids it read in the same statement, and meetings and
+    # documents are never deleted (annulled, cancelled), while Django still cascades in Python.
+    # No index of its own either: checkin_once begins with the meeting.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="checkins", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="checkins")
     at = models.DateTimeField(auto_now_add=True)
@@ -300,11 +309,19 @@ class CheckIn(models.Model):
 class Study(models.Model):
     """A member has studied a document: at a conference (its check-in) or made up later (học bù)."""
 
-    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="studies")
+    # Written with each check-in: no database foreign key to the document or the meeting, as for
+    # CheckIn.meeting (why there). No index of the document's own (study_once and study_by_path
+    # begin with it) nor of the meeting's (nothing looks studies up by meeting, and meetings are
+    # not deleted): each index costs every check-in one entry per document.
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="studies", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="studies")
     # The member's home unit path when recorded: completion adds up by it.
     path = models.CharField(max_length=255, editable=False)
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False
+    )
     made_up = models.BooleanField(_("học bù"), default=False)
     studied_on = models.DateField(_("ngày học tập"))
 
