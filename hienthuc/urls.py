@@ -15,6 +15,7 @@ from hienthuc.imports import views as imports
 from hienthuc.imports.urls import import_routes
 from hienthuc.incoming import views as incoming
 from hienthuc.indicators import views as indicators
+from hienthuc.inspections import views as inspections
 from hienthuc.meetings import views as meetings
 from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
@@ -84,6 +85,13 @@ urlpatterns = [
     path("documents/<int:pk>/reflections/", meetings.document_reflections, name="document_reflections"),
     path("reflections/<int:pk>/mark/", meetings.reflection_mark, name="reflection_mark"),
     path("people/<int:pk>/checkin-code.svg", meetings.person_code, name="person_checkin_code"),
+    path("inspections/", inspections.inspection_list, name="inspection_list"),
+    path("inspections/new/", inspections.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
+    path("plans/<int:pk>/inspection-items/new/", inspections.program_item_create, name="program_item_create"),
+    path("orgs/<int:pk>/inspections/", inspections.unit_inspections, name="unit_inspections"),
+    path("people/<int:pk>/inspections/", inspections.person_inspections, name="person_inspections"),
+    path("orgs/<int:pk>/dashboard/inspections/", inspections.unit_inspections_panel, name="unit_inspections_panel"),
     path("incoming/", incoming.incoming_list, name="incoming_list"),
     path("incoming/export.xlsx", incoming.incoming_export, name="incoming_export"),
     path("incoming/new/", incoming.incoming_create, name="incoming_create"),
