@@ -11,6 +11,7 @@ from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.dashboard import views as dashboard
 from hienthuc.documents import views as documents
+from hienthuc.evaluations import views as evaluations
 from hienthuc.imports import views as imports
 from hienthuc.imports.urls import import_routes
 from hienthuc.incoming import views as incoming
@@ -21,6 +22,7 @@ from hienthuc.orgs import views as orgs
 from hienthuc.people import views as people
 from hienthuc.plans import views as plans
 from hienthuc.reorgs import views as reorgs
+from hienthuc.reviews import views as reviews
 
 
 @login_not_required
@@ -92,6 +94,16 @@ urlpatterns = [
     path("orgs/<int:pk>/inspections/", inspections.unit_inspections, name="unit_inspections"),
     path("people/<int:pk>/inspections/", inspections.person_inspections, name="person_inspections"),
     path("orgs/<int:pk>/dashboard/inspections/", inspections.unit_inspections_panel, name="unit_inspections_panel"),
+    path("evaluations/", evaluations.evaluation_list, name="evaluation_list"),
+    path("evaluations/rule/", evaluations.rule_detail, name="evaluation_rule"),
+    path("evaluations/<int:pk>/", evaluations.evaluation_detail, name="evaluation_detail"),
+    path("orgs/<int:pk>/dashboard/evaluations/", evaluations.unit_evaluations_panel, name="unit_evaluations_panel"),
+    path("commendations/", evaluations.commendation_list, name="commendation_list"),
+    path("orgs/<int:pk>/commendations/new/", evaluations.commendation_create, name="commendation_create"),
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/new/", reviews.review_create, name="review_create"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/report.docx", reviews.review_report, name="review_report"),
     path("incoming/", incoming.incoming_list, name="incoming_list"),
     path("incoming/export.xlsx", incoming.incoming_export, name="incoming_export"),
     path("incoming/new/", incoming.incoming_create, name="incoming_create"),

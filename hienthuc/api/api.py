@@ -118,6 +118,7 @@ from hienthuc.api.committees import router as committees_router  # noqa: E402
 from hienthuc.api.documents import router as documents_router  # noqa: E402
 from hienthuc.api.incoming import router as incoming_router  # noqa: E402
 from hienthuc.api.indicators import router as indicators_router  # noqa: E402
+from hienthuc.api.inspections import router as inspections_router  # noqa: E402
 from hienthuc.api.meetings import router as meetings_router  # noqa: E402
 from hienthuc.api.orgs import router as orgs_router  # noqa: E402
 from hienthuc.api.people import router as people_router  # noqa: E402
@@ -134,5 +135,6 @@ for router in (
     reorgs_router,
     incoming_router,
     meetings_router,
+    inspections_router,
 ):
     api.add_router("", router)
