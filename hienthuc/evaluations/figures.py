@@ -4,7 +4,7 @@ each one grouped query; and the commendation proposals drawn from the decisions.
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.db.models.functions import Substr
 
 from hienthuc.evaluations.models import GOOD_OR_BETTER, Band, Commendation, Evaluation, EvaluationRule, Stage
@@ -23,16 +23,18 @@ def band_counts(org: Organization, year: int) -> dict:
     rows = (
         Evaluation.objects.filter(year=year, stage=Stage.DECIDED, subject_path__startswith=org.path)
         .exclude(subject_unit=org)
-        .annotate(branch=Substr("subject_path", 1, width))
+        .annotate(
+            branch=Substr("subject_path", 1, width),
+            who=Case(When(subject_person__isnull=True, then=Value("units")), default=Value("people")),
+        )
         .order_by()
-        .values_list("branch", "subject_person__isnull", "final_band")
+        .values_list("branch", "who", "final_band")
         .annotate(n=Count("pk"))
     )
     empty = {"units": dict.fromkeys(Band.values, 0), "people": dict.fromkeys(Band.values, 0)}
     totals = {"units": dict.fromkeys(Band.values, 0), "people": dict.fromkeys(Band.values, 0)}
     by_branch: dict[str, dict] = {}
-    for branch, is_unit, band, n in rows:
-        who = "units" if is_unit else "people"
+    for branch, who, band, n in rows:
         totals[who][band] += n
         if len(branch) == width:
             entry = by_branch.setdefault(branch, {k: dict(v) for k, v in empty.items()})
