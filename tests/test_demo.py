@@ -261,7 +261,7 @@ class DemoCountsTestCase(TestCase):
         self.client.force_login(get_user_model().objects.get(username="tinhuy"))
         tb = Organization.objects.get(code="TB")
         # Each panel's own fragment (htmx), and the page that draws the eager ones inline.
-        pins = {"tasks": 12, "indicators": 16, "incoming": 9, "meetings": 32}
+        pins = {"tasks": 12, "indicators": 16, "incoming": 9, "meetings": 32, "inspections": 12, "evaluations": 10}
         registered = panels.registered()
         self.assertEqual({p.key for p in registered}, set(pins), "pin the query count of every registered panel")
         counts = {}

@@ -46,12 +46,15 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.imports.models import PendingImport
     from hienthuc.incoming.models import IncomingDocument
     from hienthuc.indicators.models import Indicator, ReportForm, Submission
+    from hienthuc.evaluations.models import Evaluation
+    from hienthuc.inspections.models import Inspection
     from hienthuc.meetings.models import AgendaItem, BridgePoint, Meeting, Reflection
     from hienthuc.orgs.models import Mandate, Organization
     from hienthuc.people.models import Person, Position
     from hienthuc.plans.models import ExplanationRequest, Plan, Task
     from hienthuc.reorgs.actions import do_create_reorganization
     from hienthuc.reorgs.models import Operation
+    from hienthuc.reviews.models import Review
     from tests.test_documents import docx_bytes
 
     tb = Organization.objects.get(code="TB")
@@ -99,6 +102,10 @@ def thai_binh_objects() -> dict[str, int]:
         "agenda": AgendaItem.objects.filter(meeting__unit=tb).first().pk,
         "points": BridgePoint.objects.filter(meeting__unit=tb).exclude(unit=tb).first().pk,
         "reflections": Reflection.objects.filter(path__startswith=tb.path).first().pk,
+        "inspections": Inspection.objects.filter(unit=tb).first().pk,
+        "evaluations": Evaluation.objects.filter(unit=tb).first().pk,
+        # Hưng Yên's review of its congress (seed 001): out of Quảng Ninh's reach as well.
+        "reviews": Review.objects.first().pk,
     }
 
 
@@ -122,13 +129,13 @@ OBJECT_KEYS = {
     "imports": "imports", "reports": "reports", "submissions": "submissions", "pending": "pending",
     "reorgs": "reorgs", "reorgs/operations": "reorgs/operations", "mandates": "mandates",
     "incoming": "incoming", "meetings": "meetings", "agenda": "agenda", "points": "points",
-    "reflections": "reflections",
+    "reflections": "reflections", "inspections": "inspections", "evaluations": "evaluations", "reviews": "reviews",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",
     "task_id": "tasks", "indicator_id": "indicators", "form_id": "reports", "submission_id": "submissions",
     "reorg_id": "reorgs", "incoming_id": "incoming", "meeting_id": "meetings", "point_id": "points",
-    "item_id": "agenda",
+    "item_id": "agenda", "inspection_id": "inspections", "evaluation_id": "evaluations", "review_id": "reviews",
 }  # fmt: skip
 
 

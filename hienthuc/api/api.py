@@ -116,6 +116,7 @@ def on_validation_error(request, exc: ValidationError):
 # One router per app; each holds its schemas and endpoints (docs/architecture.md).
 from hienthuc.api.committees import router as committees_router  # noqa: E402
 from hienthuc.api.documents import router as documents_router  # noqa: E402
+from hienthuc.api.evaluations import router as evaluations_router  # noqa: E402
 from hienthuc.api.incoming import router as incoming_router  # noqa: E402
 from hienthuc.api.indicators import router as indicators_router  # noqa: E402
 from hienthuc.api.inspections import router as inspections_router  # noqa: E402
@@ -136,5 +137,6 @@ for router in (
     incoming_router,
     meetings_router,
     inspections_router,
+    evaluations_router,
 ):
     api.add_router("", router)

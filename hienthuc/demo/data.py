@@ -341,6 +341,7 @@ def load_demo(seed: int = 20201203) -> None:
     do_link_person(logins["tinhuy"], standing[0], acting_user=actor)
     dong_hung = next(d for d in districts if d.code == "TB-DH")
     do_link_person(logins["huyen"], district_secretaries[districts.index(dong_hung)], acting_user=actor)
+    load_demo_inspections(actor, tb=tb, hy=hy)
     load_demo_reorganization(actor, centre=centre, provinces=[tb, hy])
     username, _label, code, role = NEW_PROVINCE_LOGIN
     new_login = do_create_user(
@@ -1183,3 +1184,160 @@ def _aware(day: datetime.date):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
+# The XX term's inspection and supervision program of the Thái Bình Executive Committee (seeds
+# 000, 003): (district code, body, form, content, period, what happened). What happened: "done"
+# (concluded, with a recommendation), "discipline" (concluded with a reprimand), "ongoing", or ""
+# (not yet started).
+TB_INSPECTIONS = [
+    ("TB-DH", "ubkt", "inspection", "Việc lãnh đạo, chỉ đạo thực hiện Nghị quyết Đại hội Đảng bộ huyện lần thứ XXVI",
+     "Quý II/2021", "done"),
+    ("TB-HH", "btv", "thematic", "Việc ban hành và thực hiện chương trình hành động thực hiện Nghị quyết Đại hội "
+     "Đảng bộ tỉnh lần thứ XX", "Quý III/2021", "done"),
+    ("TB-KX", "ubkt", "signs", "Việc chấp hành nguyên tắc tập trung dân chủ trong quản lý đất đai", "Quý IV/2021",
+     "discipline"),
+    ("TB-TP", "bch", "regular", "Công tác cán bộ và thực hiện quy chế làm việc", "Quý II/2022", "ongoing"),
+    ("TB-DH", "btv", "thematic", "Việc học tập, quán triệt và triển khai Kết luận 21-KL/TW", "Quý IV/2022", ""),
+    ("TB-HH", "ubkt", "inspection", "Việc thực hiện nhiệm vụ kiểm tra, giám sát của cấp ủy và ủy ban kiểm tra",
+     "Quý II/2027", ""),
+]  # fmt: skip
+
+
+def load_demo_inspections(actor, *, tb, hy) -> None:
+    """The XX term's inspection program with its inspections, conclusions, recommendations and a
+    discipline; the 2021 evaluations of Thái Bình's district-level units and of a commune's
+    members; and seed 001: Hưng Yên's review of its 17th congress with the Standing Committee's
+    certificates of merit to 22 collectives and 35 individuals."""
+    from hienthuc.documents.actions import do_create_document
+    from hienthuc.documents.models import DocumentKind
+    from hienthuc.evaluations.actions import (
+        do_commend,
+        do_decide_evaluation,
+        do_open_evaluations,
+        do_propose_evaluation,
+    )
+    from hienthuc.evaluations.models import Band, Evaluation
+    from hienthuc.inspections.actions import (
+        do_add_program_item,
+        do_add_recommendation,
+        do_add_team_member,
+        do_conclude_inspection,
+        do_record_discipline,
+        do_record_findings,
+        do_start_inspection,
+    )
+    from hienthuc.meetings.actions import do_create_meeting, do_record_meeting
+    from hienthuc.people.models import Person
+    from hienthuc.plans.actions import do_create_plan, do_issue_plan
+    from hienthuc.plans.models import PlanKind
+    from hienthuc.reviews.actions import do_create_review
+
+    kinds = {k.code: k for k in DocumentKind.objects.filter(code__in=["quyet_dinh", "thong_bao", "bao_cao"])}
+    numbers = iter(range(300, 400))
+
+    def document(unit, kind, abbreviation, day, summary):
+        return do_create_document(
+            issuing_unit=unit, kind=kinds[kind], number_text=f"{next(numbers)}-{abbreviation}/TU", issuing_body="btv",
+            issued_on=day, place="Thái Bình" if unit == tb else "Hưng Yên", summary=summary, acting_user=actor,
+        )  # fmt: skip
+
+    units = {u.code: u for u in Organization.objects.filter(path__startswith=tb.path, depth=tb.depth + 1)}
+    program = do_create_plan(
+        unit=tb, kind=PlanKind.INSPECTION_PROGRAM,
+        title="Chương trình kiểm tra, giám sát của Ban Chấp hành Đảng bộ tỉnh nhiệm kỳ 2020 - 2025", acting_user=actor,
+    )  # fmt: skip
+    items = [
+        do_add_program_item(
+            program, body=body, form=form, content=content, period_text=period, subject_unit=units[code],
+            acting_user=actor,
+        )  # fmt: skip
+        for code, body, form, content, period, _outcome in TB_INSPECTIONS
+    ]
+    do_issue_plan(program, number_text="06-CTr/TU", issued_on=datetime.date(2021, 1, 20), acting_user=actor)
+    inspectors = list(Person.objects.filter(home_unit__code="TB-UBKT").order_by("pk")[:3])
+    for (code, _body, _form, content, period, outcome), item in zip(TB_INSPECTIONS, items, strict=True):
+        if not outcome:
+            continue
+        last = item.task.deadline_last_day
+        start = last - datetime.timedelta(days=75)
+        decision = document(tb, "quyet_dinh", "QĐ", start, f"về việc kiểm tra, giám sát {units[code].name}")
+        do_start_inspection(item, decision=decision, started_on=start, acting_user=actor)
+        for person, role in zip(inspectors, ("head", "deputy", "member")):
+            do_add_team_member(item, person=person, role=role, acting_user=actor)
+        if outcome == "ongoing":
+            continue
+        do_record_findings(
+            item, confidential=True, acting_user=actor,
+            findings="Cấp ủy đã ban hành kế hoạch thực hiện kịp thời; một số xã chậm cụ thể hóa, việc kiểm tra, "
+            "đôn đốc chưa thường xuyên." if outcome == "done" else "Ban Thường vụ Huyện ủy buông lỏng lãnh đạo, để "
+            "xảy ra vi phạm trong quản lý, sử dụng đất đai tại hai xã.",
+        )  # fmt: skip
+        notice = document(tb, "thong_bao", "TB", last - datetime.timedelta(days=5), f"kết luận kiểm tra, giám sát {units[code].name}")
+        do_conclude_inspection(item, conclusion=notice, acting_user=actor)
+        do_add_recommendation(
+            item, content="Rà soát, bổ sung kế hoạch; kiểm điểm trách nhiệm tập thể, cá nhân có liên quan",
+            deadline_text=f"Quý I/{last.year + 1}", acting_user=actor,
+        )  # fmt: skip
+        if outcome == "discipline":
+            penalty = document(tb, "quyet_dinh", "QĐ", last, f"thi hành kỷ luật Ban Thường vụ {units[code].name}")
+            do_record_discipline(
+                tb, penalty="reprimand", decision=penalty, subject_unit=units[code], inspection=item,
+                reason="Buông lỏng lãnh đạo, chỉ đạo để xảy ra vi phạm trong quản lý đất đai", acting_user=actor,
+            )  # fmt: skip
+
+    # 2021: the district-level units, proposed as the system scores them and decided so; the
+    # members of the first commune of Đông Hưng.
+    do_open_evaluations(tb, year=2021, acting_user=actor)
+    decision = document(tb, "quyet_dinh", "QĐ", datetime.date(2022, 1, 25), "về đánh giá, xếp loại chất lượng "
+                        "tổ chức đảng năm 2021")  # fmt: skip
+    for n, evaluation in enumerate(Evaluation.objects.filter(year=2021, unit=tb).order_by("subject_path")):
+        band = evaluation.computed_band or (Band.EXCELLENT if n % 4 == 0 else Band.GOOD)
+        do_propose_evaluation(evaluation, score=None, band=band, acting_user=actor)
+        # The Standing Committee weighs what the figures cannot: tasks late through the epidemic.
+        if band == Band.FAILED and (evaluation.computed_score or 0) >= 50:
+            do_decide_evaluation(evaluation, band=Band.COMPLETE, decision=decision, acting_user=actor,
+                                 reason="Nhiệm vụ chậm do ảnh hưởng của dịch COVID-19, đã khắc phục trong quý I/2022")  # fmt: skip
+        else:
+            do_decide_evaluation(evaluation, band=band, decision=decision, acting_user=actor)
+    commune = Organization.objects.filter(path__startswith=units["TB-DH"].path, depth=tb.depth + 2).order_by("path")[0]
+    do_open_evaluations(commune, year=2021, people=True, acting_user=actor)
+    for n, evaluation in enumerate(Evaluation.objects.filter(year=2021, unit=commune).order_by("pk")):
+        band = evaluation.computed_band or (Band.EXCELLENT if n == 0 else Band.GOOD)
+        do_propose_evaluation(evaluation, score=None, band=band, acting_user=actor)
+        do_decide_evaluation(evaluation, band=band, acting_user=actor)
+
+    # Seed 001: Hưng Yên's 17th congress, its review of 13-11-2020, and 22 + 35 certificates of merit.
+    congress = do_create_meeting(
+        hy, kind="congress", title="Đại hội đại biểu Đảng bộ tỉnh Hưng Yên lần thứ XVII, nhiệm kỳ 2020 - 2025",
+        starts_at=_aware(datetime.date(2020, 10, 14)), place="Hưng Yên", acting_user=actor,
+    )  # fmt: skip
+    do_record_meeting(congress, status="held", minutes="Đại hội thành công tốt đẹp.", conclusion=None, acting_user=actor)
+    do_create_review(
+        hy, kind="meeting", meeting=congress, period_text="Tháng 10/2020",
+        title="Tổng kết công tác chỉ đạo và tổ chức Đại hội Đảng bộ tỉnh lần thứ XVII, nhiệm kỳ 2020 - 2025",
+        results="Công tác chuẩn bị đại hội thực hiện kịp thời, chu đáo, đúng quy trình, quy định, đồng bộ, toàn diện "
+        "trên tất cả các mặt: văn kiện, nhân sự, tuyên truyền, hậu cần, an ninh.\nĐại hội diễn ra nghiêm túc, trang "
+        "trọng, tiết kiệm; việc bầu cử thực hiện đúng quy chế bầu cử trong Đảng.",
+        shortcomings="Một số khâu chuẩn bị văn kiện ở cơ sở còn chậm so với kế hoạch.",
+        causes="Thành công nhờ sự đoàn kết, tập trung trí tuệ, sáng tạo, trách nhiệm của cả Đảng bộ.",
+        lessons="Chuẩn bị sớm, kỹ lưỡng văn kiện và nhân sự; phân công rõ người, rõ việc, rõ thời hạn.\nPhát huy "
+        "trách nhiệm người đứng đầu trong chỉ đạo tổ chức đại hội và các sự kiện quy mô lớn.",
+        acting_user=actor,
+    )  # fmt: skip
+    collectives = list(Organization.objects.filter(path__startswith=hy.path).exclude(pk=hy.pk).order_by("path")[:22])
+    people = list(Person.objects.filter(home_unit__path__startswith=hy.path).order_by("pk")[:35])
+    office = next(u for u in collectives if u.code == "HY-VP")
+    while len(people) < 35:
+        people.append(
+            do_create_person(full_name=f"Chuyên viên Văn phòng Tỉnh ủy số {len(people) + 1}", home_unit=office,
+                             acting_user=actor)  # fmt: skip
+        )
+    award = document(hy, "quyet_dinh", "QĐ", datetime.date(2020, 11, 13), "về việc tặng Bằng khen cho các tập thể, "
+                     "cá nhân có thành tích trong công tác chuẩn bị và tổ chức Đại hội Đảng bộ tỉnh lần thứ XVII")  # fmt: skip
+    reason = "Có đóng góp quan trọng vào thành công Đại hội Đảng bộ tỉnh lần thứ XVII, nhiệm kỳ 2020 - 2025"
+    do_commend(
+        hy, decision=award, kind="bang_khen", year=2020, acting_user=actor,
+        entries=[{"subject_unit": u, "reason": reason} for u in collectives]
+        + [{"subject_person": p, "reason": reason} for p in people],
+    )  # fmt: skip

@@ -207,7 +207,8 @@ def do_decide_evaluation(
     before = snapshot(evaluation, FIELDS)
     evaluation.final_score = score if score is not None else evaluation.proposed_score or evaluation.computed_score
     evaluation.final_band, evaluation.final_reason, evaluation.decision = band, reason, decision
-    evaluation.stage, evaluation.decided_by, evaluation.decided_at = Stage.DECIDED, acting_user, timezone.now()
+    evaluation.stage, evaluation.decided_at = Stage.DECIDED, timezone.now()
+    evaluation.decided_by = acting_user if acting_user.pk else None
     evaluation.save()
     record(acting_user, "decide", evaluation, organization=evaluation.unit, before=before, after=snapshot(evaluation, FIELDS))
     return evaluation
