@@ -36,18 +36,25 @@ class EvaluationBase(BaseTestCase):
         plan = do_create_plan(unit=cls.tinh_a, kind=PlanKind.ACTION_PROGRAM, title="Chương trình 2021",
                               acting_user=cls.alice)  # fmt: skip
         cls.tasks = [
-            do_add_task(plan, content=f"Nhiệm vụ {n}", lead_unit=cls.huyen_a1, deadline_text=f"Quý {q}/2021",
-                        acting_user=cls.alice)  # fmt: skip
+            do_add_task(
+                plan,
+                content=f"Nhiệm vụ {n}",
+                lead_unit=cls.huyen_a1,
+                deadline_text=f"Quý {q}/2021",
+                acting_user=cls.alice,
+            )  # fmt: skip
             for n, q in enumerate(["I", "II", "III", "IV"], start=1)
         ]
         do_issue_plan(plan, number_text="01-CTr/TU", issued_on=datetime.date(2021, 1, 5), acting_user=cls.alice)
         output = document(cls.huyen_a1, "bao_cao", "10-BC/HU", datetime.date(2021, 3, 20), "kết quả", cls.bob)
         for task, day in zip(cls.tasks[:3], [datetime.date(2021, 3, 20), datetime.date(2021, 6, 1),
-                                             datetime.date(2021, 10, 10)]):  # fmt: skip
+                                             datetime.date(2021, 10, 10)], strict=False):  # fmt: skip
             task.refresh_from_db()
             do_record_progress(task, percent=100, version=task.version, complete=True, completed_on=day,
                                evidence_document=output, acting_user=cls.bob)  # fmt: skip
-        cls.decision = document(cls.tinh_a, "quyet_dinh", "200-QĐ/TU", datetime.date(2022, 1, 20), "xếp loại", cls.alice)
+        cls.decision = document(
+            cls.tinh_a, "quyet_dinh", "200-QĐ/TU", datetime.date(2022, 1, 20), "xếp loại", cls.alice
+        )
 
 
 class ScoreTestCase(EvaluationBase):
@@ -83,7 +90,9 @@ class ScoreTestCase(EvaluationBase):
 
 class StagesTestCase(EvaluationBase):
     def open(self):
-        self.assertEqual(do_open_evaluations(self.tinh_a, year=YEAR, acting_user=self.alice), 2)  # A1, A2 (not the office)
+        self.assertEqual(
+            do_open_evaluations(self.tinh_a, year=YEAR, acting_user=self.alice), 2
+        )  # A1, A2 (not the office)
         return Evaluation.objects.get(subject_unit=self.huyen_a1, year=YEAR)
 
     def test_it_takes_an_evaluation_through_its_stages(self):
@@ -145,7 +154,12 @@ class StagesTestCase(EvaluationBase):
         self.client.force_login(self.alice)
         response = self.client.post(
             f"/orgs/{self.tinh_a.pk}/commendations/new/?year={YEAR}",
-            {"evaluation": [a2.pk], f"reason-{a2.pk}": "Hoàn thành xuất sắc", "decision": "210-QĐ/TU", "kind": "bang_khen"},
+            {
+                "evaluation": [a2.pk],
+                f"reason-{a2.pk}": "Hoàn thành xuất sắc",
+                "decision": "210-QĐ/TU",
+                "kind": "bang_khen",
+            },
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Commendation.objects.get().evaluation, a2)

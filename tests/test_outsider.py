@@ -43,10 +43,10 @@ def thai_binh_objects() -> dict[str, int]:
     from hienthuc.committees.models import Assignment, CommitteeSeat, Term
     from hienthuc.documents.actions import do_add_attachment
     from hienthuc.documents.models import Document, DocumentLink
+    from hienthuc.evaluations.models import Evaluation
     from hienthuc.imports.models import PendingImport
     from hienthuc.incoming.models import IncomingDocument
     from hienthuc.indicators.models import Indicator, ReportForm, Submission
-    from hienthuc.evaluations.models import Evaluation
     from hienthuc.inspections.models import Inspection
     from hienthuc.meetings.models import AgendaItem, BridgePoint, Meeting, Reflection
     from hienthuc.orgs.models import Mandate, Organization

@@ -1,7 +1,6 @@
 """The API's evaluations (open a year, the three stages), commendations and reviews, with the
 pages' scoping and actions."""
 
-import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, TypeAlias
 
@@ -189,13 +188,20 @@ def commend(request, payload: CommendIn):
     for number, entry in enumerate(payload.entries, start=1):
         person = None
         if entry.subject_person_id:
-            person = Person.objects.visible_to(request.user).select_related("home_unit").filter(pk=entry.subject_person_id).first()
+            person = (
+                Person.objects.visible_to(request.user)
+                .select_related("home_unit")
+                .filter(pk=entry.subject_person_id)
+                .first()
+            )
             if person is None:
                 raise ValidationError(_("Dòng %(n)s: không tìm thấy người có mã %(id)s trong phạm vi của bạn.")
                                       % {"n": number, "id": entry.subject_person_id})  # fmt: skip
         entries.append(
             {
-                "subject_unit": access_organization(request.user, entry.subject_unit_id) if entry.subject_unit_id else None,
+                "subject_unit": access_organization(request.user, entry.subject_unit_id)
+                if entry.subject_unit_id
+                else None,
                 "subject_person": person,
                 "evaluation": access_evaluation(request.user, entry.evaluation_id) if entry.evaluation_id else None,
                 "reason": entry.reason,
@@ -227,4 +233,6 @@ def create_review(request, payload: ReviewIn):
     meeting = access_meeting(request.user, payload.meeting_id) if payload.meeting_id else None
     plan = access_plan(request.user, payload.plan_id) if payload.plan_id else None
     data = payload.dict(exclude={"unit_id", "meeting_id", "plan_id"})
-    return Status(201, review_actions.do_create_review(unit, meeting=meeting, plan=plan, acting_user=request.user, **data))
+    return Status(
+        201, review_actions.do_create_review(unit, meeting=meeting, plan=plan, acting_user=request.user, **data)
+    )

@@ -14,7 +14,8 @@ from hienthuc.api.common import ErrorOut, Id, Pages, Text, choice, documented
 from hienthuc.documents.access import access_document
 from hienthuc.inspections import actions
 from hienthuc.inspections.access import access_inspection
-from hienthuc.inspections.models import Body, Form, Inspection, Penalty, Status as InspectionStatus, TeamRole
+from hienthuc.inspections.models import Body, Form, Inspection, Penalty, TeamRole
+from hienthuc.inspections.models import Status as InspectionStatus
 from hienthuc.orgs.access import access_organization
 from hienthuc.people.models import Person
 from hienthuc.plans.access import access_plan
@@ -133,15 +134,15 @@ def _person(request, pk: int | None) -> Person | None:
         return None
     person = Person.objects.visible_to(request.user).select_related("home_unit").filter(pk=pk).first()
     if person is None:
-        raise ValidationError({"person_id": _("Không tìm thấy người có mã %(ids)s trong phạm vi của bạn.") % {"ids": pk}})
+        raise ValidationError(
+            {"person_id": _("Không tìm thấy người có mã %(ids)s trong phạm vi của bạn.") % {"ids": pk}}
+        )
     return person
 
 
 def _subjects(request, payload) -> dict:
     return {
-        "subject_unit": access_organization(request.user, payload.subject_unit_id)
-        if payload.subject_unit_id
-        else None,
+        "subject_unit": access_organization(request.user, payload.subject_unit_id) if payload.subject_unit_id else None,
         "subject_person": _person(request, payload.subject_person_id),
     }
 

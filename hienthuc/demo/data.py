@@ -1249,21 +1249,26 @@ def load_demo_inspections(actor, *, tb, hy) -> None:
     )  # fmt: skip
     items = [
         do_add_program_item(
-            program, body=body, form=form, content=content, period_text=period, subject_unit=units[code],
+            program,
+            body=body,
+            form=form,
+            content=content,
+            period_text=period,
+            subject_unit=units[code],
             acting_user=actor,
         )  # fmt: skip
         for code, body, form, content, period, _outcome in TB_INSPECTIONS
     ]
     do_issue_plan(program, number_text="06-CTr/TU", issued_on=datetime.date(2021, 1, 20), acting_user=actor)
     inspectors = list(Person.objects.filter(home_unit__code="TB-UBKT").order_by("pk")[:3])
-    for (code, _body, _form, content, period, outcome), item in zip(TB_INSPECTIONS, items, strict=True):
+    for (code, *_what, outcome), item in zip(TB_INSPECTIONS, items, strict=True):
         if not outcome:
             continue
         last = item.task.deadline_last_day
         start = last - datetime.timedelta(days=75)
         decision = document(tb, "quyet_dinh", "QĐ", start, f"về việc kiểm tra, giám sát {units[code].name}")
         do_start_inspection(item, decision=decision, started_on=start, acting_user=actor)
-        for person, role in zip(inspectors, ("head", "deputy", "member")):
+        for person, role in zip(inspectors, ("head", "deputy", "member"), strict=False):
             do_add_team_member(item, person=person, role=role, acting_user=actor)
         if outcome == "ongoing":
             continue
@@ -1273,7 +1278,9 @@ def load_demo_inspections(actor, *, tb, hy) -> None:
             "đôn đốc chưa thường xuyên." if outcome == "done" else "Ban Thường vụ Huyện ủy buông lỏng lãnh đạo, để "
             "xảy ra vi phạm trong quản lý, sử dụng đất đai tại hai xã.",
         )  # fmt: skip
-        notice = document(tb, "thong_bao", "TB", last - datetime.timedelta(days=5), f"kết luận kiểm tra, giám sát {units[code].name}")
+        notice = document(
+            tb, "thong_bao", "TB", last - datetime.timedelta(days=5), f"kết luận kiểm tra, giám sát {units[code].name}"
+        )
         do_conclude_inspection(item, conclusion=notice, acting_user=actor)
         do_add_recommendation(
             item, content="Rà soát, bổ sung kế hoạch; kiểm điểm trách nhiệm tập thể, cá nhân có liên quan",
@@ -1312,7 +1319,9 @@ def load_demo_inspections(actor, *, tb, hy) -> None:
         hy, kind="congress", title="Đại hội đại biểu Đảng bộ tỉnh Hưng Yên lần thứ XVII, nhiệm kỳ 2020 - 2025",
         starts_at=_aware(datetime.date(2020, 10, 14)), place="Hưng Yên", acting_user=actor,
     )  # fmt: skip
-    do_record_meeting(congress, status="held", minutes="Đại hội thành công tốt đẹp.", conclusion=None, acting_user=actor)
+    do_record_meeting(
+        congress, status="held", minutes="Đại hội thành công tốt đẹp.", conclusion=None, acting_user=actor
+    )
     do_create_review(
         hy, kind="meeting", meeting=congress, period_text="Tháng 10/2020",
         title="Tổng kết công tác chỉ đạo và tổ chức Đại hội Đảng bộ tỉnh lần thứ XVII, nhiệm kỳ 2020 - 2025",
@@ -1330,8 +1339,9 @@ def load_demo_inspections(actor, *, tb, hy) -> None:
     office = next(u for u in collectives if u.code == "HY-VP")
     while len(people) < 35:
         people.append(
-            do_create_person(full_name=f"Chuyên viên Văn phòng Tỉnh ủy số {len(people) + 1}", home_unit=office,
-                             acting_user=actor)  # fmt: skip
+            do_create_person(
+                full_name=f"Chuyên viên Văn phòng Tỉnh ủy số {len(people) + 1}", home_unit=office, acting_user=actor
+            )  # fmt: skip
         )
     award = document(hy, "quyet_dinh", "QĐ", datetime.date(2020, 11, 13), "về việc tặng Bằng khen cho các tập thể, "
                      "cá nhân có thành tích trong công tác chuẩn bị và tổ chức Đại hội Đảng bộ tỉnh lần thứ XVII")  # fmt: skip

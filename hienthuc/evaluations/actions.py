@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, record_each, snapshot
-from hienthuc.documents.models import Document, Status as DocumentStatus
+from hienthuc.documents.models import Document
+from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.evaluations import evidence as ev
 from hienthuc.evaluations.models import (
     Band,
@@ -43,9 +44,7 @@ def active_rule() -> EvaluationRule:
 
 def _check_year(year: int) -> None:
     if year is None or not YEAR_MIN <= year <= timezone.localdate().year:
-        raise ValidationError(
-            {"year": _("Năm đánh giá phải từ %(min)s đến năm nay.") % {"min": YEAR_MIN}}
-        )
+        raise ValidationError({"year": _("Năm đánh giá phải từ %(min)s đến năm nay.") % {"min": YEAR_MIN}})
 
 
 def _scored(evaluation: Evaluation, evidence: dict, rule: EvaluationRule, today: datetime.date) -> None:
@@ -61,14 +60,24 @@ def do_open_evaluations(unit: Organization, *, year: int, people: bool = False, 
     boards are evaluated as agencies, not here) or, with `people`, of its own active members,
     each with its evidence and the rule's proposal. Those already open are left as they are."""
     if not can_edit(acting_user, unit):
-        raise ValidationError(_("Chỉ cấp ủy (người có quyền biên tập) của %(unit)s mới mở đánh giá.") % {"unit": unit.name})
+        raise ValidationError(
+            _("Chỉ cấp ủy (người có quyền biên tập) của %(unit)s mới mở đánh giá.") % {"unit": unit.name}
+        )
     _check_year(year)
     today = timezone.localdate()
     rule = active_rule()
     fresh: list[Evaluation] = []
     if people:
-        done = set(Evaluation.objects.filter(year=year, subject_person__home_unit=unit).values_list("subject_person_id", flat=True))
-        members = [p for p in Person.objects.filter(home_unit=unit, is_active=True).select_related("home_unit") if p.pk not in done]
+        done = set(
+            Evaluation.objects.filter(year=year, subject_person__home_unit=unit).values_list(
+                "subject_person_id", flat=True
+            )
+        )
+        members = [
+            p
+            for p in Person.objects.filter(home_unit=unit, is_active=True).select_related("home_unit")
+            if p.pk not in done
+        ]
         found = ev.people_evidence(members, year, today)
         for person in members:
             evaluation = Evaluation(unit=unit, year=year, subject_person=person, subject_path=unit.path)
@@ -81,7 +90,10 @@ def do_open_evaluations(unit: Organization, *, year: int, people: bool = False, 
             )
         )
         below = [
-            u for u in Organization.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_active=True, kind__is_body=False)
+            u
+            for u in Organization.objects.filter(
+                path__startswith=unit.path, depth=unit.depth + 1, is_active=True, kind__is_body=False
+            )
             if u.pk not in done
         ]
         found = ev.units_evidence(below, year, today)
@@ -95,7 +107,11 @@ def do_open_evaluations(unit: Organization, *, year: int, people: bool = False, 
 
 
 def _locked(evaluation: Evaluation) -> Evaluation:
-    return Evaluation.objects.select_for_update().select_related("unit", "subject_unit", "subject_person__home_unit", "rule").get(pk=evaluation.pk)
+    return (
+        Evaluation.objects.select_for_update()
+        .select_related("unit", "subject_unit", "subject_person__home_unit", "rule")
+        .get(pk=evaluation.pk)
+    )
 
 
 def _open(evaluation: Evaluation) -> None:
@@ -128,13 +144,22 @@ def do_refresh_evaluation(evaluation: Evaluation, *, acting_user: User) -> Evalu
     _open(evaluation)
     before = snapshot(evaluation, FIELDS)
     today = timezone.localdate()
-    if evaluation.subject_person_id:
-        found = ev.people_evidence([evaluation.subject_person], evaluation.year, today)[evaluation.subject_person_id]
+    if evaluation.subject_person is not None:
+        person = evaluation.subject_person
+        found = ev.people_evidence([person], evaluation.year, today)[person.pk]
     else:
-        found = ev.units_evidence([evaluation.subject_unit], evaluation.year, today)[evaluation.subject_unit_id]
+        assert evaluation.subject_unit is not None
+        found = ev.units_evidence([evaluation.subject_unit], evaluation.year, today)[evaluation.subject_unit.pk]
     _scored(evaluation, found, active_rule(), today)
     evaluation.save()
-    record(acting_user, "update", evaluation, organization=evaluation.unit, before=before, after=snapshot(evaluation, FIELDS))
+    record(
+        acting_user,
+        "update",
+        evaluation,
+        organization=evaluation.unit,
+        before=before,
+        after=snapshot(evaluation, FIELDS),
+    )
     return evaluation
 
 
@@ -144,8 +169,8 @@ def may_self_assess(user, evaluation: Evaluation) -> bool:
     if user.is_superuser:
         return True
     own = set(root_paths(user, EDIT_KINDS))
-    if evaluation.subject_person_id:
-        person = evaluation.subject_person
+    person = evaluation.subject_person
+    if person is not None:
         return person.user_id == user.pk or person.home_unit.path in own
     return evaluation.subject_path in own
 
@@ -164,7 +189,14 @@ def do_self_assess(
     if evaluation.stage == Stage.COMPUTED:
         evaluation.stage = Stage.SELF
     evaluation.save()
-    record(acting_user, "self_assess", evaluation, organization=evaluation.unit, before=before, after=snapshot(evaluation, FIELDS))
+    record(
+        acting_user,
+        "self_assess",
+        evaluation,
+        organization=evaluation.unit,
+        before=before,
+        after=snapshot(evaluation, FIELDS),
+    )
     return evaluation
 
 
@@ -175,14 +207,23 @@ def do_propose_evaluation(
     """The level above confirms the system's proposal or changes it, with a reason."""
     evaluation = _locked(evaluation)
     if not can_edit(acting_user, evaluation.unit):
-        raise ValidationError(_("Chỉ cấp ủy cấp trên (%(unit)s) mới đề xuất xếp loại.") % {"unit": evaluation.unit.name})
+        raise ValidationError(
+            _("Chỉ cấp ủy cấp trên (%(unit)s) mới đề xuất xếp loại.") % {"unit": evaluation.unit.name}
+        )
     _open(evaluation)
     reason = _check_band(score, band, reason, evaluation.computed_band, "proposed")
     before = snapshot(evaluation, FIELDS)
     evaluation.proposed_score, evaluation.proposed_band, evaluation.proposed_reason = score, band, reason
     evaluation.stage = Stage.PROPOSED
     evaluation.save()
-    record(acting_user, "propose", evaluation, organization=evaluation.unit, before=before, after=snapshot(evaluation, FIELDS))
+    record(
+        acting_user,
+        "propose",
+        evaluation,
+        organization=evaluation.unit,
+        before=before,
+        after=snapshot(evaluation, FIELDS),
+    )
     return evaluation
 
 
@@ -202,7 +243,9 @@ def do_decide_evaluation(
     _open(evaluation)
     reference = evaluation.proposed_band or evaluation.computed_band
     reason = _check_band(score, band, reason, reference, "final")
-    if decision is not None and (decision.status != DocumentStatus.ISSUED or not decision.issuing_unit.path.startswith(evaluation.unit.path)):
+    if decision is not None and (
+        decision.status != DocumentStatus.ISSUED or not decision.issuing_unit.path.startswith(evaluation.unit.path)
+    ):
         raise ValidationError({"decision": _("Quyết định phải là văn bản đã ban hành của cấp đánh giá.")})
     before = snapshot(evaluation, FIELDS)
     evaluation.final_score = score if score is not None else evaluation.proposed_score or evaluation.computed_score
@@ -210,7 +253,14 @@ def do_decide_evaluation(
     evaluation.stage, evaluation.decided_at = Stage.DECIDED, timezone.now()
     evaluation.decided_by = acting_user if acting_user.pk else None
     evaluation.save()
-    record(acting_user, "decide", evaluation, organization=evaluation.unit, before=before, after=snapshot(evaluation, FIELDS))
+    record(
+        acting_user,
+        "decide",
+        evaluation,
+        organization=evaluation.unit,
+        before=before,
+        after=snapshot(evaluation, FIELDS),
+    )
     return evaluation
 
 
@@ -226,7 +276,9 @@ def do_update_rule(rule: EvaluationRule, *, acting_user: User, **changes) -> Eva
             raise ValidationError(_("Không có thông số “%(name)s”.") % {"name": name})
         setattr(rule, name, value)
     if not (100 >= rule.excellent_min > rule.good_min > rule.complete_min):
-        raise ValidationError(_("Các mức điểm phải giảm dần: hoàn thành xuất sắc > hoàn thành tốt > hoàn thành, tối đa 100."))
+        raise ValidationError(
+            _("Các mức điểm phải giảm dần: hoàn thành xuất sắc > hoàn thành tốt > hoàn thành, tối đa 100.")
+        )
     if rule.late_penalty > 100 or rule.complete_max_late > 100 or rule.aim_good > 100:
         raise ValidationError(_("Tỷ lệ phần trăm phải từ 0 đến 100."))
     if not (rule.weight_tasks + rule.weight_reports + rule.weight_indicators + rule.weight_study):
@@ -256,17 +308,22 @@ def do_commend(
     if decision is None:
         raise ValidationError({"decision": _("Khen thưởng phải có quyết định: hãy ghi số hiệu quyết định đã đăng ký.")})
     if decision.status != DocumentStatus.ISSUED or not decision.issuing_unit.path.startswith(unit.path):
-        raise ValidationError({"decision": _("Quyết định khen thưởng phải là văn bản đã ban hành của %(unit)s.") % {"unit": unit.name}})
+        raise ValidationError(
+            {"decision": _("Quyết định khen thưởng phải là văn bản đã ban hành của %(unit)s.") % {"unit": unit.name}}
+        )
     if not entries:
         raise ValidationError(_("Hãy chọn ít nhất một tập thể hoặc cá nhân được khen thưởng."))
     made, seen = [], set()
     existing = set(Commendation.objects.filter(decision=decision).values_list("subject_unit_id", "subject_person_id"))
     for number, entry in enumerate(entries, start=1):
-        subject_unit, person = entry.get("subject_unit"), entry.get("subject_person")
-        if (subject_unit is None) == (person is None):
+        subject_unit: Organization | None = entry.get("subject_unit")
+        person: Person | None = entry.get("subject_person")
+        if subject_unit is not None and person is None:
+            path, name = subject_unit.path, subject_unit.name
+        elif person is not None and subject_unit is None:
+            path, name = person.home_unit.path, person.full_name
+        else:
             raise ValidationError(_("Dòng %(n)s: hãy ghi một tập thể hoặc một cá nhân.") % {"n": number})
-        path = subject_unit.path if subject_unit else person.home_unit.path
-        name = subject_unit.name if subject_unit else person.full_name
         if not path.startswith(unit.path):
             raise ValidationError(
                 _("Dòng %(n)s: “%(name)s” không thuộc %(unit)s.") % {"n": number, "name": name, "unit": unit.name}
@@ -280,8 +337,15 @@ def do_commend(
             raise ValidationError(_("Dòng %(n)s: hãy ghi thành tích của “%(name)s”.") % {"n": number, "name": name})
         made.append(
             Commendation(
-                unit=unit, decision=decision, kind=kind, year=year, subject_unit=subject_unit, subject_person=person,
-                subject_path=path, reason=reason, evaluation=entry.get("evaluation"),
+                unit=unit,
+                decision=decision,
+                kind=kind,
+                year=year,
+                subject_unit=subject_unit,
+                subject_person=person,
+                subject_path=path,
+                reason=reason,
+                evaluation=entry.get("evaluation"),
             )  # fmt: skip
         )
     Commendation.objects.bulk_create(made)

@@ -78,9 +78,7 @@ def _reports(units: list[Organization], year: int, today: datetime.date) -> dict
 def _indicators(units: list[Organization], year: int, today: datetime.date) -> dict[int, dict]:
     """Per unit: its year targets met by its own figure for the year (a target without a figure
     is unmet once the year is over, not yet judged before)."""
-    targets = list(
-        Target.objects.filter(unit__in=units, kind=TargetKind.YEAR, year=year).select_related("indicator")
-    )
+    targets = list(Target.objects.filter(unit__in=units, kind=TargetKind.YEAR, year=year).select_related("indicator"))
     values = {
         (v["unit_id"], v["indicator_id"]): v["value"]
         for v in Value.objects.filter(
@@ -211,7 +209,9 @@ def score(evidence: dict, rule: EvaluationRule) -> tuple[Decimal | None, str, di
         return None, "", {k: None for k in parts}
     total = sum(weights[k] * v for k, v in present.items()) / sum(weights[k] for k in present)
     total = total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    rounded = {k: (v.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if v is not None else None) for k, v in parts.items()}
+    rounded = {
+        k: (v.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if v is not None else None) for k, v in parts.items()
+    }
     return total, band_for(total, tasks, rule), rounded
 
 

@@ -45,7 +45,13 @@ def band_counts(org: Organization, year: int) -> dict:
         rated = sum(counts.values())
         good = sum(counts[b] for b in GOOD_OR_BETTER)
         share = _share(good, rated)
-        return {"counts": counts, "rated": rated, "good": good, "share": share, "meets": share is not None and share > aim}
+        return {
+            "counts": counts,
+            "rated": rated,
+            "good": good,
+            "share": share,
+            "meets": share is not None and share > aim,
+        }
 
     units = Organization.objects.filter(path__in=list(by_branch)).order_by("path")
     return {
@@ -61,7 +67,10 @@ def band_counts(org: Organization, year: int) -> dict:
 
 def stage_counts(org: Organization, year: int, evaluations) -> dict[str, int]:
     found = dict(
-        evaluations.filter(year=year, unit__path__startswith=org.path).order_by().values_list("stage").annotate(n=Count("pk"))
+        evaluations.filter(year=year, unit__path__startswith=org.path)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
     )
     return {code: found.get(code, 0) for code in Stage.values}
 
@@ -83,8 +92,10 @@ def decision_counts(commendations) -> list[dict]:
     rows = (
         commendations.order_by()
         .values("decision_id", "kind", "year", "unit__name")
-        .annotate(collectives=Count("pk", filter=Q(subject_unit__isnull=False)), individuals=Count("pk", filter=Q(subject_person__isnull=False)))
+        .annotate(
+            collectives=Count("pk", filter=Q(subject_unit__isnull=False)),
+            individuals=Count("pk", filter=Q(subject_person__isnull=False)),
+        )
         .order_by("-year", "decision_id")
     )
     return list(rows)
-

@@ -104,7 +104,9 @@ class Evaluation(models.Model):
     self_score = models.DecimalField(_("điểm tự đánh giá"), max_digits=5, decimal_places=2, null=True, blank=True)
     self_band = models.CharField(_("tự xếp loại"), max_length=10, choices=Band.choices, blank=True)
     self_reason = models.TextField(_("lý do tự đánh giá khác đề xuất"), blank=True)
-    proposed_score = models.DecimalField(_("điểm cấp trên đề xuất"), max_digits=5, decimal_places=2, null=True, blank=True)
+    proposed_score = models.DecimalField(
+        _("điểm cấp trên đề xuất"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     proposed_band = models.CharField(_("xếp loại cấp trên đề xuất"), max_length=10, choices=Band.choices, blank=True)
     proposed_reason = models.TextField(_("lý do đề xuất khác hệ thống"), blank=True)
     final_score = models.DecimalField(_("điểm quyết định"), max_digits=5, decimal_places=2, null=True, blank=True)
@@ -135,7 +137,8 @@ class Evaluation(models.Model):
                 fields=["year", "subject_unit"], condition=Q(subject_unit__isnull=False), name="evaluation_unit_year"
             ),
             models.UniqueConstraint(
-                fields=["year", "subject_person"], condition=Q(subject_person__isnull=False),
+                fields=["year", "subject_person"],
+                condition=Q(subject_person__isnull=False),
                 name="evaluation_person_year",
             ),  # fmt: skip
             *[
@@ -213,11 +216,13 @@ class Commendation(models.Model):
                 name="commendation_one_subject",
             ),
             models.UniqueConstraint(
-                fields=["decision", "subject_unit"], condition=Q(subject_unit__isnull=False),
+                fields=["decision", "subject_unit"],
+                condition=Q(subject_unit__isnull=False),
                 name="commendation_unit_once",
             ),  # fmt: skip
             models.UniqueConstraint(
-                fields=["decision", "subject_person"], condition=Q(subject_person__isnull=False),
+                fields=["decision", "subject_person"],
+                condition=Q(subject_person__isnull=False),
                 name="commendation_person_once",
             ),  # fmt: skip
         ]

@@ -37,11 +37,14 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     if stage in Stage.values:
         evaluations = evaluations.filter(stage=stage)
     form = OpenForm(request.POST or None, user=request.user, initial={"year": year})
-    opened = submit(
-        request, form,
-        lambda d: (d["unit"], actions.do_open_evaluations(d["unit"], year=d["year"], people=d["people"], acting_user=request.user)),
-        lambda result: _("Đã mở %(n)s phiếu đánh giá.") % {"n": result[1]},
-    )  # fmt: skip
+
+    def open_year(data):
+        unit = data["unit"]
+        return unit, actions.do_open_evaluations(
+            unit, year=data["year"], people=data["people"], acting_user=request.user
+        )
+
+    opened = submit(request, form, open_year, lambda result: _("Đã mở %(n)s phiếu đánh giá.") % {"n": result[1]})
     if opened:
         return redirect(f"{request.path}?unit={opened[0].pk}&year={form.cleaned_data['year']}")
     context = {
@@ -93,7 +96,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if open_ and actions.may_self_assess(request.user, evaluation):
         forms.setdefault("self", BandForm(initial={"band": band, "score": evaluation.computed_score}, prefix="self"))
     if open_ and can_edit(request.user, evaluation.unit):
-        forms.setdefault("propose", BandForm(initial={"band": band, "score": evaluation.computed_score}, prefix="propose"))
+        forms.setdefault(
+            "propose", BandForm(initial={"band": band, "score": evaluation.computed_score}, prefix="propose")
+        )
     if open_ and can_issue(request.user, evaluation.unit):
         proposed = evaluation.proposed_band or band
         forms.setdefault(
@@ -146,7 +151,9 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
     for d in decisions:
         d["decision"] = documents.get(d["decision_id"])
     page = Paginator(
-        commendations.select_related("decision", "subject_unit", "subject_person", "unit").order_by("-year", "decision", "subject_person", "subject_path"),
+        commendations.select_related("decision", "subject_unit", "subject_person", "unit").order_by(
+            "-year", "decision", "subject_person", "subject_path"
+        ),
         100,
     ).get_page(request.GET.get("page"))
     return render(request, "evaluations/commendations.html", {"decisions": decisions, "page": page})
@@ -162,8 +169,11 @@ def commendation_create(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = {int(x) for x in request.POST.getlist("evaluation") if x.isdigit()}
         entries = [
             {
-                "subject_unit": e.subject_unit, "subject_person": e.subject_person, "evaluation": e,
-                "reason": request.POST.get(f"reason-{e.pk}") or _("Hoàn thành xuất sắc nhiệm vụ năm %(year)s") % {"year": year},
+                "subject_unit": e.subject_unit,
+                "subject_person": e.subject_person,
+                "evaluation": e,
+                "reason": request.POST.get(f"reason-{e.pk}")
+                or _("Hoàn thành xuất sắc nhiệm vụ năm %(year)s") % {"year": year},
             }  # fmt: skip
             for e in proposals
             if e.pk in chosen
@@ -172,7 +182,12 @@ def commendation_create(request: HttpRequest, pk: int) -> HttpResponse:
             text = form.cleaned_data["decision"]
             decision = resolve_target(request.user, text) if text.strip() else None
             made = actions.do_commend(
-                org, decision=decision, kind=form.cleaned_data["kind"], year=year, entries=entries, acting_user=request.user
+                org,
+                decision=decision,
+                kind=form.cleaned_data["kind"],
+                year=year,
+                entries=entries,
+                acting_user=request.user,
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
@@ -195,4 +210,6 @@ def rule_detail(request: HttpRequest) -> HttpResponse:
         _("Đã lưu cách tính điểm."),
     ):  # fmt: skip
         return redirect("evaluation_rule")
-    return render(request, "evaluations/rule.html", {"rule": actions.active_rule() if form is None else rule, "form": form})
+    return render(
+        request, "evaluations/rule.html", {"rule": actions.active_rule() if form is None else rule, "form": form}
+    )

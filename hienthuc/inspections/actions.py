@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, snapshot
-from hienthuc.documents.models import Document, Status as DocumentStatus
+from hienthuc.documents.models import Document
+from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.inspections.models import (
     PERSON_PENALTIES,
     UNIT_PENALTIES,
@@ -46,7 +47,10 @@ CONTENT_MAX = 4000
 def _require_conductor(user: User, unit: Organization) -> None:
     if not can_issue(user, unit):
         raise ValidationError(
-            _("Chỉ %(unit)s (người có quyền ban hành văn bản nhân danh cấp ủy) mới ghi được việc kiểm tra, giám sát này.")
+            _(
+                "Chỉ %(unit)s (người có quyền ban hành văn bản nhân danh cấp ủy) mới ghi được việc kiểm tra, "
+                "giám sát này."
+            )
             % {"unit": unit.name}
         )
 
@@ -106,7 +110,10 @@ def _check_document(document: Document | None, unit: Organization, field: str, w
         raise ValidationError({field: _("%(what)s phải là văn bản đã ban hành.") % {"what": what}})
     if not document.issuing_unit.path.startswith(unit.path):
         raise ValidationError(
-            {field: _("%(what)s phải do %(unit)s hoặc cơ quan của cấp ủy ban hành.") % {"what": what, "unit": unit.name}}
+            {
+                field: _("%(what)s phải do %(unit)s hoặc cơ quan của cấp ủy ban hành.")
+                % {"what": what, "unit": unit.name}
+            }
         )
 
 
@@ -163,7 +170,8 @@ def do_add_program_item(
     subject = subject_person.full_name if subject_person else subject_unit.name  # type: ignore[union-attr]
     task = do_add_task(
         plan,
-        content=_("%(form)s %(subject)s: %(content)s") % {"form": Form(form).label, "subject": subject, "content": content},
+        content=_("%(form)s %(subject)s: %(content)s")
+        % {"form": Form(form).label, "subject": subject, "content": content},
         lead_unit=plan.unit,
         deadline_text=period_text,
         output=_("Thông báo kết luận"),
@@ -270,8 +278,9 @@ def do_conclude_inspection(
     inspection.save()
     task = inspection.task
     if task is not None and task.completed_on is None:
+        done_on = min(concluded_on, timezone.localdate())
         do_record_progress(
-            task, percent=100, version=task.version, complete=True, completed_on=min(concluded_on, timezone.localdate()),
+            task, percent=100, version=task.version, complete=True, completed_on=done_on,
             evidence_document=conclusion, text=_("Đã kết luận."), acting_user=acting_user,
         )  # fmt: skip
     record(acting_user, "conclude", inspection, organization=inspection.unit, before=before,
@@ -356,6 +365,7 @@ def do_record_discipline(
             {"decision": _("Kỷ luật phải có quyết định: hãy ghi số hiệu quyết định kỷ luật đã đăng ký.")}
         )
     _check_document(decision, unit, "decision", _("Quyết định kỷ luật"))
+    assert decision.issued_on is not None  # checked: an issued document
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi nội dung vi phạm.")})

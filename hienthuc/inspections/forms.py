@@ -68,7 +68,9 @@ class RecommendationForm(ScopedForm):
     content = forms.CharField(label=gettext_lazy("Kiến nghị"), widget=forms.Textarea(attrs={"rows": 2}))
     deadline_text = forms.CharField(label=gettext_lazy("Thời hạn"), max_length=100)
     lead_unit = UnitField(
-        label=gettext_lazy("Đơn vị thực hiện"), required=False, help_text=gettext_lazy("Để trống: đối tượng được kiểm tra")
+        label=gettext_lazy("Đơn vị thực hiện"),
+        required=False,
+        help_text=gettext_lazy("Để trống: đối tượng được kiểm tra"),
     )
 
 

@@ -247,5 +247,3 @@ class Discipline(models.Model):
     def __str__(self) -> str:
         subject = self.subject_person.full_name if self.subject_person_id else self.subject_unit.name
         return f"{self.get_penalty_display()}: {subject}"
-
-

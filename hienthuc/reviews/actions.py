@@ -38,7 +38,8 @@ def _check_subject(
     for obj, path in ((meeting, "unit"), (plan, "unit"), (term, "unit")):
         if obj is not None and not getattr(obj, path).path.startswith(unit.path):
             raise ValidationError(
-                _("“%(obj)s” không thuộc %(unit)s: chỉ tổng kết việc của đơn vị mình.") % {"obj": obj, "unit": unit.name}
+                _("“%(obj)s” không thuộc %(unit)s: chỉ tổng kết việc của đơn vị mình.")
+                % {"obj": obj, "unit": unit.name}
             )
     if year is not None and not 1930 <= year <= timezone.localdate().year:
         raise ValidationError({"year": _("Năm tổng kết không hợp lệ.")})

@@ -12,7 +12,9 @@ class ReviewForm(ScopedForm):
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=ReviewKind.choices)
     title = forms.CharField(label=gettext_lazy("Tên báo cáo"), max_length=500)
     period_text = forms.CharField(label=gettext_lazy("Thời gian"), max_length=100, required=False)
-    meeting = forms.IntegerField(label=gettext_lazy("Đại hội, hội nghị (mã trong đường dẫn)"), required=False, min_value=1)
+    meeting = forms.IntegerField(
+        label=gettext_lazy("Đại hội, hội nghị (mã trong đường dẫn)"), required=False, min_value=1
+    )
     plan = forms.IntegerField(label=gettext_lazy("Kế hoạch (mã trong đường dẫn)"), required=False, min_value=1)
     term = forms.CharField(label=gettext_lazy("Nhiệm kỳ (số khóa, ví dụ XX)"), max_length=20, required=False)
     year = forms.IntegerField(label=gettext_lazy("Năm"), required=False, min_value=1930, max_value=2200)

@@ -33,7 +33,12 @@ class Review(models.Model):
         related_name="reviews",
     )  # fmt: skip
     plan = models.ForeignKey(
-        "plans.Plan", verbose_name=_("kế hoạch"), null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+        "plans.Plan",
+        verbose_name=_("kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
     )
     term = models.ForeignKey(
         "committees.Term", verbose_name=_("nhiệm kỳ"), null=True, blank=True, on_delete=models.PROTECT,

@@ -44,7 +44,9 @@ def review_create(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 term = None
             if term is None:
-                raise ValidationError({"term": _("%(unit)s không có nhiệm kỳ khóa %(term)s.") % {"unit": unit.name, "term": term_text}})
+                raise ValidationError(
+                    {"term": _("%(unit)s không có nhiệm kỳ khóa %(term)s.") % {"unit": unit.name, "term": term_text}}
+                )
         return actions.do_create_review(unit, meeting=meeting, plan=plan, term=term, acting_user=request.user, **data)
 
     review = submit(request, form, create, _("Đã tạo báo cáo sơ kết, tổng kết."))

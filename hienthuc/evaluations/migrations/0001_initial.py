@@ -6,121 +6,421 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0008_seed_running_register_kind'),
-        ('orgs', '0011_mandates'),
-        ('people', '0003_verbose_names'),
+        ("documents", "0008_seed_running_register_kind"),
+        ("orgs", "0011_mandates"),
+        ("people", "0003_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvaluationRule',
+            name="EvaluationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('source', models.CharField(max_length=300, verbose_name='căn cứ')),
-                ('excellent_min', models.PositiveSmallIntegerField(default=90, verbose_name='điểm tối thiểu: hoàn thành xuất sắc')),
-                ('good_min', models.PositiveSmallIntegerField(default=70, verbose_name='điểm tối thiểu: hoàn thành tốt')),
-                ('complete_min', models.PositiveSmallIntegerField(default=50, verbose_name='điểm tối thiểu: hoàn thành')),
-                ('late_penalty', models.PositiveSmallIntegerField(default=25, verbose_name='trừ điểm sản phẩm chậm (%)')),
-                ('complete_max_late', models.PositiveSmallIntegerField(default=20, verbose_name='tỷ lệ chậm tối đa để hoàn thành (%)')),
-                ('weight_tasks', models.PositiveSmallIntegerField(default=60, verbose_name='trọng số nhiệm vụ')),
-                ('weight_reports', models.PositiveSmallIntegerField(default=15, verbose_name='trọng số báo cáo đúng hạn')),
-                ('weight_indicators', models.PositiveSmallIntegerField(default=15, verbose_name='trọng số chỉ tiêu đạt')),
-                ('weight_study', models.PositiveSmallIntegerField(default=10, verbose_name='trọng số học tập, quán triệt')),
-                ('aim_good', models.PositiveSmallIntegerField(default=90, verbose_name='mục tiêu tỷ lệ hoàn thành tốt trở lên (%)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang áp dụng')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("source", models.CharField(max_length=300, verbose_name="căn cứ")),
+                (
+                    "excellent_min",
+                    models.PositiveSmallIntegerField(default=90, verbose_name="điểm tối thiểu: hoàn thành xuất sắc"),
+                ),
+                (
+                    "good_min",
+                    models.PositiveSmallIntegerField(default=70, verbose_name="điểm tối thiểu: hoàn thành tốt"),
+                ),
+                (
+                    "complete_min",
+                    models.PositiveSmallIntegerField(default=50, verbose_name="điểm tối thiểu: hoàn thành"),
+                ),
+                (
+                    "late_penalty",
+                    models.PositiveSmallIntegerField(default=25, verbose_name="trừ điểm sản phẩm chậm (%)"),
+                ),
+                (
+                    "complete_max_late",
+                    models.PositiveSmallIntegerField(default=20, verbose_name="tỷ lệ chậm tối đa để hoàn thành (%)"),
+                ),
+                ("weight_tasks", models.PositiveSmallIntegerField(default=60, verbose_name="trọng số nhiệm vụ")),
+                (
+                    "weight_reports",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="trọng số báo cáo đúng hạn"),
+                ),
+                (
+                    "weight_indicators",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="trọng số chỉ tiêu đạt"),
+                ),
+                (
+                    "weight_study",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="trọng số học tập, quán triệt"),
+                ),
+                (
+                    "aim_good",
+                    models.PositiveSmallIntegerField(
+                        default=90, verbose_name="mục tiêu tỷ lệ hoàn thành tốt trở lên (%)"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang áp dụng")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'cách tính điểm đánh giá',
-                'constraints': [models.CheckConstraint(condition=models.Q(('excellent_min__gt', models.F('good_min')), ('excellent_min__lte', 100), ('good_min__gt', models.F('complete_min'))), name='rule_bands_ordered'), models.CheckConstraint(condition=models.Q(('complete_max_late__lte', 100), ('late_penalty__lte', 100)), name='rule_shares'), models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='rule_one_active')],
+                "verbose_name": "cách tính điểm đánh giá",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("excellent_min__gt", models.F("good_min")),
+                            ("excellent_min__lte", 100),
+                            ("good_min__gt", models.F("complete_min")),
+                        ),
+                        name="rule_bands_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("complete_max_late__lte", 100), ("late_penalty__lte", 100)),
+                        name="rule_shares",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)), fields=("is_active",), name="rule_one_active"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('subject_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('evidence', models.JSONField(default=dict)),
-                ('computed_score', models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name='điểm hệ thống đề xuất')),
-                ('computed_band', models.CharField(blank=True, choices=[('excellent', 'Hoàn thành xuất sắc nhiệm vụ'), ('good', 'Hoàn thành tốt nhiệm vụ'), ('complete', 'Hoàn thành nhiệm vụ'), ('failed', 'Không hoàn thành nhiệm vụ')], max_length=10, verbose_name='xếp loại hệ thống đề xuất')),
-                ('computed_on', models.DateField(verbose_name='ngày tính')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='điểm tự đánh giá')),
-                ('self_band', models.CharField(blank=True, choices=[('excellent', 'Hoàn thành xuất sắc nhiệm vụ'), ('good', 'Hoàn thành tốt nhiệm vụ'), ('complete', 'Hoàn thành nhiệm vụ'), ('failed', 'Không hoàn thành nhiệm vụ')], max_length=10, verbose_name='tự xếp loại')),
-                ('self_reason', models.TextField(blank=True, verbose_name='lý do tự đánh giá khác đề xuất')),
-                ('proposed_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='điểm cấp trên đề xuất')),
-                ('proposed_band', models.CharField(blank=True, choices=[('excellent', 'Hoàn thành xuất sắc nhiệm vụ'), ('good', 'Hoàn thành tốt nhiệm vụ'), ('complete', 'Hoàn thành nhiệm vụ'), ('failed', 'Không hoàn thành nhiệm vụ')], max_length=10, verbose_name='xếp loại cấp trên đề xuất')),
-                ('proposed_reason', models.TextField(blank=True, verbose_name='lý do đề xuất khác hệ thống')),
-                ('final_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='điểm quyết định')),
-                ('final_band', models.CharField(blank=True, choices=[('excellent', 'Hoàn thành xuất sắc nhiệm vụ'), ('good', 'Hoàn thành tốt nhiệm vụ'), ('complete', 'Hoàn thành nhiệm vụ'), ('failed', 'Không hoàn thành nhiệm vụ')], max_length=10, verbose_name='xếp loại quyết định')),
-                ('final_reason', models.TextField(blank=True, verbose_name='lý do quyết định khác đề xuất')),
-                ('stage', models.CharField(choices=[('computed', 'Hệ thống đề xuất'), ('self', 'Đã tự đánh giá'), ('proposed', 'Cấp trên đã đề xuất'), ('decided', 'Đã quyết định')], default='computed', max_length=10, verbose_name='bước')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='quyết định')),
-                ('subject_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='people.person', verbose_name='cá nhân')),
-                ('subject_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='orgs.organization', verbose_name='tập thể')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations_made', to='orgs.organization', verbose_name='cấp đánh giá')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.evaluationrule')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("subject_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("evidence", models.JSONField(default=dict)),
+                (
+                    "computed_score",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, null=True, verbose_name="điểm hệ thống đề xuất"
+                    ),
+                ),
+                (
+                    "computed_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("good", "Hoàn thành tốt nhiệm vụ"),
+                            ("complete", "Hoàn thành nhiệm vụ"),
+                            ("failed", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=10,
+                        verbose_name="xếp loại hệ thống đề xuất",
+                    ),
+                ),
+                ("computed_on", models.DateField(verbose_name="ngày tính")),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="điểm tự đánh giá"
+                    ),
+                ),
+                (
+                    "self_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("good", "Hoàn thành tốt nhiệm vụ"),
+                            ("complete", "Hoàn thành nhiệm vụ"),
+                            ("failed", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=10,
+                        verbose_name="tự xếp loại",
+                    ),
+                ),
+                ("self_reason", models.TextField(blank=True, verbose_name="lý do tự đánh giá khác đề xuất")),
+                (
+                    "proposed_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="điểm cấp trên đề xuất"
+                    ),
+                ),
+                (
+                    "proposed_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("good", "Hoàn thành tốt nhiệm vụ"),
+                            ("complete", "Hoàn thành nhiệm vụ"),
+                            ("failed", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=10,
+                        verbose_name="xếp loại cấp trên đề xuất",
+                    ),
+                ),
+                ("proposed_reason", models.TextField(blank=True, verbose_name="lý do đề xuất khác hệ thống")),
+                (
+                    "final_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="điểm quyết định"
+                    ),
+                ),
+                (
+                    "final_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("good", "Hoàn thành tốt nhiệm vụ"),
+                            ("complete", "Hoàn thành nhiệm vụ"),
+                            ("failed", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=10,
+                        verbose_name="xếp loại quyết định",
+                    ),
+                ),
+                ("final_reason", models.TextField(blank=True, verbose_name="lý do quyết định khác đề xuất")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("computed", "Hệ thống đề xuất"),
+                            ("self", "Đã tự đánh giá"),
+                            ("proposed", "Cấp trên đã đề xuất"),
+                            ("decided", "Đã quyết định"),
+                        ],
+                        default="computed",
+                        max_length=10,
+                        verbose_name="bước",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="quyết định",
+                    ),
+                ),
+                (
+                    "subject_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="people.person",
+                        verbose_name="cá nhân",
+                    ),
+                ),
+                (
+                    "subject_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="orgs.organization",
+                        verbose_name="tập thể",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations_made",
+                        to="orgs.organization",
+                        verbose_name="cấp đánh giá",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="evaluations.evaluationrule"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đánh giá, xếp loại',
-                'ordering': ['-year', 'subject_path', 'id'],
+                "verbose_name": "đánh giá, xếp loại",
+                "ordering": ["-year", "subject_path", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Commendation',
+            name="Commendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bang_khen', 'Bằng khen'), ('giay_khen', 'Giấy khen'), ('co_thi_dua', 'Cờ thi đua'), ('other', 'Hình thức khác')], max_length=12, verbose_name='hình thức')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('subject_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('reason', models.TextField(verbose_name='thành tích')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='quyết định khen thưởng')),
-                ('subject_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commendations', to='people.person', verbose_name='cá nhân')),
-                ('subject_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commendations', to='orgs.organization', verbose_name='tập thể')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='cấp khen thưởng')),
-                ('evaluation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='commendations', to='evaluations.evaluation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bang_khen", "Bằng khen"),
+                            ("giay_khen", "Giấy khen"),
+                            ("co_thi_dua", "Cờ thi đua"),
+                            ("other", "Hình thức khác"),
+                        ],
+                        max_length=12,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("subject_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("reason", models.TextField(verbose_name="thành tích")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="quyết định khen thưởng",
+                    ),
+                ),
+                (
+                    "subject_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commendations",
+                        to="people.person",
+                        verbose_name="cá nhân",
+                    ),
+                ),
+                (
+                    "subject_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commendations",
+                        to="orgs.organization",
+                        verbose_name="tập thể",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="cấp khen thưởng",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="commendations",
+                        to="evaluations.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khen thưởng',
-                'ordering': ['decision', 'subject_unit', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('subject_person__isnull', False), ('subject_unit__isnull', True)), models.Q(('subject_person__isnull', True), ('subject_unit__isnull', False)), _connector='OR'), name='commendation_one_subject'), models.UniqueConstraint(condition=models.Q(('subject_unit__isnull', False)), fields=('decision', 'subject_unit'), name='commendation_unit_once'), models.UniqueConstraint(condition=models.Q(('subject_person__isnull', False)), fields=('decision', 'subject_person'), name='commendation_person_once')],
+                "verbose_name": "khen thưởng",
+                "ordering": ["decision", "subject_unit", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("subject_person__isnull", False), ("subject_unit__isnull", True)),
+                            models.Q(("subject_person__isnull", True), ("subject_unit__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="commendation_one_subject",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("subject_unit__isnull", False)),
+                        fields=("decision", "subject_unit"),
+                        name="commendation_unit_once",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("subject_person__isnull", False)),
+                        fields=("decision", "subject_person"),
+                        name="commendation_person_once",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('subject_person__isnull', False), ('subject_unit__isnull', True)), models.Q(('subject_person__isnull', True), ('subject_unit__isnull', False)), _connector='OR'), name='evaluation_one_subject'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("subject_person__isnull", False), ("subject_unit__isnull", True)),
+                    models.Q(("subject_person__isnull", True), ("subject_unit__isnull", False)),
+                    _connector="OR",
+                ),
+                name="evaluation_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject_unit__isnull', False)), fields=('year', 'subject_unit'), name='evaluation_unit_year'),
+            model_name="evaluation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("subject_unit__isnull", False)),
+                fields=("year", "subject_unit"),
+                name="evaluation_unit_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject_person__isnull', False)), fields=('year', 'subject_person'), name='evaluation_person_year'),
+            model_name="evaluation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("subject_person__isnull", False)),
+                fields=("year", "subject_person"),
+                name="evaluation_person_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('computed_score__isnull', True), models.Q(('computed_score__gte', 0), ('computed_score__lte', 100)), _connector='OR'), name='evaluation_computed_score_range'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("computed_score__isnull", True),
+                    models.Q(("computed_score__gte", 0), ("computed_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="evaluation_computed_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('self_score__isnull', True), models.Q(('self_score__gte', 0), ('self_score__lte', 100)), _connector='OR'), name='evaluation_self_score_range'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("self_score__isnull", True),
+                    models.Q(("self_score__gte", 0), ("self_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="evaluation_self_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('proposed_score__isnull', True), models.Q(('proposed_score__gte', 0), ('proposed_score__lte', 100)), _connector='OR'), name='evaluation_proposed_score_range'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("proposed_score__isnull", True),
+                    models.Q(("proposed_score__gte", 0), ("proposed_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="evaluation_proposed_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluation',
-            constraint=models.CheckConstraint(condition=models.Q(('final_score__isnull', True), models.Q(('final_score__gte', 0), ('final_score__lte', 100)), _connector='OR'), name='evaluation_final_score_range'),
+            model_name="evaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("final_score__isnull", True),
+                    models.Q(("final_score__gte", 0), ("final_score__lte", 100)),
+                    _connector="OR",
+                ),
+                name="evaluation_final_score_range",
+            ),
         ),
     ]

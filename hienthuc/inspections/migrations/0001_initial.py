@@ -5,115 +5,319 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0008_seed_running_register_kind'),
-        ('orgs', '0011_mandates'),
-        ('people', '0003_verbose_names'),
-        ('plans', '0010_directions_register'),
+        ("documents", "0008_seed_running_register_kind"),
+        ("orgs", "0011_mandates"),
+        ("people", "0003_verbose_names"),
+        ("plans", "0010_directions_register"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(choices=[('bch', 'Ban Chấp hành'), ('btv', 'Ban Thường vụ'), ('ubkt', 'Ủy ban Kiểm tra')], max_length=4, verbose_name='chủ thể tiến hành')),
-                ('form', models.CharField(choices=[('inspection', 'Kiểm tra'), ('signs', 'Kiểm tra khi có dấu hiệu vi phạm'), ('thematic', 'Giám sát chuyên đề'), ('regular', 'Giám sát thường xuyên')], max_length=12, verbose_name='hình thức')),
-                ('subject_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('content', models.TextField(verbose_name='nội dung')),
-                ('period_text', models.CharField(blank=True, max_length=100, verbose_name='thời gian')),
-                ('status', models.CharField(choices=[('planned', 'Chưa tiến hành'), ('ongoing', 'Đang tiến hành'), ('concluded', 'Đã kết luận')], default='planned', max_length=10, verbose_name='tình trạng')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='ngày bắt đầu')),
-                ('findings', models.TextField(blank=True, verbose_name='kết quả kiểm tra, giám sát')),
-                ('confidential', models.BooleanField(default=True, verbose_name='kết quả chỉ lưu hành nội bộ')),
-                ('concluded_on', models.DateField(blank=True, null=True, verbose_name='ngày kết luận')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('conclusion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='thông báo kết luận')),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='quyết định')),
-                ('subject_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='people.person', verbose_name='đảng viên được kiểm tra, giám sát')),
-                ('subject_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inspections_as_subject', to='orgs.organization', verbose_name='tổ chức đảng được kiểm tra, giám sát')),
-                ('task', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inspection', to='plans.task', verbose_name='mục trong chương trình')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='orgs.organization', verbose_name='cấp ủy tiến hành')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[("bch", "Ban Chấp hành"), ("btv", "Ban Thường vụ"), ("ubkt", "Ủy ban Kiểm tra")],
+                        max_length=4,
+                        verbose_name="chủ thể tiến hành",
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "Kiểm tra"),
+                            ("signs", "Kiểm tra khi có dấu hiệu vi phạm"),
+                            ("thematic", "Giám sát chuyên đề"),
+                            ("regular", "Giám sát thường xuyên"),
+                        ],
+                        max_length=12,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("subject_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("content", models.TextField(verbose_name="nội dung")),
+                ("period_text", models.CharField(blank=True, max_length=100, verbose_name="thời gian")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Chưa tiến hành"),
+                            ("ongoing", "Đang tiến hành"),
+                            ("concluded", "Đã kết luận"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="ngày bắt đầu")),
+                ("findings", models.TextField(blank=True, verbose_name="kết quả kiểm tra, giám sát")),
+                ("confidential", models.BooleanField(default=True, verbose_name="kết quả chỉ lưu hành nội bộ")),
+                ("concluded_on", models.DateField(blank=True, null=True, verbose_name="ngày kết luận")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "conclusion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="thông báo kết luận",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="quyết định",
+                    ),
+                ),
+                (
+                    "subject_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="people.person",
+                        verbose_name="đảng viên được kiểm tra, giám sát",
+                    ),
+                ),
+                (
+                    "subject_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections_as_subject",
+                        to="orgs.organization",
+                        verbose_name="tổ chức đảng được kiểm tra, giám sát",
+                    ),
+                ),
+                (
+                    "task",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inspection",
+                        to="plans.task",
+                        verbose_name="mục trong chương trình",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="orgs.organization",
+                        verbose_name="cấp ủy tiến hành",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cuộc kiểm tra, giám sát',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "cuộc kiểm tra, giám sát",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Discipline',
+            name="Discipline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('penalty', models.CharField(choices=[('reprimand', 'Khiển trách'), ('warning', 'Cảnh cáo'), ('dismissal', 'Cách chức'), ('expulsion', 'Khai trừ'), ('dissolution', 'Giải tán')], max_length=12, verbose_name='hình thức kỷ luật')),
-                ('decided_on', models.DateField(verbose_name='ngày quyết định')),
-                ('reason', models.TextField(verbose_name='nội dung vi phạm')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='quyết định kỷ luật')),
-                ('subject_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disciplines', to='people.person', verbose_name='đảng viên bị kỷ luật')),
-                ('subject_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disciplines', to='orgs.organization', verbose_name='tổ chức đảng bị kỷ luật')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='cấp ủy quyết định')),
-                ('inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disciplines', to='inspections.inspection', verbose_name='cuộc kiểm tra')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "penalty",
+                    models.CharField(
+                        choices=[
+                            ("reprimand", "Khiển trách"),
+                            ("warning", "Cảnh cáo"),
+                            ("dismissal", "Cách chức"),
+                            ("expulsion", "Khai trừ"),
+                            ("dissolution", "Giải tán"),
+                        ],
+                        max_length=12,
+                        verbose_name="hình thức kỷ luật",
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="ngày quyết định")),
+                ("reason", models.TextField(verbose_name="nội dung vi phạm")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="quyết định kỷ luật",
+                    ),
+                ),
+                (
+                    "subject_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disciplines",
+                        to="people.person",
+                        verbose_name="đảng viên bị kỷ luật",
+                    ),
+                ),
+                (
+                    "subject_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disciplines",
+                        to="orgs.organization",
+                        verbose_name="tổ chức đảng bị kỷ luật",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="cấp ủy quyết định",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disciplines",
+                        to="inspections.inspection",
+                        verbose_name="cuộc kiểm tra",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kỷ luật',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "kỷ luật",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='inspections.inspection')),
-                ('task', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='recommendation', to='plans.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="inspections.inspection",
+                    ),
+                ),
+                (
+                    "task",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="recommendation", to="plans.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kiến nghị',
-                'ordering': ['inspection', 'id'],
+                "verbose_name": "kiến nghị",
+                "ordering": ["inspection", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TeamMember',
+            name="TeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('head', 'Trưởng đoàn'), ('deputy', 'Phó trưởng đoàn'), ('member', 'Thành viên')], max_length=8, verbose_name='nhiệm vụ trong đoàn')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team', to='inspections.inspection')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='người')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("head", "Trưởng đoàn"), ("deputy", "Phó trưởng đoàn"), ("member", "Thành viên")],
+                        max_length=8,
+                        verbose_name="nhiệm vụ trong đoàn",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="team", to="inspections.inspection"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="người",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thành viên đoàn',
-                'ordering': ['inspection', 'role', 'id'],
+                "verbose_name": "thành viên đoàn",
+                "ordering": ["inspection", "role", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('subject_person__isnull', False), ('subject_unit__isnull', True)), models.Q(('subject_person__isnull', True), ('subject_unit__isnull', False)), _connector='OR'), name='inspection_one_subject'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("subject_person__isnull", False), ("subject_unit__isnull", True)),
+                    models.Q(("subject_person__isnull", True), ("subject_unit__isnull", False)),
+                    _connector="OR",
+                ),
+                name="inspection_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(('content', ''), _negated=True), name='inspection_content_not_empty'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("content", ""), _negated=True), name="inspection_content_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'concluded'), _negated=True), ('concluded_on__isnull', False), _connector='OR'), name='inspection_concluded_dated'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "concluded"), _negated=True), ("concluded_on__isnull", False), _connector="OR"
+                ),
+                name="inspection_concluded_dated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discipline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('subject_person__isnull', False), ('subject_unit__isnull', True)), models.Q(('subject_person__isnull', True), ('subject_unit__isnull', False)), _connector='OR'), name='discipline_one_subject'),
+            model_name="discipline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("subject_person__isnull", False), ("subject_unit__isnull", True)),
+                    models.Q(("subject_person__isnull", True), ("subject_unit__isnull", False)),
+                    _connector="OR",
+                ),
+                name="discipline_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discipline',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='discipline_reason_not_empty'),
+            model_name="discipline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="discipline_reason_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.UniqueConstraint(fields=('inspection', 'person'), name='team_member_once'),
+            model_name="teammember",
+            constraint=models.UniqueConstraint(fields=("inspection", "person"), name="team_member_once"),
         ),
         migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'head')), fields=('inspection',), name='team_one_head'),
+            model_name="teammember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "head")), fields=("inspection",), name="team_one_head"
+            ),
         ),
     ]

@@ -5,42 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('committees', '0005_assignment_end_date'),
-        ('documents', '0008_seed_running_register_kind'),
-        ('meetings', '0007_checkin_hot_path'),
-        ('orgs', '0011_mandates'),
-        ('plans', '0010_directions_register'),
+        ("committees", "0005_assignment_end_date"),
+        ("documents", "0008_seed_running_register_kind"),
+        ("meetings", "0007_checkin_hot_path"),
+        ("orgs", "0011_mandates"),
+        ("plans", "0010_directions_register"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meeting', 'Tổng kết đại hội, hội nghị'), ('plan', 'Sơ kết, tổng kết kế hoạch, nghị quyết'), ('term', 'Tổng kết nhiệm kỳ'), ('year', 'Tổng kết năm')], max_length=8, verbose_name='loại')),
-                ('title', models.CharField(max_length=500, verbose_name='tên')),
-                ('period_text', models.CharField(blank=True, max_length=100, verbose_name='thời gian')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm')),
-                ('results', models.TextField(blank=True, verbose_name='kết quả đạt được')),
-                ('shortcomings', models.TextField(blank=True, verbose_name='hạn chế, khuyết điểm')),
-                ('causes', models.TextField(blank=True, verbose_name='nguyên nhân')),
-                ('lessons', models.TextField(blank=True, verbose_name='bài học kinh nghiệm')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='meetings.meeting', verbose_name='đại hội, hội nghị')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='plans.plan', verbose_name='kế hoạch')),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='báo cáo tổng kết')),
-                ('term', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='committees.term', verbose_name='nhiệm kỳ')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Tổng kết đại hội, hội nghị"),
+                            ("plan", "Sơ kết, tổng kết kế hoạch, nghị quyết"),
+                            ("term", "Tổng kết nhiệm kỳ"),
+                            ("year", "Tổng kết năm"),
+                        ],
+                        max_length=8,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="tên")),
+                ("period_text", models.CharField(blank=True, max_length=100, verbose_name="thời gian")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="năm")),
+                ("results", models.TextField(blank=True, verbose_name="kết quả đạt được")),
+                ("shortcomings", models.TextField(blank=True, verbose_name="hạn chế, khuyết điểm")),
+                ("causes", models.TextField(blank=True, verbose_name="nguyên nhân")),
+                ("lessons", models.TextField(blank=True, verbose_name="bài học kinh nghiệm")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="meetings.meeting",
+                        verbose_name="đại hội, hội nghị",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="plans.plan",
+                        verbose_name="kế hoạch",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="báo cáo tổng kết",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="committees.term",
+                        verbose_name="nhiệm kỳ",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sơ kết, tổng kết',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='review_title_not_empty'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'meeting'), _negated=True), ('meeting__isnull', False), _connector='OR'), name='review_meeting_named'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'plan'), _negated=True), ('plan__isnull', False), _connector='OR'), name='review_plan_named'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'term'), _negated=True), ('term__isnull', False), _connector='OR'), name='review_term_named'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'year'), _negated=True), ('year__isnull', False), _connector='OR'), name='review_year_named')],
+                "verbose_name": "sơ kết, tổng kết",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("title", ""), _negated=True), name="review_title_not_empty"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "meeting"), _negated=True), ("meeting__isnull", False), _connector="OR"
+                        ),
+                        name="review_meeting_named",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "plan"), _negated=True), ("plan__isnull", False), _connector="OR"
+                        ),
+                        name="review_plan_named",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "term"), _negated=True), ("term__isnull", False), _connector="OR"
+                        ),
+                        name="review_term_named",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "year"), _negated=True), ("year__isnull", False), _connector="OR"
+                        ),
+                        name="review_year_named",
+                    ),
+                ],
             },
         ),
     ]
