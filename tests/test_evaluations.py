@@ -200,3 +200,29 @@ class ReviewTestCase(EvaluationBase):
         self.assertIn("Hãy chọn kế hoạch", " ".join(caught.exception.messages))
         with self.assertRaises(ValidationError):
             do_create_review(self.tinh_b, kind="year", title="Tổng kết", year=YEAR, acting_user=self.alice)
+
+
+class EvaluationApiTestCase(EvaluationBase):
+    def call(self, user, method, url, payload=None):
+        from hienthuc.accounts.actions import do_create_api_token
+
+        raw = do_create_api_token(user, name="tích hợp", acting_user=user)[1]
+        kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
+        if payload is not None:
+            kwargs.update(data=payload, content_type="application/json")
+        return getattr(self.client, method)(url, **kwargs)
+
+    def test_it_opens_proposes_and_decides_through_the_api(self):
+        opened = self.call(self.alice, "post", "/api/evaluations", {"unit_id": self.tinh_a.pk, "year": YEAR})
+        self.assertEqual(opened.json(), {"opened": 2})
+        evaluation = Evaluation.objects.get(subject_unit=self.huyen_a1)
+        url = f"/api/evaluations/{evaluation.pk}"
+        refused = self.call(self.alice, "post", f"{url}/proposal", {"band": "good"})
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("hãy ghi lý do", refused.json()["detail"])
+        out_of_range = self.call(self.alice, "post", f"{url}/proposal", {"band": "failed", "score": "101"})
+        self.assertEqual(out_of_range.status_code, 400)
+        decided = self.call(self.alice, "post", f"{url}/decision", {"band": "complete", "reason": "Đã khắc phục"})
+        self.assertEqual(decided.json()["final_band"], "complete")
+        self.assertEqual(self.call(self.oscar, "get", url).status_code, 404)
+        self.assertEqual(len(self.call(self.bob, "get", "/api/evaluations").json()["items"]), 1)

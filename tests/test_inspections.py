@@ -224,3 +224,37 @@ class InspectionBadInputTestCase(InspectionBase):
         self.assertEqual(Inspection.objects.count(), before)
         # The outsider's unit is out of alice's reach: the form says it cannot find it.
         self.assertContains(response, "Không tìm thấy đơn vị")
+
+
+class InspectionApiTestCase(InspectionBase):
+    def call(self, user, method, url, payload=None):
+        from hienthuc.accounts.actions import do_create_api_token
+
+        raw = do_create_api_token(user, name="tích hợp", acting_user=user)[1]
+        kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
+        if payload is not None:
+            kwargs.update(data=payload, content_type="application/json")
+        return getattr(self.client, method)(url, **kwargs)
+
+    def test_it_runs_an_inspection_through_the_api_with_the_pages_rules(self):
+        created = self.call(self.alice, "post", "/api/inspections", {
+            "unit_id": self.tinh_a.pk, "body": "ubkt", "form": "inspection", "content": "Công tác cán bộ",
+            "subject_unit_id": self.huyen_a1.pk, "decision_id": self.decision.pk,
+        })  # fmt: skip
+        self.assertEqual(created.status_code, 201, created.content)
+        pk = created.json()["id"]
+        url = f"/api/inspections/{pk}"
+        self.assertEqual(self.call(self.alice, "post", f"{url}/start", {"started_on": "2022-08-15"}).status_code, 200)
+        self.call(self.alice, "post", f"{url}/findings", {"findings": "Thiếu sót nhỏ", "confidential": True})
+        done = self.call(self.alice, "post", f"{url}/conclusion", {"conclusion_id": self.notice.pk})
+        self.assertEqual(done.json()["status"], "concluded")
+        follow = self.call(self.alice, "post", f"{url}/recommendations",
+                           {"content": "Bổ sung quy chế", "deadline_text": "Quý I/2023"})  # fmt: skip
+        self.assertEqual(len(follow.json()["recommendation_task_ids"]), 1)
+        self.assertIsNone(self.call(self.bob, "get", url).json()["findings"])  # the subject sees it, not its findings
+        self.assertEqual(self.call(self.ivan, "get", url).json()["findings"], "Thiếu sót nhỏ")
+        self.assertEqual(self.call(self.oscar, "get", url).status_code, 404)
+        refused = self.call(self.alice, "post", f"{url}/disciplines", {"penalty": "warning", "reason": "Vi phạm",
+                                                                      "subject_unit_id": self.huyen_a1.pk})  # fmt: skip
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("Kỷ luật phải có quyết định", refused.json()["detail"])

@@ -144,7 +144,7 @@ def get_evaluation(request, evaluation_id: Id):
     return access_evaluation(request.user, evaluation_id)
 
 
-@router.post("/evaluations/open", response={201: OpenOut, 400: ErrorOut})
+@router.post("/evaluations", response={201: OpenOut, 400: ErrorOut})
 def open_evaluations(request, payload: OpenIn):
     unit = access_organization(request.user, payload.unit_id)
     opened = actions.do_open_evaluations(unit, year=payload.year, people=payload.people, acting_user=request.user)
