@@ -232,6 +232,70 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.goto(f"{self.live_server_url}/incoming/?status=assigned")
         expect(page.locator("#incoming")).to_contain_text("45-CT/TW")
 
+    def test_an_inspection_runs_from_its_decision_to_a_follow_up_task(self):
+        import datetime
+
+        from hienthuc.documents.actions import do_create_document
+
+        for kind, number, day in (("quyet_dinh", "120-QĐ/TU", datetime.date(2022, 8, 15)),
+                                  ("thong_bao", "45-TB/TU", datetime.date(2022, 10, 20))):  # fmt: skip
+            do_create_document(
+                issuing_unit=self.tinh_a, kind=DocumentKind.objects.get(code=kind), number_text=number,
+                issuing_body="btv", issued_on=day, summary="về kiểm tra Huyện ủy A1", acting_user=self.system,
+            )  # fmt: skip
+        page = self.page
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/inspections/new/")
+        page.fill("#id_unit", "A")
+        page.select_option("#id_body", label="Ủy ban Kiểm tra")
+        page.select_option("#id_form", label="Kiểm tra")
+        page.fill("#id_subject_unit", "A2")
+        page.fill("#id_content", "Việc lãnh đạo thực hiện Nghị quyết Đại hội")
+        page.get_by_role("button", name="Lưu").click()
+        page.wait_for_url("**/inspections/*/")
+        expect(page.locator("#inspection-status")).to_have_text("Chưa tiến hành")
+        page.fill("#start-form [name=decision]", "120-QĐ/TU")
+        page.fill("#start-form [name=started_on]", "15/08/2022")
+        page.locator("#start-form").get_by_role("button").click()
+        expect(page.locator("#inspection-status")).to_have_text("Đang tiến hành")
+        page.fill("#findings-form [name=findings]", "Chậm cụ thể hóa nghị quyết ở hai xã.")
+        page.locator("#findings-form").get_by_role("button").click()
+        expect(page.locator("#findings")).to_contain_text("Chậm cụ thể hóa")
+        page.fill("#conclude-form [name=conclusion]", "45-TB/TU")
+        page.locator("#conclude-form").get_by_role("button").click()
+        expect(page.locator("#inspection-status")).to_have_text("Đã kết luận")
+        page.fill("#recommendation-form [name=content]", "Bổ sung kế hoạch thực hiện ở hai xã")
+        page.fill("#recommendation-form [name=deadline_text]", "Quý I/2023")
+        page.locator("#recommendation-form").get_by_role("button").click()
+        page.locator("#recommendations").get_by_role("link").first.click()
+        page.wait_for_url("**/tasks/*/")
+        expect(page.locator("body")).to_contain_text("Bổ sung kế hoạch thực hiện ở hai xã")
+        expect(page.locator("body")).to_contain_text("Huyện ủy A2")
+
+    def test_an_evaluation_proposal_is_confirmed_with_a_changed_band(self):
+        page = self.page
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/evaluations/")
+        page.fill("#open-form [name=unit]", "A")
+        page.fill("#open-form [name=year]", "2021")
+        page.locator("#open-form").get_by_role("button").click()
+        expect(page.locator("#evaluations")).to_contain_text("Huyện ủy A1")
+        page.locator("#evaluations").get_by_role("link", name="Huyện ủy A1").click()
+        page.wait_for_url("**/evaluations/*/")
+        # No evidence for A1 in 2021: the committee rates it; a changed band needs its reason.
+        page.select_option("#propose-form [name=propose-band]", label="Hoàn thành tốt nhiệm vụ")
+        page.fill("#propose-form [name=propose-score]", "85")
+        page.locator("#propose-form").get_by_role("button").click()
+        expect(page.locator("#stages")).to_contain_text("Hoàn thành tốt nhiệm vụ (85,00)")
+        page.select_option("#decide-form [name=decide-band]", label="Hoàn thành xuất sắc nhiệm vụ")
+        page.locator("#decide-form").get_by_role("button").click()
+        expect(page.locator("#decide-form")).to_contain_text("hãy ghi lý do thay đổi")
+        page.fill("#decide-form [name=decide-reason]", "Dẫn đầu khối huyện về xây dựng Đảng")
+        page.locator("#decide-form").get_by_role("button").click()
+        expect(page.locator("#evaluation-stage")).to_have_text("Đã quyết định")
+        expect(page.locator("#final")).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
+        expect(page.locator("#final")).to_contain_text("Dẫn đầu khối huyện")
+
     def test_an_operator_checks_in_and_the_board_and_completion_rise(self):
         import datetime
 

@@ -30,6 +30,18 @@ class Stage(models.TextChoices):
     DECIDED = "decided", _("Đã quyết định")
 
 
+# The rule's name and sources, for the default row (migration 0002 and a database without one):
+# data, as the seeded kind names are, edited on the rule's page.
+DEFAULT_RULE = {
+    "name": "Quy định 366-QĐ/TW",  # not UI text
+    "source": (
+        "Quy định 366-QĐ/TW ngày 30/8/2025 (các mức xếp loại); "  # not UI text
+        "Nghị định 335/2025/NĐ-CP (trừ 25% điểm tiến độ của sản phẩm chậm); "  # not UI text
+        "Nghị quyết 21-NQ/TW (mục tiêu trên 90% hoàn thành tốt trở lên)"  # not UI text
+    ),
+}
+
+
 class EvaluationRule(models.Model):
     """How the evidence becomes a score and a band: the bands of 366-QĐ/TW, the late penalty of
     Decree 335/2025/NĐ-CP, the weights of each part. Evaluations keep the rule they were scored
