@@ -19,11 +19,11 @@ from hienthuc.documents.models import Document
 from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.evaluations import evidence as ev
 from hienthuc.evaluations.models import (
+    DEFAULT_RULE,
     Band,
     Commendation,
     CommendationKind,
     Evaluation,
-    DEFAULT_RULE,
     EvaluationRule,
     Stage,
 )
