@@ -48,3 +48,14 @@ def converted(data: bytes, name: str, to: str) -> bytes:
         )  # fmt: skip
         with open(os.path.join(folder, os.path.splitext(name)[0] + "." + to), "rb") as result:
             return result.read()
+
+
+def api_call(client, user, method: str, url: str, payload: dict | None = None):
+    """An API request with a fresh token of `user` (JSON body when given)."""
+    from hienthuc.accounts.actions import do_create_api_token
+
+    raw = do_create_api_token(user, name="tích hợp", acting_user=user)[1]
+    kwargs: dict = {"headers": {"Authorization": f"Bearer {raw}"}}
+    if payload is not None:
+        kwargs.update(data=payload, content_type="application/json")
+    return getattr(client, method)(url, **kwargs)

@@ -24,6 +24,7 @@ from hienthuc.plans.actions import do_add_task, do_create_plan, do_issue_plan, d
 from hienthuc.plans.models import PlanKind
 from hienthuc.reviews.actions import do_create_review
 from tests.base import BaseTestCase
+from tests.helpers import api_call
 from tests.test_inspections import document
 
 YEAR = 2021
@@ -204,13 +205,7 @@ class ReviewTestCase(EvaluationBase):
 
 class EvaluationApiTestCase(EvaluationBase):
     def call(self, user, method, url, payload=None):
-        from hienthuc.accounts.actions import do_create_api_token
-
-        raw = do_create_api_token(user, name="tích hợp", acting_user=user)[1]
-        kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(self.client, method)(url, **kwargs)
+        return api_call(self.client, user, method, url, payload)
 
     def test_it_opens_proposes_and_decides_through_the_api(self):
         opened = self.call(self.alice, "post", "/api/evaluations", {"unit_id": self.tinh_a.pk, "year": YEAR})

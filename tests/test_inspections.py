@@ -24,6 +24,7 @@ from hienthuc.lib import deadlines
 from hienthuc.plans.actions import do_create_plan, do_issue_plan
 from hienthuc.plans.models import PlanKind, Task
 from tests.base import BaseTestCase
+from tests.helpers import api_call
 
 DAY = datetime.date(2022, 8, 15)
 
@@ -228,13 +229,7 @@ class InspectionBadInputTestCase(InspectionBase):
 
 class InspectionApiTestCase(InspectionBase):
     def call(self, user, method, url, payload=None):
-        from hienthuc.accounts.actions import do_create_api_token
-
-        raw = do_create_api_token(user, name="tích hợp", acting_user=user)[1]
-        kwargs = {"headers": {"Authorization": f"Bearer {raw}"}}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(self.client, method)(url, **kwargs)
+        return api_call(self.client, user, method, url, payload)
 
     def test_it_runs_an_inspection_through_the_api_with_the_pages_rules(self):
         created = self.call(self.alice, "post", "/api/inspections", {

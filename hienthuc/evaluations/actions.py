@@ -122,7 +122,7 @@ def _open(evaluation: Evaluation) -> None:
         raise ValidationError(_("Đánh giá đã có quyết định; không thay đổi được nữa."))
 
 
-def _check_band(score: Decimal | None, band: str, reason: str, reference: str, field: str) -> str:
+def _check_band(score: Decimal | None, band: str, reason: str, reference: str) -> str:
     if score is not None and not Decimal(0) <= Decimal(score) <= Decimal(100):
         raise ValidationError({"score": _("Điểm phải từ 0 đến 100.")})
     if band not in Band.values:
@@ -178,6 +178,33 @@ def may_self_assess(user, evaluation: Evaluation) -> bool:
     return evaluation.subject_path in own
 
 
+def _write_stage(
+    evaluation: Evaluation,
+    prefix: str,
+    *,
+    score,
+    band: str,
+    reason: str,
+    reference: str,
+    stage: str,
+    action: str,
+    acting_user: User,
+) -> Evaluation:
+    """One human stage: its score, band and reason (required when the band differs from
+    `reference`), audited as `action`."""
+    _open(evaluation)
+    reason = _check_band(score, band, reason, reference)
+    before = snapshot(evaluation, FIELDS)
+    setattr(evaluation, f"{prefix}_score", score)
+    setattr(evaluation, f"{prefix}_band", band)
+    setattr(evaluation, f"{prefix}_reason", reason)
+    evaluation.stage = stage
+    evaluation.save()
+    after = snapshot(evaluation, FIELDS)
+    record(acting_user, action, evaluation, organization=evaluation.unit, before=before, after=after)
+    return evaluation
+
+
 @transaction.atomic
 def do_self_assess(
     evaluation: Evaluation, *, score: Decimal | None, band: str, reason: str = "", acting_user: User
@@ -185,22 +212,12 @@ def do_self_assess(
     evaluation = _locked(evaluation)
     if not may_self_assess(acting_user, evaluation):
         raise ValidationError(_("Chỉ chính tập thể, cá nhân được đánh giá mới tự đánh giá."))
-    _open(evaluation)
-    reason = _check_band(score, band, reason, evaluation.computed_band, "self")
-    before = snapshot(evaluation, FIELDS)
-    evaluation.self_score, evaluation.self_band, evaluation.self_reason = score, band, reason
-    if evaluation.stage == Stage.COMPUTED:
-        evaluation.stage = Stage.SELF
-    evaluation.save()
-    record(
-        acting_user,
-        "self_assess",
-        evaluation,
-        organization=evaluation.unit,
-        before=before,
-        after=snapshot(evaluation, FIELDS),
-    )
-    return evaluation
+    # A self-assessment after the proposal does not move the evaluation back a stage.
+    stage = Stage.SELF if evaluation.stage == Stage.COMPUTED else evaluation.stage
+    return _write_stage(
+        evaluation, "self", score=score, band=band, reason=reason, reference=evaluation.computed_band, stage=stage,
+        action="self_assess", acting_user=acting_user,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -213,21 +230,10 @@ def do_propose_evaluation(
         raise ValidationError(
             _("Chỉ cấp ủy cấp trên (%(unit)s) mới đề xuất xếp loại.") % {"unit": evaluation.unit.name}
         )
-    _open(evaluation)
-    reason = _check_band(score, band, reason, evaluation.computed_band, "proposed")
-    before = snapshot(evaluation, FIELDS)
-    evaluation.proposed_score, evaluation.proposed_band, evaluation.proposed_reason = score, band, reason
-    evaluation.stage = Stage.PROPOSED
-    evaluation.save()
-    record(
-        acting_user,
-        "propose",
-        evaluation,
-        organization=evaluation.unit,
-        before=before,
-        after=snapshot(evaluation, FIELDS),
-    )
-    return evaluation
+    return _write_stage(
+        evaluation, "proposed", score=score, band=band, reason=reason, reference=evaluation.computed_band,
+        stage=Stage.PROPOSED, action="propose", acting_user=acting_user,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -245,7 +251,7 @@ def do_decide_evaluation(
         raise ValidationError(_("Chỉ %(unit)s mới quyết định xếp loại.") % {"unit": evaluation.unit.name})
     _open(evaluation)
     reference = evaluation.proposed_band or evaluation.computed_band
-    reason = _check_band(score, band, reason, reference, "final")
+    reason = _check_band(score, band, reason, reference)
     if decision is not None and (
         decision.status != DocumentStatus.ISSUED or not decision.issuing_unit.path.startswith(evaluation.unit.path)
     ):
