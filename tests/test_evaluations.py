@@ -192,6 +192,17 @@ class ReviewTestCase(EvaluationBase):
         text = "\n".join(p.text for p in Docx(io.BytesIO(response.content)).paragraphs)
         self.assertIn("IV. BÀI HỌC KINH NGHIỆM", text)
         self.assertIn("Phát huy vai trò người đứng đầu.", text)
+        # A real office suite opens it, and the lessons are on the page it prints.
+        import pypdf
+
+        from tests.helpers import converted_to_pdf
+
+        pdf = pypdf.PdfReader(io.BytesIO(converted_to_pdf(response.content, "tong-ket.docx")))
+        printed = " ".join(page.extract_text() for page in pdf.pages)
+        # (pypdf splits some stacked diacritics from their letters: check the words it keeps.)
+        self.assertIn("III. NGUYÊN NHÂN", printed)
+        self.assertIn("BÁO CÁO", printed)
+        self.assertIn("T/M BAN TH", printed)
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.get(f"/reviews/{review.pk}/").status_code, 404)
 
