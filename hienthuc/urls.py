@@ -155,6 +155,7 @@ urlpatterns = [
     *import_routes("plans/<int:pk>/import/", "plan-tasks"),
     *import_routes("terms/<int:pk>/seats/import/", "term-seats"),
     *import_routes("meetings/<int:pk>/invitations/import/", "meeting-invitations"),
+    *import_routes("plans/<int:pk>/inspection-items/import/", "inspection-program"),
     path("plans/<int:pk>/export.xlsx", plans.plan_tasks_export, name="plan_tasks_export"),
     path("plans/<int:pk>/export.docx", plans.plan_word_export, name="plan_word_export"),
     path("indicators/", indicators.indicator_list, name="indicator_list"),

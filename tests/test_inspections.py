@@ -253,3 +253,40 @@ class InspectionApiTestCase(InspectionBase):
                                                                       "subject_unit_id": self.huyen_a1.pk})  # fmt: skip
         self.assertEqual(refused.status_code, 400)
         self.assertIn("Kỷ luật phải có quyết định", refused.json()["detail"])
+
+
+class ProgramImportTestCase(InspectionBase):
+    def program(self):
+        return do_create_plan(unit=self.tinh_a, kind=PlanKind.INSPECTION_PROGRAM, title="Chương trình toàn khóa",
+                              acting_user=self.alice)  # fmt: skip
+
+    def test_it_imports_a_programs_items_all_or_nothing_naming_row_and_column(self):
+        from hienthuc.imports.importers import ImportRejected
+        from hienthuc.inspections.importing import HEADERS, do_import_program, plan_program_import
+        from tests.helpers import xlsx
+
+        plan = self.program()
+        good = xlsx([HEADERS,
+                     ["A1", "", "", "Thực hiện Nghị quyết Đại hội", "Kiểm tra", "Quý III/2022", "Ủy ban Kiểm tra"],
+                     ["", "Nguyễn Văn Đông", "1975", "Tu dưỡng", "giam sat chuyen de", "Quý IV/2022", ""]])  # fmt: skip
+        bad = xlsx([HEADERS,
+                    ["B1", "", "", "Nội dung", "Kiểm tra", "Quý III/2022", ""],
+                    ["A2", "", "", "", "Thanh tra", "Khi có điều kiện", "Hội đồng"]])  # fmt: skip
+        checked = plan_program_import(bad, plan=plan)
+        self.assertEqual([(e.row, e.column) for e in checked.errors], [(2, 1), (3, 4), (3, 5), (3, 6), (3, 7)])
+        self.assertIn("Không có đơn vị mã “B1” thuộc Tỉnh ủy A", checked.errors[0].message)
+        with self.assertRaises(ImportRejected):
+            do_import_program(bad, acting_user=self.alice, plan=plan)
+        self.assertEqual(Inspection.objects.count(), 0)
+        do_import_program(good, acting_user=self.alice, plan=plan)
+        items = list(Inspection.objects.order_by("pk"))
+        self.assertEqual([(i.subject_label, i.form, i.body) for i in items],
+                         [("Huyện ủy A1", "inspection", "ubkt"), ("Nguyễn Văn Đông", "thematic", "ubkt")])  # fmt: skip
+        self.assertEqual(plan.tasks.count(), 2)
+
+    def test_the_upload_page_answers_only_a_draft_program_of_its_unit(self):
+        plan = self.program()
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get(f"/plans/{plan.pk}/inspection-items/import/").status_code, 200)
+        self.client.force_login(self.bob)
+        self.assertIn(self.client.get(f"/plans/{plan.pk}/inspection-items/import/").status_code, (403, 404))
