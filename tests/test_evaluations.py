@@ -61,7 +61,9 @@ class EvaluationBase(BaseTestCase):
 class ScoreTestCase(EvaluationBase):
     def test_it_scores_tasks_with_the_late_penalty_and_bands_by_the_rule(self):
         rule = active_rule()
-        found = evidence.units_evidence([self.huyen_a1], YEAR, datetime.date(2022, 1, 10))[self.huyen_a1.pk]
+        found = evidence.units_evidence([self.huyen_a1], range(YEAR, YEAR + 1), datetime.date(2022, 1, 10))[
+            self.huyen_a1.pk
+        ]
         self.assertEqual(found["tasks"], {"on_time": 2, "late": 1, "overdue": 1, "pending": 0, "outputs": 3})
         total, band, parts = evidence.score(found, rule)
         # (2 on time + 1 late × 0.75 + 0) / 4 due = 68.75; overdue work fails the band.
@@ -232,3 +234,20 @@ class EvaluationApiTestCase(EvaluationBase):
         self.assertEqual(decided.json()["final_band"], "complete")
         self.assertEqual(self.call(self.oscar, "get", url).status_code, 404)
         self.assertEqual(len(self.call(self.bob, "get", "/api/evaluations").json()["items"]), 1)
+
+
+class TermEvaluationTestCase(EvaluationBase):
+    def test_it_evaluates_a_whole_term_over_its_years(self):
+        from hienthuc.committees.actions import do_create_term
+
+        term = do_create_term(self.tinh_a, number="XX", start_year=2020, end_year=2025, acting_user=self.alice)
+        self.assertEqual(do_open_evaluations(self.tinh_a, term=term, acting_user=self.alice), 2)
+        # A year's evaluations are apart from the term's.
+        self.assertEqual(do_open_evaluations(self.tinh_a, year=YEAR, acting_user=self.alice), 2)
+        evaluation = Evaluation.objects.get(subject_unit=self.huyen_a1, term=term)
+        self.assertEqual(evaluation.year, 2025)
+        self.assertEqual(evaluation.evidence["tasks"]["late"], 1)  # the 2021 tasks are in the term's years
+        self.assertIn("nhiệm kỳ 2020 - 2025", str(evaluation))
+        other = do_create_term(self.tinh_b, number="XX", start_year=2020, end_year=2025, acting_user=self.oscar)
+        with self.assertRaises(ValidationError):
+            do_open_evaluations(self.tinh_a, term=other, acting_user=self.alice)

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hienthuc.api.common import ErrorOut, Id, Pages, Text, choice, documented
+from hienthuc.committees.models import Term
 from hienthuc.documents.access import access_document
 from hienthuc.evaluations import actions
 from hienthuc.evaluations.access import access_evaluation
@@ -39,6 +40,7 @@ class EvaluationOut(Schema):
     id: int
     unit_id: int
     year: int
+    term_id: int | None
     subject_unit_id: int | None
     subject_person_id: int | None
     evidence: dict
@@ -53,7 +55,8 @@ class EvaluationOut(Schema):
 
 class OpenIn(Schema):
     unit_id: Id
-    year: int = Field(..., ge=2000, le=2200)
+    year: int | None = Field(None, ge=2000, le=2200, description="The year; or give term_id for a term's.")
+    term_id: Id | None = None
     people: bool = False
 
 
@@ -147,7 +150,15 @@ def get_evaluation(request, evaluation_id: Id):
 @router.post("/evaluations", response={201: OpenOut, 400: ErrorOut})
 def open_evaluations(request, payload: OpenIn):
     unit = access_organization(request.user, payload.unit_id)
-    opened = actions.do_open_evaluations(unit, year=payload.year, people=payload.people, acting_user=request.user)
+    term = None
+    if payload.term_id is not None:
+        term = Term.objects.filter(pk=payload.term_id, unit=unit).first()
+        if term is None:
+            message = _("%(unit)s không có nhiệm kỳ mã %(id)s.") % {"unit": unit.name, "id": payload.term_id}
+            raise ValidationError({"term_id": message})
+    opened = actions.do_open_evaluations(
+        unit, year=payload.year, term=term, people=payload.people, acting_user=request.user
+    )
     return Status(201, {"opened": opened})
 
 

@@ -9,7 +9,7 @@ from hienthuc.scope import AnyUser
 def access_evaluation(user: AnyUser, pk: int) -> Evaluation:
     return get_object_or_404(
         Evaluation.objects.visible_to(user).select_related(
-            "unit", "subject_unit", "subject_person__home_unit", "rule", "decision"
+            "unit", "subject_unit", "subject_person__home_unit", "rule", "decision", "term"
         ),
         pk=pk,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record, record_each, snapshot
+from hienthuc.committees.models import Term
 from hienthuc.documents.models import Document
 from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.evaluations import evidence as ev
@@ -26,6 +27,7 @@ from hienthuc.evaluations.models import (
     Evaluation,
     EvaluationRule,
     Stage,
+    term_years,
 )
 from hienthuc.orgs.models import Organization
 from hienthuc.people.models import Person
@@ -58,21 +60,40 @@ def _scored(evaluation: Evaluation, evidence: dict, rule: EvaluationRule, today:
 
 
 @transaction.atomic
-def do_open_evaluations(unit: Organization, *, year: int, people: bool = False, acting_user: User) -> int:
-    """The year's evaluations of every unit right below `unit` (its bodies excepted: offices and
-    boards are evaluated as agencies, not here) or, with `people`, of its own active members,
-    each with its evidence and the rule's proposal. Those already open are left as they are."""
+def do_open_evaluations(
+    unit: Organization,
+    *,
+    year: int | None = None,
+    term: Term | None = None,
+    people: bool = False,
+    acting_user: User,
+) -> int:
+    """The year's (or, with `term`, the term's) evaluations of every unit right below `unit` (its
+    bodies excepted: offices and boards are evaluated as agencies, not here) or, with `people`,
+    of its own active members, each with its evidence and the rule's proposal. Those already
+    open are left as they are."""
     if not can_edit(acting_user, unit):
         raise ValidationError(
             _("Chỉ cấp ủy (người có quyền biên tập) của %(unit)s mới mở đánh giá.") % {"unit": unit.name}
         )
-    _check_year(year)
+    if term is not None:
+        if term.unit_id != unit.pk:
+            raise ValidationError({"term": _("Nhiệm kỳ phải là nhiệm kỳ của %(unit)s.") % {"unit": unit.name}})
+        if term.start_year > timezone.localdate().year:
+            raise ValidationError({"term": _("Nhiệm kỳ chưa bắt đầu.")})
+        year, years = term.end_year, term_years(term)
+    else:
+        if year is None:
+            raise ValidationError({"year": _("Hãy ghi năm đánh giá.")})
+        _check_year(year)
+        years = range(year, year + 1)
     today = timezone.localdate()
     rule = active_rule()
+    period = {"term": term} if term is not None else {"year": year, "term__isnull": True}
     fresh: list[Evaluation] = []
     if people:
         done = set(
-            Evaluation.objects.filter(year=year, subject_person__home_unit=unit).values_list(
+            Evaluation.objects.filter(subject_person__home_unit=unit, **period).values_list(
                 "subject_person_id", flat=True
             )
         )
@@ -81,14 +102,14 @@ def do_open_evaluations(unit: Organization, *, year: int, people: bool = False, 
             for p in Person.objects.filter(home_unit=unit, is_active=True).select_related("home_unit")
             if p.pk not in done
         ]
-        found = ev.people_evidence(members, year, today)
+        found = ev.people_evidence(members, years, today)
         for person in members:
-            evaluation = Evaluation(unit=unit, year=year, subject_person=person, subject_path=unit.path)
+            evaluation = Evaluation(unit=unit, year=year, term=term, subject_person=person, subject_path=unit.path)
             _scored(evaluation, found[person.pk], rule, today)
             fresh.append(evaluation)
     else:
         done = set(
-            Evaluation.objects.filter(year=year, unit=unit, subject_unit__isnull=False).values_list(
+            Evaluation.objects.filter(unit=unit, subject_unit__isnull=False, **period).values_list(
                 "subject_unit_id", flat=True
             )
         )
@@ -99,20 +120,22 @@ def do_open_evaluations(unit: Organization, *, year: int, people: bool = False, 
             )
             if u.pk not in done
         ]
-        found = ev.units_evidence(below, year, today)
+        found = ev.units_evidence(below, years, today)
         for child in below:
-            evaluation = Evaluation(unit=unit, year=year, subject_unit=child, subject_path=child.path)
+            evaluation = Evaluation(unit=unit, year=year, term=term, subject_unit=child, subject_path=child.path)
             _scored(evaluation, found[child.pk], rule, today)
             fresh.append(evaluation)
     Evaluation.objects.bulk_create(fresh, batch_size=1000)
-    record_each(acting_user, "create", fresh, organization=lambda e: unit, after={"year": year})
+    after = {"year": year, "term": term.pk if term is not None else None}
+    record_each(acting_user, "create", fresh, organization=lambda e: unit, after=after)
     return len(fresh)
 
 
 def _locked(evaluation: Evaluation) -> Evaluation:
     return (
-        Evaluation.objects.select_for_update()
-        .select_related("unit", "subject_unit", "subject_person__home_unit", "rule")
+        # of=self: the subject's side is an outer join, which PostgreSQL will not lock.
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("unit", "subject_unit", "subject_person__home_unit", "rule", "term")
         .get(pk=evaluation.pk)
     )
 
@@ -149,10 +172,10 @@ def do_refresh_evaluation(evaluation: Evaluation, *, acting_user: User) -> Evalu
     today = timezone.localdate()
     if evaluation.subject_person is not None:
         person = evaluation.subject_person
-        found = ev.people_evidence([person], evaluation.year, today)[person.pk]
+        found = ev.people_evidence([person], evaluation.years, today)[person.pk]
     else:
         assert evaluation.subject_unit is not None
-        found = ev.units_evidence([evaluation.subject_unit], evaluation.year, today)[evaluation.subject_unit.pk]
+        found = ev.units_evidence([evaluation.subject_unit], evaluation.years, today)[evaluation.subject_unit.pk]
     _scored(evaluation, found, active_rule(), today)
     evaluation.save()
     record(

@@ -1,14 +1,15 @@
 """The evidence of an evaluation, computed from what the system holds, and the score and band
 the rule proposes from it (docs/architecture.md, "Evaluation").
 
-Evidence for a unit and a year: its own tasks due that year (led by the unit itself: a
-committee answers for its tasks; its units below are evaluated for theirs) on time, late,
-overdue and not yet due, and the outputs delivered; its report duties for the year's periods
-already due, sent on time, late or not at all; its own year targets met by its own year figure;
-and how far its members studied the documents studied in its tree that year. For a member: the
-tasks they lead in person (Task.leader) and the documents they studied of those studied at their
-unit that year. Each part is computed for a whole batch of subjects in a few grouped queries, so
-opening a province's evaluations does not run a query per unit.
+Evidence for a unit and a year (over a term: the same for its years, with its term-end targets):
+its own tasks due that year (led by the unit itself: a committee answers for its tasks; its
+units below are evaluated for theirs) on time, late, overdue and not yet due, and the outputs
+delivered; its report duties for the year's periods already due, sent on time, late or not at
+all; its own year targets met by its own year figure; and how far its members studied the
+documents studied in its tree that year. For a member: the tasks they lead in person
+(Task.leader) and the documents they studied of those studied at their unit that year. Each part
+is computed for a whole batch of subjects in a few grouped queries, so opening a province's
+evaluations does not run a query per unit.
 
 The score is the weighted mean of the parts present (a part with nothing due does not count):
 tasks and reports score 1 on time, 1 − the late penalty late (Decree 335/2025/NĐ-CP: a late
@@ -53,20 +54,30 @@ def _task_counts(tasks, key: str, today: datetime.date) -> dict[int, dict]:
     return {row.pop(key): row for row in rows}
 
 
-def _reports(units: list[Organization], year: int, today: datetime.date) -> dict[int, dict]:
-    """Per unit: the report periods of `year` already due, sent on time, late, or not sent."""
-    duties = FormUnit.objects.filter(unit__in=units, form__is_active=True, form__first_year__lte=year).select_related(
-        "form"
-    )
+def _reports(units: list[Organization], years: range, today: datetime.date) -> dict[int, dict]:
+    """Per unit: the report periods of `years` already due, sent on time, late, or not sent."""
+    duties = FormUnit.objects.filter(
+        unit__in=units, form__is_active=True, form__first_year__lte=years[-1]
+    ).select_related("form")
     sent = {
         (s["form_id"], s["unit_id"], s["period"]): s["submitted_at"]
         for s in Submission.objects.filter(
-            unit__in=units, period__startswith=str(year), status__in=SENT_STATUSES, submitted_at__isnull=False
+            unit__in=units,
+            period__gte=str(years[0]),
+            period__lt=str(years[-1] + 1),
+            status__in=SENT_STATUSES,
+            submitted_at__isnull=False,
         ).values("form_id", "unit_id", "period", "submitted_at")
     }
     result: dict[int, dict] = defaultdict(lambda: {"on_time": 0, "late": 0, "missing": 0})
     for duty in duties:
-        for period in periods.periods_of_year(duty.form.period_kind, year):
+        due = [
+            p
+            for year in years
+            if year >= duty.form.first_year
+            for p in periods.periods_of_year(duty.form.period_kind, year)
+        ]
+        for period in due:
             if period.due(duty.form.deadline_days) >= today or not duty.covers(period.end):
                 continue
             at = sent.get((duty.form_id, duty.unit_id, period.key))
@@ -75,10 +86,12 @@ def _reports(units: list[Organization], year: int, today: datetime.date) -> dict
     return result
 
 
-def _indicators(units: list[Organization], year: int, today: datetime.date) -> dict[int, dict]:
-    """Per unit: its year targets met by its own figure for the year (a target without a figure
-    is unmet once the year is over, not yet judged before)."""
-    targets = list(Target.objects.filter(unit__in=units, kind=TargetKind.YEAR, year=year).select_related("indicator"))
+def _indicators(units: list[Organization], years: range, today: datetime.date) -> dict[int, dict]:
+    """Per unit: its targets met by its own figure for the last year (a year's targets, or over a
+    term its term-end targets); a target without a figure is unmet once the year is over."""
+    year = years[-1]
+    kind = TargetKind.YEAR if len(years) == 1 else TargetKind.TERM
+    targets = list(Target.objects.filter(unit__in=units, kind=kind, year=year).select_related("indicator"))
     values = {
         (v["unit_id"], v["indicator_id"]): v["value"]
         for v in Value.objects.filter(
@@ -97,7 +110,7 @@ def _indicators(units: list[Organization], year: int, today: datetime.date) -> d
     return result
 
 
-def _study_units(units: list[Organization], year: int) -> dict[int, dict]:
+def _study_units(units: list[Organization], years: range) -> dict[int, dict]:
     """Per unit: members' studies of the documents studied in its tree that year, over its
     members times those documents. Each grouped row is added to every unit above its path."""
     if not units:
@@ -110,7 +123,7 @@ def _study_units(units: list[Organization], year: int) -> dict[int, dict]:
     studied: dict[str, int] = defaultdict(int)
     documents: dict[str, set[int]] = defaultdict(set)
     rows = (
-        Study.objects.filter(studied_on__year=year, path__startswith=common)
+        Study.objects.filter(studied_on__year__gte=years[0], studied_on__year__lte=years[-1], path__startswith=common)
         .values_list("path", "document_id")
         .annotate(n=Count("pk"))
     )
@@ -127,11 +140,16 @@ def _study_units(units: list[Organization], year: int) -> dict[int, dict]:
     return result
 
 
-def units_evidence(units: list[Organization], year: int, today: datetime.date) -> dict[int, dict]:
-    tasks = _task_counts(Task.objects.filter(lead_unit__in=units, deadline_last_day__year=year), "lead_unit_id", today)
-    reports = _reports(units, year, today)
-    indicators = _indicators(units, year, today)
-    study = _study_units(units, year)
+def _due_in(years: range) -> dict:
+    return {"deadline_last_day__year__gte": years[0], "deadline_last_day__year__lte": years[-1]}
+
+
+def units_evidence(units: list[Organization], years: range, today: datetime.date) -> dict[int, dict]:
+    """Evidence for each unit over `years`: one year, or a term's years."""
+    tasks = _task_counts(Task.objects.filter(lead_unit__in=units, **_due_in(years)), "lead_unit_id", today)
+    reports = _reports(units, years, today)
+    indicators = _indicators(units, years, today)
+    study = _study_units(units, years)
     return {
         u.pk: {
             "tasks": tasks.get(u.pk, dict(EMPTY_TASKS)),
@@ -143,10 +161,10 @@ def units_evidence(units: list[Organization], year: int, today: datetime.date) -
     }
 
 
-def people_evidence(people: list[Person], year: int, today: datetime.date) -> dict[int, dict]:
-    tasks = _task_counts(Task.objects.filter(leader__in=people, deadline_last_day__year=year), "leader_id", today)
+def people_evidence(people: list[Person], years: range, today: datetime.date) -> dict[int, dict]:
+    tasks = _task_counts(Task.objects.filter(leader__in=people, **_due_in(years)), "leader_id", today)
     studied = dict(
-        Study.objects.filter(person__in=people, studied_on__year=year)
+        Study.objects.filter(person__in=people, studied_on__year__gte=years[0], studied_on__year__lte=years[-1])
         .values_list("person_id")
         .annotate(n=Count("pk"))
         .values_list("person_id", "n")
@@ -154,7 +172,9 @@ def people_evidence(people: list[Person], year: int, today: datetime.date) -> di
     homes = {p.home_unit_id for p in people}
     documents = defaultdict(set)
     for unit_id, document_id in (
-        Study.objects.filter(studied_on__year=year, person__home_unit_id__in=homes)
+        Study.objects.filter(
+            studied_on__year__gte=years[0], studied_on__year__lte=years[-1], person__home_unit_id__in=homes
+        )
         .values_list("person__home_unit_id", "document_id")
         .distinct()
     ):

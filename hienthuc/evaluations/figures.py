@@ -21,7 +21,7 @@ def band_counts(org: Organization, year: int) -> dict:
     per unit right below."""
     width = org.depth * PATH_STEP + PATH_STEP
     rows = (
-        Evaluation.objects.filter(year=year, stage=Stage.DECIDED, subject_path__startswith=org.path)
+        Evaluation.objects.filter(year=year, term__isnull=True, stage=Stage.DECIDED, subject_path__startswith=org.path)
         .exclude(subject_unit=org)
         .annotate(
             branch=Substr("subject_path", 1, width),

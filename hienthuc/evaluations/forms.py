@@ -19,6 +19,9 @@ class OpenForm(ScopedForm):
     people = forms.BooleanField(
         label=gettext_lazy("Đánh giá đảng viên của đơn vị (không chọn: các tổ chức trực thuộc)"), required=False
     )
+    whole_term = forms.BooleanField(
+        label=gettext_lazy("Đánh giá cả nhiệm kỳ (nhiệm kỳ hiện tại của cấp đánh giá)"), required=False
+    )
 
 
 class BandForm(forms.Form):

@@ -88,6 +88,12 @@ def _visible_q(user, prefix: str = "") -> Q:
     return subtree_q(user, f"{prefix}subject_path") | subtree_q(user, f"{prefix}unit__path")
 
 
+def term_years(term) -> range:
+    from django.utils import timezone
+
+    return range(term.start_year, max(term.start_year, min(term.end_year, timezone.localdate().year)) + 1)
+
+
 class EvaluationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EvaluationQuerySet":
         return self if user.is_superuser else self.filter(_visible_q(user))
@@ -99,6 +105,12 @@ class Evaluation(models.Model):
         "orgs.Organization", verbose_name=_("cấp đánh giá"), on_delete=models.PROTECT, related_name="evaluations_made"
     )
     year = models.PositiveSmallIntegerField(_("năm"))
+    # A term's evaluation (đánh giá cả nhiệm kỳ) over the evaluating unit's term; its year is the
+    # term's last. None: the year's.
+    term = models.ForeignKey(
+        "committees.Term", verbose_name=_("nhiệm kỳ"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     subject_unit = models.ForeignKey(
         "orgs.Organization", verbose_name=_("tập thể"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="evaluations",
@@ -146,12 +158,24 @@ class Evaluation(models.Model):
                 name="evaluation_one_subject",
             ),
             models.UniqueConstraint(
-                fields=["year", "subject_unit"], condition=Q(subject_unit__isnull=False), name="evaluation_unit_year"
+                fields=["year", "subject_unit"],
+                condition=Q(subject_unit__isnull=False, term__isnull=True),
+                name="evaluation_unit_year",
             ),
             models.UniqueConstraint(
                 fields=["year", "subject_person"],
-                condition=Q(subject_person__isnull=False),
+                condition=Q(subject_person__isnull=False, term__isnull=True),
                 name="evaluation_person_year",
+            ),
+            models.UniqueConstraint(
+                fields=["term", "subject_unit"],
+                condition=Q(subject_unit__isnull=False, term__isnull=False),
+                name="evaluation_unit_term",
+            ),
+            models.UniqueConstraint(
+                fields=["term", "subject_person"],
+                condition=Q(subject_person__isnull=False, term__isnull=False),
+                name="evaluation_person_term",
             ),  # fmt: skip
             *[
                 models.CheckConstraint(
@@ -163,12 +187,25 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_label} — {self.year}"
+        return f"{self.subject_label} — {self.period_label}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("evaluation_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        if self.term_id is not None:
+            return _("nhiệm kỳ %(start)s - %(end)s") % {"start": self.term.start_year, "end": self.term.end_year}
+        return str(self.year)
+
+    @property
+    def years(self) -> range:
+        """The years its evidence covers: the year, or the term's up to this year."""
+        if self.term_id is None:
+            return range(self.year, self.year + 1)
+        return term_years(self.term)
 
     @property
     def subject_label(self) -> str:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hienthuc.committees.models import Term
 from hienthuc.documents.access import resolve_target
 from hienthuc.evaluations import actions, figures
 from hienthuc.evaluations.access import access_evaluation
@@ -26,7 +27,9 @@ def _year(request: HttpRequest) -> int:
 
 
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    evaluations = Evaluation.objects.visible_to(request.user).select_related("unit", "subject_unit", "subject_person")
+    evaluations = Evaluation.objects.visible_to(request.user).select_related(
+        "unit", "subject_unit", "subject_person", "term"
+    )
     year = _year(request)
     evaluations = evaluations.filter(year=year)
     unit = None
@@ -39,10 +42,15 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     form = OpenForm(request.POST or None, user=request.user, initial={"year": year})
 
     def open_year(data):
-        unit = data["unit"]
-        return unit, actions.do_open_evaluations(
-            unit, year=data["year"], people=data["people"], acting_user=request.user
+        unit, term = data["unit"], None
+        if data["whole_term"]:
+            term = Term.objects.current_for(unit)
+            if term is None:
+                raise ValidationError({"whole_term": _("%(unit)s chưa có nhiệm kỳ.") % {"unit": unit.name}})
+        opened = actions.do_open_evaluations(
+            unit, year=data["year"], term=term, people=data["people"], acting_user=request.user
         )
+        return unit, opened
 
     opened = submit(request, form, open_year, lambda result: _("Đã mở %(n)s phiếu đánh giá.") % {"n": result[1]})
     if opened:

@@ -188,7 +188,8 @@ def do_add_program_item(
 
 
 def _locked(inspection: Inspection) -> Inspection:
-    return Inspection.objects.select_for_update().select_related("unit", "task").get(pk=inspection.pk)
+    # of=self: the program item is an outer join, which PostgreSQL will not lock.
+    return Inspection.objects.select_for_update(of=("self",)).select_related("unit", "task").get(pk=inspection.pk)
 
 
 @transaction.atomic
