@@ -278,6 +278,29 @@ class DemoCountsTestCase(TestCase):
         for key, pin in {**pins, "page": pins["tasks"] + 6}.items():
             self.assertLessEqual(counts[key], pin, key)
 
+    def test_the_inspection_evaluation_and_review_lists_keep_their_query_counts(self):
+        """The lists grow with the rows they show, never their query counts (no N+1)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from hienthuc.evaluations.models import Evaluation
+        from hienthuc.inspections.models import Inspection
+
+        # The superuser sees every row: Hưng Yên's 57 commendations and review too.
+        self.client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+        evaluation = Evaluation.objects.filter(unit__code="TB").first()
+        inspection = Inspection.objects.filter(unit__code="TB", status="concluded").first()
+        pins = {"/inspections/": 5, "/evaluations/?year=2021": 5, "/commendations/": 7, "/reviews/": 5,
+                f"/evaluations/{evaluation.pk}/": 5, f"/inspections/{inspection.pk}/": 10}  # fmt: skip
+        counts = {}
+        for url in pins:
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(url).status_code, 200, url)
+            counts[url] = len(ctx.captured_queries)
+        print(f"\nqueries: {counts}")
+        for url, pin in pins.items():
+            self.assertLessEqual(counts[url], pin, url)
+
 
 @override_settings(DEBUG=True)  # the demo's accounts log in only in development mode
 class DemoReorganizationTestCase(TestCase):
