@@ -56,7 +56,10 @@ class ImportFrameworkTestCase(BaseTestCase):
             self.tinh_a, kind="study", title="Hội nghị", starts_at=timezone.now(), acting_user=self.alice
         )
         # The object each kind imports into.
-        targets = {"plan-tasks": draft.pk, "term-seats": term.pk, "meeting-invitations": meeting.pk}
+        program = do_create_plan(unit=self.tinh_a, kind="inspection_program", title="Chương trình kiểm tra",
+                                 acting_user=self.alice)  # fmt: skip
+        targets = {"plan-tasks": draft.pk, "term-seats": term.pk, "meeting-invitations": meeting.pk,
+                   "inspection-program": program.pk}  # fmt: skip
         self.client.force_login(self.alice)
         for kind, importer in importers._IMPORTERS.items():
             with self.subTest(kind):

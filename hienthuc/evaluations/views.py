@@ -145,6 +145,7 @@ def unit_evaluations_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "crumb_current": org.name,
         "bands": figures.band_counts(org, year),
         "stages": figures.stage_counts(org, year, Evaluation.objects.visible_to(request.user)),
+        "can_commend": can_issue(request.user, org),
     }
     template = "evaluations/panel.html#panel" if request.htmx else "evaluations/panel.html"
     return render(request, template, context)
