@@ -249,6 +249,8 @@ class InspectionApiTestCase(InspectionBase):
         self.assertIsNone(self.call(self.bob, "get", url).json()["findings"])  # the subject sees it, not its findings
         self.assertEqual(self.call(self.ivan, "get", url).json()["findings"], "Thiếu sót nhỏ")
         self.assertEqual(self.call(self.oscar, "get", url).status_code, 404)
+        listed = self.call(self.bob, "get", f"/api/inspections?unit={self.huyen_a1.pk}").json()["items"]
+        self.assertEqual([(i["id"], i["findings"]) for i in listed], [(pk, None)])
         refused = self.call(self.alice, "post", f"{url}/disciplines", {"penalty": "warning", "reason": "Vi phạm",
                                                                       "subject_unit_id": self.huyen_a1.pk})  # fmt: skip
         self.assertEqual(refused.status_code, 400)

@@ -44,3 +44,16 @@ def documented(values: Iterable[str]) -> dict:
     """json_schema_extra for an output field that is always one of `values`: documented as an
     enum without re-validating what the database holds."""
     return {"enum": list(values)}
+
+
+def visible_person(user, pk: int, field: str = "person_id"):
+    """The person with id `pk` within the user's reach, or a 400 naming the field: an id never
+    draws a name from beyond the user's reach."""
+    from django.core.exceptions import ValidationError
+
+    from hienthuc.people.models import Person
+
+    person = Person.objects.visible_to(user).select_related("home_unit").filter(pk=pk).first()
+    if person is None:
+        raise ValidationError({field: _("Không tìm thấy người có mã %(ids)s trong phạm vi của bạn.") % {"ids": pk}})
+    return person

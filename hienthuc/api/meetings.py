@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hienthuc.api.common import ID_MAX, ErrorOut, Id, Pages, Text, choice, documented
+from hienthuc.api.common import ID_MAX, ErrorOut, Id, Pages, Text, choice, documented, visible_person
 from hienthuc.documents.access import access_document
 from hienthuc.meetings.access import access_meeting, access_point
 from hienthuc.meetings.models import Arrival, Meeting, MeetingFormat, MeetingKind, MeetingStatus
@@ -219,10 +219,7 @@ def record_attendance(request, meeting_id: Id, payload: AttendanceIn):
     from hienthuc.meetings.actions import do_record_member_attendance
 
     meeting = access_meeting(request.user, meeting_id)
-    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
-    if person is None:
-        raise ValidationError({"person_id": _("Không tìm thấy người có mã %(ids)s trong phạm vi của bạn.")
-                               % {"ids": payload.person_id}})  # fmt: skip
+    person = visible_person(request.user, payload.person_id)
     attendance = do_record_member_attendance(
         meeting, person=person, presence=payload.presence, reason=payload.reason, acting_user=request.user
     )

@@ -237,6 +237,13 @@ class Document(models.Model):
 
         return reverse("document_detail", args=[self.pk])
 
+    def issued_within(self, unit) -> bool:
+        """Issued (with its date) by `unit` or a unit or body of its tree: what a decision, a
+        conclusion or a commendation of that unit must be."""
+        return (
+            self.status == Status.ISSUED and self.issued_on is not None and self.issuing_unit.path.startswith(unit.path)
+        )
+
     def refresh_search_text(self) -> None:
         parts = [
             self.kind.name,

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from hienthuc.audit.record import record, record_each, snapshot
 from hienthuc.committees.models import Term
 from hienthuc.documents.models import Document
-from hienthuc.documents.models import Status as DocumentStatus
 from hienthuc.evaluations import evidence as ev
 from hienthuc.evaluations.models import (
     DEFAULT_RULE,
@@ -275,9 +274,7 @@ def do_decide_evaluation(
     _open(evaluation)
     reference = evaluation.proposed_band or evaluation.computed_band
     reason = _check_band(score, band, reason, reference)
-    if decision is not None and (
-        decision.status != DocumentStatus.ISSUED or not decision.issuing_unit.path.startswith(evaluation.unit.path)
-    ):
+    if decision is not None and not decision.issued_within(evaluation.unit):
         raise ValidationError({"decision": _("Quyết định phải là văn bản đã ban hành của cấp đánh giá.")})
     before = snapshot(evaluation, FIELDS)
     evaluation.final_score = score if score is not None else evaluation.proposed_score or evaluation.computed_score
@@ -339,7 +336,7 @@ def do_commend(
     _check_year(year)
     if decision is None:
         raise ValidationError({"decision": _("Khen thưởng phải có quyết định: hãy ghi số hiệu quyết định đã đăng ký.")})
-    if decision.status != DocumentStatus.ISSUED or not decision.issuing_unit.path.startswith(unit.path):
+    if not decision.issued_within(unit):
         raise ValidationError(
             {"decision": _("Quyết định khen thưởng phải là văn bản đã ban hành của %(unit)s.") % {"unit": unit.name}}
         )

@@ -11,9 +11,9 @@ from hienthuc.scope import AnyUser, can_issue
 
 def access_inspection(user: AnyUser, pk: int, *, write: bool = False) -> Inspection:
     inspection = get_object_or_404(
-        Inspection.objects.visible_to(user).select_related(
-            "unit", "subject_unit", "subject_person__home_unit", "task", "decision", "conclusion"
-        ),
+        Inspection.objects.visible_to(user)
+        .select_related("unit", "subject_unit", "subject_person__home_unit", "task", "decision", "conclusion")
+        .prefetch_related("team__person"),
         pk=pk,
     )
     if write and not can_issue(user, inspection.unit):

@@ -156,7 +156,8 @@ class Inspection(models.Model):
 
         if not self.confidential or covers(user, self.unit.path, (RoleKind.INSPECTOR, *EDIT_KINDS)):
             return True
-        return user.is_authenticated and self.team.filter(person__user=user).exists()
+        # Over the team as loaded (a list prefetches it with its people): no query per row.
+        return user.is_authenticated and any(m.person.user_id == user.pk for m in self.team.all())
 
 
 class TeamMember(models.Model):

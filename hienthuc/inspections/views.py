@@ -141,7 +141,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": inspection,
         "conductor": conductor,
         "readable": readable,
-        "team": inspection.team.select_related("person__home_unit"),
+        "team": inspection.team.all(),
         "recommendations": inspection.recommendations.select_related("task__lead_unit"),
         "disciplines": inspection.disciplines.select_related("subject_unit", "subject_person", "decision")
         if readable
