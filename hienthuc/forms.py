@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy
 from hienthuc.lib.text import fold
 from hienthuc.orgs.models import Organization
 
+# A date field's message, for forms that do not give their own example.
+DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 15/03/2026.")}
+
 
 def lookup_attrs(url_name: str, kind: str) -> dict:
     """htmx attributes filling the page's <datalist id="{kind}-suggestions"> as the user types."""

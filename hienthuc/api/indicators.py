@@ -206,7 +206,7 @@ def _submission(request, pk: int) -> Submission:
 class SubmissionFilter(Schema):
     form: Id | None = None
     unit: Id | None = None
-    period: Text | None = Field(None, max_length=8)
+    period: Text | None = Field(None, max_length=17)
 
 
 @router.get("/submissions", response=list[SubmissionOut])

@@ -49,6 +49,8 @@ VERBS = {
     "queue": _("đã chuyển xử lý trong nền"),
     "apply": _("đã áp dụng"),
     "undo": _("đã hủy áp dụng"),
+    "correct": _("đã đính chính"),
+    "urge": _("đã đôn đốc"),
 }
 # Where the object's kind changes the words: (action, object type) -> verb, kind shown or not.
 VERBS_FOR = {
@@ -63,6 +65,9 @@ VERBS_FOR = {
 # naming another object, its model.
 EXTRA_LABELS = {
     "values": _("số liệu"),
+    "estimates": _("số ước"),
+    "estimate": _("là số ước"),
+    "fields": _("lĩnh vực"),
     "values_taken": _("số liệu duyệt kèm"),
     "period": _("kỳ"),
     "comment": _("ý kiến"),

@@ -37,6 +37,7 @@ class YearlyReport:
     late_plans: list[list] = field(default_factory=list)
     next_targets: list[list] = field(default_factory=list)
     recomputed: bool = False  # last year's figures recomputed on the boundaries after a reorganization
+    estimated: int = 0  # indicators shown by their estimate, no official figure yet
 
     @property
     def title(self) -> str:
@@ -62,20 +63,29 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
     today = timezone.localdate()
     # Indicators with a target for the year, or with a figure (the unit's own or from below).
     targets = {
-        t.indicator_id: t for t in Target.objects.filter(unit=unit, kind="year", year=year).select_related("indicator")
+        t.indicator_id: t
+        for t in Target.objects.assigned().filter(unit=unit, kind="year", year=year).select_related("indicator")
     }
     indicators = sorted({t.indicator for t in targets.values()}, key=lambda i: (i.order, i.code))
     # A successor of a reorganization compares with last year on its new boundaries (recomputed).
     figures, recomputed = tallies.comparable_figures(unit, indicators, tallies.year_keys([year - 1, year]))
     report.recomputed = bool(recomputed)
+    # Until the official figure of the year exists, the year's estimate stands in, marked "(ước)".
+    guesses = tallies.estimates([unit.pk], [i.pk for i in indicators], [str(year)]).get(unit.pk, {})
+    this_year = periods.Period(year, periods.YEAR, 1)
     for number, indicator in enumerate(indicators, 1):
-        actual = tallies.year_value(indicator, figures, year)
+        shown = tallies.period_figure(indicator, figures, this_year, guesses)
+        actual = shown.value
+        if shown.how == tallies.ESTIMATE:
+            report.estimated += 1
         last = tallies.year_value(indicator, figures, year - 1)
         target = targets[indicator.pk].value
         change = actual - last if actual is not None and last is not None else None
         places = indicator.decimals
+        name = f"{indicator.name} (ước)" if shown.how == tallies.ESTIMATE else indicator.name
+        target_cell = targets[indicator.pk].text or Number(target, places)
         report.indicators.append(
-            [number, indicator.name, indicator.measure, Number(target, places), Number(actual, places),
+            [number, name, indicator.measure, target_cell, Number(actual, places),
              Number(share_of(actual, target), 1, percent=True), Number(last, places), Number(change, places)]
         )  # fmt: skip
     # Tasks of issued plans led in the subtree, due in the year (ongoing ones too), as of the report.
@@ -97,13 +107,19 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
     report.late_reports = _late_reports(unit, year)
     report.late_plans = _late_plans(unit, year, today, user)
     for number, target in enumerate(
-        Target.objects.filter(unit=unit, kind="year", year=year + 1)
+        Target.objects.assigned()
+        .filter(unit=unit, kind="year", year=year + 1)
         .select_related("indicator")
         .order_by("indicator__order"),
         1,
     ):
         report.next_targets.append(
-            [number, target.indicator.name, target.indicator.measure, Number(target.value, target.indicator.decimals)]
+            [
+                number,
+                target.indicator.name,
+                target.indicator.measure,
+                target.text or Number(target.value, target.indicator.decimals),
+            ]  # fmt: skip
         )
     return report
 
@@ -112,12 +128,15 @@ def _late_reports(unit: Organization, year: int) -> list[list]:
     """Units below that sent a report of the year late, or not at all."""
     rows: list[list] = []
     required = FormUnit.objects.filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth)
-    forms = ReportForm.objects.filter(pk__in=required.values("form_id")).order_by("name")
+    forms = ReportForm.objects.filter(pk__in=required.values("form_id")).prefetch_related("one_off_periods")
+    forms = forms.order_by("name")
     for form in forms:
         duties = list(required.filter(form=form).select_related("unit"))
         units = {d.unit_id: d.unit.name for d in duties}
         owed = {d.unit_id: d for d in duties}  # a duty a reorganization dated covers some periods only
-        year_periods = [p for p in periods.periods_of_year(form.period_kind, year) if p.end < timezone.localdate()]
+        # Only the periods the form asks for (none before its first year) whose report fell due.
+        today = timezone.localdate()
+        year_periods = [p for p in form.periods_of_year(year) if p.due(form.deadline_days) < today]
         sent = {
             (s.unit_id, s.period): s
             for s in Submission.objects.filter(form=form, unit_id__in=units, period__in=[p.key for p in year_periods])
@@ -185,6 +204,8 @@ def to_docx(report: YearlyReport) -> bytes:
     ]  # fmt: skip
     if report.indicators:
         blocks.append(Table("", INDICATOR_HEADERS, report.indicators, [8, 45, 16, 18, 18, 18, 20, 18]))
+        if report.estimated:
+            blocks.append(("body", f"Chỉ tiêu ghi “(ước)”: số ước thực hiện cả năm {year}, chưa có số chính thức."))
         if report.recomputed:
             blocks.append(
                 ("body", f"Số liệu năm {year - 1} được tính lại theo địa giới, tổ chức mới từ số liệu của các "

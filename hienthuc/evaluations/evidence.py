@@ -27,7 +27,6 @@ from django.db.models import Count, F, Q
 from hienthuc.evaluations.models import Band, EvaluationRule
 from hienthuc.indicators.models import FormUnit, Submission, Target, TargetKind, Value
 from hienthuc.indicators.tallies import LATE, ON_TIME, SENT_STATUSES, timeliness
-from hienthuc.lib import periods
 from hienthuc.lib.tree import PATH_STEP
 from hienthuc.meetings.models import Study
 from hienthuc.orgs.models import Organization
@@ -56,9 +55,11 @@ def _task_counts(tasks, key: str, today: datetime.date) -> dict[int, dict]:
 
 def _reports(units: list[Organization], years: range, today: datetime.date) -> dict[int, dict]:
     """Per unit: the report periods of `years` already due, sent on time, late, or not sent."""
-    duties = FormUnit.objects.filter(
-        unit__in=units, form__is_active=True, form__first_year__lte=years[-1]
-    ).select_related("form")
+    duties = (
+        FormUnit.objects.filter(unit__in=units, form__is_active=True, form__first_year__lte=years[-1])
+        .select_related("form")
+        .prefetch_related("form__one_off_periods")
+    )
     sent = {
         (s["form_id"], s["unit_id"], s["period"]): s["submitted_at"]
         for s in Submission.objects.filter(
@@ -71,12 +72,7 @@ def _reports(units: list[Organization], years: range, today: datetime.date) -> d
     }
     result: dict[int, dict] = defaultdict(lambda: {"on_time": 0, "late": 0, "missing": 0})
     for duty in duties:
-        due = [
-            p
-            for year in years
-            if year >= duty.form.first_year
-            for p in periods.periods_of_year(duty.form.period_kind, year)
-        ]
+        due = [p for year in years for p in duty.form.periods_of_year(year)]
         for period in due:
             if period.due(duty.form.deadline_days) >= today or not duty.covers(period.end):
                 continue
@@ -91,7 +87,7 @@ def _indicators(units: list[Organization], years: range, today: datetime.date) -
     term its term-end targets); a target without a figure is unmet once the year is over."""
     year = years[-1]
     kind = TargetKind.YEAR if len(years) == 1 else TargetKind.TERM
-    targets = list(Target.objects.filter(unit__in=units, kind=kind, year=year).select_related("indicator"))
+    targets = list(Target.objects.assigned().filter(unit__in=units, kind=kind, year=year).select_related("indicator"))
     values = {
         (v["unit_id"], v["indicator_id"]): v["value"]
         for v in Value.objects.filter(

@@ -16,10 +16,12 @@ from hienthuc.indicators import tallies
 from hienthuc.indicators.models import (
     Aggregation,
     Comparison,
+    Estimate,
     FormIndicator,
     FormRule,
     FormUnit,
     Indicator,
+    OneOffPeriod,
     PeriodKind,
     ReportForm,
     Source,
@@ -27,11 +29,12 @@ from hienthuc.indicators.models import (
     SubmissionStatus,
     Target,
     TargetKind,
+    TargetOrigin,
     TimeAggregation,
     Value,
 )
 from hienthuc.indicators.sources import system_value
-from hienthuc.lib import periods
+from hienthuc.lib import periods, targets
 from hienthuc.lib.numbers import NumberError, decimals_of, format_number, parse_number
 from hienthuc.lib.text import clean
 from hienthuc.orgs.models import Organization
@@ -39,6 +42,9 @@ from hienthuc.scope import EDIT_KINDS, can_edit, covers
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 VALUE_LIMIT = Decimal("1e14")
+# A narrative part is text, never markup (pages escape it, reports print it as written); about
+# eight pages of a report, more than any part a unit writes for one field.
+NARRATIVE_MAX = 20_000
 
 
 @transaction.atomic
@@ -96,25 +102,54 @@ def do_create_indicator(
 
 @transaction.atomic
 def do_set_target(
-    indicator: Indicator, *, unit: Organization, year: int, value, kind: str = TargetKind.YEAR, acting_user: User
+    indicator: Indicator,
+    *,
+    unit: Organization,
+    year: int,
+    value,
+    kind: str = TargetKind.YEAR,
+    origin: str = TargetOrigin.ASSIGNED,
+    acting_user: User,
 ) -> Target:
-    """Set (or change) a target; targets below the indicator's owner are set by that owner."""
+    """Set (or change) a target, as written: a number, a range ("8,5–9"), a bound ("≥ 90",
+    "dưới 1"), a yearly average or a total over the term (lib/targets.py). An assigned target
+    below the indicator's owner is set by that owner; a unit sets its own (higher) one itself."""
     if not (can_edit(acting_user, unit) and (unit.path.startswith(indicator.owner.path) or acting_user.is_superuser)):
         raise ValidationError({"unit": _("Chỉ đặt chỉ tiêu cho đơn vị xác định chỉ tiêu hoặc đơn vị trực thuộc.")})
     if kind not in TargetKind.values:
         raise ValidationError({"kind": _("Loại chỉ tiêu không hợp lệ.")})
+    if origin not in TargetOrigin.values:
+        raise ValidationError({"origin": _("Nguồn chỉ tiêu không hợp lệ.")})
     if not 1930 <= int(year or 0) <= 2200:
         raise ValidationError({"year": _("Năm phải từ 1930 đến 2200.")})
-    number = _check_value(indicator, value, field="value")
+    text = clean(str(value if value is not None else ""))[:120]
+    if isinstance(value, int | float | Decimal):
+        written = targets.WrittenTarget(Decimal(str(value)), Decimal(str(value)))
+        text = ""
+    else:
+        try:
+            written = targets.parse(text)
+        except targets.TargetError as exc:
+            raise ValidationError({"value": str(exc)}) from None
+        if written.low == written.high and written.basis == targets.LEVEL:
+            text = ""  # a plain number: shown in the indicator's own notation
+    low = _check_value(indicator, written.low, field="value") if written.low is not None else None
+    high = _check_value(indicator, written.high, field="value") if written.high is not None else None
+    if written.basis != targets.LEVEL and kind != TargetKind.TERM:
+        raise ValidationError(
+            {"value": _("Chỉ tiêu bình quân hoặc cộng dồn cả nhiệm kỳ là chỉ tiêu nhiệm kỳ, không phải chỉ tiêu năm.")}
+        )
+    number = written.judged_by(indicator.higher_is_better)
     target, created = Target.objects.update_or_create(
-        indicator=indicator, unit=unit, kind=kind, year=year, defaults={"value": number}
-    )
+        indicator=indicator, unit=unit, kind=kind, year=year, origin=origin,
+        defaults={"value": number, "low": low, "high": high, "text": text, "basis": written.basis},
+    )  # fmt: skip
     record(
         acting_user,
         "create" if created else "update",
         target,
         organization=unit,
-        after={"indicator": indicator.code, "year": year, "kind": kind, "value": str(number)},
+        after={"indicator": indicator.code, "year": year, "kind": kind, "origin": origin, "value": text or str(number)},
     )
     return target
 
@@ -158,6 +193,7 @@ def do_create_form(
     indicators: list[Indicator],
     deadline_days: int = 15,
     sections: str = "",
+    fields: str = "",
     acting_user: User,
 ) -> ReportForm:
     if not can_edit(acting_user, owner):
@@ -166,10 +202,10 @@ def do_create_form(
         raise ValidationError({"period_kind": _("Kỳ báo cáo không hợp lệ.")})
     if not 1930 <= int(first_year or 0) <= 2200:
         raise ValidationError({"first_year": _("Năm bắt đầu phải từ 1930 đến 2200.")})
-    name, sections = _check_form_fields(name, deadline_days, indicators, sections)
+    name, sections, fields = _check_form_fields(name, period_kind, deadline_days, indicators, sections, fields)
     form = ReportForm.objects.create(
         owner=owner, name=name, period_kind=period_kind, first_year=first_year, deadline_days=deadline_days,
-        sections=sections,
+        sections=sections, fields=fields,
     )  # fmt: skip
     FormIndicator.objects.bulk_create(
         [FormIndicator(form=form, indicator=i, order=n) for n, i in enumerate(dict.fromkeys(indicators), 1)]
@@ -184,16 +220,34 @@ def do_create_form(
     return form
 
 
-def _check_form_fields(name: str, deadline_days: int, indicators: list, sections: str) -> tuple[str, str]:
-    """What creating and editing a form check alike: the tidied name and sections."""
+def _check_form_fields(
+    name: str, period_kind: str, deadline_days: int, indicators: list, sections: str, fields: str
+) -> tuple[str, str, str]:
+    """What creating and editing a form check alike: the tidied name, sections and fields. A
+    deadline may fall before the period ends (negative days), not before it begins."""
     name = clean(name)[:300]
     if not name:
         raise ValidationError({"name": _("Tên mẫu báo cáo không được để trống.")})
-    if not 0 <= int(deadline_days) <= 120:
-        raise ValidationError({"deadline_days": _("Hạn nộp từ 0 đến 120 ngày sau khi hết kỳ.")})
+    floor = periods.deadline_floor(period_kind)
+    if not floor <= int(deadline_days) <= periods.DEADLINE_MAX:
+        raise ValidationError(
+            {
+                "deadline_days": _(
+                    "Hạn nộp từ %(floor)s đến %(max)s ngày so với ngày cuối kỳ (số âm: trước khi hết kỳ, "
+                    "nhưng không trước ngày đầu kỳ)."
+                )
+                % {"floor": floor, "max": periods.DEADLINE_MAX}
+            }
+        )
     if not indicators:
         raise ValidationError({"indicators": _("Mẫu báo cáo cần ít nhất một chỉ tiêu.")})
-    return name, "\n".join(line.strip() for line in (sections or "").splitlines() if line.strip())
+
+    def lines(text: str) -> list[str]:
+        return list(dict.fromkeys(clean(line)[:200] for line in (text or "").splitlines() if line.strip()))
+
+    if fields and not sections:
+        raise ValidationError({"sections": _("Hãy ghi các phần thuyết minh (kết quả, hạn chế, …) cho các lĩnh vực.")})
+    return name, "\n".join(lines(sections)), "\n".join(lines(fields))
 
 
 @transaction.atomic
@@ -204,6 +258,7 @@ def do_update_form(
     deadline_days: int,
     indicators: list[Indicator],
     sections: str = "",
+    fields: str = "",
     is_active: bool = True,
     acting_user: User,
 ) -> ReportForm:
@@ -213,13 +268,14 @@ def do_update_form(
     already sent on time or late again."""
     if not can_edit(acting_user, form.owner):
         raise ValidationError(_("Bạn không có quyền sửa mẫu báo cáo này."))
-    name, sections = _check_form_fields(name, deadline_days, indicators, sections)
+    name, sections, fields = _check_form_fields(name, form.period_kind, deadline_days, indicators, sections, fields)
     form = ReportForm.objects.select_for_update().get(pk=form.pk)
     kept = list(dict.fromkeys(indicators))
     before = {
         "name": form.name,
         "deadline_days": form.deadline_days,
         "sections": form.sections,
+        "fields": form.fields,
         "is_active": form.is_active,
         "indicators": list(form.items.order_by("order").values_list("indicator__code", flat=True)),
     }
@@ -237,11 +293,13 @@ def do_update_form(
     if int(deadline_days) != form.deadline_days:
         tallies.recount_timeliness(form, old_days=form.deadline_days, new_days=int(deadline_days))
     form.name, form.deadline_days, form.sections, form.is_active = name, int(deadline_days), sections, is_active
-    form.save(update_fields=["name", "deadline_days", "sections", "is_active"])
+    form.fields = fields
+    form.save(update_fields=["name", "deadline_days", "sections", "fields", "is_active"])
     after = {
         "name": name,
         "deadline_days": form.deadline_days,
         "sections": sections,
+        "fields": fields,
         "is_active": is_active,
         "indicators": [i.code for i in kept],
     }
@@ -288,17 +346,57 @@ def do_add_rule(form: ReportForm, *, left: Indicator, comparison: str, right: In
     return rule
 
 
+@transaction.atomic
+def do_add_one_off_period(form: ReportForm, *, name: str, first_day, last_day, acting_user: User) -> OneOffPeriod:
+    """A period of a one-off form (a campaign, a study drive): its days may not overlap another
+    period of the form, nor end before they begin."""
+    if not can_edit(acting_user, form.owner):
+        raise ValidationError(_("Bạn không có quyền sửa mẫu báo cáo này."))
+    if form.period_kind != PeriodKind.ONE_OFF:
+        raise ValidationError(_("Chỉ mẫu báo cáo theo đợt mới thêm được đợt báo cáo."))
+    name = clean(name)[:200]
+    if not name:
+        raise ValidationError({"name": _("Hãy ghi tên đợt (ví dụ: Đợt học tập Nghị quyết Đại hội).")})
+    if first_day is None or last_day is None:
+        raise ValidationError({"first_day": _("Hãy ghi ngày bắt đầu và ngày kết thúc của đợt.")})
+    if last_day < first_day:
+        raise ValidationError({"last_day": _("Ngày kết thúc của đợt phải không trước ngày bắt đầu.")})
+    form = ReportForm.objects.select_for_update().get(pk=form.pk)
+    clash = form.one_off_periods.filter(first_day__lte=last_day, last_day__gte=first_day).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "first_day": _("Đợt này trùng thời gian với đợt “%(other)s” (%(days)s) của mẫu báo cáo.")
+                % {"other": clash.name, "days": clash.period.label}
+            }
+        )
+    created = OneOffPeriod.objects.create(form=form, name=name, first_day=first_day, last_day=last_day)
+    record(
+        acting_user,
+        "create",
+        created,
+        organization=form.owner,
+        after={"form": form.name, "name": name, "period": created.period.key},
+    )
+    return created
+
+
 def check_period(form: ReportForm, text: str) -> periods.Period:
     """The period a submission is for: of the form's kind, from its first year, already begun."""
     try:
         period = periods.parse(text)
     except periods.PeriodError as exc:
         raise ValidationError({"period": str(exc)}) from None
+    if period.kind == PeriodKind.ONE_OFF and period.kind == form.period_kind:
+        if not form.one_off_periods.filter(first_day=period.start, last_day=period.end).exists():
+            raise ValidationError(
+                {"period": _("Mẫu “%(form)s” không có đợt %(period)s.") % {"form": form.name, "period": period.label}}
+            )
     if period.kind != form.period_kind:
         message = _("Mẫu “%(form)s” báo cáo theo %(kind)s; kỳ “%(period)s” không thuộc mẫu này.")
         kind = form.get_period_kind_display().lower()
         raise ValidationError({"period": message % {"form": form.name, "kind": kind, "period": period.label}})
-    if period.year < form.first_year:
+    if period.kind != PeriodKind.ONE_OFF and period.year < form.first_year:
         raise ValidationError(
             {
                 "period": _("Mẫu “%(form)s” áp dụng từ năm %(first_year)s.")
@@ -346,7 +444,11 @@ def do_save_submission(
         raise ValidationError(
             _("%(unit)s không thuộc các đơn vị phải nộp mẫu “%(form)s”.") % {"unit": unit.name, "form": form.name}
         )
-    key = check_period(form, period).key
+    checked = check_period(form, period)
+    key = checked.key
+    # A period not yet over is reported in estimates (số ước), kept apart from the official
+    # figures and replaced, not overwritten, by them once the period is over.
+    estimating = checked.end >= timezone.localdate()
     if submitted_at is not None and submitted_at > timezone.now():
         raise ValidationError({"submitted_at": _("Ngày nhận báo cáo không được sau hôm nay.")})
     submission, _created = Submission.objects.select_for_update().get_or_create(form=form, unit=unit, period=key)
@@ -363,9 +465,9 @@ def do_save_submission(
             _("Báo cáo %(state)s, không sửa được; đề nghị cấp trên trả lại nếu cần sửa.") % {"state": state}
         )
     items = list(form.items.select_related("indicator__weight").order_by("order"))
+    held_rows = Estimate.objects if estimating else Value.objects
     current = {
-        v.indicator_id: v
-        for v in Value.objects.filter(unit=unit, period=key, indicator__in=[i.indicator for i in items])
+        v.indicator_id: v for v in held_rows.filter(unit=unit, period=key, indicator__in=[i.indicator for i in items])
     }
     errors: dict[str, list[str]] = {}
     typed: dict[int, Decimal | None] = {}
@@ -374,7 +476,7 @@ def do_save_submission(
         field = f"value_{indicator.pk}"
         raw = values.get(indicator.pk)
         held = current.get(indicator.pk)
-        if held is not None and held.submission_id not in (None, submission.pk) and _locked(held):
+        if not estimating and held is not None and held.submission_id not in (None, submission.pk) and _locked(held):
             continue  # entered once, in an accepted report: shown, not changed here
         if indicator.source:
             # Counted from the tasks and cascades the system holds, never typed.
@@ -403,6 +505,17 @@ def do_save_submission(
                     "right_value": format_number(b, rule.right.decimals),
                 }
             )
+    for n, (_field, _title, part) in enumerate(form.narrative_parts):
+        text = (narrative or {}).get(part, "").strip()
+        if len(text) > NARRATIVE_MAX:
+            errors.setdefault(f"section_{n}", []).append(
+                _("Phần “%(part)s” dài %(length)s ký tự, quá giới hạn %(max)s ký tự; hãy rút gọn hoặc tách ý.")
+                % {
+                    "part": key,
+                    "length": f"{len(text):,}".replace(",", "."),
+                    "max": f"{NARRATIVE_MAX:,}".replace(",", "."),
+                }
+            )
     if errors:
         raise ValidationError(errors)
     changes = []
@@ -415,9 +528,12 @@ def do_save_submission(
         if new == old:
             continue
         changes.append((indicator, unit, key, old, new))
+    official = [] if estimating else changes
+    for indicator, _unit, _key, _old, new in changes if estimating else []:
+        _write_estimate(indicator, unit, key, new, submission, acting_user)
     # Deltas are computed against the stored values, before any of them changes.
-    deltas = tallies.value_deltas(changes)
-    for indicator, _unit, _key, _old, new in changes:
+    deltas = tallies.value_deltas(official)
+    for indicator, _unit, _key, _old, new in official:
         if new is None:
             Value.objects.filter(indicator=indicator, unit=unit, period=key).delete()
         else:
@@ -426,8 +542,7 @@ def do_save_submission(
                 defaults={"value": new, "submission": submission, "updated_by": _user(acting_user)},
             )  # fmt: skip
     tallies.bump_values(deltas)
-    titles = form.section_titles
-    submission.narrative = {t: (narrative or {}).get(t, "").strip()[:20000] for t in titles}
+    submission.narrative = {part: (narrative or {}).get(part, "").strip() for _f, _t, part in form.narrative_parts}
     before = {"status": submission.status}
     counted_as = tallies.submission_state(submission, form.deadline_days)
     if submit:
@@ -448,10 +563,116 @@ def do_save_submission(
         after={
             "status": submission.status,
             "period": key,
-            "values": {i.code: str(new) if new is not None else None for i, _u, _k, _o, new in changes},
+            "estimates" if estimating else "values": {
+                i.code: str(new) if new is not None else None for i, _u, _k, _o, new in changes
+            },
         },
     )
     return submission
+
+
+def _write_estimate(indicator, unit, key: str, new, submission, acting_user) -> None:
+    if new is None:
+        Estimate.objects.filter(indicator=indicator, unit=unit, period=key).delete()
+    else:
+        Estimate.objects.update_or_create(
+            indicator=indicator, unit=unit, period=key,
+            defaults={"value": new, "submission": submission, "updated_by": _user(acting_user)},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def do_set_estimate(
+    indicator: Indicator, *, unit: Organization, period: str, value, correction: bool = False, acting_user: User
+) -> Estimate:
+    """An estimate for a period not yet over; for one already over only as a correction of the
+    estimate made then (recorded as such), never in place of the official figure."""
+    if not can_edit(acting_user, unit):
+        raise ValidationError(_("Bạn không có quyền nhập số liệu cho đơn vị này."))
+    checked = _period_of(period)
+    number = _check_value(indicator, value, field="value")
+    over = checked.end < timezone.localdate()
+    held = Estimate.objects.filter(indicator=indicator, unit=unit, period=checked.key).first()
+    if over and not correction:
+        raise ValidationError(
+            {
+                "value": _(
+                    "Kỳ %(period)s đã kết thúc: số liệu bây giờ là số chính thức. Chỉ sửa số ước đã báo cáo "
+                    "khi đính chính (đánh dấu “Đính chính số ước”)."
+                )
+                % {"period": checked.label}
+            }
+        )
+    if over and held is None:
+        raise ValidationError(
+            {"value": _("Kỳ %(period)s chưa có số ước nào để đính chính.") % {"period": checked.label}}
+        )
+    estimate, created = Estimate.objects.update_or_create(
+        indicator=indicator, unit=unit, period=checked.key,
+        defaults={"value": number, "updated_by": _user(acting_user)},
+    )  # fmt: skip
+    record(
+        acting_user,
+        "correct" if over else "create" if created else "update",
+        estimate,
+        organization=unit,
+        before={"value": str(held.value)} if held else None,
+        after={"indicator": indicator.code, "period": checked.key, "value": str(number), "estimate": True},
+    )
+    return estimate
+
+
+@transaction.atomic
+def do_set_value(indicator: Indicator, *, unit: Organization, period: str, value, acting_user: User) -> Value:
+    """The official figure of a period that is over, replacing (not erasing) its estimate; a
+    figure an accepted report holds is locked until the level above returns that report."""
+    if not can_edit(acting_user, unit):
+        raise ValidationError(_("Bạn không có quyền nhập số liệu cho đơn vị này."))
+    if indicator.source:
+        raise ValidationError({"value": _("Chỉ tiêu này được tính từ hệ thống, không nhập tay.")})
+    checked = _period_of(period)
+    if checked.end >= timezone.localdate():
+        raise ValidationError(
+            {
+                "value": _("Kỳ %(period)s chưa kết thúc: số liệu lúc này là số ước, hãy nhập vào ô số ước.")
+                % {"period": checked.label}
+            }
+        )
+    number = _check_value(indicator, value, field="value")
+    held = Value.objects.select_for_update().filter(indicator=indicator, unit=unit, period=checked.key).first()
+    if held is not None and _locked(held):
+        raise ValidationError(
+            {
+                "value": _(
+                    "Số liệu chính thức kỳ %(period)s đã nằm trong báo cáo được duyệt, không sửa được; đề nghị "
+                    "cấp trên trả lại báo cáo nếu cần sửa."
+                )
+                % {"period": checked.label}
+            }
+        )
+    old = held.value if held is not None else None
+    deltas = tallies.value_deltas([(indicator, unit, checked.key, old, number)])
+    saved, _created = Value.objects.update_or_create(
+        indicator=indicator, unit=unit, period=checked.key,
+        defaults={"value": number, "updated_by": _user(acting_user)},
+    )  # fmt: skip
+    tallies.bump_values(deltas)
+    record(
+        acting_user,
+        "update" if held else "create",
+        saved,
+        organization=unit,
+        before={"value": str(old)} if held else None,
+        after={"indicator": indicator.code, "period": checked.key, "value": str(number)},
+    )
+    return saved
+
+
+def _period_of(text: str) -> periods.Period:
+    try:
+        return periods.parse(text)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
 
 
 def _locked(value: Value) -> bool:

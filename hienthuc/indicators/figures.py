@@ -8,31 +8,92 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.indicators import tallies
-from hienthuc.indicators.models import FormUnitTally, Indicator, ReportForm, Target, Value
+from hienthuc.indicators.models import FormUnitTally, Indicator, ReportForm, Target, TargetOrigin, Value
 from hienthuc.lib import periods
+from hienthuc.lib import targets as targets_lib
+from hienthuc.lib.numbers import format_number
 from hienthuc.orgs.models import Organization, Succession
 
 
 def year_rows(indicator: Indicator, unit: Organization, years: list[int]) -> list[dict]:
-    """Target and actual per year for a unit, with % of target and the change on the year before."""
+    """Target and actual per year for a unit, with % of target and the change on the year before;
+    the actual marked when composed from the quarters or months, or an estimate, and the unit's
+    own target beside the assigned one."""
     figures = tallies.unit_figures(unit, [indicator], tallies.year_keys(years))
-    targets = dict(
-        Target.objects.filter(indicator=indicator, unit=unit, kind="year", year__in=years).values_list("year", "value")
-    )
+    guesses = tallies.estimates([unit.pk], [indicator.pk], [str(y) for y in years]).get(unit.pk, {})
+    targets: dict[tuple, Target] = {
+        (t.year, t.origin): t
+        for t in Target.objects.filter(indicator=indicator, unit=unit, kind="year", year__in=years).select_related(
+            "indicator"
+        )
+    }
     rows, previous = [], None
     for year in years:
-        actual = tallies.year_value(indicator, figures, year)
-        target = targets.get(year)
+        shown = tallies.period_figure(indicator, figures, periods.Period(year, periods.YEAR, 1), guesses)
+        actual = shown.value
+        assigned, own = targets.get((year, TargetOrigin.ASSIGNED)), targets.get((year, TargetOrigin.OWN))
+        target = assigned.value if assigned else None
         rows.append(
             {
                 "year": year,
                 "target": target,
+                "target_text": target_text(assigned),
+                "own_target": target_text(own),
                 "actual": actual,
+                "how": shown.how,
+                "differs": shown.differs,
+                "estimate": guesses.get((indicator.pk, str(year))),
                 "share": share_of(actual, target),
                 "change": actual - previous if actual is not None and previous is not None else None,
             }
         )
         previous = actual
+    return rows
+
+
+def target_text(target: Target | None) -> str:
+    """A target as written, or its bounds in office notation."""
+    if target is None:
+        return ""
+    if target.text:
+        return target.text
+    places = target.indicator.decimals
+
+    def written(value):
+        return format_number(value, places)
+
+    if target.low is None and target.high is None:
+        return written(target.value)
+    return targets_lib.describe(target.low, target.high, written)
+
+
+def period_rows(indicator: Indicator, unit: Organization, year: int) -> list[dict]:
+    """The indicator's figures through a year — quarters, six months, nine months, the year —
+    each reported, composed from shorter periods, estimated or partial, with the difference
+    flagged where a reported figure is far from what its parts make."""
+    keys = tallies.year_keys([year])
+    figures = tallies.unit_figures(unit, [indicator], keys)
+    guesses = tallies.estimates([unit.pk], [indicator.pk], keys).get(unit.pk, {})
+    wanted = [
+        *periods.periods_of_year(periods.QUARTER, year),
+        periods.Period(year, periods.HALF, 1),
+        periods.Period(year, periods.NINE_MONTHS, 1),
+        periods.Period(year, periods.YEAR, 1),
+    ]
+    rows = []
+    for period in wanted:
+        shown = tallies.period_figure(indicator, figures, period, guesses)
+        if shown.value is None and (indicator.pk, period.key) not in guesses:
+            continue
+        rows.append(
+            {
+                "period": period,
+                "value": shown.value,
+                "how": shown.how,
+                "differs": shown.differs,
+                "estimate": guesses.get((indicator.pk, period.key)),
+            }
+        )
     return rows
 
 
@@ -71,14 +132,23 @@ def light(indicator: Indicator, actual, target, *, elapsed: float = 1.0) -> str:
 
 
 def indicator_panel(org: Organization, year: int) -> list[dict]:
-    """The unit's indicators with a target this year: target, actual so far, % of target, last
-    year's actual and the forecast light — red first. A unit without targets of its own sees the
-    indicators it reported this year instead (no target, so no light). A few queries."""
+    """The unit's indicators with a target this year: target, actual so far (or the estimate of
+    the year), % of target, last year's actual and the forecast light — red first. A unit
+    without targets of its own sees the indicators it reported this year instead (no target, so
+    no light). A few queries."""
     today = timezone.localdate()
     targets = {
-        t.indicator_id: t for t in Target.objects.filter(unit=org, kind="year", year=year).select_related("indicator")
+        t.indicator_id: t
+        for t in Target.objects.assigned().filter(unit=org, kind="year", year=year).select_related("indicator")
+    }
+    own = {
+        t.indicator_id: t
+        for t in Target.objects.filter(unit=org, kind="year", year=year, origin=TargetOrigin.OWN).select_related(
+            "indicator"
+        )
     }
     indicators = [t.indicator for t in targets.values()]
+    indicators += [t.indicator for pk, t in own.items() if pk not in targets]
     if not indicators:
         # A successor of a reorganization reads, for the years before it, what its predecessors reported.
         reporters = [org.pk, *Succession.objects.filter(successor=org).values_list("predecessor_id", flat=True)]
@@ -88,19 +158,25 @@ def indicator_panel(org: Organization, year: int) -> list[dict]:
         return []
     keys = tallies.year_keys([year - 1, year])
     figures, recomputed = tallies.comparable_figures(org, indicators, keys)
+    guesses = tallies.estimates([org.pk], [i.pk for i in indicators], [str(year)]).get(org.pk, {})
+    this_year = periods.Period(year, periods.YEAR, 1)
     rows = []
     for indicator in indicators:
-        actual = tallies.year_value(indicator, figures, year)
+        shown = tallies.period_figure(indicator, figures, this_year, guesses)
         target = targets[indicator.pk].value if indicator.pk in targets else None
-        elapsed = (today.month - 1) / 12 if year == today.year else 1.0
+        # An estimate speaks for the whole year; a partial figure for the months gone by.
+        elapsed = (today.month - 1) / 12 if year == today.year and shown.how != tallies.ESTIMATE else 1.0
         rows.append(
             {
                 "indicator": indicator,
                 "target": target,
-                "actual": actual,
-                "share": share_of(actual, target),
+                "target_text": target_text(targets.get(indicator.pk)),
+                "own_target": target_text(own.get(indicator.pk)),
+                "actual": shown.value,
+                "how": shown.how,
+                "share": share_of(shown.value, target),
                 "last_year": tallies.year_value(indicator, figures, year - 1),
-                "light": light(indicator, actual, target, elapsed=elapsed),
+                "light": light(indicator, shown.value, target, elapsed=elapsed),
                 # Figures of the years before a reorganization, on today's boundaries.
                 "recomputed": any(key[0] == indicator.pk for key in recomputed),
             }
@@ -118,8 +194,9 @@ def completeness_panel(org: Organization, today) -> list[dict]:
         .distinct()
     )
     pairs = []
-    for form in ReportForm.objects.filter(pk__in=form_ids, is_active=True).order_by("name")[:10]:
-        closed = periods.closed_periods(form.period_kind, form.first_year, today)
+    forms = ReportForm.objects.filter(pk__in=form_ids, is_active=True).prefetch_related("one_off_periods")
+    for form in forms.order_by("name")[:10]:
+        closed = form.periods_due(today)
         if closed:
             pairs.append((form, closed[0]))
     totals = tallies.completeness_many(org, [(form, period.key) for form, period in pairs])

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hienthuc.forms import NAMED, ScopedForm, UnitField, UnitsBelowForm, split_entries, suggested_input
+from hienthuc.forms import DATE_ERRORS, NAMED, ScopedForm, UnitField, UnitsBelowForm, split_entries, suggested_input
 from hienthuc.indicators.models import (
     Aggregation,
     Comparison,
@@ -10,6 +10,7 @@ from hienthuc.indicators.models import (
     PeriodKind,
     Source,
     TargetKind,
+    TargetOrigin,
     TimeAggregation,
 )
 from hienthuc.lib.text import fold
@@ -106,7 +107,26 @@ class TargetForm(ScopedForm):
     year = forms.IntegerField(
         label=gettext_lazy("Năm"), error_messages={"invalid": gettext_lazy("Năm là một số, ví dụ 2025.")}
     )
-    value = forms.CharField(label=gettext_lazy("Chỉ tiêu"), max_length=40)
+    origin = forms.ChoiceField(label=gettext_lazy("Nguồn"), choices=TargetOrigin.choices)
+    value = forms.CharField(
+        label=gettext_lazy("Chỉ tiêu như văn bản ghi (10; 8,5–9; ≥ 90; dưới 1; bình quân 7 %/năm)"), max_length=120
+    )
+
+
+class FigureForm(ScopedForm):
+    """An official figure, or an estimate, of one indicator for a unit and a period."""
+
+    unit = UnitField(label=gettext_lazy("Đơn vị"))
+    period = forms.CharField(label=gettext_lazy("Kỳ (ví dụ: Quý I/2026, 6 tháng đầu năm 2026, 2026)"), max_length=60)
+    value = forms.CharField(label=gettext_lazy("Số liệu"), max_length=40)
+    estimate = forms.BooleanField(label=gettext_lazy("Là số ước (kỳ chưa kết thúc)"), required=False)
+    correction = forms.BooleanField(label=gettext_lazy("Đính chính số ước của kỳ đã kết thúc"), required=False)
+
+
+class OneOffPeriodForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Tên đợt"), max_length=200)
+    first_day = forms.DateField(label=gettext_lazy("Từ ngày"), error_messages=DATE_ERRORS)
+    last_day = forms.DateField(label=gettext_lazy("Đến ngày"), error_messages=DATE_ERRORS)
 
 
 class ReportFormForm(IndicatorScopedForm):
@@ -117,7 +137,7 @@ class ReportFormForm(IndicatorScopedForm):
         label=gettext_lazy("Áp dụng từ năm"), error_messages={"invalid": gettext_lazy("Năm là một số.")}
     )
     deadline_days = forms.IntegerField(
-        label=gettext_lazy("Hạn nộp (số ngày sau khi hết kỳ)"),
+        label=gettext_lazy("Hạn nộp (số ngày sau khi hết kỳ; số âm: trước khi hết kỳ)"),
         initial=15,
         error_messages={"invalid": gettext_lazy("Số ngày là một số.")},
     )
@@ -125,7 +145,14 @@ class ReportFormForm(IndicatorScopedForm):
         label=gettext_lazy("Các chỉ tiêu (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)")
     )
     sections = forms.CharField(
-        label=gettext_lazy("Các phần thuyết minh (mỗi dòng một phần)"),
+        label=gettext_lazy(
+            "Các phần thuyết minh (mỗi dòng một phần: Kết quả; Hạn chế; Nguyên nhân; Kiến nghị, đề xuất)"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    fields = forms.CharField(
+        label=gettext_lazy("Các lĩnh vực, mỗi lĩnh vực có đủ các phần thuyết minh (mỗi dòng một lĩnh vực)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -134,14 +161,21 @@ class ReportFormForm(IndicatorScopedForm):
 class ReportFormEditForm(IndicatorScopedForm):
     name = forms.CharField(label=gettext_lazy("Tên mẫu báo cáo"), max_length=300)
     deadline_days = forms.IntegerField(
-        label=gettext_lazy("Hạn nộp (số ngày sau khi hết kỳ)"),
+        label=gettext_lazy("Hạn nộp (số ngày sau khi hết kỳ; số âm: trước khi hết kỳ)"),
         error_messages={"invalid": gettext_lazy("Số ngày là một số.")},
     )
     indicators = IndicatorCodesField(
         label=gettext_lazy("Các chỉ tiêu theo thứ tự trong mẫu (cách nhau bởi dấu chấm phẩy)")
     )
     sections = forms.CharField(
-        label=gettext_lazy("Các phần thuyết minh (mỗi dòng một phần)"),
+        label=gettext_lazy(
+            "Các phần thuyết minh (mỗi dòng một phần: Kết quả; Hạn chế; Nguyên nhân; Kiến nghị, đề xuất)"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    fields = forms.CharField(
+        label=gettext_lazy("Các lĩnh vực, mỗi lĩnh vực có đủ các phần thuyết minh (mỗi dòng một lĩnh vực)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -402,13 +402,13 @@ def _create_temp() -> None:
         for table, columns in (
             (
                 TEMP,
-                "indicator_id bigint, unit_id bigint, period varchar(8), value numeric(20, 6), row_number integer, "
+                "indicator_id bigint, unit_id bigint, period varchar(17), value numeric(20, 6), row_number integer, "
                 "path varchar(255), stored_id bigint, stored numeric(20, 6), submission_id bigint",
             ),
-            (f"{TEMP}_fresh", "top varchar(255), indicator_id bigint, period varchar(8)"),
+            (f"{TEMP}_fresh", "top varchar(255), indicator_id bigint, period varchar(17)"),
             (
                 f"{TEMP}_delta",
-                "parent_path varchar(255), depth integer, indicator_id bigint, period varchar(8), dn integer, "
+                "parent_path varchar(255), depth integer, indicator_id bigint, period varchar(17), dn integer, "
                 "dt numeric(38, 6)",
             ),
         ):

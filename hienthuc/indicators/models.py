@@ -8,7 +8,7 @@ Tallies keep live rollups (values up the tree, who submitted) as tasks do (see t
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hienthuc.lib import periods
@@ -33,6 +33,7 @@ class PeriodKind(models.TextChoices):
     HALF = periods.HALF, _("6 tháng")
     NINE_MONTHS = periods.NINE_MONTHS, _("9 tháng")
     YEAR = periods.YEAR, _("Năm")
+    ONE_OFF = periods.ONE_OFF, _("Theo đợt")
 
 
 def _from_here_or_above(user, field: str) -> Q:
@@ -56,6 +57,8 @@ class Source(models.TextChoices):
     TASKS_DONE_SHARE = "tasks_done_share", _("Tỷ lệ nhiệm vụ đến hạn đã hoàn thành (tính từ hệ thống)")
     PLANS_ISSUED = "plans_issued", _("Số đơn vị trực thuộc đã ban hành kế hoạch thực hiện (tính từ hệ thống)")
     PLANS_OVERDUE = "plans_overdue", _("Số đơn vị trực thuộc quá hạn chưa ban hành kế hoạch (tính từ hệ thống)")
+    PARTY_ORGS = "party_orgs", _("Số tổ chức đảng trực thuộc (tính từ cây tổ chức)")
+    PARTY_MEMBERS = "party_members", _("Số đảng viên (tính từ danh sách cán bộ, đảng viên)")
 
 
 class Indicator(models.Model):
@@ -123,29 +126,61 @@ class TargetKind(models.TextChoices):
     TERM = "term", _("Chỉ tiêu cuối nhiệm kỳ")
 
 
+class TargetOrigin(models.TextChoices):
+    ASSIGNED = "assigned", _("Cấp trên giao")
+    OWN = "own", _("Đơn vị tự đặt (phấn đấu)")
+
+
+class TargetBasis(models.TextChoices):
+    """What a term target measures: the level reached, a yearly average over the term, or the
+    term's total."""
+
+    LEVEL = "level", _("Mức đạt được")
+    AVERAGE = "average", _("Bình quân mỗi năm của nhiệm kỳ")
+    TOTAL = "total", _("Cộng dồn cả nhiệm kỳ")
+
+
 class TargetQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TargetQuerySet":
         return self if user.is_superuser else self.filter(_from_here_or_above(user, "unit__path"))
 
+    def assigned(self) -> "TargetQuerySet":
+        """The targets lights judge against: those the level above assigned."""
+        return self.filter(origin=TargetOrigin.ASSIGNED)
+
 
 class Target(models.Model):
     """A target for an indicator at a unit: a year's, or the term-end one (kind TERM, its year
-    the term's last)."""
+    the term's last), assigned by the level above or the unit's own (higher) one — both kept.
+
+    Kept as written ("8,5–9", "≥ 90", "dưới 1", "bình quân 7 %/năm": `text`) with its bounds
+    (`low`, `high`, either open); `value` is the bound the figure is judged against — the low
+    one where higher is better, the high one where lower is — so every reader compares one
+    number (lib/targets.py reads what offices write)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=4, choices=TargetKind.choices, default=TargetKind.YEAR)
     year = models.PositiveSmallIntegerField(_("năm"))
+    origin = models.CharField(max_length=8, choices=TargetOrigin.choices, default=TargetOrigin.ASSIGNED)
+    basis = models.CharField(max_length=8, choices=TargetBasis.choices, default=TargetBasis.LEVEL)
     value = models.DecimalField(_("chỉ tiêu"), max_digits=20, decimal_places=6)
+    low = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    high = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    text = models.CharField(_("chỉ tiêu như văn bản ghi"), max_length=120, blank=True)
 
     objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chỉ tiêu phấn đấu")
-        ordering = ["indicator", "kind", "year"]
+        ordering = ["indicator", "kind", "year", "origin"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "kind", "year"], name="target_unique"),
+            models.UniqueConstraint(fields=["indicator", "unit", "kind", "year", "origin"], name="target_unique"),
             models.CheckConstraint(condition=Q(year__gte=1930, year__lte=2200), name="target_year_range"),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="target_bounds_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,9 +202,14 @@ class ReportForm(models.Model):
     name = models.CharField(_("tên mẫu báo cáo"), max_length=300)
     period_kind = models.CharField(_("kỳ báo cáo"), max_length=12, choices=PeriodKind.choices)
     first_year = models.PositiveSmallIntegerField(_("từ năm"))
-    deadline_days = models.PositiveSmallIntegerField(_("hạn nộp (số ngày sau khi hết kỳ)"), default=15)
-    # One narrative section title per line ("Tình hình", "Khó khăn, vướng mắc", …).
+    # Days after the period's end; negative: before it ends (-16: the quarter's report is due on
+    # the 15th of its last month), figures for what is left of the period then being estimates.
+    deadline_days = models.SmallIntegerField(_("hạn nộp (số ngày sau khi hết kỳ; số âm: trước khi hết kỳ)"), default=15)
+    # One narrative section title per line ("Kết quả", "Hạn chế", "Nguyên nhân", "Kiến nghị, đề
+    # xuất", …), asked for each field (lĩnh vực, one per line: "Xây dựng Đảng", "Phát triển kinh
+    # tế - xã hội", …) when the form names fields; the yearly report composes them (narrative.py).
     sections = models.TextField(_("các phần thuyết minh"), blank=True)
+    fields = models.TextField(_("các lĩnh vực"), blank=True)
     indicators = models.ManyToManyField(Indicator, through="FormIndicator", related_name="forms")
     units = models.ManyToManyField("orgs.Organization", through="FormUnit", related_name="report_forms")
     is_active = models.BooleanField(default=True)
@@ -195,6 +235,75 @@ class ReportForm(models.Model):
     @property
     def section_titles(self) -> list[str]:
         return [line.strip() for line in self.sections.splitlines() if line.strip()]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [line.strip() for line in self.fields.splitlines() if line.strip()]
+
+    @property
+    def narrative_parts(self) -> list[tuple[str, str, str]]:
+        """(field, section, key) of each narrative part a unit writes: every section of every
+        field ("Xây dựng Đảng — Kết quả"), or the sections alone when the form names no field.
+        The key is how Submission.narrative stores the text."""
+        fields = self.field_names or [""]
+        return [(f, t, f"{f} — {t}" if f else t) for f in fields for t in self.section_titles]
+
+    def periods_due(self, today) -> list[periods.Period]:
+        """The periods whose report is owed by `today` (ended, or due before they end), from
+        the form's first year, latest first; a one-off form's own periods."""
+        if self.period_kind == PeriodKind.ONE_OFF:
+            found = [p.period for p in self.one_off_periods.all()]
+            found = [p for p in found if p.end < today or p.due(self.deadline_days) < today]
+            return sorted(found, key=lambda p: p.end, reverse=True)
+        return periods.closed_periods(self.period_kind, self.first_year, today, self.deadline_days)
+
+    def periods_open(self, today) -> list[periods.Period]:
+        """The periods a unit may report on by `today` — every one begun — latest first."""
+        if self.period_kind == PeriodKind.ONE_OFF:
+            found = [p.period for p in self.one_off_periods.all() if p.first_day <= today]
+            return sorted(found, key=lambda p: p.end, reverse=True)
+        found = [
+            p for y in range(self.first_year, today.year + 1) for p in periods.periods_of_year(self.period_kind, y)
+        ]
+        return sorted((p for p in found if p.start <= today), key=lambda p: p.end, reverse=True)
+
+    @property
+    def deadline_label(self) -> str:
+        if self.deadline_days < 0:
+            return _("hạn nộp %(n)s ngày trước khi hết kỳ") % {"n": -self.deadline_days}
+        return _("hạn nộp %(n)s ngày sau khi hết kỳ") % {"n": self.deadline_days}
+
+    def periods_of_year(self, year: int) -> list[periods.Period]:
+        """The form's periods ending in `year`."""
+        if self.period_kind == PeriodKind.ONE_OFF:
+            return [p.period for p in self.one_off_periods.all() if p.last_day.year == year]
+        if year < self.first_year:
+            return []
+        return periods.periods_of_year(self.period_kind, year)
+
+
+class OneOffPeriod(models.Model):
+    """A period of a one-off form (báo cáo theo đợt): a campaign, a study drive, between two
+    days; a form's periods never overlap, so a day belongs to one of them at most."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="one_off_periods")
+    name = models.CharField(_("tên đợt"), max_length=200)
+    first_day = models.DateField(_("từ ngày"))
+    last_day = models.DateField(_("đến ngày"))
+
+    class Meta:
+        verbose_name = _("đợt báo cáo")
+        ordering = ["form", "first_day"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="one_off_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period.label})"
+
+    @property
+    def period(self) -> periods.Period:
+        return periods.one_off(self.first_day, self.last_day)
 
 
 class FormIndicator(models.Model):
@@ -277,7 +386,7 @@ class Submission(models.Model):
 
     form = models.ForeignKey(ReportForm, on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(_("kỳ báo cáo"), max_length=8)
+    period = models.CharField(_("kỳ báo cáo"), max_length=periods.KEY_MAX)
     status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
     narrative = models.JSONField(default=dict, blank=True)
     # The first time it was sent (its history); timeliness follows `submitted_at`, the version
@@ -341,7 +450,7 @@ class Value(models.Model):
     unit = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    period = models.CharField(max_length=8)
+    period = models.CharField(max_length=periods.KEY_MAX)
     value = models.DecimalField(max_digits=20, decimal_places=6)
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
@@ -365,6 +474,42 @@ class Value(models.Model):
         verbose_name = _("số liệu")
         constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator"], name="value_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator.name} — {self.unit.name}, {periods.parse(self.period).label}"
+
+
+class EstimateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EstimateQuerySet":
+        from hienthuc.scope import subtree_q
+
+        return self if user.is_superuser else self.filter(subtree_q(user, "unit__path"))
+
+
+class Estimate(models.Model):
+    """An estimate (số ước) of an indicator for a unit and a period not yet over — the December
+    report's "ước cả năm" — kept after the official figure (Value) replaces it. A unit's own
+    statement: estimates are not rolled up the tree; where a unit has no official figure for a
+    period, pages and reports show its estimate, marked as one (figures.py)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="estimates")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=periods.KEY_MAX)
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EstimateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("số ước")
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "indicator"], name="estimate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} — {self.unit.name}, {periods.parse(self.period).label}"
+
 
 # Tallies (see tallies.py): live rollups read by dashboards, kept by every write.
 
@@ -378,7 +523,7 @@ class ValueTally(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    period = models.CharField(max_length=8)
+    period = models.CharField(max_length=periods.KEY_MAX)
     unit = models.ForeignKey(
         "orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
@@ -408,7 +553,7 @@ class SubmissionTally(models.Model):
     """Submissions of `form` for `period` sent from `unit`'s subtree: on time or late."""
 
     form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(max_length=8)
+    period = models.CharField(max_length=periods.KEY_MAX)
     unit = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=8)  # on_time, late
     n = models.IntegerField(default=0)

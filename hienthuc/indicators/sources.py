@@ -1,5 +1,6 @@
-"""Figures a report need not ask for: counted from the tasks and cascades the system holds
-("report once"). A form cell whose indicator has a source is filled from here, not typed."""
+"""Figures a report need not ask for: counted from the tasks and cascades, the tree of units and
+the register of people the system holds ("report once"). A form cell whose indicator has a
+source is filled from here, not typed."""
 
 from decimal import Decimal
 
@@ -29,4 +30,12 @@ def system_value(source: str, unit: Organization) -> Decimal | None:
         if source == Source.PLANS_ISSUED:
             return Decimal(sum(c[plan_tallies.COVERAGE_ON_TIME] + c[plan_tallies.COVERAGE_LATE] for c in counts))
         return Decimal(sum(c[plan_tallies.COVERAGE_OVERDUE] for c in counts))
+    if source == Source.PARTY_ORGS:
+        # The party organizations directly under the unit that are active today (not its bodies).
+        below = Organization.objects.children_of(unit).filter(is_active=True, kind__is_body=False)
+        return Decimal(below.count())
+    if source == Source.PARTY_MEMBERS:
+        from hienthuc.people.models import Person
+
+        return Decimal(Person.objects.active().in_subtree(unit).filter(party_joined_on__isnull=False).count())
     return None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from hienthuc.indicators.models import (
     Aggregation,
+    Estimate,
     FormUnit,
     FormUnitTally,
     Indicator,
@@ -394,33 +395,80 @@ def _own_else_below(indicator: Indicator, period: str, unit_id: int, own: dict, 
     return (below or Figure()).value(indicator.aggregation)
 
 
-def year_value(indicator: Indicator, figures: dict, year: int) -> Decimal | None:
-    """An indicator's figure for a year from {(indicator id, period): figure}: the year's own,
-    else its quarters', halves' or months' as the indicator adds up over time."""
-    direct = figures.get((indicator.pk, str(year)))
+class Shown:
+    """A figure as a page shows it: the value, and how it was had — reported for the period
+    itself (""), composed from its shorter periods ("composed"), the unit's estimate
+    ("estimate"), or added up so far from the parts reported ("partial"); `differs` marks a
+    reported figure far from the one its parts compose."""
+
+    __slots__ = ("value", "how", "differs")
+
+    def __init__(self, value: Decimal | None, how: str = "", differs: Decimal | None = None):
+        self.value, self.how, self.differs = value, how, differs
+
+
+COMPOSED, ESTIMATE, PARTIAL = "composed", "estimate", "partial"
+# A reported figure further than this from what its parts compose is flagged for a check.
+DIFFERENCE_FLAGGED = Decimal("0.05")
+
+
+def compose(indicator: Indicator, parts: list[Decimal]) -> Decimal:
+    """Shorter periods' figures made into a longer one's by the indicator's rule over time."""
+    if indicator.time_aggregation == "last":
+        return parts[-1]
+    if indicator.time_aggregation == "avg":
+        return sum(parts) / len(parts)
+    return sum(parts)
+
+
+def period_figure(indicator: Indicator, figures: dict, period: periods.Period, estimates: dict | None = None) -> Shown:
+    """An indicator's figure for a period from {(indicator id, period key): figure} and the
+    unit's estimates {(indicator id, period key): value}: the period's own, else composed from
+    a way of its shorter periods reported in full, else the estimate, else what its parts
+    reported so far add up to."""
+    direct = figures.get((indicator.pk, period.key))
+    ways = [[figures.get((indicator.pk, p.key)) for p in way] for way in period.parts()]
+    complete = next((way for way in ways if way and all(v is not None for v in way)), None)
+    composed = compose(indicator, complete) if complete else None
     if direct is not None:
-        return direct
-    for kind in (periods.QUARTER, periods.HALF, periods.MONTH):
-        parts = [figures.get((indicator.pk, p.key)) for p in periods.periods_of_year(kind, year)]
-        parts = [v for v in parts if v is not None]
-        if not parts:
-            continue
-        if indicator.time_aggregation == "last":
-            return parts[-1]
-        if indicator.time_aggregation == "avg":
-            return sum(parts) / len(parts)
-        return sum(parts)
-    return None
+        differs = None
+        if composed is not None and abs(direct - composed) > abs(direct) * DIFFERENCE_FLAGGED:
+            differs = composed
+        return Shown(direct, "", differs)
+    if composed is not None:
+        return Shown(composed, COMPOSED)
+    estimate = (estimates or {}).get((indicator.pk, period.key))
+    if estimate is not None:
+        return Shown(estimate, ESTIMATE)
+    for way in ways:
+        some = [v for v in way if v is not None]
+        if some:
+            return Shown(compose(indicator, some), PARTIAL)
+    return Shown(None)
+
+
+def year_value(indicator: Indicator, figures: dict, year: int) -> Decimal | None:
+    """An indicator's official figure for a year (period_figure without estimates)."""
+    return period_figure(indicator, figures, periods.Period(year, periods.YEAR, 1)).value
 
 
 def year_keys(years) -> list[str]:
-    """The period keys a year's figure may come from."""
+    """The period keys a year's figure, and its halves' and nine months', may come from."""
     keys = []
     for year in years:
-        keys.append(str(year))
+        keys += [str(year), f"{year}-9T"]
         for kind in (periods.QUARTER, periods.HALF, periods.MONTH):
             keys.extend(p.key for p in periods.periods_of_year(kind, year))
     return keys
+
+
+def estimates(unit_ids, indicator_ids, period_keys) -> dict[int, dict[tuple, Decimal]]:
+    """{unit id: {(indicator id, period): estimate}} of the units' own estimates (one query)."""
+    found: dict[int, dict[tuple, Decimal]] = {}
+    rows = Estimate.objects.filter(unit_id__in=unit_ids, indicator_id__in=indicator_ids, period__in=period_keys)
+    for unit_id, indicator_id, period, value in rows.values_list("unit_id", "indicator_id", "period", "value"):
+        found.setdefault(unit_id, {})[(indicator_id, period)] = value
+    return found
 
 
 # ---- reads: completeness ------------------------------------------------------------------
@@ -630,7 +678,7 @@ def _submission_tallies(depths: range, where: str, where_params: list) -> None:
     forms = {f.pk: f for f in ReportForm.objects.all()}
     with rollup.recount_cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS tmp_submission_state")
-        columns = "unit_id bigint, form_id bigint, period varchar(8), state varchar(8)"
+        columns = "unit_id bigint, form_id bigint, period varchar(17), state varchar(8)"
         cursor.execute(f"CREATE TEMPORARY TABLE tmp_submission_state ({columns})")
         rows = Submission.objects.filter(status__in=SENT_STATUSES, submitted_at__isnull=False).values_list(
             "unit_id", "form_id", "period", "submitted_at"

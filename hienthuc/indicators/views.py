@@ -14,12 +14,16 @@ from hienthuc.indicators.figures import (
     completeness_panel,
     indicator_panel,
     light,
+    period_rows,
     share_of,
     target_actual_chart,
+    target_text,
     year_rows,
 )
 from hienthuc.indicators.forms import (
+    FigureForm,
     IndicatorForm,
+    OneOffPeriodForm,
     ReportFormEditForm,
     ReportFormForm,
     RequireReportsForm,
@@ -28,8 +32,10 @@ from hienthuc.indicators.forms import (
     indicator_label,
 )
 from hienthuc.indicators.models import (
+    Estimate,
     FormUnit,
     Indicator,
+    PeriodKind,
     ReportForm,
     Submission,
     SubmissionStatus,
@@ -83,25 +89,41 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     year = min(max(year, 1930), today.year + 10)
     # Six years up to today, reaching back to the year asked for.
     years = list(range(min(year, today.year - 5), max(year, today.year) + 1))
-    target_form = TargetForm(request.POST or None, user=request.user, initial={"year": today.year})
-    if submit(
-        request,
-        target_form,
-        lambda data: actions.do_set_target(indicator, acting_user=request.user, **data),
-        _("Đã lưu chỉ tiêu."),
-    ):
-        return redirect(request.get_full_path())
+    posted = request.POST if request.method == "POST" else None
+    target_form = TargetForm(
+        posted if posted and "origin" in posted else None, user=request.user, initial={"year": today.year}
+    )
+    figure_form = FigureForm(
+        posted if posted and "origin" not in posted else None,
+        user=request.user,
+        initial={"unit": unit.name if unit else ""},
+        prefix="figure",
+    )
+    if posted and "origin" in posted:
+        if submit(
+            request,
+            target_form,
+            lambda data: actions.do_set_target(indicator, acting_user=request.user, **data),
+            _("Đã lưu chỉ tiêu."),
+        ):
+            return redirect(request.get_full_path())
+    elif posted:
+        if submit(request, figure_form, lambda data: _set_figure(indicator, data, request.user), _("Đã lưu số liệu.")):
+            return redirect(request.get_full_path())
     children = []
     if unit is not None:
         rows = children_of(unit)
         figures = tallies.children_unit_figures(unit, [r["pk"] for r in rows], indicator, tallies.year_keys([year]))
         targets = dict(
-            Target.objects.filter(
-                indicator=indicator, kind="year", year=year, unit__in=[r["pk"] for r in rows]
-            ).values_list("unit_id", "value")
+            Target.objects.assigned()
+            .filter(indicator=indicator, kind="year", year=year, unit__in=[r["pk"] for r in rows])
+            .values_list("unit_id", "value")
         )
+        guesses = tallies.estimates([r["pk"] for r in rows], [indicator.pk], [str(year)])
+        this_year = periods.Period(year, periods.YEAR, 1)
         for row in rows:
-            actual = tallies.year_value(indicator, figures[row["pk"]], year)
+            shown = tallies.period_figure(indicator, figures[row["pk"]], this_year, guesses.get(row["pk"]))
+            actual = shown.value
             target = targets.get(row["pk"])
             if actual is None and target is None:
                 continue
@@ -110,6 +132,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "unit": row,
                     "actual": actual,
+                    "how": shown.how,
                     "target": target,
                     "share": share,
                     "light": light(indicator, actual, target),
@@ -134,11 +157,31 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": target_actual_chart([str(r["year"]) for r in history], history),
         # The children ranked, as bars: actual against each one's target where it has one.
         "children_chart": target_actual_chart([c["unit"]["name"] for c in reported], reported, horizontal=True),
-        "term_targets": Target.objects.filter(indicator=indicator, kind="term").select_related("unit"),
+        "term_targets": [
+            (t, target_text(t))
+            for t in Target.objects.filter(indicator=indicator, kind="term").select_related("unit", "indicator")
+        ],
+        "periods": period_rows(indicator, unit, year) if unit else [],
         "target_form": target_form,
+        "figure_form": figure_form,
         "can_set": unit is not None and can_edit(request.user, unit),
     }
     return render(request, "indicators/indicator_detail.html", context)
+
+
+def _set_figure(indicator: Indicator, data: dict, user):
+    if data["estimate"] or data["correction"]:
+        return actions.do_set_estimate(
+            indicator,
+            unit=data["unit"],
+            period=data["period"],
+            value=data["value"],
+            correction=data["correction"],
+            acting_user=user,
+        )
+    return actions.do_set_value(
+        indicator, unit=data["unit"], period=data["period"], value=data["value"], acting_user=user
+    )
 
 
 def form_list(request: HttpRequest) -> HttpResponse:
@@ -178,10 +221,20 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit(request.user, form.owner)
     require_form = RequireReportsForm(prefix="req")
     rule_form = RuleForm(user=request.user, prefix="rule")
+    period_form = OneOffPeriodForm(prefix="period")
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("Bạn chỉ có quyền xem mẫu báo cáo này."))
-        if "req-mode" in request.POST:
+        if "period-name" in request.POST:
+            period_form = OneOffPeriodForm(request.POST, prefix="period")
+            if submit(
+                request,
+                period_form,
+                lambda data: actions.do_add_one_off_period(form, acting_user=request.user, **data),
+                _("Đã thêm đợt báo cáo."),
+            ):
+                return redirect(form)
+        elif "req-mode" in request.POST:
             require_form = RequireReportsForm(request.POST, prefix="req")
             if (
                 submit(
@@ -195,7 +248,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 is not None
             ):
                 return redirect(form)
-        else:
+        elif "rule-left" in request.POST:
             rule_form = RuleForm(request.POST, user=request.user, prefix="rule")
             if submit(
                 request,
@@ -211,7 +264,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 return redirect(form)
     today = timezone.localdate()
-    closed = periods.closed_periods(form.period_kind, form.first_year, today)
+    closed = form.periods_open(today)
     recent = closed[:8]
     # The user's own units that must submit this form, with their submissions.
     mine = [
@@ -234,6 +287,8 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": editable,
         "require_form": require_form,
         "rule_form": rule_form,
+        "period_form": period_form,
+        "one_off": form.one_off_periods.all() if form.period_kind == PeriodKind.ONE_OFF else [],
         "recent": recent,
         "closed": closed,
         "mine": [(unit, [(p, submissions.get((unit.pk, p.key))) for p in recent]) for unit in mine],
@@ -259,10 +314,23 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(form)
     submission = Submission.objects.filter(form=form, unit=unit, period=period.key).first()
     items = list(form.items.select_related("indicator").order_by("order"))
+    # A period not yet over is reported in estimates (actions.do_save_submission).
+    estimating = period.end >= timezone.localdate()
     held = {
         v.indicator_id: v
-        for v in Value.objects.filter(unit=unit, period=period.key, indicator__in=[i.indicator for i in items])
+        for v in (Estimate if estimating else Value).objects.filter(
+            unit=unit, period=period.key, indicator__in=[i.indicator for i in items]
+        )
     }
+    estimated = (
+        {}
+        if estimating
+        else dict(
+            Estimate.objects.filter(
+                unit=unit, period=period.key, indicator__in=[i.indicator for i in items]
+            ).values_list("indicator_id", "value")
+        )
+    )
     errors: dict = {}
     typed: dict[int, str] = {}
     narrative = dict(submission.narrative) if submission else {}
@@ -270,7 +338,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_edit(request.user, unit):
             raise PermissionDenied(_("Bạn chỉ có quyền xem báo cáo này."))
         typed = {i.indicator_id: request.POST.get(f"value_{i.indicator_id}", "") for i in items}
-        narrative = {t: request.POST.get(f"section_{n}", "") for n, t in enumerate(form.section_titles)}
+        narrative = {key: request.POST.get(f"section_{n}", "") for n, (_f, _t, key) in enumerate(form.narrative_parts)}
         version = request.POST.get("version", "")
         try:
             saved = actions.do_save_submission(
@@ -314,6 +382,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
                 "value": shown,
                 "elsewhere": elsewhere,
                 "system": bool(indicator.source),
+                "estimated": estimated.get(item.indicator_id),
                 "errors": errors.get(f"value_{item.indicator_id}", []),
             }
         )
@@ -326,10 +395,14 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "period": period,
         "due": period.due(form.deadline_days),
+        "estimating": estimating,
         "submission": submission,
         "rows": rows,
         "filled": from_elsewhere,
-        "sections": [(n, t, narrative.get(t, "")) for n, t in enumerate(form.section_titles)],
+        "sections": [
+            {"n": n, "field": f, "title": t, "text": narrative.get(key, ""), "errors": errors.get(f"section_{n}", [])}
+            for n, (f, t, key) in enumerate(form.narrative_parts)
+        ],
         "errors": errors.get("__all__", []),
         "editable": can_edit(request.user, unit) and not (submission and submission.is_locked),
         "can_review": submission is not None and actions.can_review(request.user, submission),
@@ -367,7 +440,7 @@ def completeness(request: HttpRequest, pk: int) -> HttpResponse:
     if unit is None:
         raise PermissionDenied(_("Bạn chưa có đơn vị nào."))
     today = timezone.localdate()
-    recent = periods.closed_periods(form.period_kind, form.first_year, today)
+    recent = form.periods_due(today)
     try:
         period = actions.check_period(form, request.GET["period"]) if request.GET.get("period") else recent[0]
     except (ValidationError, IndexError):
