@@ -116,6 +116,7 @@ urlpatterns = [
     path("orgs/<int:pk>/dashboard/indicators/", indicators.unit_panels, name="unit_panels"),
     path("orgs/<int:pk>/coverage/", plans.coverage, name="unit_coverage"),
     path("orgs/<int:pk>/yearly-report/", dashboard.yearly_report, name="yearly_report"),
+    path("orgs/<int:pk>/yearly-narrative/", dashboard.yearly_narrative, name="yearly_narrative"),
     path("orgs/<int:pk>/explanations/", plans.unit_explanation_request, name="unit_explanation_request"),
     path("orgs/<int:pk>/export.xlsx", orgs.unit_export, name="unit_export"),
     path("orgs/<int:pk>/terms/new/", committees.term_create, name="term_create"),

@@ -59,3 +59,16 @@ def api_call(client, user, method: str, url: str, payload: dict | None = None):
     if payload is not None:
         kwargs.update(data=payload, content_type="application/json")
     return getattr(client, method)(url, **kwargs)
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph and table cell of a .docx, one per line (headers included)."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    lines = [p.text for section in document.sections for p in section.header.paragraphs]
+    lines += [p.text for p in document.paragraphs]
+    lines += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(lines)

@@ -358,3 +358,83 @@ class NarrativeTestCase(ReportingBase):
         self.assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt;")
         self.assertNotContains(page, "<script>alert(1)")
         self.assertContains(page, "Phát triển kinh tế - xã hội")
+
+
+class YearlyNarrativeTestCase(ReportingBase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.form = do_create_form(
+            owner=cls.tinh_a, name="Báo cáo năm", period_kind="year", first_year=2024,
+            indicators=[cls.revenue], sections="Kết quả\nKiến nghị, đề xuất",
+            fields="Xây dựng Đảng\nPhát triển kinh tế - xã hội", acting_user=cls.alice,
+        )  # fmt: skip
+        do_require_reports(cls.form, units=[cls.tinh_a, cls.huyen_a1, cls.huyen_a2], acting_user=cls.alice)
+
+    def write(self, unit, user, texts, *, submit=True):
+        return do_save_submission(
+            self.form, unit=unit, period="2024", values={self.revenue.pk: "1"}, narrative=texts, submit=submit,
+            acting_user=user,
+        )  # fmt: skip
+
+    def test_the_yearly_report_composes_each_field_from_the_units_words_and_groups_their_proposals(self):
+        from hienthuc.dashboard import narrative, yearly
+        from tests.helpers import docx_text
+
+        party, economy = "Xây dựng Đảng", "Phát triển kinh tế - xã hội"
+        self.write(self.tinh_a, self.alice, {f"{party} — Kết quả": "Toàn tỉnh kết nạp 2.100 đảng viên."}, submit=False)
+        self.write(self.huyen_a1, self.bob, {
+            f"{party} — Kết quả": "Kết nạp 120 đảng viên.",
+            f"{economy} — Kiến nghị, đề xuất": "- Hỗ trợ vốn làm đường giao thông nông thôn;\n- Bổ sung biên chế",
+        })  # fmt: skip
+        self.write(
+            self.huyen_a2,
+            self.alice,
+            {f"{economy} — Kiến nghị, đề xuất": "1. Hỗ trợ vốn làm đường giao thông nông thôn"},
+        )
+        composed = narrative.compose(self.tinh_a, 2024)
+        [party_field, economy_field] = composed.fields
+        self.assertEqual(party_field.sections[0].own, ["Toàn tỉnh kết nạp 2.100 đảng viên."])
+        self.assertEqual(party_field.sections[0].units, [("Huyện ủy A1", "Kết nạp 120 đảng viên.")])
+        first = composed.proposals[0]
+        self.assertEqual(
+            (first.field, first.text, first.proposers),
+            (economy, "Hỗ trợ vốn làm đường giao thông nông thôn", ["Huyện ủy A1", "Huyện ủy A2"]),
+        )
+        self.assertEqual(len(composed.proposals), 2)
+        text = docx_text(yearly.to_docx(yearly.build(self.tinh_a, 2024, self.alice)))
+        self.assertIn("- Huyện ủy A1: Kết nạp 120 đảng viên.", text)
+        self.assertIn("Huyện ủy A1; Huyện ủy A2", text)
+        page = self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-narrative/?year=2024")
+        self.assertEqual(page.status_code, 302)  # logged out
+        self.client.force_login(self.charlie)
+        page = self.client.get(f"/orgs/{self.tinh_a.pk}/yearly-narrative/?year=2024")
+        self.assertContains(page, "Bổ sung biên chế")
+        self.assertNotContains(page, "Lập dự thảo báo cáo năm")
+
+    def test_a_draft_of_a_unit_below_is_not_its_report_yet(self):
+        from hienthuc.dashboard import narrative
+
+        self.write(self.huyen_a1, self.bob, {"Xây dựng Đảng — Kết quả": "Bản nháp"}, submit=False)
+        self.assertEqual(narrative.compose(self.tinh_a, 2024).fields, [])
+
+    def test_the_draft_is_registered_numbered_when_issued_and_then_printed_with_its_number(self):
+        from hienthuc.dashboard import yearly
+        from hienthuc.dashboard.actions import do_draft_yearly_report
+        from hienthuc.documents.actions import current_data, do_update_document
+        from tests.helpers import docx_text
+
+        self.client.force_login(self.alice)
+        page = self.client.post(f"/orgs/{self.tinh_a.pk}/yearly-narrative/", {"year": "2024"}, follow=True)
+        self.assertContains(page, "Đã vào sổ dự thảo báo cáo năm")
+        draft = yearly.registered_draft(self.tinh_a, 2024)
+        self.assertEqual((draft.document.status, draft.document.attachments.count()), ("draft", 1))
+        do_draft_yearly_report(self.tinh_a, 2024, acting_user=self.alice)
+        self.assertEqual(draft.document.attachments.count(), 2)
+        data = {**current_data(draft.document), "number_text": "25-BC/TU", "issued_on": datetime.date(2024, 12, 20),
+                "status": "issued"}  # fmt: skip
+        do_update_document(draft.document, acting_user=self.alice, **data)
+        text = docx_text(yearly.to_docx(yearly.build(self.tinh_a, 2024, self.alice)))
+        self.assertIn("25-BC/TU", text)
+        with self.assertRaisesMessage(ValidationError, "đã ban hành (số 25-BC/TU)"):
+            do_draft_yearly_report(self.tinh_a, 2024, acting_user=self.alice)

@@ -1,19 +1,22 @@
 """A unit's dashboard — the panels the apps registered (orgs/panels.py) — and its yearly report,
 a report of the unit composed from every app's figures (yearly.py)."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hienthuc.dashboard import yearly
+from hienthuc.dashboard import narrative, yearly
+from hienthuc.dashboard.actions import do_draft_yearly_report
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.orgs import panels as registry
 from hienthuc.orgs.access import access_organization, breadcrumbs, tree_day
-from hienthuc.scope import covers
+from hienthuc.scope import can_issue, covers
 
 
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,13 +46,20 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/unit.html", context)
 
 
+def _report_year(request: HttpRequest) -> int:
+    """?year=N (or the form's year), by default the last year whose report is due by now."""
+    today = timezone.localdate()
+    text = request.POST.get("year") or request.GET.get("year", "")
+    year = int(text) if text.isdigit() else today.year - (today.month < 12)
+    if not 1930 <= year <= today.year:
+        raise Http404(_("Năm báo cáo không hợp lệ."))
+    return year
+
+
 def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Download a unit's yearly report (.docx, or .xlsx with ?format=xlsx) for ?year=N."""
     unit = access_organization(request.user, pk)
-    today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year - (today.month < 12)
-    if not 1930 <= year <= today.year:
-        raise Http404(_("Năm báo cáo không hợp lệ."))
+    year = _report_year(request)
     report = yearly.build(unit, year, request.user)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(yearly.to_xlsx(report), content_type=XLSX_CONTENT_TYPE)
@@ -62,3 +72,31 @@ def yearly_report(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{file_name("bao cao nam", year, unit.name, extension="docx")}"'
     )
     return response
+
+
+def yearly_narrative(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the unit and its units wrote for the year, field by field, and what they proposed,
+    grouped — the page the standing committee reads first; a POST registers the yearly report
+    as a draft document of the unit."""
+    unit = access_organization(request.user, pk)
+    year = _report_year(request)
+    if request.method == "POST":
+        try:
+            draft = do_draft_yearly_report(unit, year, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã vào sổ dự thảo báo cáo năm; tệp Word đính kèm văn bản."))
+            return redirect(draft.document)
+    today = timezone.localdate()
+    context = {
+        "org": unit,
+        "crumbs": breadcrumbs(request.user, unit),
+        "crumb_current": unit.name,
+        "year": year,
+        "years": list(range(today.year, today.year - 8, -1)),
+        "narrative": narrative.compose(unit, year),
+        "draft": yearly.registered_draft(unit, year),
+        "can_draft": can_issue(request.user, unit),
+    }
+    return render(request, "dashboard/narrative.html", context)

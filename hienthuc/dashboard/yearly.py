@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from hienthuc.dashboard import narrative
+from hienthuc.dashboard.models import YearlyReportDraft
+from hienthuc.dashboard.narrative import Narrative
 from hienthuc.documents.refs import reference_text
 from hienthuc.indicators import tallies
 from hienthuc.indicators.figures import share_of
@@ -38,6 +41,9 @@ class YearlyReport:
     next_targets: list[list] = field(default_factory=list)
     recomputed: bool = False  # last year's figures recomputed on the boundaries after a reorganization
     estimated: int = 0  # indicators shown by their estimate, no official figure yet
+    narrative: Narrative = field(default_factory=Narrative)  # the units' own words (narrative.py)
+    number: str = ""  # once the draft registered as a document is issued: its number and day
+    issued_on: datetime.date | None = None
 
     @property
     def title(self) -> str:
@@ -53,6 +59,8 @@ COVERAGE_HEADERS = ["Văn bản được thực hiện", "Đúng hạn", "Muộn
 LATE_REPORT_HEADERS = ["Mẫu báo cáo", "Kỳ", "Đơn vị", "Tình hình"]
 LATE_PLAN_HEADERS = ["Văn bản", "Đơn vị", "Hạn ban hành", "Tình hình"]
 TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm sau"]
+PROPOSAL_HEADERS = ["STT", "Lĩnh vực", "Đề xuất, kiến nghị", "Đơn vị đề xuất"]
+NARRATIVE_HEADERS = ["Lĩnh vực", "Nội dung", "Đơn vị", "Thuyết minh"]
 
 
 @translation.override("vi")  # a Party document is Vietnamese whatever the reader's language
@@ -105,6 +113,10 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
         name = reference_text(user, document)
         report.coverage.append([name, summary["on_time"], summary["late"], summary["overdue"], summary["pending"]])
     report.late_reports = _late_reports(unit, year)
+    report.narrative = narrative.compose(unit, year)
+    registered = registered_draft(unit, year)
+    if registered is not None and registered.document.number_text:
+        report.number, report.issued_on = registered.document.number_text, registered.document.issued_on
     report.late_plans = _late_plans(unit, year, today, user)
     for number, target in enumerate(
         Target.objects.assigned()
@@ -122,6 +134,42 @@ def build(unit: Organization, year: int, user) -> YearlyReport:
             ]  # fmt: skip
         )
     return report
+
+
+def proposal_rows(composed: Narrative) -> list[list]:
+    return [[n, p.field or "Chung", p.text, "; ".join(p.proposers)] for n, p in enumerate(composed.proposals, 1)]
+
+
+def narrative_rows(composed: Narrative, unit: Organization) -> list[list]:
+    rows = []
+    for found in composed.fields:
+        for section in found.sections:
+            rows += [[found.name or "Chung", section.title, unit.name, text] for text in section.own]
+            rows += [[found.name or "Chung", section.title, name, text] for name, text in section.units]
+    return rows
+
+
+def _field_blocks(fields) -> list:
+    """Under each field, each section: the unit's own text, then its units' texts, attributed —
+    a draft for the office to edit, not to copy and paste together."""
+    blocks: list = []
+    for number, found in enumerate(fields, 1):
+        if found.name:
+            blocks.append(("heading", f"{number}. {found.name}"))
+        for section in found.sections:
+            if section.is_proposals:
+                continue  # summarised, grouped, in part two
+            blocks.append(("body", f"{section.title}:"))
+            blocks += [("body", line) for text in section.own for line in text.splitlines() if line.strip()]
+            for name, text in section.units:
+                lines = [line for line in text.splitlines() if line.strip()]
+                blocks.append(("body", f"- {name}: {lines[0]}"))
+                blocks += [("body", line) for line in lines[1:]]
+    return blocks
+
+
+def registered_draft(unit: Organization, year: int) -> "YearlyReportDraft | None":
+    return YearlyReportDraft.objects.filter(unit=unit, year=year).select_related("document").first()
 
 
 def _late_reports(unit: Organization, year: int) -> list[list]:
@@ -240,22 +288,32 @@ def to_docx(report: YearlyReport) -> bytes:
         )
     if not report.late_reports and not report.late_plans:
         blocks.append(("body", "Không có đơn vị nào chậm nộp báo cáo hay chậm ban hành kế hoạch thực hiện trong năm."))
+    fields = [f for f in report.narrative.fields if any(not s.is_proposals for s in f.sections)]
+    if fields:
+        blocks.append(("heading", "V. KẾT QUẢ TRÊN CÁC LĨNH VỰC"))
+        blocks += _field_blocks(fields)
     blocks += [
-        ("heading", "V. ĐÁNH GIÁ CHUNG"),
+        ("heading", "VI. ĐÁNH GIÁ CHUNG" if fields else "V. ĐÁNH GIÁ CHUNG"),
         ("body", f"1. Ưu điểm: {person}"),
         ("body", f"2. Hạn chế, khuyết điểm và nguyên nhân: {person}"),
         ("heading", f"Phần thứ hai. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}"),
     ]
     if report.next_targets:
         blocks.append(Table("Các chỉ tiêu chủ yếu", TARGET_HEADERS, report.next_targets, [10, 95, 25, 35]))
-    blocks += [("body", f"Nhiệm vụ, giải pháp trọng tâm: {person}"), ("body", f"Đề xuất, kiến nghị: {person}")]
+    blocks.append(("body", f"Nhiệm vụ, giải pháp trọng tâm: {person}"))
+    if report.narrative.proposals:
+        blocks.append(("heading", "ĐỀ XUẤT, KIẾN NGHỊ"))
+        blocks.append(("body", "Tổng hợp đề xuất, kiến nghị của các đơn vị (đề xuất của nhiều đơn vị xếp trước):"))
+        blocks.append(Table("", PROPOSAL_HEADERS, proposal_rows(report.narrative), [10, 35, 80, 45]))
+    else:
+        blocks.append(("body", f"Đề xuất, kiến nghị: {person}"))
     superior = party_name(parent) if parent is not None and parent.depth >= 2 else ""
     doc = PartyDocument(
         issuer=unit.name,
         superior=superior,
-        number="",
+        number=report.number,
         place=place_of(unit),
-        date=None,
+        date=report.issued_on,
         kind="BÁO CÁO",
         summary=report.title,
         blocks=blocks,
@@ -277,5 +335,17 @@ def to_xlsx(report: YearlyReport) -> bytes:
             ("Báo cáo chậm", "Báo cáo định kỳ nộp muộn, chưa nộp", LATE_REPORT_HEADERS, report.late_reports),
             ("Kế hoạch chậm", "Kế hoạch thực hiện ban hành muộn, chưa ban hành", LATE_PLAN_HEADERS, report.late_plans),
             (f"Chỉ tiêu {report.year + 1}", f"Chỉ tiêu năm {report.year + 1}", TARGET_HEADERS, report.next_targets),
+            (
+                "Thuyết minh",
+                "Thuyết minh của đơn vị và các đơn vị trực thuộc",
+                NARRATIVE_HEADERS,
+                narrative_rows(report.narrative, report.unit),
+            ),
+            (
+                "Kiến nghị, đề xuất",
+                "Tổng hợp đề xuất, kiến nghị của các đơn vị",
+                PROPOSAL_HEADERS,
+                proposal_rows(report.narrative),
+            ),
         ]
     )
