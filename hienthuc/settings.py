@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hienthuc.inspections",
     "hienthuc.evaluations",
     "hienthuc.reviews",
+    "hienthuc.urging",
     "hienthuc.imports",
     "hienthuc.dashboard",
     "hienthuc.reorgs",
@@ -280,6 +281,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # "Quên mật khẩu" sends a reset link by mail: offered only where mail really leaves the server
 # (the default backend prints it to the console).
+# Where notices go besides the app (hienthuc/urging/channels.py): dotted paths of channel classes,
+# e.g. an SMS gateway's. E-mail by default.
+URGING_CHANNELS = env_list("URGING_CHANNELS", ["hienthuc.urging.channels.EmailChannel"])
 PASSWORD_RESET_BY_MAIL = EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend"
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -23,6 +23,7 @@ from hienthuc.people import views as people
 from hienthuc.plans import views as plans
 from hienthuc.reorgs import views as reorgs
 from hienthuc.reviews import views as reviews
+from hienthuc.urging import views as urging
 
 
 @login_not_required
@@ -100,6 +101,10 @@ urlpatterns = [
     path("orgs/<int:pk>/dashboard/evaluations/", evaluations.unit_evaluations_panel, name="unit_evaluations_panel"),
     path("commendations/", evaluations.commendation_list, name="commendation_list"),
     path("orgs/<int:pk>/commendations/new/", evaluations.commendation_create, name="commendation_create"),
+    path("urging/", urging.late_units, name="late_units"),
+    path("notices/", urging.notice_list, name="notice_list"),
+    path("notices/read/", urging.notices_read, name="notices_read"),
+    path("notices/count/", urging.notice_count, name="notice_count"),
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/new/", reviews.review_create, name="review_create"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),

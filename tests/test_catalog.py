@@ -73,6 +73,7 @@ VIETNAMESE_CONTENT = {
     "hienthuc/plans/wordexport.py": "a plan's Word file is a Party document",
     "hienthuc/dashboard/yearly.py": "the yearly report is a Party document",
     "hienthuc/reviews/wordexport.py": "a review report is a Party document",
+    "hienthuc/urging/letter.py": "the urging letter is a Party document",
     "hienthuc/documents/kinds.py": "document kinds are data (seeded rows, 399-QĐ/TW names)",
     "hienthuc/orgs/kinds.py": "unit levels and kinds are data (seeded rows)",
     "hienthuc/settings.py": "the language's own name",

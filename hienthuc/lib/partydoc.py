@@ -60,7 +60,7 @@ class PartyDocument:
     number: str  # "04-CTr/TU" (without "Số")
     place: str
     date: datetime.date | None
-    kind: str  # "CHƯƠNG TRÌNH"
+    kind: str  # "CHƯƠNG TRÌNH"; empty for a letter (công văn)
     summary: str  # "hành động thực hiện Nghị quyết …"
     superior: str = ""  # "ĐẢNG BỘ TỈNH THÁI BÌNH"; empty for a provincial committee
     paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (style: heading|body, text)
@@ -223,15 +223,19 @@ def render(doc: PartyDocument) -> bytes:
     _run(first, doc.issuer, size=FORMAT["header_pt"], bold=True, caps=True)
     _run(_paragraph(left), "*", size=FORMAT["header_pt"])
     _run(_paragraph(left), f"Số {doc.number}" if doc.number else "Số       ", size=FORMAT["header_pt"])
+    if not doc.kind:
+        # A letter (công văn) has no kind: its summary sits under the number ("V/v …", 36-HD/VPTW).
+        _run(_paragraph(left), f"V/v {doc.summary}", size=FORMAT["recipients_pt"], italic=True)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(right.paragraphs[0], "ĐẢNG CỘNG SẢN VIỆT NAM", size=FORMAT["party_pt"], bold=True, underline=True)
     _run(_paragraph(right, space_after=0), "", size=FORMAT["header_pt"])
     _run(_paragraph(right), date_line(doc.place, doc.date), size=FORMAT["header_pt"], italic=True)
 
     _paragraph(document, space_after=6)
-    _run(_paragraph(document), doc.kind, size=FORMAT["kind_pt"], bold=True, caps=True)
-    _run(_paragraph(document), doc.summary, size=FORMAT["summary_pt"], bold=True)
-    _run(_paragraph(document, space_after=FORMAT["paragraph_space_pt"]), "-----", size=FORMAT["summary_pt"])
+    if doc.kind:
+        _run(_paragraph(document), doc.kind, size=FORMAT["kind_pt"], bold=True, caps=True)
+        _run(_paragraph(document), doc.summary, size=FORMAT["summary_pt"], bold=True)
+        _run(_paragraph(document, space_after=FORMAT["paragraph_space_pt"]), "-----", size=FORMAT["summary_pt"])
 
     _body(document, doc.paragraphs)
     for block in doc.blocks:
