@@ -99,12 +99,24 @@ class DemoTestCase(TestCase):
         from hienthuc.indicators import tallies
         from hienthuc.indicators.models import Indicator, ReportForm, Submission, Target, Value
 
-        self.assertEqual(Indicator.objects.count(), 20)
+        self.assertEqual(Indicator.objects.count(), 21)  # the resolution's 20 and the XIV study drive's
         tb = Organization.objects.get(code="TB")
         grdp = Indicator.objects.get(code="TB_GRDP")
         self.assertEqual(Value.objects.get(indicator=grdp, unit=tb, period="2020").value, Decimal("3.23"))
         self.assertTrue(Target.objects.filter(indicator=grdp, kind="term", year=2025).exists())
         quarterly = ReportForm.objects.get(period_kind="quarter")
+        # Counted from the tree, never typed: a district's party organizations are its communes (≤ 21).
+        held = Value.objects.filter(indicator__code="TB_TCCS", unit__depth=tb.depth + 1).values_list("value", flat=True)
+        self.assertTrue(held)
+        self.assertLessEqual(max(held), 21)
+        # The year not over yet is shown by its estimate; the district's words reach the province.
+        from hienthuc.dashboard import narrative
+        from hienthuc.indicators.figures import indicator_panel
+
+        self.assertIn("estimate", {row["how"] for row in indicator_panel(tb, timezone.localdate().year)})
+        composed = narrative.compose(tb, 2025)
+        self.assertEqual(len(composed.fields), 3)
+        self.assertGreater(len(composed.proposals[0].proposers), 1)
         q1 = Submission.objects.filter(form=quarterly, period="2021-Q1")
         # The 13 district-level committees owe it up to 30 June 2025; their successors from 1 July.
         self.assertEqual(quarterly.required.filter(valid_from__isnull=True).count(), 13)

@@ -1091,6 +1091,7 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
         do_save_submission,
         do_set_target,
     )
+    from hienthuc.indicators.models import Source
     from hienthuc.lib.periods import Period
 
     resolution = Document.objects.get(issuing_unit=tb, number_normalized="01-NQ/ĐH")
@@ -1101,13 +1102,20 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
             owner=tb, code=code, name=name, measure=measure, decimals=decimals, time_aggregation=over_year,
             aggregation="weighted" if weight else aggregation, weight=weight, higher_is_better=higher,
             min_value=Decimal(0), max_value=Decimal(100) if measure == "%" else None, document=resolution,
-            acting_user=actor,
+            # Counted from the tree, never typed (a district once reported 42 where it has 21).
+            source=Source.PARTY_ORGS if code == "TB_TCCS" else "", acting_user=actor,
         )  # fmt: skip
     for code, *_, _actual_2020, term, yearly in TB_INDICATORS:
         if term:
             do_set_target(made[code], unit=tb, year=2025, value=term, kind="term", acting_user=actor)
         for year, value in zip(range(2021, 2027), yearly, strict=False):
             do_set_target(made[code], unit=tb, year=year, value=value, acting_user=actor)
+    # Targets as the resolution writes them: a range, a ceiling, the province's own higher aim.
+    do_set_target(made["TB_GRDP"], unit=tb, year=2026, value="9–9,5", acting_user=actor)
+    do_set_target(made["TB_GRDP"], unit=tb, year=2026, value="≥ 10", origin="own", acting_user=actor)
+    do_set_target(made["TB_HO_NGHEO"], unit=tb, year=2025, kind="term", value="dưới 1 %", acting_user=actor)
+    do_set_target(made["TB_THU_NS"], unit=tb, year=2025, kind="term", value="tăng bình quân 8 %/năm",
+                  acting_user=actor)  # fmt: skip
 
     # The province's own yearly figures (2020 from seed 003; the rest simulated on course).
     own = [i for i in made.values() if i.code not in TB_DISTRICT_REPORTED]
@@ -1130,6 +1138,13 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
             submitted_at=_aware(datetime.date(year + 1, 1, 20)),
         )  # fmt: skip
         do_review_submission(sent, accept=True, acting_user=actor)
+    # The year not over yet: the province's December estimates of the whole year (ước cả năm).
+    estimates = {}
+    for indicator in own:
+        target = Decimal(rows[indicator.code][-1][-1])
+        value = round(target * Decimal(str(rng.uniform(0.96, 1.03))), indicator.decimals)
+        estimates[indicator.pk] = str(min(value, indicator.max_value) if indicator.max_value is not None else value)
+    do_save_submission(yearly, unit=tb, period="2026", values=estimates, submit=True, acting_user=actor)
 
     # The district-level committees' quarterly report.
     districts = list(
@@ -1178,6 +1193,89 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
                 )
             elif quarter.year == 2021 or quarter.number < 3:
                 do_review_submission(sent, accept=True, acting_user=actor)
+    _load_demo_narratives(actor, tb=tb, districts=districts, made=made, rng=rng)
+
+
+# The districts' 2025 yearly reports in their own words, by field (what the province's yearly
+# report composes): (field, section, texts to pick from).
+TB_FIELDS = ["Xây dựng Đảng và hệ thống chính trị", "Phát triển kinh tế - xã hội", "Quốc phòng, an ninh"]
+TB_SECTIONS = ["Kết quả", "Hạn chế, nguyên nhân", "Kiến nghị, đề xuất"]
+TB_WORDS = {
+    ("Xây dựng Đảng và hệ thống chính trị", "Kết quả"): [
+        "Kết nạp {n} đảng viên mới; 100% tổ chức cơ sở đảng tổ chức học tập, quán triệt Nghị quyết.",
+        "Hoàn thành sắp xếp tổ chức bộ máy; {n} đảng viên được tặng Huy hiệu Đảng.",
+    ],
+    ("Xây dựng Đảng và hệ thống chính trị", "Hạn chế, nguyên nhân"): [
+        "Chất lượng sinh hoạt chi bộ ở một số nơi chưa cao, do cấp ủy chưa đổi mới nội dung sinh hoạt.",
+    ],
+    ("Phát triển kinh tế - xã hội", "Kết quả"): [
+        "Thu ngân sách trên địa bàn đạt {n}% dự toán; thêm 2 xã đạt chuẩn nông thôn mới nâng cao.",
+        "Giá trị sản xuất nông nghiệp tăng {n}%; hoàn thành giải phóng mặt bằng các dự án trọng điểm.",
+    ],
+    ("Phát triển kinh tế - xã hội", "Kiến nghị, đề xuất"): [
+        "- Tỉnh hỗ trợ vốn đầu tư đường giao thông nông thôn\n- Sớm phê duyệt quy hoạch sử dụng đất",
+        "1. Tỉnh hỗ trợ vốn đầu tư đường giao thông nông thôn\n2. Bổ sung biên chế cán bộ địa chính cấp xã",
+        "- Sớm phê duyệt quy hoạch sử dụng đất",
+    ],
+    ("Quốc phòng, an ninh", "Kết quả"): [
+        "Hoàn thành 100% chỉ tiêu tuyển quân; giữ vững an ninh chính trị, trật tự an toàn xã hội.",
+    ],
+}  # fmt: skip
+
+
+def _load_demo_narratives(actor, *, tb, districts, made, rng) -> None:
+    """The districts' yearly report with narratives by field (2025 sent by most, 2026 due on
+    15 December); a one-off report of the XIV Congress study drive; the province's urging."""
+    from decimal import Decimal
+
+    from hienthuc.indicators.actions import (
+        do_add_one_off_period,
+        do_create_form,
+        do_create_indicator,
+        do_require_reports,
+        do_review_submission,
+        do_save_submission,
+    )
+    from hienthuc.urging.actions import do_set_urging
+
+    form = do_create_form(
+        owner=tb, name="Báo cáo năm kết quả lãnh đạo thực hiện nhiệm vụ chính trị", period_kind="year",
+        first_year=2025, deadline_days=-16, indicators=[made["TB_DV_MOI"]], sections="\n".join(TB_SECTIONS),
+        fields="\n".join(TB_FIELDS), acting_user=actor,
+    )  # fmt: skip
+    do_require_reports(form, units=districts, acting_user=actor)
+    for i, district in enumerate(districts):
+        if i % 4 == 3:
+            continue  # one in four has not sent it
+        narrative = {}
+        for (field, section), texts in TB_WORDS.items():
+            narrative[f"{field} — {section}"] = texts[(i + len(field)) % len(texts)].format(n=rng.randint(60, 140))
+        sent = do_save_submission(
+            form, unit=district, period="2025", values={made["TB_DV_MOI"].pk: str(rng.randint(150, 400))},
+            narrative=narrative, submit=True, submitted_at=_aware(datetime.date(2025, 12, 10 + i)), acting_user=actor,
+        )  # fmt: skip
+        do_review_submission(sent, accept=True, acting_user=actor)
+    studied = do_create_indicator(
+        owner=tb, code="TB_HOC_NQ", name="Tỷ lệ đảng viên tham gia học tập Nghị quyết", measure="%", decimals=1,
+        aggregation="weighted", weight=made["TB_DV"], time_aggregation="last", min_value=Decimal(0),
+        max_value=Decimal(100), acting_user=actor,
+    )  # fmt: skip
+    drive = do_create_form(
+        owner=tb, name="Báo cáo kết quả học tập, quán triệt Nghị quyết Đại hội XIV của Đảng", period_kind="one_off",
+        first_year=2026, deadline_days=10, indicators=[studied], acting_user=actor,
+    )  # fmt: skip
+    do_require_reports(drive, units=districts, acting_user=actor)
+    period = do_add_one_off_period(
+        drive, name="Đợt học tập Nghị quyết Đại hội XIV", first_day=datetime.date(2026, 3, 1),
+        last_day=datetime.date(2026, 4, 30), acting_user=actor,
+    )  # fmt: skip
+    for i, district in enumerate(districts[:5]):
+        do_save_submission(
+            drive, unit=district, period=period.period.key, values={studied.pk: f"{rng.uniform(93, 99.5):.1f}"},
+            submit=True,
+            submitted_at=_aware(datetime.date(2026, 5, 4 + i * 2)), acting_user=actor,
+        )  # fmt: skip
+    do_set_urging(tb, days_before=3, repeat_every=5, escalate_after=15, stop_after=120, acting_user=actor)
 
 
 def _aware(day: datetime.date):

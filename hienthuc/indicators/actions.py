@@ -675,7 +675,7 @@ def _period_of(text: str) -> periods.Period:
         raise ValidationError({"period": str(exc)}) from None
 
 
-def _locked(value: Value) -> bool:
+def _locked(value: Value | Estimate) -> bool:
     if value.submission_id is None:
         return False
     return Submission.objects.filter(pk=value.submission_id, status=SubmissionStatus.ACCEPTED).exists()

@@ -148,7 +148,8 @@ def _heads_and_offices_above(unit_ids: set[int], today: datetime.date) -> dict[i
         people = found.setdefault(pk, [])
         if seat is not None and seat.person.user is not None and seat.person.user.is_active:
             people.append(seat.person.user)
-        people += editors.get(offices.get(pk), [])
+        if pk in offices:
+            people += editors.get(offices[pk], [])
         found[pk] = list(dict.fromkeys(people))
     return found
 
