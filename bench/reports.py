@@ -1,8 +1,11 @@
 """Benchmark: report completeness and the indicator panel at the top of the tree.
 
 Run by `make bench` after `generate_indicator_data`. Measured: the completeness page (whole HTTP
-request), the unit dashboard's indicator panel and one indicator's page for the root unit;
-baseline: hand-written SQL reading the same figures from the same tables, checked to agree.
+request), the unit dashboard's indicator panel and one indicator's page for the root unit —
+with composed periods in play (the units report quarters; years, halves and nine months are
+composed from them, the root's directly reported year checked against its quarters, its
+estimates of this year read beside); baseline: hand-written SQL reading the same figures from
+the same tables, checked to agree.
 """
 
 import os
@@ -106,14 +109,14 @@ def main() -> int:
     assert len(rows) == baseline_panel(root)["targets"], "the panel and the SQL disagree on the indicators"
     base = measure(lambda: baseline_panel(root), runs=30)
     panel = measure(lambda: indicator_panel(root, YEAR), runs=30)
-    report.add(f"bảng chỉ tiêu năm {YEAR} của gốc ({len(rows)} chỉ tiêu)", panel,
+    report.add(f"bảng {len(rows)} chỉ tiêu năm {YEAR} của gốc (tổng hợp từ quý)", panel,
                budget_ms=BUDGET_MS, baseline=base, max_ratio=None)  # fmt: skip
     report.info("  SQL viết tay, cùng số liệu", base)
     indicator = Indicator.objects.filter(code__startswith="BENCH_").order_by("pk").first()
     url = f"/indicators/{indicator.pk}/?unit={root.pk}&year={YEAR}"
     assert client.get(url).status_code == 200
     page = measure(lambda: client.get(url), runs=30, warmup=3)
-    report.add("trang một chỉ tiêu của gốc (qua các năm, theo đơn vị), HTTP", page,
+    report.add("trang một chỉ tiêu của gốc (kỳ tổng hợp, số ước), HTTP", page,
                budget_ms=BUDGET_MS, baseline=None, max_ratio=None)  # fmt: skip
     # The yearly report of a province (the root at the province tier, the largest province at the national).
     from hienthuc.dashboard import yearly

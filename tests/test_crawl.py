@@ -27,7 +27,8 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 WIDTHS = (1366, 390)
 USERS = ("tinhuy", "huyen", "xem")
-# Not pages: downloads, the API, actions reached by GET that only redirect, and leaving.
+# Not pages: downloads (by their ending, or links marked `download`), the API, actions reached by
+# GET that only redirect, and leaving.
 SKIP_ROUTES = {"logout", "set_language", "favicon"}
 SKIP_PREFIXES = ("/api/", "/static/", "/media/", "/i18n/")
 DOWNLOAD_ENDINGS = (".xlsx", ".docx", ".pdf", ".csv", ".json")
@@ -121,7 +122,9 @@ class CrawlTestCase(StaticLiveServerTestCase):
                 note("chart", f"{bars[0]} labels for {bars[1]} bars")
             if not discover:
                 continue
-            for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            for href in page.eval_on_selector_all(
+                "a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))"
+            ):
                 target = urldefrag(href)[0]
                 if not target.startswith("/") or target.startswith(SKIP_PREFIXES):
                     continue

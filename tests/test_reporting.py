@@ -438,3 +438,30 @@ class YearlyNarrativeTestCase(ReportingBase):
         self.assertIn("25-BC/TU", text)
         with self.assertRaisesMessage(ValidationError, "đã ban hành (số 25-BC/TU)"):
             do_draft_yearly_report(self.tinh_a, 2024, acting_user=self.alice)
+
+
+class ReportingApiTestCase(ReportingBase):
+    def test_the_api_sets_targets_as_written_and_figures_with_the_pages_rules(self):
+        from tests.helpers import api_call
+
+        url = f"/api/indicators/{self.growth.pk}/targets"
+        answer = api_call(self.client, self.alice, "post", url, {"unit_id": self.tinh_a.pk, "year": 2024,
+                                                                  "value": "9–8,5"})  # fmt: skip
+        self.assertEqual(answer.status_code, 400)
+        self.assertIn("cận dưới lớn hơn cận trên", answer.json()["detail"])
+        answer = api_call(self.client, self.alice, "post", url, {"unit_id": self.tinh_a.pk, "year": 2024,
+                                                                  "value": "8,5–9 %", "origin": "own"})  # fmt: skip
+        self.assertEqual(
+            (answer.json()["text"], answer.json()["origin"], answer.json()["low"]), ("8,5–9 %", "own", "8.5")
+        )
+        url = f"/api/indicators/{self.revenue.pk}/figures"
+        answer = api_call(self.client, self.bob, "post", url, {"unit_id": self.huyen_a1.pk, "period": "2024",
+                                                                "value": "12", "estimate": True})  # fmt: skip
+        self.assertEqual(answer.status_code, 400)
+        self.assertIn("đã kết thúc", answer.json()["detail"])
+        answer = api_call(self.client, self.bob, "post", url, {"unit_id": self.huyen_a1.pk, "period": "2024",
+                                                                "value": "12"})  # fmt: skip
+        self.assertEqual((answer.status_code, answer.json()["estimate"]), (200, False))
+        answer = api_call(self.client, self.bob, "post", url, {"unit_id": self.huyen_b1.pk, "period": "2024",
+                                                                "value": "12"})  # fmt: skip
+        self.assertEqual(answer.status_code, 404)

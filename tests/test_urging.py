@@ -201,3 +201,21 @@ class LateUnitsTestCase(BaseTestCase):
         for export in ("docx", "xlsx"):
             data = self.client.get(f"/urging/?unit={self.tinh_a.pk}&format={export}").content
             self.assertTrue(converted_to_pdf(data, f"don-doc.{export}").startswith(b"%PDF"))
+
+
+@MEMORY
+class UrgingApiTestCase(LateUnitsTestCase):
+    def test_the_api_lists_the_late_units_and_the_users_notices(self):
+        from tests.helpers import api_call
+
+        answer = api_call(self.client, self.alice, "get", f"/api/units/{self.tinh_a.pk}/late")
+        self.assertIn("Huyện ủy A1", {row["unit"] for row in answer.json()})
+        self.assertEqual(api_call(self.client, self.alice, "get", f"/api/units/{self.tinh_b.pk}/late").status_code, 404)
+        with self.captureOnCommitCallbacks(execute=True):
+            do_request_explanation(unit=self.huyen_a1, question="Vì sao chậm?", acting_user=self.alice)
+        notices = api_call(self.client, self.bob, "get", "/api/notices?unread=true").json()
+        self.assertEqual([(n["kind"], n["read"]) for n in notices], [("asked", False)])
+        self.assertEqual(
+            api_call(self.client, self.bob, "post", "/api/notices/read", {"ids": None}).json(), {"read": 1}
+        )
+        self.assertEqual(api_call(self.client, self.alice, "get", "/api/notices").json(), [])

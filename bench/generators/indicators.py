@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from hienthuc.indicators import tallies
 from hienthuc.indicators.models import (
+    Estimate,
     FormIndicator,
     FormUnit,
     Indicator,
     ReportForm,
     Target,
+    Value,
 )
 from hienthuc.lib.periods import Period
 from hienthuc.orgs.models import Organization
@@ -80,6 +82,16 @@ def generate_indicator_data(*, indicators: int = 100, grassroots_indicators: int
             counts["values"] += _copy_values(form, items, units, quarters, rng)
             if out:
                 out.write(f"  {form.name}: {len(units):,} đơn vị × {len(items)} chỉ tiêu × {len(quarters)} kỳ")
+        # Composed periods and estimates in play: the top unit reports the last year directly
+        # for one indicator in four (its quarters compose it too: the difference is checked), and
+        # estimates this year's whole for every indicator (ước cả năm).
+        last, this = str(YEARS[-1]), str(timezone.localdate().year)
+        Value.objects.bulk_create(
+            [Value(indicator=i, unit=top, period=last, value=rng.randint(100, 100_000)) for i in made[::4]]
+        )
+        Estimate.objects.bulk_create(
+            [Estimate(indicator=i, unit=top, period=this, value=rng.randint(100, 100_000)) for i in made]
+        )
         if out:
             out.write(f"  {counts['values']:,} giá trị; đang đếm lại số liệu tích lũy…")
         tallies.rebuild()

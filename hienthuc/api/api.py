@@ -125,6 +125,7 @@ from hienthuc.api.orgs import router as orgs_router  # noqa: E402
 from hienthuc.api.people import router as people_router  # noqa: E402
 from hienthuc.api.plans import router as plans_router  # noqa: E402
 from hienthuc.api.reorgs import router as reorgs_router  # noqa: E402
+from hienthuc.api.urging import router as urging_router  # noqa: E402
 
 for router in (
     orgs_router,
@@ -138,5 +139,6 @@ for router in (
     meetings_router,
     inspections_router,
     evaluations_router,
+    urging_router,
 ):
     api.add_router("", router)

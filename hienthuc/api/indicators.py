@@ -43,14 +43,36 @@ class TargetOut(Schema):
     unit_id: int
     kind: str
     year: int
-    value: Decimal
+    origin: str = Field(description="assigned: cấp trên giao; own: đơn vị tự đặt")
+    basis: str = Field(description="level; average: bình quân mỗi năm của nhiệm kỳ; total: cộng dồn cả nhiệm kỳ")
+    value: Decimal = Field(description="cận dùng để đánh giá")
+    low: Decimal | None
+    high: Decimal | None
+    text: str = Field(description="như văn bản ghi, ví dụ 8,5–9")
 
 
 class TargetIn(Schema):
     unit_id: Id
     year: int = Field(..., ge=1930, le=2200)
-    value: Text = Field(..., max_length=40, description="Số, ghi kiểu Việt Nam (6,5) hoặc 6.5")
+    value: Text = Field(..., max_length=120, description="Như văn bản ghi: 10; 8,5–9; ≥ 90; dưới 1; bình quân 7 %/năm")
     kind: str = Field("year", pattern="^(year|term)$")
+    origin: str = Field("assigned", pattern="^(assigned|own)$")
+
+
+class FigureIn(Schema):
+    unit_id: Id
+    period: Text = Field(..., max_length=40, description="2021-Q1, Quý I/2021, 2021 …")
+    value: Text | float | int
+    estimate: bool = Field(False, description="số ước của kỳ chưa kết thúc")
+    correction: bool = Field(False, description="đính chính số ước của kỳ đã kết thúc")
+
+
+class FigureOut(Schema):
+    indicator_id: int
+    unit_id: int
+    period: str
+    value: Decimal
+    estimate: bool
 
 
 class FormOut(Schema):
@@ -62,6 +84,7 @@ class FormOut(Schema):
     deadline_days: int
     indicator_ids: list[int]
     sections: list[str]
+    fields: list[str] = Field(description="lĩnh vực; mỗi lĩnh vực có đủ các phần thuyết minh")
     is_active: bool  # a stopped form takes no new reports
 
     @staticmethod
@@ -71,6 +94,10 @@ class FormOut(Schema):
     @staticmethod
     def resolve_sections(obj) -> list[str]:
         return obj.section_titles
+
+    @staticmethod
+    def resolve_fields(obj) -> list[str]:
+        return obj.field_names
 
 
 class SubmissionOut(Schema):
@@ -83,7 +110,20 @@ class SubmissionOut(Schema):
     comment: str
     first_submitted_at: str | None
     values: dict[str, Decimal]
+    estimates: dict[str, Decimal] = Field(description="số ước (kỳ chưa kết thúc khi báo cáo)")
     narrative: dict
+
+    @staticmethod
+    def resolve_estimates(obj) -> dict[str, Decimal]:
+        from hienthuc.indicators.models import Estimate
+
+        codes = obj.form.items.values_list("indicator_id", "indicator__code")
+        held = dict(
+            Estimate.objects.filter(
+                unit_id=obj.unit_id, period=obj.period, indicator__in=[i for i, _ in codes]
+            ).values_list("indicator_id", "value")
+        )
+        return {code: held[i] for i, code in codes if i in held}
 
     @staticmethod
     def resolve_first_submitted_at(obj) -> str | None:
@@ -153,8 +193,33 @@ def set_target(request, indicator_id: Id, payload: TargetIn):
     indicator = access_indicator(request.user, indicator_id)
     unit = access_organization(request.user, payload.unit_id)
     return actions.do_set_target(
-        indicator, unit=unit, year=payload.year, value=payload.value, kind=payload.kind, acting_user=request.user
-    )
+        indicator, unit=unit, year=payload.year, value=payload.value, kind=payload.kind, origin=payload.origin,
+        acting_user=request.user,
+    )  # fmt: skip
+
+
+@router.post("/indicators/{indicator_id}/figures", response={200: FigureOut, 400: ErrorOut})
+def set_figure(request, indicator_id: Id, payload: FigureIn):
+    """An official figure of a period that is over, or an estimate of one that is not (or, as a
+    correction, of one that is) — the page's rules and messages."""
+    indicator = access_indicator(request.user, indicator_id)
+    unit = access_organization(request.user, payload.unit_id)
+    if payload.estimate or payload.correction:
+        saved = actions.do_set_estimate(
+            indicator, unit=unit, period=payload.period, value=str(payload.value), correction=payload.correction,
+            acting_user=request.user,
+        )  # fmt: skip
+    else:
+        saved = actions.do_set_value(
+            indicator, unit=unit, period=payload.period, value=str(payload.value), acting_user=request.user
+        )
+    return {
+        "indicator_id": indicator.pk,
+        "unit_id": unit.pk,
+        "period": saved.period,
+        "value": saved.value,
+        "estimate": payload.estimate or payload.correction,
+    }
 
 
 def _forms(request):
@@ -261,7 +326,10 @@ def form_completeness(request, form_id: Id, query: Query[CompletenessQuery]):
 class PanelRow(Schema):
     indicator_id: int
     target: Decimal | None
+    target_text: str = Field(description="chỉ tiêu được giao, như văn bản ghi")
+    own_target: str = Field(description="chỉ tiêu đơn vị tự đặt, nếu có")
     actual: Decimal | None
+    how: str = Field(description="rỗng: số báo cáo; composed: tổng hợp từ các kỳ; estimate: số ước; partial: lũy kế")
     share: float | None
     last_year: Decimal | None
     light: str
@@ -282,7 +350,10 @@ def unit_indicators(request, unit_id: Id, query: Query[YearQuery]):
         {
             "indicator_id": r["indicator"].pk,
             "target": r["target"],
+            "target_text": r["target_text"],
+            "own_target": r["own_target"],
             "actual": r["actual"],
+            "how": r["how"],
             "share": float(r["share"]) if r["share"] is not None else None,
             "last_year": r["last_year"],
             "light": r["light"],
