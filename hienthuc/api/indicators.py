@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from hienthuc.api.common import ErrorOut, Id, Pages, Text
 from hienthuc.indicators import actions, tallies
 from hienthuc.indicators.access import access_form, access_indicator, access_submission
-from hienthuc.indicators.models import Indicator, ReportForm, Submission, Target
+from hienthuc.indicators.models import Estimate, Indicator, ReportForm, Submission, Target, Value
 from hienthuc.orgs.access import access_organization
 
 router = Router(tags=["indicators"])
@@ -115,15 +115,7 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_estimates(obj) -> dict[str, Decimal]:
-        from hienthuc.indicators.models import Estimate
-
-        codes = obj.form.items.values_list("indicator_id", "indicator__code")
-        held = dict(
-            Estimate.objects.filter(
-                unit_id=obj.unit_id, period=obj.period, indicator__in=[i for i, _ in codes]
-            ).values_list("indicator_id", "value")
-        )
-        return {code: held[i] for i, code in codes if i in held}
+        return _held_by_code(Estimate, obj)
 
     @staticmethod
     def resolve_first_submitted_at(obj) -> str | None:
@@ -131,15 +123,19 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_values(obj) -> dict[str, Decimal]:
-        from hienthuc.indicators.models import Value
+        return _held_by_code(Value, obj)
 
-        codes = obj.form.items.values_list("indicator_id", "indicator__code")
-        held = dict(
-            Value.objects.filter(
-                unit_id=obj.unit_id, period=obj.period, indicator__in=[i for i, _ in codes]
-            ).values_list("indicator_id", "value")
-        )
-        return {code: held[i] for i, code in codes if i in held}
+
+def _held_by_code(model, submission) -> dict[str, Decimal]:
+    """The figures (Value) or estimates (Estimate) a submission's unit holds for its period, by
+    indicator code."""
+    codes = submission.form.items.values_list("indicator_id", "indicator__code")
+    held = dict(
+        model.objects.filter(
+            unit_id=submission.unit_id, period=submission.period, indicator__in=[i for i, _ in codes]
+        ).values_list("indicator_id", "value")
+    )
+    return {code: held[i] for i, code in codes if i in held}
 
 
 class SubmissionIn(Schema):
@@ -204,6 +200,7 @@ def set_figure(request, indicator_id: Id, payload: FigureIn):
     correction, of one that is) — the page's rules and messages."""
     indicator = access_indicator(request.user, indicator_id)
     unit = access_organization(request.user, payload.unit_id)
+    saved: Estimate | Value
     if payload.estimate or payload.correction:
         saved = actions.do_set_estimate(
             indicator, unit=unit, period=payload.period, value=str(payload.value), correction=payload.correction,
