@@ -529,18 +529,10 @@ def do_save_submission(
             continue
         changes.append((indicator, unit, key, old, new))
     official = [] if estimating else changes
-    for indicator, _unit, _key, _old, new in changes if estimating else []:
-        _write_estimate(indicator, unit, key, new, submission, acting_user)
     # Deltas are computed against the stored values, before any of them changes.
     deltas = tallies.value_deltas(official)
-    for indicator, _unit, _key, _old, new in official:
-        if new is None:
-            Value.objects.filter(indicator=indicator, unit=unit, period=key).delete()
-        else:
-            Value.objects.update_or_create(
-                indicator=indicator, unit=unit, period=key,
-                defaults={"value": new, "submission": submission, "updated_by": _user(acting_user)},
-            )  # fmt: skip
+    for indicator, _unit, _key, _old, new in changes:
+        _write_figure(Estimate if estimating else Value, indicator, unit, key, new, submission, acting_user)
     tallies.bump_values(deltas)
     submission.narrative = {part: (narrative or {}).get(part, "").strip() for _f, _t, part in form.narrative_parts}
     before = {"status": submission.status}
@@ -571,11 +563,12 @@ def do_save_submission(
     return submission
 
 
-def _write_estimate(indicator, unit, key: str, new, submission, acting_user) -> None:
+def _write_figure(model, indicator, unit, key: str, new, submission, acting_user) -> None:
+    """Store (or, for None, remove) a figure or an estimate typed in a report."""
     if new is None:
-        Estimate.objects.filter(indicator=indicator, unit=unit, period=key).delete()
+        model.objects.filter(indicator=indicator, unit=unit, period=key).delete()
     else:
-        Estimate.objects.update_or_create(
+        model.objects.update_or_create(
             indicator=indicator, unit=unit, period=key,
             defaults={"value": new, "submission": submission, "updated_by": _user(acting_user)},
         )  # fmt: skip

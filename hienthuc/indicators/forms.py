@@ -129,6 +129,12 @@ class OneOffPeriodForm(forms.Form):
     last_day = forms.DateField(label=gettext_lazy("Đến ngày"), error_messages=DATE_ERRORS)
 
 
+SECTIONS_LABEL = gettext_lazy(
+    "Các phần thuyết minh (mỗi dòng một phần: Kết quả; Hạn chế; Nguyên nhân; Kiến nghị, đề xuất)"
+)
+FIELDS_LABEL = gettext_lazy("Các lĩnh vực, mỗi lĩnh vực có đủ các phần thuyết minh (mỗi dòng một lĩnh vực)")
+
+
 class ReportFormForm(IndicatorScopedForm):
     owner = UnitField(label=gettext_lazy("Đơn vị ban hành mẫu"))
     name = forms.CharField(label=gettext_lazy("Tên mẫu báo cáo"), max_length=300)
@@ -144,18 +150,8 @@ class ReportFormForm(IndicatorScopedForm):
     indicators = IndicatorCodesField(
         label=gettext_lazy("Các chỉ tiêu (chọn tên trong gợi ý, cách nhau bởi dấu chấm phẩy)")
     )
-    sections = forms.CharField(
-        label=gettext_lazy(
-            "Các phần thuyết minh (mỗi dòng một phần: Kết quả; Hạn chế; Nguyên nhân; Kiến nghị, đề xuất)"
-        ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    fields = forms.CharField(
-        label=gettext_lazy("Các lĩnh vực, mỗi lĩnh vực có đủ các phần thuyết minh (mỗi dòng một lĩnh vực)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    sections = forms.CharField(label=SECTIONS_LABEL, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    fields = forms.CharField(label=FIELDS_LABEL, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReportFormEditForm(IndicatorScopedForm):
@@ -167,18 +163,8 @@ class ReportFormEditForm(IndicatorScopedForm):
     indicators = IndicatorCodesField(
         label=gettext_lazy("Các chỉ tiêu theo thứ tự trong mẫu (cách nhau bởi dấu chấm phẩy)")
     )
-    sections = forms.CharField(
-        label=gettext_lazy(
-            "Các phần thuyết minh (mỗi dòng một phần: Kết quả; Hạn chế; Nguyên nhân; Kiến nghị, đề xuất)"
-        ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    fields = forms.CharField(
-        label=gettext_lazy("Các lĩnh vực, mỗi lĩnh vực có đủ các phần thuyết minh (mỗi dòng một lĩnh vực)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    sections = forms.CharField(label=SECTIONS_LABEL, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    fields = forms.CharField(label=FIELDS_LABEL, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(
         label=gettext_lazy("Đang sử dụng (bỏ chọn để ngừng: không nhập được báo cáo mới)"), required=False
     )

@@ -202,7 +202,13 @@ def form_list(request: HttpRequest) -> HttpResponse:
 def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = access_form(request.user, pk, write=True)
     codes = ", ".join(form.items.order_by("order").values_list("indicator__code", flat=True))
-    initial = {"name": form.name, "deadline_days": form.deadline_days, "indicators": codes, "sections": form.sections}
+    initial = {
+        "name": form.name,
+        "deadline_days": form.deadline_days,
+        "indicators": codes,
+        "sections": form.sections,
+        "fields": form.fields,
+    }
     edit_form = ReportFormEditForm(
         request.POST or None, user=request.user, initial={**initial, "is_active": form.is_active}
     )
