@@ -296,6 +296,38 @@ class BrowserTestCase(StaticLiveServerTestCase):
         expect(page.locator("#final")).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
         expect(page.locator("#final")).to_contain_text("Dẫn đầu khối huyện")
 
+    def test_a_unit_is_asked_to_explain_sees_it_in_the_menu_and_the_late_list_urges_it(self):
+        from hienthuc.indicators.actions import do_create_form, do_create_indicator, do_require_reports
+        from hienthuc.plans.actions import do_request_explanation
+
+        members = do_create_indicator(owner=self.tinh_a, code="DV", name="Số đảng viên", measure="người",
+                                      acting_user=self.alice)  # fmt: skip
+        form = do_create_form(owner=self.tinh_a, name="Báo cáo quý", period_kind="quarter", first_year=2024,
+                              indicators=[members], acting_user=self.alice)  # fmt: skip
+        do_require_reports(form, units=[self.huyen_a1], acting_user=self.alice)
+        do_request_explanation(unit=self.huyen_a1, question="Vì sao chưa nộp báo cáo quý?", acting_user=self.alice)
+        page = self.page
+        self.login("bob")
+        # The menu's count arrives after the page (htmx): one unread notice, one explanation waiting.
+        expect(page.locator("#nav-notices .badge.text-bg-danger")).to_have_text("1")
+        expect(page.locator("#nav-notices .badge.text-bg-warning")).to_have_text("1")
+        page.locator("#nav-notices").click()
+        expect(page.locator("#notices")).to_contain_text("Vì sao chưa nộp báo cáo quý?")
+        page.locator("#notices-read").get_by_role("button").click()
+        expect(page.locator("#nav-notices .badge.text-bg-warning")).to_have_text("1")
+        expect(page.locator("#nav-notices .badge.text-bg-danger")).to_have_count(0)
+        self.context.clear_cookies()
+        self.login("alice")
+        page.goto(f"{self.live_server_url}/urging/?unit={self.tinh_a.pk}")
+        expect(page.locator("#late-units")).to_contain_text("Huyện ủy A1")
+        expect(page.locator("#late-units")).to_contain_text("Báo cáo quý, Quý")
+        page.fill("#urging-setting [name=repeat_every]", "-2")
+        page.locator("#urging-setting").get_by_role("button").click()
+        expect(page.locator("#urging-setting")).to_contain_text("Số ngày phải từ 1 đến 60")
+        page.fill("#urging-setting [name=repeat_every]", "5")
+        page.locator("#urging-setting").get_by_role("button").click()
+        expect(page.locator(".alert-success, .alert")).to_contain_text("Đã lưu cài đặt đôn đốc")
+
     def test_an_operator_checks_in_and_the_board_and_completion_rise(self):
         import datetime
 
