@@ -117,6 +117,20 @@ class TargetAsWrittenTestCase(ReportingBase):
         self.assertContains(page, "bình quân 7 %/năm")
         self.assertContains(page, "bình quân mỗi năm của nhiệm kỳ")
 
+    def test_a_term_average_is_judged_by_the_average_of_the_terms_years(self):
+        from hienthuc.indicators.figures import term_actual
+
+        target = do_set_target(
+            self.growth, unit=self.tinh_a, year=2025, kind="term", value="bình quân 7 %/năm", acting_user=self.alice
+        )
+        for year, value in ((2021, "6"), (2022, "7"), (2023, "8")):
+            do_set_value(self.growth, unit=self.tinh_a, period=str(year), value=value, acting_user=self.alice)
+        history = {r["year"]: r["actual"] for r in year_rows(self.growth, self.tinh_a, list(range(2021, 2026)))}
+        self.assertEqual(term_actual(self.growth, target, history), 7)
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/indicators/{self.growth.pk}/?unit={self.tinh_a.pk}")
+        self.assertContains(page, "thực hiện 7,00")
+
     def test_it_sets_a_target_as_written_through_the_page(self):
         self.client.force_login(self.alice)
         url = f"/indicators/{self.growth.pk}/?unit={self.tinh_a.pk}&year=2024"

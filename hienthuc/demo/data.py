@@ -1114,7 +1114,7 @@ def load_demo_indicators(actor, *, tb, rng: random.Random) -> None:
     do_set_target(made["TB_GRDP"], unit=tb, year=2026, value="9–9,5", acting_user=actor)
     do_set_target(made["TB_GRDP"], unit=tb, year=2026, value="≥ 10", origin="own", acting_user=actor)
     do_set_target(made["TB_HO_NGHEO"], unit=tb, year=2025, kind="term", value="dưới 1 %", acting_user=actor)
-    do_set_target(made["TB_THU_NS"], unit=tb, year=2025, kind="term", value="tăng bình quân 8 %/năm",
+    do_set_target(made["TB_GRDP"], unit=tb, year=2025, kind="term", value="bình quân 8,5 %/năm trở lên",
                   acting_user=actor)  # fmt: skip
 
     # The province's own yearly figures (2020 from seed 003; the rest simulated on course).

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q
 
 from hienthuc.evaluations.models import Band, EvaluationRule
-from hienthuc.indicators.models import FormUnit, Submission, Target, TargetKind, Value
+from hienthuc.indicators.models import FormUnit, Submission, Target, TargetBasis, TargetKind, Value
 from hienthuc.indicators.tallies import LATE, ON_TIME, SENT_STATUSES, timeliness
 from hienthuc.lib.tree import PATH_STEP
 from hienthuc.meetings.models import Study
@@ -88,15 +88,22 @@ def _indicators(units: list[Organization], years: range, today: datetime.date) -
     year = years[-1]
     kind = TargetKind.YEAR if len(years) == 1 else TargetKind.TERM
     targets = list(Target.objects.assigned().filter(unit__in=units, kind=kind, year=year).select_related("indicator"))
-    values = {
-        (v["unit_id"], v["indicator_id"]): v["value"]
-        for v in Value.objects.filter(
-            unit__in=units, period=str(year), indicator_id__in={t.indicator_id for t in targets}
-        ).values("unit_id", "indicator_id", "value")
-    }
+    by_year: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for v in Value.objects.filter(
+        unit__in=units, period__in=[str(y) for y in years], indicator_id__in={t.indicator_id for t in targets}
+    ).values("unit_id", "indicator_id", "period", "value"):
+        by_year[(v["unit_id"], v["indicator_id"])][int(v["period"])] = v["value"]
     result: dict[int, dict] = defaultdict(lambda: {"met": 0, "unmet": 0})
     for target in targets:
-        value = values.get((target.unit_id, target.indicator_id))
+        # A term target is judged as written: the level of its last year, the yearly average of
+        # the term, or the term's total (Target.basis).
+        held = by_year.get((target.unit_id, target.indicator_id), {})
+        if target.basis == TargetBasis.AVERAGE:
+            value = sum(held.values()) / len(held) if held else None
+        elif target.basis == TargetBasis.TOTAL:
+            value = sum(held.values()) if held else None
+        else:
+            value = held.get(year)
         if value is None:
             if year < today.year:
                 result[target.unit_id]["unmet"] += 1

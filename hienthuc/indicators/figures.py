@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.indicators import tallies
-from hienthuc.indicators.models import FormUnitTally, Indicator, ReportForm, Target, TargetOrigin, Value
+from hienthuc.indicators.models import (
+    FormUnitTally,
+    Indicator,
+    ReportForm,
+    Target,
+    TargetBasis,
+    TargetOrigin,
+    Value,
+)
 from hienthuc.lib import periods
 from hienthuc.lib import targets as targets_lib
 from hienthuc.lib.numbers import format_number
@@ -65,6 +73,21 @@ def target_text(target: Target | None) -> str:
     if target.low is None and target.high is None:
         return written(target.value)
     return targets_lib.describe(target.low, target.high, written)
+
+
+TERM_YEARS = 5  # a Party term
+
+
+def term_actual(indicator: Indicator, target: Target, history: dict[int, Decimal | None]) -> Decimal | None:
+    """What a term target is judged by, from the unit's yearly figures {year: figure}: the level
+    of its last year, the yearly average of the term so far, or the term's total so far."""
+    years = range(target.year - TERM_YEARS + 1, target.year + 1)
+    known = [history[y] for y in years if history.get(y) is not None]
+    if target.basis == TargetBasis.AVERAGE:
+        return sum(known) / len(known) if known else None
+    if target.basis == TargetBasis.TOTAL:
+        return sum(known) if known else None
+    return history.get(target.year)
 
 
 def period_rows(indicator: Indicator, unit: Organization, year: int) -> list[dict]:

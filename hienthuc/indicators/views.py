@@ -11,6 +11,7 @@ from hienthuc.forms import split_last, submit
 from hienthuc.indicators import actions, tallies
 from hienthuc.indicators.access import access_form, access_indicator, access_submission
 from hienthuc.indicators.figures import (
+    TERM_YEARS,
     completeness_panel,
     indicator_panel,
     light,
@@ -18,6 +19,7 @@ from hienthuc.indicators.figures import (
     share_of,
     target_actual_chart,
     target_text,
+    term_actual,
     year_rows,
 )
 from hienthuc.indicators.forms import (
@@ -145,6 +147,15 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     history = year_rows(indicator, unit, years) if unit else []
+    # Term targets as written; the page's unit's judged by their basis (level, average, total).
+    term_targets = []
+    for t in Target.objects.filter(indicator=indicator, kind="term").select_related("unit", "indicator"):
+        actual = None
+        if unit is not None and t.unit_id == unit.pk:
+            term_years = list(range(t.year - TERM_YEARS + 1, t.year + 1))
+            own = {r["year"]: r["actual"] for r in year_rows(indicator, unit, term_years)}
+            actual = term_actual(indicator, t, own)
+        term_targets.append((t, target_text(t), actual))
     reported = [c for c in children if c["actual"] is not None]
     context = {
         "indicator": indicator,
@@ -157,10 +168,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": target_actual_chart([str(r["year"]) for r in history], history),
         # The children ranked, as bars: actual against each one's target where it has one.
         "children_chart": target_actual_chart([c["unit"]["name"] for c in reported], reported, horizontal=True),
-        "term_targets": [
-            (t, target_text(t))
-            for t in Target.objects.filter(indicator=indicator, kind="term").select_related("unit", "indicator")
-        ],
+        "term_targets": term_targets,
         "periods": period_rows(indicator, unit, year) if unit else [],
         "target_form": target_form,
         "figure_form": figure_form,
