@@ -219,3 +219,17 @@ class UrgingApiTestCase(LateUnitsTestCase):
             api_call(self.client, self.bob, "post", "/api/notices/read", {"ids": None}).json(), {"read": 1}
         )
         self.assertEqual(api_call(self.client, self.alice, "get", "/api/notices").json(), [])
+
+
+class UrgingLetterTestCase(LateUnitsTestCase):
+    def test_the_letter_registers_as_a_draft_letter_of_the_unit(self):
+        self.client.force_login(self.alice)
+        page = self.client.post(f"/urging/?unit={self.tinh_a.pk}", {"draft": "1"}, follow=True)
+        self.assertContains(page, "Đã vào sổ dự thảo công văn đôn đốc")
+        from hienthuc.documents.models import Document
+
+        letter = Document.objects.get(kind__code="cong_van", issuing_unit=self.tinh_a)
+        self.assertEqual((letter.status, letter.attachments.count()), ("draft", 1))
+        self.client.force_login(self.charlie)
+        page = self.client.get(f"/urging/?unit={self.tinh_a.pk}")
+        self.assertNotContains(page, "Lập dự thảo công văn đôn đốc")

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from hienthuc.audit.record import record
 from hienthuc.dashboard import yearly
 from hienthuc.dashboard.models import YearlyReportDraft
-from hienthuc.documents.actions import do_add_attachment, do_create_document
-from hienthuc.documents.models import DocumentKind, Status
+from hienthuc.documents.actions import do_draft_generated
+from hienthuc.documents.models import Status
 from hienthuc.lib.text import file_name
 from hienthuc.orgs.models import Organization
 
@@ -29,24 +29,17 @@ def do_draft_yearly_report(unit: Organization, year: int, *, acting_user: User) 
             % {"year": year, "unit": unit.name, "number": draft.document.number_text or "—"}
         )
     report = yearly.build(unit, year, acting_user)
-    if draft is None:
-        document = do_create_document(
-            issuing_unit=unit,
-            kind=DocumentKind.objects.get(code=REPORT_KIND),
-            number_text="",
-            issuing_body="btv",
-            issued_on=None,
-            summary=report.title[0].upper() + report.title[1:],
-            status=Status.DRAFT,
-            acting_user=acting_user,
-        )
-        draft = YearlyReportDraft.objects.create(unit=unit, year=year, document=document, created_by=acting_user)
-    do_add_attachment(
-        draft.document,
+    document = do_draft_generated(
+        issuing_unit=unit,
+        kind_code=REPORT_KIND,
+        summary=report.title[0].upper() + report.title[1:],
         data=yearly.to_docx(report),
         filename=file_name("du thao bao cao nam", year, unit.name, extension="docx"),
         acting_user=acting_user,
+        document=draft.document if draft else None,
     )
+    if draft is None:
+        draft = YearlyReportDraft.objects.create(unit=unit, year=year, document=document, created_by=acting_user)
     record(
         acting_user,
         "create",

@@ -313,6 +313,35 @@ def do_create_document(*, issuing_unit: Organization, acting_user: User, **data)
 
 
 @transaction.atomic
+def do_draft_generated(
+    *,
+    issuing_unit: Organization,
+    kind_code: str,
+    summary: str,
+    data: bytes,
+    filename: str,
+    acting_user: User,
+    document: Document | None = None,
+) -> Document:
+    """A document the system wrote (a yearly report, an urging letter) registered as a draft of
+    its unit, the file attached — or, given the draft already registered, a newer file attached
+    to it. The register numbers and dates it when it is issued."""
+    if document is None:
+        document = do_create_document(
+            issuing_unit=issuing_unit,
+            kind=DocumentKind.objects.get(code=kind_code),
+            number_text="",
+            issuing_body="btv",
+            issued_on=None,
+            summary=summary,
+            status=Status.DRAFT,
+            acting_user=acting_user,
+        )
+    do_add_attachment(document, data=data, filename=filename, acting_user=acting_user)
+    return document
+
+
+@transaction.atomic
 def do_update_document(document: Document, *, acting_user: User, **data) -> Document:
     document = Document.objects.select_for_update().select_related("issuing_unit", "kind").get(pk=document.pk)
     drafts = document.status == Status.DRAFT and data.get("status") == Status.DRAFT

@@ -23,6 +23,7 @@ from hienthuc.urging import channels, dues
 from hienthuc.urging.models import Notice, NoticeKind, UrgingSetting
 
 DEFAULT = UrgingSetting(days_before=3, repeat_every=7, escalate_after=15, stop_after=90)
+LOOK_BACK_DAYS = 365  # the late list: what fell due in the last year and is still not delivered
 LIMITS = {"days_before": (0, 60), "repeat_every": (1, 60), "escalate_after": (1, 365), "stop_after": (1, 730)}
 
 
@@ -188,6 +189,29 @@ def notify_explanation(sender, instance, created: bool, **kwargs) -> None:
         subject = _("[Hiện Thực] %(unit)s đã giải trình") % {"unit": request.unit.name}
         _notify(request.requested_by, request.unit, NoticeKind.EXPLANATION_ANSWERED, f"explanation:{request.pk}",
                 subject, request.answer, link, today)  # fmt: skip
+
+
+@transaction.atomic
+def do_draft_urging_letter(unit: Organization, *, acting_user: User):
+    """The urging letter to the units late today, registered as a draft document of `unit`
+    (công văn, numbered when issued), the letter attached."""
+    from hienthuc.documents.actions import do_draft_generated
+    from hienthuc.lib.text import file_name
+    from hienthuc.urging import letter
+
+    today = timezone.localdate()
+    items = dues.owed(unit, today - datetime.timedelta(days=LOOK_BACK_DAYS), today - datetime.timedelta(days=1),
+                      acting_user)  # fmt: skip
+    if not items:
+        raise ValidationError(_("Không có đơn vị nào chậm: không cần công văn đôn đốc."))
+    return do_draft_generated(
+        issuing_unit=unit,
+        kind_code="cong_van",
+        summary=_("đôn đốc thực hiện báo cáo, kế hoạch"),
+        data=letter.to_docx(unit, items, today),
+        filename=file_name("cong van don doc", unit.name, extension="docx"),
+        acting_user=acting_user,
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ letter — with the unit's urging settings; and the user's notices, counted in t
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,13 +18,19 @@ from hienthuc.lib.text import file_name
 from hienthuc.orgs.access import access_organization, breadcrumbs
 from hienthuc.orgs.models import Organization
 from hienthuc.plans.models import ExplanationRequest
-from hienthuc.scope import EDIT_KINDS, can_edit, subtree_q
+from hienthuc.scope import EDIT_KINDS, can_edit, can_issue, subtree_q
 from hienthuc.urging import dues, letter
-from hienthuc.urging.actions import DEFAULT, LIMITS, do_mark_notices_read, do_set_urging, setting_for
+from hienthuc.urging.actions import (
+    DEFAULT,
+    LIMITS,
+    LOOK_BACK_DAYS,
+    do_draft_urging_letter,
+    do_mark_notices_read,
+    do_set_urging,
+    setting_for,
+)
 from hienthuc.urging.forms import UrgingSettingForm
 from hienthuc.urging.models import Notice, UrgingSetting
-
-LOOK_BACK_DAYS = 365  # what fell due in the last year and is still not delivered
 
 
 def _unit(request: HttpRequest) -> Organization | None:
@@ -57,6 +63,14 @@ def late_units(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={name: getattr(current, name) for name in LIMITS},
     )
+    if request.method == "POST" and "draft" in request.POST:
+        try:
+            document = do_draft_urging_letter(unit, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(f"{request.path}?unit={unit.pk}")
+        messages.success(request, _("Đã vào sổ dự thảo công văn đôn đốc; tệp Word đính kèm văn bản."))
+        return redirect(document)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("Bạn chỉ có quyền xem."))
@@ -72,6 +86,7 @@ def late_units(request: HttpRequest) -> HttpResponse:
         "inherited": current is DEFAULT or current.unit_id != unit.pk,
         "form": form,
         "editable": editable,
+        "can_draft": bool(items) and can_issue(request.user, unit),
     }
     return render(request, "urging/late_units.html", context, status=400 if form.errors else 200)
 
