@@ -86,9 +86,10 @@ def generate_indicator_data(*, indicators: int = 100, grassroots_indicators: int
         # for one indicator in four (its quarters compose it too: the difference is checked), and
         # estimates this year's whole for every indicator (ước cả năm).
         last, this = str(YEARS[-1]), str(timezone.localdate().year)
-        Value.objects.bulk_create(
+        direct = Value.objects.bulk_create(
             [Value(indicator=i, unit=top, period=last, value=rng.randint(100, 100_000)) for i in made[::4]]
         )
+        counts["values"] += len(direct)
         Estimate.objects.bulk_create(
             [Estimate(indicator=i, unit=top, period=this, value=rng.randint(100, 100_000)) for i in made]
         )
