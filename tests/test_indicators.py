@@ -539,7 +539,11 @@ class ValueImportTestCase(IndicatorBase):
             ["A2", "DV", "Quý I/2021", "6"],  # 9: the same row again
             ["A1", "B_X", "2021-Q1", "1"],  # 10: an indicator of another province
             ["A1", "DV", "2021-Q1", "1,5"],  # 11: decimals
+            ["A1", "DV", str(timezone.localdate().year + 1), "1"],  # 12: a period not over (an estimate)
+            ["A1", "SYS", "2021-Q1", "7"],  # 13: a figure the system counts
         ]
+        do_create_indicator(owner=self.tinh_a, code="SYS", name="Số tổ chức đảng trực thuộc", measure="tổ chức",
+                            source="party_orgs", acting_user=self.alice)  # fmt: skip
         plan = plan_value_import(self.csv(rows), user=self.alice)
         messages = {e.row: str(e) for e in plan.errors}
         self.assertIn("Dòng 2, cột D (Giá trị): “nhiều” không phải một số", messages[2])
@@ -551,6 +555,9 @@ class ValueImportTestCase(IndicatorBase):
         self.assertIn("Trùng với dòng 8", messages[9])
         self.assertIn("Không có chỉ tiêu mã “B_X”", messages[10])
         self.assertIn("tối đa 0 chữ số thập phân", messages[11])
+        self.assertIn("cột C (Kỳ): Kỳ Năm", messages[12])
+        self.assertIn("chưa kết thúc: số liệu lúc này là số ước", messages[12])
+        self.assertIn("được tính từ hệ thống, không nhập", messages[13])
         with self.assertRaises(ValidationError):
             do_import_values(self.csv(rows), acting_user=self.alice)
         self.assertFalse(Value.objects.exists())

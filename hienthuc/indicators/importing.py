@@ -205,6 +205,9 @@ class RowChecker:
         self.indicators = {i.code: i for i in Indicator.objects.visible_to(user)}
         self.periods: dict[str, str] = {}
         self.seen: dict[tuple[int, int, str], int] = {}
+        # The import writes official figures: only of periods already over (estimates otherwise).
+        self.today = timezone.localdate()
+        self.over: dict[str, bool] = {}
 
     def _as_of_period(self, code: str, key: str, unit: tuple[int, str]) -> tuple[int, str]:
         spans = self.history.get(code)
@@ -250,6 +253,21 @@ class RowChecker:
                 result.error(number, 4, str(exc))
                 continue
             if unit is None or indicator is None or key is None:
+                continue
+            if indicator.source:
+                result.error(
+                    number, 2, _("“%(indicator)s” được tính từ hệ thống, không nhập.") % {"indicator": indicator.name}
+                )
+                continue
+            if key not in self.over:
+                self.over[key] = periods.parse(key).end < self.today
+            if not self.over[key]:
+                result.error(
+                    number,
+                    3,
+                    _("Kỳ %(period)s chưa kết thúc: số liệu lúc này là số ước, nhập trong báo cáo hoặc trang chỉ tiêu.")
+                    % {"period": periods.parse(key).label},
+                )
                 continue
             if self.history:
                 unit = self._as_of_period(str(unit_code or "").strip().upper(), key, unit)
