@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hienthuc.evaluations",
     "hienthuc.reviews",
     "hienthuc.urging",
+    "hienthuc.elections",
     "hienthuc.imports",
     "hienthuc.dashboard",
     "hienthuc.reorgs",

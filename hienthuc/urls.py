@@ -11,6 +11,7 @@ from hienthuc.api.api import api
 from hienthuc.committees import views as committees
 from hienthuc.dashboard import views as dashboard
 from hienthuc.documents import views as documents
+from hienthuc.elections import views as elections
 from hienthuc.evaluations import views as evaluations
 from hienthuc.imports import views as imports
 from hienthuc.imports.urls import import_routes
@@ -101,6 +102,10 @@ urlpatterns = [
     path("orgs/<int:pk>/dashboard/evaluations/", evaluations.unit_evaluations_panel, name="unit_evaluations_panel"),
     path("commendations/", evaluations.commendation_list, name="commendation_list"),
     path("orgs/<int:pk>/commendations/new/", evaluations.commendation_create, name="commendation_create"),
+    path("meetings/<int:pk>/elections/new/", elections.election_create, name="election_create"),
+    path("elections/<int:pk>/", elections.election_detail, name="election_detail"),
+    path("elections/<int:pk>/minutes/", elections.election_minutes, name="election_minutes"),
+    path("elections/<int:pk>/projection/", elections.election_projection, name="election_projection"),
     path("urging/", urging.late_units, name="late_units"),
     path("notices/", urging.notice_list, name="notice_list"),
     path("notices/read/", urging.notices_read, name="notices_read"),

@@ -74,6 +74,7 @@ VIETNAMESE_CONTENT = {
     "hienthuc/dashboard/yearly.py": "the yearly report is a Party document",
     "hienthuc/reviews/wordexport.py": "a review report is a Party document",
     "hienthuc/urging/letter.py": "the urging letter is a Party document",
+    "hienthuc/elections/minutes.py": "the minutes of a count are a Party document",
     "hienthuc/documents/kinds.py": "document kinds are data (seeded rows, 399-QĐ/TW names)",
     "hienthuc/orgs/kinds.py": "unit levels and kinds are data (seeded rows)",
     "hienthuc/settings.py": "the language's own name",

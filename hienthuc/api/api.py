@@ -116,6 +116,7 @@ def on_validation_error(request, exc: ValidationError):
 # One router per app; each holds its schemas and endpoints (docs/architecture.md).
 from hienthuc.api.committees import router as committees_router  # noqa: E402
 from hienthuc.api.documents import router as documents_router  # noqa: E402
+from hienthuc.api.elections import router as elections_router  # noqa: E402
 from hienthuc.api.evaluations import router as evaluations_router  # noqa: E402
 from hienthuc.api.incoming import router as incoming_router  # noqa: E402
 from hienthuc.api.indicators import router as indicators_router  # noqa: E402
@@ -140,5 +141,6 @@ for router in (
     inspections_router,
     evaluations_router,
     urging_router,
+    elections_router,
 ):
     api.add_router("", router)

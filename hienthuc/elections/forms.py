@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from hienthuc.elections.models import CongressKind, CounterRole
+
+NUMBER = {"invalid": gettext_lazy("Hãy nhập một số nguyên.")}
+
+
+class ElectionForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Nội dung bầu"), max_length=300)
+    seats = forms.IntegerField(label=gettext_lazy("Số người cần bầu"), min_value=1, error_messages=NUMBER)
+    congress_kind = forms.ChoiceField(label=gettext_lazy("Loại đại hội"), choices=CongressKind.choices)
+    summoned = forms.IntegerField(
+        label=gettext_lazy("Số đại biểu (đảng viên) chính thức được triệu tập"), min_value=1, error_messages=NUMBER
+    )
+    excluded = forms.IntegerField(
+        label=gettext_lazy("Số không tính vào tổng số (theo Quy chế bầu cử)"), min_value=0, initial=0,
+        error_messages=NUMBER,
+    )  # fmt: skip
+    candidates = forms.CharField(
+        label=gettext_lazy("Danh sách bầu cử theo thứ tự trên phiếu (mỗi dòng một người)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def clean_candidates(self):
+        return [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
+
+
+class CounterForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
+    role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=CounterRole.choices)
+
+
+class OpenForm(forms.Form):
+    present = forms.IntegerField(label=gettext_lazy("Số có mặt"), min_value=1, error_messages=NUMBER)
+    ballots_issued = forms.IntegerField(label=gettext_lazy("Số phiếu phát ra"), min_value=1, error_messages=NUMBER)
+
+
+class BallotForm(forms.Form):
+    number = forms.IntegerField(label=gettext_lazy("Số phiếu"), min_value=1, error_messages=NUMBER)
+    kept = forms.CharField(
+        label=gettext_lazy("Số thứ tự các tên được giữ lại (cách nhau bởi dấu phẩy; để trống nếu gạch hết)"),
+        required=False,
+        max_length=4000,
+    )
+    invalid = forms.CharField(
+        label=gettext_lazy("Hoặc: lý do phiếu không hợp lệ khác (Ban kiểm phiếu xác định)"), required=False,
+        max_length=200,
+    )  # fmt: skip
+
+    def clean_kept(self):
+        text = self.cleaned_data["kept"].replace(";", ",")
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(gettext_lazy("Chỉ ghi các số thứ tự, cách nhau bởi dấu phẩy, ví dụ 1, 3, 7."))
+        return [int(p) for p in parts]
+
+    def content(self) -> dict:
+        if self.cleaned_data["invalid"].strip():
+            return {"invalid": self.cleaned_data["invalid"]}
+        return {"kept": self.cleaned_data["kept"]}
