@@ -19,6 +19,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from hienthuc.audit.models import AuditEvent
 from hienthuc.demo.data import load_demo
@@ -69,7 +70,18 @@ def thai_binh_objects() -> dict[str, int]:
         kind: PendingImport.objects.create(kind=kind, created_by=user, filename="f.xlsx", payload=b"x").pk
         for kind in ("tree", "register", "values", f"plan-tasks-{Plan.objects.filter(unit__code='TB').first().pk}")
     }
+    from hienthuc.elections.actions import do_create_election
+    from hienthuc.meetings.actions import do_create_meeting
+
+    congress = Meeting.objects.filter(unit=tb, kind="congress").first() or do_create_meeting(
+        tb, kind="congress", title="Đại hội", starts_at=timezone.now(), acting_user=user
+    )
+    election, _warnings = do_create_election(
+        congress, title="Bầu Ban Chấp hành", seats=4, congress_kind="delegates", summoned=10,
+        candidates=["A", "B", "C", "D", "E"], acting_user=user,
+    )  # fmt: skip
     return {
+        "elections": election.pk,
         "users": user.pk,
         "roles": Role.objects.filter(user=user).first().pk,
         "tokens": token.pk,
@@ -130,13 +142,19 @@ OBJECT_KEYS = {
     "reorgs": "reorgs", "reorgs/operations": "reorgs/operations", "mandates": "mandates",
     "incoming": "incoming", "meetings": "meetings", "agenda": "agenda", "points": "points",
     "reflections": "reflections", "inspections": "inspections", "evaluations": "evaluations", "reviews": "reviews",
+    "elections": "elections",
 }  # fmt: skip
 API_PARAMETERS = {
     "unit_id": "orgs", "person_id": "people", "term_id": "terms", "document_id": "documents", "plan_id": "plans",
     "task_id": "tasks", "indicator_id": "indicators", "form_id": "reports", "submission_id": "submissions",
     "reorg_id": "reorgs", "incoming_id": "incoming", "meeting_id": "meetings", "point_id": "points",
     "item_id": "agenda", "inspection_id": "inspections", "evaluation_id": "evaluations", "review_id": "reviews",
+    "election_id": "elections",
 }  # fmt: skip
+
+
+# Path parameters that name no object (a ballot's serial number within an election).
+NOT_OBJECTS = {"number": "1"}
 
 
 @override_settings(DEBUG=True)  # the demo's accounts log in only in development mode
@@ -192,7 +210,10 @@ class OutsiderSweepTestCase(TestCase):
                 for ids in (self.objects, None):
                     url = re.sub(
                         r"\{(\w+)\}",
-                        lambda m, ids=ids: str(MISSING if ids is None else ids[API_PARAMETERS[m.group(1)]]),
+                        lambda m, ids=ids: (
+                            NOT_OBJECTS.get(m.group(1))
+                            or str(MISSING if ids is None else ids[API_PARAMETERS[m.group(1)]])
+                        ),
                         path,
                     )
                     answers.append(getattr(self.client, method)(url, {}, content_type="application/json"))
