@@ -132,6 +132,17 @@ class DemoTestCase(TestCase):
         self.assertGreater(figures[(Indicator.objects.get(code="TB_DV").pk, "2021-Q4")], 50000)
         self.assertEqual(tallies.stored(), tallies.expected())
 
+    def test_it_counts_a_communes_congress_and_prepares_the_provinces_list(self):
+        from hienthuc.elections.actions import count
+        from hienthuc.elections.models import Election
+
+        counted = Election.objects.get(status="closed")
+        result = count(counted)
+        self.assertEqual((result.ballots, result.invalid), (118, {"Phiếu không có dấu của Ban kiểm phiếu": 1}))
+        self.assertTrue(result.elected)
+        province = Election.objects.get(seats=51)
+        self.assertEqual((province.status, province.candidates.count(), province.base), ("preparing", 56, 350))
+
     def test_it_creates_the_demo_logins(self):
         for username, _label, code, role in DEMO_LOGINS:
             user = get_user_model().objects.get(username=username)

@@ -234,6 +234,17 @@ class ElectionPagesTestCase(ElectionBase):
         pdf = self.client.get(f"/elections/{election.pk}/minutes/?format=pdf")
         self.assertTrue(pdf.content.startswith(b"%PDF"))
 
+    def test_the_organizer_seats_the_elected_from_the_result(self):
+        from hienthuc.committees.models import CommitteeSeat
+
+        election, term = self.counted()
+        self.client.force_login(self.alice)
+        page = self.client.post(election.get_absolute_url(), {"action": "seat", "term": term.pk, "body": "bch"},
+                                follow=True)  # fmt: skip
+        self.assertContains(page, "Đã ghi nhận 4 người trúng cử vào cấp ủy")
+        self.assertEqual(CommitteeSeat.objects.filter(term=term).count(), 4)
+        self.assertNotContains(page, 'id="seat"')
+
 
 class NextRoundTestCase(ElectionBase):
     def test_a_tie_at_the_last_seat_prepares_a_round_among_the_tied(self):

@@ -342,6 +342,7 @@ def load_demo(seed: int = 20201203) -> None:
     dong_hung = next(d for d in districts if d.code == "TB-DH")
     do_link_person(logins["huyen"], district_secretaries[districts.index(dong_hung)], acting_user=actor)
     load_demo_inspections(actor, tb=tb, hy=hy)
+    load_demo_election(actor, tb=tb)
     load_demo_reorganization(actor, centre=centre, provinces=[tb, hy])
     username, _label, code, role = NEW_PROVINCE_LOGIN
     new_login = do_create_user(
@@ -1300,6 +1301,75 @@ TB_INSPECTIONS = [
     ("TB-HH", "ubkt", "inspection", "Việc thực hiện nhiệm vụ kiểm tra, giám sát của cấp ủy và ủy ban kiểm tra",
      "Quý II/2027", ""),
 ]  # fmt: skip
+
+
+def load_demo_election(actor, *, tb) -> None:
+    """A commune's congress (2025–2030) electing its Executive Committee: 15 of 17 by 118 of
+    120 delegates, every ballot entered by two operators (one misread, resolved by the
+    committee), the count closed — the minutes ready; and the province's XX congress list of
+    56 for 51 seats (seed 000), prepared."""
+    from django.contrib.auth import get_user_model
+
+    from hienthuc.elections.actions import (
+        do_add_counter,
+        do_close_counting,
+        do_create_election,
+        do_enter_ballot,
+        do_open_counting,
+        do_resolve_ballot,
+    )
+    from hienthuc.meetings.actions import do_create_meeting
+    from hienthuc.people.models import Person
+
+    rng = random.Random(18)
+    commune = Organization.objects.filter(path__startswith=tb.path, depth=tb.depth + 2, kind__is_body=False)
+    commune = commune.order_by("path").first()
+    congress = do_create_meeting(
+        commune, kind="congress", title=f"Đại hội đại biểu Đảng bộ {commune.name.split('Đảng ủy ')[-1]} nhiệm kỳ "
+        "2025 - 2030", starts_at=_aware(datetime.date(2025, 5, 20)), place=commune.name, acting_user=actor,
+    )  # fmt: skip
+    names = [f"{family} {middle} {given}" for family, middle, given in zip(
+        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Phan",
+         "Vương", "Trịnh", "Đinh"],
+        ["Văn", "Thị", "Văn", "Thị", "Văn", "Thị", "Văn", "Minh", "Thị", "Văn", "Thị", "Văn", "Thị", "Đức", "Văn",
+         "Thị", "Quang"],
+        ["An", "Bình", "Cường", "Dung", "Em", "Giang", "Hải", "Hùng", "Khánh", "Lâm", "Mai", "Nam", "Oanh", "Phúc",
+         "Quý", "Sen", "Tâm"], strict=True)]  # fmt: skip
+    election, _warnings = do_create_election(
+        congress, title="Bầu Ban Chấp hành Đảng bộ xã khóa mới", seats=15, congress_kind="delegates",
+        summoned=120, excluded=2, candidates=names, acting_user=actor,
+    )  # fmt: skip
+    User = get_user_model()
+    operators = [User.objects.get_or_create(username=f"nhapphieu{n}")[0] for n in (1, 2)]
+    for operator in operators:
+        do_add_counter(election, user=operator, role="operator", acting_user=actor)
+    chief = User.objects.get_or_create(username="truongbankiemphieu")[0]
+    do_add_counter(election, user=chief, role="committee", acting_user=actor)
+    do_open_counting(election, present=118, ballots_issued=118, acting_user=chief)
+    for number in range(1, 119):
+        if number == 60:
+            paper = {"invalid": "Phiếu không có dấu của Ban kiểm phiếu"}
+        else:
+            kept = [n for n in range(1, 18) if rng.random() < (0.9 if n <= 14 else 0.5)]
+            paper = {"kept": kept[:15]}
+        do_enter_ballot(election, number=number, content=paper, acting_user=operators[0])
+        misread = {"kept": [1]} if number == 33 else paper
+        do_enter_ballot(election, number=number, content=misread, acting_user=operators[1])
+        if number == 33:
+            do_resolve_ballot(election, number=number, content=paper, acting_user=chief)
+    do_close_counting(election, acting_user=chief)
+    # The province's XX congress (seed 000): its list prepared for 51 seats.
+    tb_congress = do_create_meeting(
+        tb, kind="congress", title="Đại hội đại biểu Đảng bộ tỉnh Thái Bình lần thứ XX, nhiệm kỳ 2020 - 2025",
+        starts_at=_aware(datetime.date(2020, 10, 14)), place="Thái Bình", acting_user=actor,
+    )  # fmt: skip
+    people = list(Person.objects.filter(home_unit__path__startswith=tb.path).order_by("pk").values_list(
+        "full_name", flat=True).distinct()[:56])  # fmt: skip
+    if len(people) == 56:
+        do_create_election(
+            tb_congress, title="Bầu Ban Chấp hành Đảng bộ tỉnh khóa XX", seats=51, congress_kind="delegates",
+            summoned=350, candidates=people, acting_user=actor,
+        )  # fmt: skip
 
 
 def load_demo_inspections(actor, *, tb, hy) -> None:

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hienthuc.committees.models import Body, Term
 from hienthuc.elections import actions, minutes
 from hienthuc.elections.access import access_election
 from hienthuc.elections.forms import BallotForm, CounterForm, ElectionForm, OpenForm
@@ -70,6 +71,10 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "closed": closed,
         "counted": election.ballots.count(),
+        "terms": Term.objects.filter(unit=election.meeting.unit).order_by("-start_year")
+        if organizer and closed
+        else [],
+        "bodies": Body.choices,
     }
     return render(request, "elections/election_detail.html", context, status=400 if request.method == "POST" else 200)
 
@@ -113,6 +118,14 @@ def _post(request, election, action: str, forms_: dict) -> bool:
         elif action == "close":
             actions.do_close_counting(election, acting_user=request.user)
             messages.success(request, _("Đã kết thúc kiểm phiếu."))
+        elif action == "seat":
+            term = Term.objects.filter(unit=election.meeting.unit, pk=request.POST.get("term") or 0).first()
+            body = request.POST.get("body", "")
+            if term is None:
+                messages.error(request, _("Hãy chọn nhiệm kỳ của cấp ủy được bầu."))
+                return False
+            seated = actions.do_seat_elected(election, term=term, body=body, acting_user=request.user)
+            messages.success(request, _("Đã ghi nhận %(n)s người trúng cử vào cấp ủy.") % {"n": seated})
         elif action == "next":
             following = actions.do_prepare_next_round(election, acting_user=request.user)
             messages.success(request, _("Đã chuẩn bị lần bầu thứ %(n)s.") % {"n": following.round})
