@@ -103,6 +103,7 @@ urlpatterns = [
     path("commendations/", evaluations.commendation_list, name="commendation_list"),
     path("orgs/<int:pk>/commendations/new/", evaluations.commendation_create, name="commendation_create"),
     path("meetings/<int:pk>/elections/new/", elections.election_create, name="election_create"),
+    path("meetings/<int:pk>/hand-votes/", elections.hand_vote_create, name="hand_vote_create"),
     path("elections/<int:pk>/", elections.election_detail, name="election_detail"),
     path("elections/<int:pk>/minutes/", elections.election_minutes, name="election_minutes"),
     path("elections/<int:pk>/projection/", elections.election_projection, name="election_projection"),

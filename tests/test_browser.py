@@ -328,6 +328,52 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.locator("#urging-setting").get_by_role("button").click()
         expect(page.locator(".alert-success, .alert")).to_contain_text("Đã lưu cài đặt đôn đốc")
 
+    def test_two_operators_enter_a_ballot_the_committee_resolves_a_mismatch_and_closes_the_count(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from hienthuc.elections.actions import do_add_counter, do_create_election, do_open_counting
+        from hienthuc.meetings.actions import do_create_meeting
+        from tests.base import make_user
+
+        congress = do_create_meeting(self.tinh_a, kind="congress", title="Đại hội đại biểu lần thứ XX",
+                                     starts_at=timezone.make_aware(datetime.datetime(2025, 10, 14, 8)),
+                                     acting_user=self.alice)  # fmt: skip
+        election, _w = do_create_election(
+            congress, title="Bầu Ban Chấp hành", seats=4, congress_kind="delegates", summoned=3,
+            candidates=["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"],
+            acting_user=self.alice,
+        )  # fmt: skip
+        op1, op2 = make_user("op1", self.tinh_a, "editor"), make_user("op2", self.tinh_a, "editor")
+        for user, role in ((op1, "operator"), (op2, "operator"), (self.alice, "committee")):
+            do_add_counter(election, user=user, role=role, acting_user=self.alice)
+        do_open_counting(election, present=3, ballots_issued=3, acting_user=self.alice)
+        page, url = self.page, f"{self.live_server_url}/elections/{election.pk}/"
+        for operator, papers in (("op1", ("1, 2", "1, 2, 3", "2")), ("op2", ("1,2", "1, 2, 4", "2"))):
+            self.context.clear_cookies()
+            self.login(operator)
+            for number, kept in enumerate(papers, 1):
+                page.goto(url)
+                page.fill("#ballot [name=ballot-number]", str(number))
+                page.fill("#ballot [name=ballot-kept]", kept)
+                page.locator("#ballot").get_by_role("button").click()
+                expect(page.locator(".alert-success")).to_contain_text(f"Đã nhập phiếu số {number}")
+        self.context.clear_cookies()
+        self.login("alice")
+        page.goto(url)
+        expect(page.locator("#mismatches")).to_contain_text("1, 2, 3")
+        page.locator("#close").get_by_role("button").click()
+        expect(page.locator(".alert-danger")).to_contain_text("không khớp")
+        page.fill("#resolve [name=resolve-number]", "2")
+        page.fill("#resolve [name=resolve-kept]", "1, 2, 3")
+        page.locator("#resolve").get_by_role("button").click()
+        page.locator("#close").get_by_role("button").click()
+        expect(page.locator("#election-status")).to_have_text("Đã kết thúc kiểm phiếu")
+        # Base 3: two votes elect. An: 2, Bình: 3 — elected; Cường: 1.
+        expect(page.locator("#result tr.table-success")).to_have_count(2)
+        expect(page.locator("#result")).to_contain_text("100,00%")
+
     def test_an_operator_checks_in_and_the_board_and_completion_rise(self):
         import datetime
 

@@ -264,3 +264,16 @@ class NextRoundTestCase(ElectionBase):
         self.assertEqual((following.round, following.seats), (2, 1))
         self.assertEqual(list(following.candidates.values_list("full_name", flat=True)), names[3:])
         self.assertEqual(following.counters.count(), 3)
+
+
+class HandVotePageTestCase(ElectionBase):
+    def test_a_show_of_hands_is_recorded_from_the_congress_page(self):
+        self.client.force_login(self.alice)
+        url = f"/meetings/{self.congress.pk}/hand-votes/"
+        page = self.client.post(url, {"subject": "Bầu Đoàn Chủ tịch", "body": "350", "agree": "400"}, follow=True)
+        self.assertContains(page, "vượt số đại biểu được triệu tập")
+        page = self.client.post(url, {"subject": "Bầu Đoàn Chủ tịch", "body": "350", "agree": "340"}, follow=True)
+        self.assertContains(page, "Đã ghi biểu quyết: thông qua.")
+        self.assertContains(page, "340/350 tán thành — thông qua")
+        self.client.force_login(self.oscar)
+        self.assertEqual(self.client.post(url, {"subject": "X", "body": "3", "agree": "2"}).status_code, 404)

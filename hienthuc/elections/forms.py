@@ -59,3 +59,21 @@ class BallotForm(forms.Form):
         if self.cleaned_data["invalid"].strip():
             return {"invalid": self.cleaned_data["invalid"]}
         return {"kept": self.cleaned_data["kept"]}
+
+
+class HandVoteForm(forms.Form):
+    subject = forms.CharField(label=gettext_lazy("Nội dung biểu quyết"), max_length=300)
+    body = forms.IntegerField(label=gettext_lazy("Số đại biểu được triệu tập"), min_value=1, error_messages=NUMBER)
+    agree = forms.IntegerField(label=gettext_lazy("Tán thành"), min_value=0, error_messages=NUMBER)
+    disagree = forms.IntegerField(
+        label=gettext_lazy("Không tán thành"), min_value=0, required=False, error_messages=NUMBER
+    )
+    abstain = forms.IntegerField(
+        label=gettext_lazy("Không biểu quyết"), min_value=0, required=False, error_messages=NUMBER
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("disagree", "abstain"):
+            data[name] = data.get(name) or 0
+        return data

@@ -158,3 +158,9 @@ class HandVote(models.Model):
 
     class Meta:
         ordering = ["meeting", "recorded_at"]
+
+    @property
+    def passed(self) -> bool:
+        from hienthuc.lib.election import show_of_hands
+
+        return show_of_hands(self.agree, self.body)

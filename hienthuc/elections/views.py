@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hienthuc.committees.models import Body, Term
 from hienthuc.elections import actions, minutes
 from hienthuc.elections.access import access_election
-from hienthuc.elections.forms import BallotForm, CounterForm, ElectionForm, OpenForm
+from hienthuc.elections.forms import BallotForm, CounterForm, ElectionForm, HandVoteForm, OpenForm
 from hienthuc.elections.models import CounterRole, ElectionStatus
 from hienthuc.forms import add_action_errors
 from hienthuc.lib import office
@@ -178,3 +179,22 @@ def election_projection(request: HttpRequest, pk: int) -> HttpResponse:
     result = actions.count(election)
     rows = sorted(_rows(election, result), key=lambda r: (-r["votes"], r["number"]))
     return render(request, "elections/projection.html", {"election": election, "rows": rows, "result": result})
+
+
+@require_POST
+def hand_vote_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A show of hands recorded from the congress page."""
+    meeting = access_meeting(request.user, pk)
+    form = HandVoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(f"{meeting.get_absolute_url()}#hand-votes")
+    try:
+        _vote, passed = actions.do_record_hand_vote(meeting, acting_user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Đã ghi biểu quyết: thông qua.") if passed else _("Đã ghi biểu quyết: không thông qua.")
+        )
+    return redirect(f"{meeting.get_absolute_url()}#hand-votes")
