@@ -277,3 +277,17 @@ class HandVotePageTestCase(ElectionBase):
         self.assertContains(page, "340/350 tán thành — thông qua")
         self.client.force_login(self.oscar)
         self.assertEqual(self.client.post(url, {"subject": "X", "body": "3", "agree": "2"}).status_code, 404)
+
+
+class ElectionRuleTestCase(ElectionBase):
+    def test_an_election_under_another_rule_records_its_surplus_and_source(self):
+        from decimal import Decimal
+
+        names = [f"Ứng viên {n}" for n in range(1, 15)]
+        election, _w = self.make(names, seats=10, summoned=100, surplus_max=Decimal("0.5"),
+                                 rule_source="Quy chế bầu cử riêng của hội nghị")  # fmt: skip
+        self.assertEqual(
+            (election.surplus_max, election.rule_source), (Decimal("0.5"), "Quy chế bầu cử riêng của hội nghị")
+        )
+        with self.assertRaisesMessage(ValidationError, "tỷ lệ từ 0 đến 1"):
+            self.make(names, seats=10, summoned=100, surplus_max=Decimal("2"))

@@ -2,6 +2,8 @@
 resolved by the committee, the count and the result — the same rules and messages as the
 pages (elections.actions). Running totals are the committee's until the count is closed."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -11,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from hienthuc.api.common import ErrorOut, Id, Text
 from hienthuc.elections import actions
 from hienthuc.elections.access import access_election
-from hienthuc.elections.models import CounterRole, ElectionStatus
+from hienthuc.elections.models import RULE_SOURCE, CounterRole, ElectionStatus
 from hienthuc.lib import election as rules
 from hienthuc.meetings.access import access_meeting
 
@@ -25,6 +27,8 @@ class ElectionIn(Schema):
     summoned: int = Field(..., ge=1, le=100_000)
     excluded: int = Field(0, ge=0, le=100_000)
     candidates: list[Text] = Field(..., max_length=1300, description="họ và tên theo thứ tự trên phiếu")
+    surplus_max: Decimal = Field(Decimal("0.30"), ge=0, le=1, description="số dư tối đa, tỷ lệ (0,3 là 30%)")
+    rule_source: Text = Field(RULE_SOURCE, max_length=300, description="căn cứ của quy định bầu cử")
 
 
 class ElectionOut(Schema):
@@ -37,6 +41,8 @@ class ElectionOut(Schema):
     excluded: int
     base: int
     status: str
+    surplus_max: Decimal
+    rule_source: str
     candidates: list[str]
     warnings: list[str] = []
 

@@ -1,6 +1,8 @@
 """Preparing an election, entering ballots twice, resolving mismatches, closing the count and
 seating the elected: atomic and audited. Every entry is logged (BallotEntry: who, when)."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hienthuc.audit.record import record
 from hienthuc.elections.models import (
+    RULE_SOURCE,
     Ballot,
     BallotEntry,
     BallotStatus,
@@ -37,6 +40,8 @@ def do_create_election(
     summoned: int,
     candidates: list[str],
     excluded: int = 0,
+    surplus_max: Decimal = rules.SURPLUS_MAX,
+    rule_source: str = RULE_SOURCE,
     acting_user: User,
 ) -> tuple[Election, list[str]]:
     """An election of a congress with its list in ballot order; returns it and the list's warnings."""
@@ -54,13 +59,19 @@ def do_create_election(
         raise ValidationError({"candidates": _("Danh sách có tên trùng nhau; hãy ghi thêm để phân biệt.")})
     if not 1 <= int(summoned) <= 100_000 or not 0 <= int(excluded) < int(summoned):
         raise ValidationError({"summoned": _("Số được triệu tập phải lớn hơn số không tính vào tổng số.")})
+    if not Decimal(0) <= Decimal(surplus_max) <= 1:
+        raise ValidationError({"surplus_max": _("Số dư tối đa là một tỷ lệ từ 0 đến 1 (0,3 là 30%).")})
+    rule_source = clean(rule_source)[:300]
+    if not rule_source:
+        raise ValidationError({"rule_source": _("Hãy ghi căn cứ của quy định bầu cử áp dụng.")})
     try:
-        warnings = rules.check_list(len(names), int(seats))
+        warnings = rules.check_list(len(names), int(seats), Decimal(surplus_max))
     except rules.ElectionError as exc:
         raise ValidationError({"candidates": str(exc)}) from None
     election = Election.objects.create(
-        meeting=meeting, title=title, seats=seats, congress_kind=congress_kind, summoned=summoned, excluded=excluded
-    )
+        meeting=meeting, title=title, seats=seats, congress_kind=congress_kind, summoned=summoned, excluded=excluded,
+        surplus_max=surplus_max, rule_source=rule_source,
+    )  # fmt: skip
     # A candidate named exactly as one person of the unit's register is linked to them (their
     # seat, once elected, is theirs); the others are linked by hand before seating.
     people: dict[str, list] = {}
@@ -72,7 +83,8 @@ def do_create_election(
             for n, name in enumerate(names, 1)
         ]
     )
-    after = {"title": title, "seats": seats, "candidates": names, "summoned": summoned, "excluded": excluded}
+    after = {"title": title, "seats": seats, "candidates": names, "summoned": summoned, "excluded": excluded,
+             "surplus_max": str(surplus_max), "rule_source": rule_source}  # fmt: skip
     record(acting_user, "create", election, organization=meeting.unit, after=after)
     return election, warnings
 
@@ -255,7 +267,8 @@ def do_prepare_next_round(election: Election, *, acting_user: User) -> Election:
     following = Election.objects.create(
         meeting=election.meeting, title=election.title, seats=result.seats_left,
         congress_kind=election.congress_kind, summoned=election.summoned, excluded=election.excluded,
-        rule_source=election.rule_source, round=election.round + 1, previous=election,
+        rule_source=election.rule_source, surplus_max=election.surplus_max, round=election.round + 1,
+        previous=election,
     )  # fmt: skip
     persons = dict(election.candidates.values_list("number", "person_id"))
     Candidate.objects.bulk_create(

@@ -3,6 +3,8 @@ the ballots entered twice by two operators and accepted only when both entries m
 counting committee resolves the rest from the paper ballot), the count by the Party's election
 regulation (lib/election.py), and votes by show of hands."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,6 +43,11 @@ class Election(models.Model):
     present = models.PositiveIntegerField(_("số có mặt"), null=True, blank=True)
     ballots_issued = models.PositiveIntegerField(_("số phiếu phát ra"), null=True, blank=True)
     rule_source = models.CharField(_("căn cứ"), max_length=300, default=RULE_SOURCE)
+    # The most a list may exceed the seats by, as a share (the regulation's 30 %): an election
+    # held under another rule records it here with its source.
+    surplus_max = models.DecimalField(
+        _("số dư tối đa (tỷ lệ)"), max_digits=4, decimal_places=2, default=Decimal("0.30")
+    )
     round = models.PositiveSmallIntegerField(_("lần bầu"), default=1)
     previous = models.ForeignKey(
         "self", verbose_name=_("lần bầu trước"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

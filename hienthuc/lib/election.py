@@ -30,8 +30,9 @@ class ElectionError(ValueError):
     pass
 
 
-def check_list(candidates: int, seats: int) -> list[str]:
-    """Warnings on a list of `candidates` for `seats`; ElectionError when it breaks the rule."""
+def check_list(candidates: int, seats: int, surplus_max: Decimal = SURPLUS_MAX) -> list[str]:
+    """Warnings on a list of `candidates` for `seats`; ElectionError when it breaks the rule
+    (a surplus over `surplus_max`, 30 % by the regulation unless the election says otherwise)."""
     if seats < 1:
         raise ElectionError(_("Số người cần bầu phải từ 1 trở lên."))
     if candidates < seats:
@@ -39,10 +40,15 @@ def check_list(candidates: int, seats: int) -> list[str]:
             _("Danh sách có %(n)s người, ít hơn số cần bầu (%(seats)s).") % {"n": candidates, "seats": seats}
         )
     surplus = Decimal(candidates - seats) / seats
-    if surplus > SURPLUS_MAX:
+    if surplus > surplus_max:
         raise ElectionError(
-            _("Danh sách có %(n)s người cho %(seats)s chỗ: số dư %(share)s%%, quá 30%% số cần bầu.")
-            % {"n": candidates, "seats": seats, "share": percent(surplus * 100)}
+            _("Danh sách có %(n)s người cho %(seats)s chỗ: số dư %(share)s%%, quá %(max)s%% số cần bầu.")
+            % {
+                "n": candidates,
+                "seats": seats,
+                "share": percent(surplus * 100),
+                "max": f"{(surplus_max * 100).normalize():f}".replace(".", ","),
+            }
         )
     low, high = SURPLUS_USUAL
     if candidates > seats and not low <= surplus <= high:
