@@ -176,7 +176,8 @@ class ElectionPagesTestCase(ElectionBase):
         self.client.force_login(self.alice)
         url = f"/meetings/{self.congress.pk}/elections/new/"
         data = {"title": "Bầu Ban Chấp hành", "seats": "2", "congress_kind": "delegates", "summoned": "5",
-                "excluded": "0", "candidates": "Nguyễn Văn An\nTrần Thị Bình\nLê Văn Cường"}  # fmt: skip
+                "excluded": "0", "candidates": "Nguyễn Văn An\nTrần Thị Bình\nLê Văn Cường",
+                "rule_source": "Quyết định 190-QĐ/TW", "surplus_max": "0,3"}  # fmt: skip
         self.assertContains(self.client.post(url, data), "quá 30%", status_code=400)
         more = data["candidates"] + "\nPhạm Thị Dung\nHoàng Văn Em"
         page = self.client.post(url, {**data, "seats": "4", "candidates": more}, follow=True)

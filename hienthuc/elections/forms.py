@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from hienthuc.elections.models import CongressKind, CounterRole
+from hienthuc.elections.models import RULE_SOURCE, CongressKind, CounterRole
 
 NUMBER = {"invalid": gettext_lazy("Hãy nhập một số nguyên.")}
 
@@ -16,6 +18,12 @@ class ElectionForm(forms.Form):
     excluded = forms.IntegerField(
         label=gettext_lazy("Số không tính vào tổng số (theo Quy chế bầu cử)"), min_value=0, initial=0,
         error_messages=NUMBER,
+    )  # fmt: skip
+    rule_source = forms.CharField(label=gettext_lazy("Căn cứ"), max_length=300, initial=RULE_SOURCE)
+    surplus_max = forms.DecimalField(
+        label=gettext_lazy("Số dư tối đa (tỷ lệ: 0,3 là 30%)"), min_value=0, max_value=1, initial=Decimal("0.30"),
+        localize=True,
+        error_messages={"invalid": gettext_lazy("Ghi một tỷ lệ, ví dụ 0,3.")},
     )  # fmt: skip
     candidates = forms.CharField(
         label=gettext_lazy("Danh sách bầu cử theo thứ tự trên phiếu (mỗi dòng một người)"),
