@@ -292,3 +292,27 @@ class ElectionRuleTestCase(ElectionBase):
         )
         with self.assertRaisesMessage(ValidationError, "tỷ lệ từ 0 đến 1"):
             self.make(names, seats=10, summoned=100, surplus_max=Decimal("2"))
+
+
+class CandidateFileTestCase(ElectionBase):
+    def test_the_list_is_imported_from_an_excel_file_in_its_order(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.helpers import xlsx
+
+        rows = [["STT", "Họ và tên", "Chức vụ"], [1, "Nguyễn Văn An", "Bí thư"], [2, "Trần Thị Bình", ""],
+                [3, "Lê Văn Cường", ""], [4, "Phạm Thị Dung", ""], [5, "Hoàng Văn Em", ""]]  # fmt: skip
+        self.client.force_login(self.alice)
+        data = {"title": "Bầu Ban Chấp hành", "seats": "4", "congress_kind": "delegates", "summoned": "50",
+                "excluded": "0", "rule_source": "Quyết định 190-QĐ/TW", "surplus_max": "0,3"}  # fmt: skip
+        url = f"/meetings/{self.congress.pk}/elections/new/"
+        self.assertContains(self.client.post(url, data), "Hãy ghi danh sách bầu cử", status_code=400)
+        broken = SimpleUploadedFile("ds.xlsx", b"not a workbook")
+        self.assertEqual(self.client.post(url, {**data, "candidates_file": broken}).status_code, 400)
+        upload = SimpleUploadedFile("ds.xlsx", xlsx(rows, title="DANH SÁCH BẦU CỬ"))
+        page = self.client.post(url, {**data, "candidates_file": upload}, follow=True)
+        self.assertContains(page, "Đã lập danh sách bầu cử")
+        from hienthuc.elections.models import Election
+
+        names = list(Election.objects.get().candidates.values_list("full_name", flat=True))
+        self.assertEqual(names, ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"])

@@ -28,10 +28,55 @@ class ElectionForm(forms.Form):
     candidates = forms.CharField(
         label=gettext_lazy("Danh sách bầu cử theo thứ tự trên phiếu (mỗi dòng một người)"),
         widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+    candidates_file = forms.FileField(
+        label=gettext_lazy("Hoặc tệp Excel (.xlsx) danh sách bầu cử: cột “Họ và tên”, theo thứ tự trên phiếu"),
+        required=False,
     )
 
-    def clean_candidates(self):
-        return [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
+    def clean(self):
+        data = super().clean()
+        names = [line.strip() for line in (data.get("candidates") or "").splitlines() if line.strip()]
+        upload = data.get("candidates_file")
+        if not names and upload is not None:
+            names = self._names_from(upload.read())
+        if not names and not self.errors:
+            self.add_error("candidates", gettext_lazy("Hãy ghi danh sách bầu cử, hoặc chọn tệp Excel."))
+        data["candidates"] = names
+        data.pop("candidates_file", None)
+        return data
+
+    def _names_from(self, content: bytes) -> list[str]:
+        """The names of the first sheet, in its order: the column headed "Họ và tên", else each
+        row's first cell that is not a number (an STT column is skipped)."""
+        from django.conf import settings
+
+        from hienthuc.lib.sheets import FileProblem, read_grids
+        from hienthuc.lib.text import fold
+
+        try:
+            grids = read_grids(content, max_bytes=settings.UPLOAD_MAX_BYTES, max_rows=2000)
+        except FileProblem as exc:
+            self.add_error("candidates_file", str(exc))
+            return []
+        rows = grids[0][1] if grids else []
+        column = None
+        for _number, cells in rows[:5]:
+            found = [i for i, cell in enumerate(cells) if fold(cell) in ("ho va ten", "ho ten")]
+            if found:
+                column = found[0]
+                rows = rows[rows.index((_number, cells)) + 1 :]
+                break
+        names = []
+        for _number, cells in rows:
+            if column is not None:
+                name = cells[column].strip() if column < len(cells) else ""
+            else:
+                name = next((c.strip() for c in cells if c.strip() and not c.strip().rstrip(".").isdigit()), "")
+            if name:
+                names.append(name)
+        return names
 
 
 class CounterForm(forms.Form):

@@ -28,7 +28,7 @@ def election_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk)
     if not can_edit(request.user, meeting.unit):
         raise PermissionDenied(_("Bạn chỉ có quyền xem đại hội này."))
-    form = ElectionForm(request.POST or None)
+    form = ElectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             election, warnings = actions.do_create_election(meeting, acting_user=request.user, **form.cleaned_data)
