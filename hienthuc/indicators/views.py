@@ -48,17 +48,13 @@ from hienthuc.indicators.sources import system_value
 from hienthuc.lib import periods
 from hienthuc.lib.numbers import format_number
 from hienthuc.lib.text import fold
-from hienthuc.orgs.access import access_organization, breadcrumbs, children_of
+from hienthuc.orgs.access import access_organization, breadcrumbs, children_of, unit_asked
 from hienthuc.orgs.models import Organization
 from hienthuc.scope import can_edit, edits_anywhere
 
 
 def home_unit(request: HttpRequest) -> Organization | None:
-    """The unit a page is about: ?unit=<id> if the user sees it, else the top of what they see."""
-    if request.GET.get("unit", "").isdigit():
-        return access_organization(request.user, int(request.GET["unit"]))
-    tops = Organization.objects.tops_for(request.user)
-    return tops[0] if tops else None
+    return unit_asked(request.user, request.GET)
 
 
 # ---- indicators ---------------------------------------------------------------------------

@@ -48,3 +48,12 @@ def past_day(day: datetime.date | None) -> datetime.date | None:
     """`day` when it is before today, else None: today's figures come from the live tallies, a
     past day's are read from the rows on the tree of that day."""
     return day if day is not None and day < timezone.localdate() else None
+
+
+def unit_asked(user: AnyUser, query) -> Organization | None:
+    """The unit a page is about: ?unit=<id> when the user sees it (404 otherwise), else the
+    top of what they see (None when they see nothing)."""
+    if query.get("unit", "").isdigit():
+        return access_organization(user, int(query["unit"]))
+    tops = Organization.objects.tops_for(user)
+    return tops[0] if tops else None

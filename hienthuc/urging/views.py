@@ -15,8 +15,7 @@ from hienthuc.forms import submit
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.sheets import XLSX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
-from hienthuc.orgs.access import access_organization, breadcrumbs
-from hienthuc.orgs.models import Organization
+from hienthuc.orgs.access import breadcrumbs, unit_asked
 from hienthuc.plans.models import ExplanationRequest
 from hienthuc.scope import EDIT_KINDS, can_edit, can_issue, subtree_q
 from hienthuc.urging import dues, letter
@@ -33,15 +32,8 @@ from hienthuc.urging.forms import UrgingSettingForm
 from hienthuc.urging.models import Notice, UrgingSetting
 
 
-def _unit(request: HttpRequest) -> Organization | None:
-    if request.GET.get("unit", "").isdigit():
-        return access_organization(request.user, int(request.GET["unit"]))
-    tops = Organization.objects.tops_for(request.user)
-    return tops[0] if tops else None
-
-
 def late_units(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = unit_asked(request.user, request.GET)
     if unit is None:
         raise PermissionDenied(_("Bạn chưa có đơn vị nào."))
     today = timezone.localdate()
