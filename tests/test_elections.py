@@ -316,3 +316,13 @@ class CandidateFileTestCase(ElectionBase):
 
         names = list(Election.objects.get().candidates.values_list("full_name", flat=True))
         self.assertEqual(names, ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"])
+
+
+class ViewerTestCase(ElectionBase):
+    def test_a_viewer_sees_the_elections_but_not_the_means_to_run_them(self):
+        self.client.force_login(self.charlie)
+        page = self.client.get(f"/meetings/{self.congress.pk}/")
+        self.assertContains(page, "Bầu cử tại đại hội")
+        self.assertNotContains(page, "Lập danh sách bầu cử")
+        self.assertNotContains(page, 'id="hand-vote-form"')
+        self.assertEqual(self.client.get(f"/meetings/{self.congress.pk}/elections/new/").status_code, 403)
