@@ -65,7 +65,7 @@ def late_units(request, unit_id: Id):
     """What the units below owe and have not delivered, due in the last year."""
     unit = access_organization(request.user, unit_id)
     today = timezone.localdate()
-    items = dues.owed(unit, today - datetime.timedelta(days=365), today - datetime.timedelta(days=1), request.user)
+    items = dues.late(unit, today, request.user)
     return [
         {"unit_id": o.unit.pk, "unit": o.unit.name, "what": o.what, "label": o.label, "due": o.due,
          "days_late": o.days_late(today)}

@@ -9,6 +9,7 @@ from functools import partial
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from hienthuc.urging import channels, dues
 from hienthuc.urging.models import Notice, NoticeKind, UrgingSetting
 
 DEFAULT = UrgingSetting(days_before=3, repeat_every=7, escalate_after=15, stop_after=90)
-LOOK_BACK_DAYS = 365  # the late list: what fell due in the last year and is still not delivered
 LIMITS = {"days_before": (0, 60), "repeat_every": (1, 60), "escalate_after": (1, 365), "stop_after": (1, 730)}
 
 
@@ -121,38 +121,50 @@ def _urging_text(item: dues.Owed, kind: str, today: datetime.date) -> tuple[str,
 def _heads_and_offices_above(unit_ids: set[int], today: datetime.date) -> dict[int, list]:
     """Per unit: its head (its admins, and the secretary of its current committee when the
     secretary has a login) and the office of the unit above (its editors, or the editors of the
-    unit above itself when it has no office)."""
+    unit above itself when it has no office). A few queries for any number of units."""
     if not unit_ids:
         return {}
+    step = Organization.steplen
     units = {u.pk: u for u in Organization.objects.filter(pk__in=unit_ids)}
-    parents = {pk: Organization.objects.get_parent(u) for pk, u in units.items()}
-    offices = {}
-    for pk, parent in parents.items():
-        if parent is None:
-            continue
-        office = Organization.objects.children_of(parent).filter(kind__code="van_phong", is_active=True).first()
-        offices[pk] = (office or parent).pk
-    editors = Role.objects.editors_by_unit(set(offices.values()))
-    found: dict[int, list] = {}
+    parent_paths = {u.path[:-step] for u in units.values() if u.depth > 1}
+    parents = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    offices: dict[str, int] = {}
+    if parent_paths:
+        below = Q()
+        for path in parent_paths:
+            below |= Q(path__startswith=path)
+        depths = {len(path) // step + 1 for path in parent_paths}
+        rows = Organization.objects.filter(below, depth__in=depths, kind__code="van_phong", is_active=True)
+        rows = rows.order_by("path")
+        for path, pk in rows.values_list("path", "pk"):
+            if path[:-step] in parent_paths:
+                offices.setdefault(path[:-step], pk)  # an office right below the unit above
+    writer_of = {pk: offices.get(u.path[:-step], parents.get(u.path[:-step])) for pk, u in units.items() if u.depth > 1}
+    editors = Role.objects.editors_by_unit({w for w in writer_of.values() if w})
+    found: dict[int, list] = {pk: [] for pk in units}
     admins = Role.objects.filter(organization_id__in=unit_ids, kind=RoleKind.ADMIN, user__is_active=True)
     for role in admins.select_related("user"):
-        found.setdefault(role.organization_id, []).append(role.user)
-    for pk, unit in units.items():
-        term = Term.objects.current_for(unit)
-        seat = (
-            CommitteeSeat.objects.filter(term=term, body=Body.STANDING, role=SeatRole.SECRETARY)
-            .select_related("person__user")
-            .first()
-            if term
-            else None
-        )
-        people = found.setdefault(pk, [])
-        if seat is not None and seat.person.user is not None and seat.person.user.is_active:
-            people.append(seat.person.user)
-        if pk in offices:
-            people += editors.get(offices[pk], [])
-        found[pk] = list(dict.fromkeys(people))
-    return found
+        found[role.organization_id].append(role.user)
+    for pk, user in _secretaries(units, today).items():
+        found[pk].append(user)
+    for pk, writer in writer_of.items():
+        found[pk] += editors.get(writer, []) if writer else []
+    return {pk: list(dict.fromkeys(people)) for pk, people in found.items()}
+
+
+def _secretaries(units: dict[int, Organization], today: datetime.date) -> dict[int, User]:
+    """The secretary's login of each unit's current term (the term running this year, else the
+    latest: Term.objects.current_for), in two queries."""
+    current: dict[int, Term] = {}
+    for term in Term.objects.filter(unit_id__in=units).order_by("start_year"):
+        running = term.start_year <= today.year <= term.end_year
+        held = current.get(term.unit_id)
+        if held is None or running or not (held.start_year <= today.year <= held.end_year):
+            current[term.unit_id] = term
+    seats = CommitteeSeat.objects.filter(
+        term__in=current.values(), body=Body.STANDING, role=SeatRole.SECRETARY, person__user__is_active=True
+    ).select_related("person__user", "term")
+    return {seat.term.unit_id: seat.person.user for seat in seats if seat.person.user is not None}
 
 
 def _notify(user, unit, kind: str, key: str, subject: str, body: str, link: str, today: datetime.date) -> int:
@@ -200,8 +212,7 @@ def do_draft_urging_letter(unit: Organization, *, acting_user: User):
     from hienthuc.urging import letter
 
     today = timezone.localdate()
-    items = dues.owed(unit, today - datetime.timedelta(days=LOOK_BACK_DAYS), today - datetime.timedelta(days=1),
-                      acting_user)  # fmt: skip
+    items = dues.late(unit, today, acting_user)
     if not items:
         raise ValidationError(_("Không có đơn vị nào chậm: không cần công văn đôn đốc."))
     return do_draft_generated(

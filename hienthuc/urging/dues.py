@@ -38,6 +38,15 @@ def owed(under: Organization | None, first_due: datetime.date, last_due: datetim
     return sorted(items, key=lambda o: (o.due, o.unit.search_text, o.label))
 
 
+LOOK_BACK_DAYS = 365  # the late list: what fell due in the last year and is still not delivered
+
+
+def late(under: Organization, today: datetime.date, user=None) -> list[Owed]:
+    """What the units below `under` owe and have not delivered, due in the last year — the late
+    list, its export, the urging letter and the API read this."""
+    return owed(under, today - datetime.timedelta(days=LOOK_BACK_DAYS), today - datetime.timedelta(days=1), user)
+
+
 def _below(field: str, under: Organization | None) -> dict:
     if under is None:
         return {}

@@ -1,8 +1,6 @@
 """The late units of a unit's subtree with what each owes — as a page, a workbook and an urging
 letter — with the unit's urging settings; and the user's notices, counted in the menu."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +20,6 @@ from hienthuc.urging import dues, letter
 from hienthuc.urging.actions import (
     DEFAULT,
     LIMITS,
-    LOOK_BACK_DAYS,
     do_draft_urging_letter,
     do_mark_notices_read,
     do_set_urging,
@@ -37,8 +34,7 @@ def late_units(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise PermissionDenied(_("Bạn chưa có đơn vị nào."))
     today = timezone.localdate()
-    items = dues.owed(unit, today - datetime.timedelta(days=LOOK_BACK_DAYS), today - datetime.timedelta(days=1),
-                      request.user)  # fmt: skip
+    items = dues.late(unit, today, request.user)
     export = request.GET.get("format")
     if export in ("xlsx", "docx"):
         data = letter.to_xlsx(unit, items, today) if export == "xlsx" else letter.to_docx(unit, items, today)
