@@ -223,6 +223,8 @@ class ElectionPagesTestCase(ElectionBase):
         election.candidates.filter(number=1).update(person=Person.objects.get(full_name="Nguyễn Văn An"))
         self.assertEqual(do_seat_elected(election, term=term, body="bch", acting_user=self.alice), 4)
         self.assertEqual(CommitteeSeat.objects.filter(term=term, body="bch").count(), 4)
+        with self.assertRaisesMessage(ValidationError, "đã được ghi nhận vào cấp ủy"):
+            do_seat_elected(election, term=term, body="bch", acting_user=self.alice)
 
     @pytest.mark.office
     def test_the_minutes_become_a_pdf_through_libreoffice(self):
@@ -265,6 +267,8 @@ class NextRoundTestCase(ElectionBase):
         self.assertEqual((following.round, following.seats), (2, 1))
         self.assertEqual(list(following.candidates.values_list("full_name", flat=True)), names[3:])
         self.assertEqual(following.counters.count(), 3)
+        with self.assertRaisesMessage(ValidationError, "đã được chuẩn bị"):
+            do_prepare_next_round(election, acting_user=self.alice)
 
 
 class HandVotePageTestCase(ElectionBase):

@@ -14,7 +14,6 @@ from hienthuc.api.common import ErrorOut, Id, Text
 from hienthuc.elections import actions
 from hienthuc.elections.access import access_election
 from hienthuc.elections.models import RULE_SOURCE, CounterRole, ElectionStatus
-from hienthuc.lib import election as rules
 from hienthuc.meetings.access import access_meeting
 
 router = Router(tags=["elections"])
@@ -189,23 +188,13 @@ def get_result(request, election_id: Id):
 
 def _result(election) -> dict:
     result = actions.count(election)
-    names = dict(election.candidates.values_list("number", "full_name"))
     return {
         "status": election.status,
         "base": result.base,
         "ballots": result.ballots,
         "valid": result.valid,
         "invalid": result.invalid,
-        "candidates": [
-            {
-                "number": n,
-                "full_name": names[n],
-                "votes": v,
-                "share": rules.percent(result.share(n)),
-                "elected": n in result.elected,
-            }
-            for n, v in sorted(result.votes.items())
-        ],  # fmt: skip
+        "candidates": actions.candidate_rows(election, result),
         "elected": result.elected,
         "tied": result.tied,
         "seats_left": result.seats_left,

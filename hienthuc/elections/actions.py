@@ -213,6 +213,17 @@ def count(election: Election) -> rules.Result:
     return rules.tally(ballots, seats=election.seats, candidates=candidates, base=election.base)
 
 
+def candidate_rows(election: Election, result: rules.Result) -> list[dict]:
+    """Each candidate in ballot order with votes, share of the base and outcome — the page, the
+    projection, the minutes and the API show these."""
+    names = dict(election.candidates.values_list("number", "full_name"))
+    return [
+        {"number": n, "full_name": names[n], "votes": v, "share": rules.percent(result.share(n)),
+         "elected": n in result.elected, "tied": n in result.tied}
+        for n, v in sorted(result.votes.items())
+    ]  # fmt: skip
+
+
 def as_ballot(content: dict) -> rules.Ballot:
     if "invalid" in content:
         return rules.Ballot(invalid_reason=content["invalid"])
@@ -259,6 +270,8 @@ def do_prepare_next_round(election: Election, *, acting_user: User) -> Election:
         raise ValidationError(_("Bạn không có quyền tổ chức bầu cử của đại hội này."))
     if election.status != ElectionStatus.CLOSED:
         raise ValidationError(_("Kết thúc kiểm phiếu trước khi chuẩn bị bầu lần sau."))
+    if Election.objects.filter(previous=election).exists():
+        raise ValidationError(_("Lần bầu sau của cuộc bầu này đã được chuẩn bị."))
     result = count(election)
     if not result.seats_left:
         raise ValidationError(_("Đã bầu đủ số lượng; không cần bầu lần sau."))
@@ -293,6 +306,8 @@ def do_seat_elected(election: Election, *, term, body: str, acting_user: User) -
 
     if election.status != ElectionStatus.CLOSED:
         raise ValidationError(_("Kết thúc kiểm phiếu trước khi ghi nhận người trúng cử."))
+    if Election.objects.filter(pk=election.pk, term__isnull=False).exists():
+        raise ValidationError(_("Người trúng cử của cuộc bầu này đã được ghi nhận vào cấp ủy."))
     result = count(election)
     by_number = {c.number: c for c in election.candidates.select_related("person")}
     missing = [by_number[n].full_name for n in result.elected if by_number[n].person is None]

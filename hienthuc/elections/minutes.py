@@ -4,7 +4,7 @@ order with the share of the base, and the elected."""
 
 from django.utils import timezone, translation
 
-from hienthuc.elections.actions import count
+from hienthuc.elections.actions import candidate_rows, count
 from hienthuc.elections.models import CounterRole, Election
 from hienthuc.lib.election import ALL_STRUCK, TOO_MANY, percent
 from hienthuc.lib.partydoc import PartyDocument, Table, body_date, render
@@ -15,12 +15,13 @@ WIDTHS = [12, 60, 25, 35, 30]
 
 
 def rows(election: Election, result) -> list[list]:
-    names = dict(election.candidates.values_list("number", "full_name"))
-    found = []
-    for number in sorted(result.votes):
-        state = "Trúng cử" if number in result.elected else "Bầu lại (bằng phiếu)" if number in result.tied else ""
-        found.append([number, names[number], result.votes[number], f"{percent(result.share(number))}%", state])
-    return found
+    def outcome(row: dict) -> str:
+        return "Trúng cử" if row["elected"] else "Bầu lại (bằng phiếu)" if row["tied"] else ""
+
+    return [
+        [r["number"], r["full_name"], r["votes"], f"{r['share']}%", outcome(r)]
+        for r in candidate_rows(election, result)
+    ]
 
 
 @translation.override("vi")  # a Party document is Vietnamese whatever the reader's language

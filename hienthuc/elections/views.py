@@ -17,7 +17,6 @@ from hienthuc.elections.forms import BallotForm, CounterForm, ElectionForm, Hand
 from hienthuc.elections.models import CounterRole, ElectionStatus
 from hienthuc.forms import add_action_errors
 from hienthuc.lib import office
-from hienthuc.lib.election import percent
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from hienthuc.lib.text import file_name
 from hienthuc.meetings.access import access_meeting
@@ -68,7 +67,7 @@ def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_committee": is_committee,
         "organizer": organizer,
         "mismatches": actions.mismatches(election) if is_committee else [],
-        "result_rows": _rows(election, result) if result else [],
+        "result_rows": actions.candidate_rows(election, result) if result else [],
         "result": result,
         "closed": closed,
         "counted": election.ballots.count(),
@@ -142,15 +141,6 @@ def _post(request, election, action: str, forms_: dict) -> bool:
     return True
 
 
-def _rows(election, result) -> list[dict]:
-    names = {c.number: c.full_name for c in election.candidates.all()}
-    return [
-        {"number": n, "name": names[n], "votes": v, "share": percent(result.share(n)), "elected": n in result.elected,
-         "tied": n in result.tied}
-        for n, v in sorted(result.votes.items())
-    ]  # fmt: skip
-
-
 def election_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes of the count (.docx, or ?format=pdf), once the count is closed."""
     election = access_election(request.user, pk)
@@ -177,7 +167,7 @@ def election_projection(request: HttpRequest, pk: int) -> HttpResponse:
     if election.status != ElectionStatus.CLOSED:
         raise Http404(_("Kết quả công bố sau khi kết thúc kiểm phiếu."))
     result = actions.count(election)
-    rows = sorted(_rows(election, result), key=lambda r: (-r["votes"], r["number"]))
+    rows = sorted(actions.candidate_rows(election, result), key=lambda r: (-r["votes"], r["number"]))
     return render(request, "elections/projection.html", {"election": election, "rows": rows, "result": result})
 
 
