@@ -28,26 +28,12 @@ def converted_to_pdf(data: bytes, name: str) -> bytes:
 
 def converted(data: bytes, name: str, to: str) -> bytes:
     """What LibreOffice makes of a file: "pdf", or "csv" (a sheet's cells as Calc shows them)."""
-    import os
-    import shutil
-    import subprocess
-    import tempfile
+    from hienthuc.lib import office
 
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    assert office, "LibreOffice is not installed (make test installs libreoffice-writer-nogui)"
+    assert office.installed(), "LibreOffice is not installed (make test installs libreoffice-writer-nogui)"
     # CSV in UTF-8 (76), cells as Calc shows them (the last option).
     target = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true" if to == "csv" else to
-    with tempfile.TemporaryDirectory() as folder:
-        source = os.path.join(folder, name)
-        with open(source, "wb") as out:
-            out.write(data)
-        subprocess.run(
-            [office, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", target,
-             "--outdir", folder, source],
-            check=True, capture_output=True, timeout=180,
-        )  # fmt: skip
-        with open(os.path.join(folder, os.path.splitext(name)[0] + "." + to), "rb") as result:
-            return result.read()
+    return office.convert(data, name, to, target=target)
 
 
 def api_call(client, user, method: str, url: str, payload: dict | None = None):
