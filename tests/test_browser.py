@@ -69,6 +69,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
             self.violations.append(message.text)
 
     def tearDown(self):
+        # Requests the page still makes (htmx panels, the menu's count) finish first: a server
+        # thread reading the shared in-memory database while the test's flush runs locks it.
+        self.page.wait_for_load_state("networkidle")
         self.context.close()
         self.assertEqual(self.violations, [], "the page broke the Content-Security-Policy or raised a script error")
 
