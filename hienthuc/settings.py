@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hienthuc.reorgs",
     "hienthuc.api",
     "hienthuc.demo",
+    "hienthuc.backups",
     # Synthetic data generators and benchmarks (make bench): not product code.
     "bench",
 ]
