@@ -53,7 +53,8 @@ class BackupRestoreTestCase(TransactionTestCase):
         build_cast(self)
         document = do_create_document(
             issuing_unit=self.tinh_a, kind=DocumentKind.objects.get(code="nghi_quyet"), number_text="01-NQ/TU",
-            issuing_body="bch", issued_on=datetime.date(2021, 10, 4), summary="về nông thôn mới", acting_user=self.alice,
+            issuing_body="bch", issued_on=datetime.date(2021, 10, 4), summary="về nông thôn mới",
+            acting_user=self.alice,
         )  # fmt: skip
         do_add_attachment(document, data=DOCX, filename="nghi-quyet.docx", acting_user=self.alice)
         plan = do_create_plan(
