@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "hienthuc.accounts.middleware.LoginRequiredMiddleware",
     "hienthuc.api.guard.ApiGuardMiddleware",
+    "hienthuc.api.idempotency.IdempotencyMiddleware",
     # Axes must come last: it turns repeated failed logins into a lockout response.
     "axes.middleware.AxesMiddleware",
 ]

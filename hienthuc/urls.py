@@ -52,6 +52,8 @@ urlpatterns = [
     path("accounts/password/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
     path("accounts/tokens/", accounts.token_list, name="token_list"),
     path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("accounts/services/", accounts.service_list, name="service_list"),
+    path("accounts/services/<int:pk>/", accounts.service_detail, name="service_detail"),
     path("orgs/", orgs.tree, name="tree"),
     path("orgs/lookup/", orgs.unit_lookup, name="unit_lookup"),
     *import_routes("orgs/import/", "tree"),

@@ -66,6 +66,11 @@ def thai_binh_objects() -> dict[str, int]:
     document = Document.objects.filter(issuing_unit__code="TB", confidentiality="thuong").first()
     attachment = do_add_attachment(document, data=docx_bytes("Toàn văn"), filename="tv.docx", acting_user=user)
     token, _raw = do_create_api_token(user, name="ngoài", acting_user=user)
+    from hienthuc.accounts.actions import do_create_service_account
+
+    service, _raw = do_create_service_account(
+        unit=tb, name="Cổng tỉnh", scope="read", expires_on=timezone.localdate(), acting_user=user
+    )
     pending = {
         kind: PendingImport.objects.create(kind=kind, created_by=user, filename="f.xlsx", payload=b"x").pk
         for kind in ("tree", "register", "values", f"plan-tasks-{Plan.objects.filter(unit__code='TB').first().pk}")
@@ -85,6 +90,7 @@ def thai_binh_objects() -> dict[str, int]:
         "users": user.pk,
         "roles": Role.objects.filter(user=user).first().pk,
         "tokens": token.pk,
+        "services": service.pk,
         "orgs": Organization.objects.filter(**under).exclude(pk=tb.pk).first().pk,
         "orgs/import": pending["tree"],
         "terms": Term.objects.filter(unit__code="TB").first().pk,
@@ -134,6 +140,7 @@ def object_key(route: str, parameter: str) -> str:
 
 OBJECT_KEYS = {
     "accounts/users": "users", "accounts/roles": "roles", "accounts/tokens": "tokens", "orgs": "orgs",
+    "accounts/services": "services",
     "orgs/import": "orgs/import", "terms": "terms", "seats": "seats", "assignments": "assignments",
     "people": "people", "positions": "positions", "documents": "documents", "documents/import": "documents/import",
     "attachments": "attachments", "links": "links", "plans": "plans", "tasks": "tasks",

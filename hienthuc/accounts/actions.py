@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienthuc.accounts.access import administered_users
-from hienthuc.accounts.models import ApiToken, Role, RoleKind, hash_token
+from hienthuc.accounts.models import ApiToken, Role, RoleKind, ServiceAccount, ServiceScope, hash_token
 from hienthuc.audit.record import record
 from hienthuc.scope import can_admin
 
@@ -134,3 +135,100 @@ def do_set_password(user: User, *, password: str, acting_user: User) -> User:
     user.save(update_fields=["password"])
     record(acting_user, "set_password", user, after={"by": "self" if acting_user.pk == user.pk else "admin"})
     return user
+
+
+# Service accounts: another system's client, owned by a unit (models.ServiceAccount).
+SERVICE_ROLE = {ServiceScope.READ: RoleKind.VIEWER, ServiceScope.WRITE: RoleKind.EDITOR}
+SERVICE_MAX_DAYS = 366
+
+
+def _service_token(account: ServiceAccount) -> tuple[ApiToken, str]:
+    raw = ApiToken.generate()
+    ends = timezone.make_aware(datetime.datetime.combine(account.expires_on, datetime.time.max))
+    token = ApiToken.objects.create(
+        user=account.user, name=account.name[:100], prefix=raw[3:9], key_hash=hash_token(raw), expires_at=ends
+    )
+    return token, raw
+
+
+def _check_service_expiry(expires_on: datetime.date) -> None:
+    today = timezone.localdate()
+    if expires_on < today:
+        raise ValidationError({"expires_on": _("Ngày hết hạn đã qua.")})
+    if expires_on > today + datetime.timedelta(days=SERVICE_MAX_DAYS):
+        raise ValidationError(
+            {
+                "expires_on": _("Khóa dịch vụ có hạn tối đa %(days)s ngày; hãy gia hạn khi gần hết.")
+                % {"days": SERVICE_MAX_DAYS}
+            }
+        )
+
+
+@transaction.atomic
+def do_create_service_account(
+    *, unit: "Organization", name: str, scope: str, expires_on: datetime.date, acting_user: User
+) -> tuple[ServiceAccount, str]:
+    """A client for another system on `unit`; returns it and its key, shown only once."""
+    if not can_admin(acting_user, unit):
+        raise ValidationError({"unit": _("Bạn không quản trị đơn vị này.")})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Hãy nhập tên hệ thống dùng tài khoản này.")})
+    if scope not in ServiceScope.values:
+        raise ValidationError({"scope": _("Quyền không hợp lệ.")})
+    _check_service_expiry(expires_on)
+    # An account that can never log in on a page: no password, no e-mail for a login provider to match.
+    user = User(username=f"dichvu.{secrets.token_hex(6)}", last_name=name[:150])
+    user.set_unusable_password()
+    user.save()
+    account = ServiceAccount.objects.create(
+        user=user, unit=unit, name=name[:100], scope=scope, expires_on=expires_on, created_by=acting_user
+    )
+    Role.objects.create(user=user, organization=unit, kind=SERVICE_ROLE[ServiceScope(scope)], granted_by=acting_user)
+    _token, raw = _service_token(account)
+    record(
+        acting_user,
+        "create",
+        account,
+        organization=unit,
+        after={"name": account.name, "scope": scope, "expires_on": expires_on.isoformat(), "user": user.username},
+    )
+    return account, raw
+
+
+@transaction.atomic
+def do_renew_service_key(account: ServiceAccount, *, expires_on: datetime.date, acting_user: User) -> str:
+    """A new key (the old ones stop at once) valid until `expires_on`."""
+    if not can_admin(acting_user, account.unit):
+        raise ValidationError(_("Bạn không quản trị đơn vị này."))
+    if account.revoked_at is not None:
+        raise ValidationError(_("Tài khoản dịch vụ đã bị thu hồi."))
+    _check_service_expiry(expires_on)
+    before = {"expires_on": account.expires_on.isoformat()}
+    ApiToken.objects.active().filter(user=account.user).update(revoked_at=timezone.now())
+    account.expires_on = expires_on
+    account.save(update_fields=["expires_on"])
+    _token, raw = _service_token(account)
+    record(
+        acting_user,
+        "renew",
+        account,
+        organization=account.unit,
+        before=before,
+        after={"expires_on": expires_on.isoformat()},
+    )
+    return raw
+
+
+@transaction.atomic
+def do_revoke_service_account(account: ServiceAccount, *, acting_user: User) -> ServiceAccount:
+    if not can_admin(acting_user, account.unit):
+        raise ValidationError(_("Bạn không quản trị đơn vị này."))
+    if account.revoked_at is None:
+        now = timezone.now()
+        account.revoked_at = now
+        account.save(update_fields=["revoked_at"])
+        ApiToken.objects.active().filter(user=account.user).update(revoked_at=now)
+        User.objects.filter(pk=account.user_id).update(is_active=False)
+        record(acting_user, "revoke", account, organization=account.unit, after={"revoked": True})
+    return account

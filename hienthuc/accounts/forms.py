@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from hienthuc.accounts.models import RoleKind
-from hienthuc.forms import PersonField, ScopedForm, UnitField
+from hienthuc.accounts.models import RoleKind, ServiceScope
+from hienthuc.forms import DATE_ERRORS, PersonField, ScopedForm, UnitField
 
 
 class UserCreateForm(ScopedForm):
@@ -31,3 +31,14 @@ class PersonLinkForm(ScopedForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Tên gợi nhớ"), max_length=100)
+
+
+class ServiceAccountForm(ScopedForm):
+    name = forms.CharField(label=gettext_lazy("Tên hệ thống (ví dụ: Cổng thông tin điện tử tỉnh)"), max_length=100)
+    unit = UnitField(label=gettext_lazy("Đơn vị sở hữu (hệ thống chỉ thấy cây đơn vị này)"))
+    scope = forms.ChoiceField(label=gettext_lazy("Quyền"), choices=ServiceScope.choices)
+    expires_on = forms.DateField(label=gettext_lazy("Hết hạn ngày"), error_messages=DATE_ERRORS)
+
+
+class ServiceRenewForm(forms.Form):
+    expires_on = forms.DateField(label=gettext_lazy("Khóa mới hết hạn ngày"), error_messages=DATE_ERRORS)

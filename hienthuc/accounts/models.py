@@ -106,3 +106,65 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "ht_" + secrets.token_urlsafe(32)
+
+
+class ServiceAccountQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ServiceAccountQuerySet":
+        """The service accounts of the units a user administers: the admins manage them."""
+        from hienthuc.scope import subtree_q
+
+        return self.filter(subtree_q(user, "unit__path", kinds=(RoleKind.ADMIN,)))
+
+
+class ServiceScope(models.TextChoices):
+    READ = "read", _("chỉ đọc")
+    WRITE = "write", _("đọc và ghi")
+
+
+class ServiceAccount(models.Model):
+    """Another system's client of the API: it belongs to a unit, not to a person.
+
+    Behind it stands an account of its own that cannot log in (no password) and holds one role
+    on the unit — viewer for "read", editor for "write" — so every object it reaches is scoped
+    by the same visible_to(user) as a person's; the read scope is also refused every write by
+    the API's authentication (api/api.py). Its keys end on `expires_on` at the latest, and every
+    call it makes is logged (ServiceCall)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_account")
+    unit = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="service_accounts")
+    name = models.CharField(_("tên hệ thống"), max_length=100)
+    scope = models.CharField(_("quyền"), max_length=5, choices=ServiceScope.choices)
+    expires_on = models.DateField(_("hết hạn ngày"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ServiceAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài khoản dịch vụ")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scope__in=["read", "write"]), name="service_scope_valid")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_live(self, today) -> bool:
+        return self.revoked_at is None and self.expires_on >= today
+
+
+class ServiceCall(models.Model):
+    """One API call of a service account: who, when, what, and the answer's status."""
+
+    account = models.ForeignKey(ServiceAccount, on_delete=models.CASCADE, related_name="calls")
+    at = models.DateTimeField(auto_now_add=True)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    address = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-at"], name="service_call_recent")]

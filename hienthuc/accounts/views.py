@@ -11,14 +11,22 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienthuc.accounts import actions
 from hienthuc.accounts.access import access_account, administered_users
 from hienthuc.accounts.backends import LoginForm
-from hienthuc.accounts.forms import GrantRoleForm, PersonLinkForm, TokenForm, UserCreateForm
-from hienthuc.accounts.models import ApiToken, Role, RoleKind
+from hienthuc.accounts.forms import (
+    GrantRoleForm,
+    PersonLinkForm,
+    ServiceAccountForm,
+    ServiceRenewForm,
+    TokenForm,
+    UserCreateForm,
+)
+from hienthuc.accounts.models import ApiToken, Role, RoleKind, ServiceAccount
 from hienthuc.forms import person_label, submit
 from hienthuc.people.access import readable_people
 from hienthuc.people.actions import do_link_person
@@ -38,6 +46,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         return redirect("user_detail", pk=request.user.pk)
     users = (
         administered_users(request.user)
+        .filter(service_account__isnull=True)
         .order_by("username")
         .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organization")))
     )
@@ -151,6 +160,57 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_revoke_api_token(token, acting_user=request.user)
     messages.success(request, _("Đã thu hồi mã truy cập API."))
     return redirect("token_list")
+
+
+def access_service_account(user, pk: int) -> ServiceAccount:
+    return get_object_or_404(ServiceAccount.objects.visible_to(user).select_related("unit", "user"), pk=pk)
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    """Other systems' clients of the units the user administers, and a new one."""
+    require_some_admin(request.user)
+    form = ServiceAccountForm(request.POST or None, user=request.user)
+    created = submit(
+        request,
+        form,
+        lambda data: actions.do_create_service_account(acting_user=request.user, **data),
+        _("Đã tạo tài khoản dịch vụ; hãy chép khóa ngay, khóa chỉ hiện một lần."),
+    )
+    accounts = ServiceAccount.objects.visible_to(request.user).select_related("unit").order_by("unit__path", "name")
+    return render(
+        request,
+        "accounts/services.html",
+        {
+            "form": ServiceAccountForm(user=request.user) if created else form,
+            "accounts": accounts,
+            "created": created[0] if created else None,
+            "raw": created[1] if created else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = access_service_account(request.user, pk)
+    form = ServiceRenewForm(request.POST or None)
+    raw = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            actions.do_revoke_service_account(account, acting_user=request.user)
+            messages.success(request, _("Đã thu hồi tài khoản dịch vụ; mọi khóa của nó ngừng ngay."))
+            return redirect("service_detail", pk=account.pk)
+        raw = submit(
+            request,
+            form,
+            lambda data: actions.do_renew_service_key(account, acting_user=request.user, **data),
+            _("Đã cấp khóa mới; khóa cũ ngừng ngay. Hãy chép khóa mới, khóa chỉ hiện một lần."),
+        )
+    calls = Paginator(account.calls.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/service_detail.html",
+        {"account": account, "form": form, "raw": raw, "calls": calls, "today": timezone.localdate()},
+    )
 
 
 def password_change(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,7 @@ from ninja.security.session import SessionAuth
 
 from hienthuc.accounts import actions as account_actions
 from hienthuc.accounts.backends import demo_refused
-from hienthuc.accounts.models import ApiToken, hash_token
+from hienthuc.accounts.models import ApiToken, ServiceScope, hash_token
 from hienthuc.api import errors
 from hienthuc.api.common import ErrorOut, Text
 
@@ -28,10 +28,23 @@ class TokenAuth(HttpBearer):
             return None
         # Every API call passes here: the unique hash alone, and the token's life judged in
         # Python, compose in half the time of the active() filter (docs/performance.md).
-        found = next(iter(ApiToken.objects.select_related("user").filter(key_hash=hash_token(token))[:1]), None)
+        found = next(
+            iter(
+                ApiToken.objects.select_related("user", "user__service_account").filter(key_hash=hash_token(token))[:1]
+            ),
+            None,
+        )
         now = timezone.now()
         if found is None or not found.is_live(now) or not found.user.is_active or demo_refused(found.user):
             return None
+        service = getattr(found.user, "service_account", None)
+        if service is not None:
+            if not service.is_live(timezone.localdate(now)):
+                return None
+            # Logged by the API guard once the answer is known (api/guard.py).
+            request.service_account = service
+            if service.scope == ServiceScope.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+                raise HttpError(403, _("Tài khoản dịch vụ này chỉ được đọc; yêu cầu ghi bị từ chối."))
         # Avoid a write per request: the last-use time is only needed to the minute.
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=1):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
@@ -55,6 +68,10 @@ class BrowserSession(SessionAuth):
                 403,
                 _("Kiểm tra CSRF không đạt: gửi kèm tiêu đề X-CSRFToken của phiên đăng nhập, hoặc dùng mã truy cập."),
             ) from None
+
+    def authenticate(self, request, key):
+        # ninja's SessionAuth accepts any logged-in request, even one whose token was refused.
+        return super().authenticate(request, key) if key is not None else None
 
 
 class HienThucAPI(NinjaAPI):

@@ -19,6 +19,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from hienthuc.accounts.models import ServiceCall
 from hienthuc.api.models import Counter
 
 
@@ -96,6 +97,16 @@ class ApiGuardMiddleware:
         response = self.get_response(request)
         if response.status_code == 401:
             bump("fail", address, now // fail_window, now // fail_window)
+        service = getattr(request, "service_account", None)
+        if service is not None:
+            # Every call of another system is on record, reads included (accounts.ServiceCall).
+            ServiceCall.objects.create(
+                account=service,
+                method=request.method or "",
+                path=request.get_full_path()[:300],
+                status=response.status_code,
+                address=address[:64],
+            )
         return response
 
 
