@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from hienthuc.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from hienthuc.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str, origin_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -173,10 +173,50 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "hienthuc.accounts.backends.DemoGuardBackend",
+    "hienthuc.accounts.oidc.ProviderBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# One login for all systems (accounts/oidc.py, docs/deploy.md): OpenID Connect, on when a client
+# id is set. The endpoints are the provider's (its /.well-known/openid-configuration lists them).
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "cổng định danh")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "hienthuc_roles")
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)
+OIDC_CREATE_USER = OIDC_CREATE_USERS
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=refused"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Local passwords can be switched off once everyone logs in through the provider.
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+if not PASSWORD_LOGIN and not OIDC_RP_CLIENT_ID:
+    raise ConfigurationError("PASSWORD_LOGIN=0 needs OpenID Connect configured (OIDC_CLIENT_ID and its endpoints)")
+if OIDC_RP_CLIENT_ID:
+    missing = [
+        name
+        for name, value in (
+            ("OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+            ("OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT if OIDC_RP_SIGN_ALGO.startswith("RS") else "-"),
+        )
+        if not value
+    ]
+    if missing:
+        raise ConfigurationError("OIDC_CLIENT_ID is set but not: " + ", ".join(missing))
 
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 600)
@@ -222,7 +262,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Logging out posts here, then goes on to the login provider's end-session endpoint.
+        "form-action": [SELF, *origin_of(OIDC_OP_LOGOUT_ENDPOINT)],
         "frame-ancestors": [NONE],
     }
 }

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -40,7 +39,9 @@ urlpatterns = [
     path("", lambda request: redirect("tree"), name="home"),
     path("favicon.ico", favicon),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.logout, name="logout"),
+    path("accounts/sso/", accounts.sso_start, name="oidc_authentication_init"),
+    path("accounts/sso/callback/", accounts.sso_callback, name="oidc_authentication_callback"),
     path("accounts/users/", accounts.user_list, name="user_list"),
     path("accounts/users/new/", accounts.user_create, name="user_create"),
     path("accounts/users/<int:pk>/", accounts.user_detail, name="user_detail"),

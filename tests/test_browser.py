@@ -30,8 +30,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.mark.browser
-class BrowserTestCase(StaticLiveServerTestCase):
+class BrowserBase(StaticLiveServerTestCase):
+    """Chromium on the live server, the cast built, the page watched for CSP violations. Other
+    browser test modules build on it (it holds no tests itself)."""
+
     host = "127.0.0.1"
 
     @classmethod
@@ -83,6 +85,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.click("button[type=submit]")
         page.wait_for_url(f"{self.live_server_url}/orgs/")
 
+
+@pytest.mark.browser
+class BrowserTestCase(BrowserBase):
     def test_it_shows_an_editor_only_their_subtree_and_opens_units_and_people(self):
         do_create_organization(
             parent=self.xa_a1a,

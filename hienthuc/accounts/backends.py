@@ -24,7 +24,8 @@ def demo_refused(user) -> bool:
 
 class DemoGuardBackend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
-        return super().user_can_authenticate(user) and not demo_refused(user)
+        # PASSWORD_LOGIN=0: everyone logs in through the provider (accounts/oidc.py).
+        return settings.PASSWORD_LOGIN and super().user_can_authenticate(user) and not demo_refused(user)
 
 
 class LoginForm(AuthenticationForm):

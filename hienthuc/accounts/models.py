@@ -41,6 +41,8 @@ class Role(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Given by the login provider's claim (accounts/oidc.py), which keeps it in step at each login.
+    from_provider = models.BooleanField(default=False)
 
     objects = RoleQuerySet.as_manager()
 
@@ -168,3 +170,11 @@ class ServiceCall(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["account", "-at"], name="service_call_recent")]
+
+
+class ExternalIdentity(models.Model):
+    """The login provider's subject ("sub") an account is linked to (accounts/oidc.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identity")
+    subject = models.CharField(max_length=255, unique=True)
+    linked_at = models.DateTimeField(auto_now_add=True)

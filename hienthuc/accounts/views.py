@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from hienthuc.accounts import actions
+from hienthuc.accounts import actions, oidc
 from hienthuc.accounts.access import access_account, administered_users
 from hienthuc.accounts.backends import LoginForm
 from hienthuc.accounts.forms import (
@@ -231,8 +232,50 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     authentication_form = LoginForm
 
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "password_reset_by_mail": settings.PASSWORD_RESET_BY_MAIL}
+        refused = self.request.session.pop(oidc.SESSION_REASON, None) if "sso" in self.request.GET else None
+        return {
+            **super().get_context_data(**kwargs),
+            "password_reset_by_mail": settings.PASSWORD_RESET_BY_MAIL,
+            "password_login": settings.PASSWORD_LOGIN,
+            "sso": oidc.enabled(),
+            "sso_name": settings.OIDC_PROVIDER_NAME,
+            "sso_refused": oidc.REFUSED.get(refused or "", "")
+            or (_("Đăng nhập qua cổng định danh không thành công; hãy thử lại.") if "sso" in self.request.GET else ""),
+        }
+
+
+def _sso_only(view):
+    """The provider's login pages exist only where OpenID Connect is configured."""
+
+    @login_not_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not oidc.enabled():
+            raise Http404(_("Chưa cấu hình đăng nhập qua cổng định danh."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+sso_start = _sso_only(OIDCAuthenticationRequestView.as_view())
+sso_callback = _sso_only(OIDCAuthenticationCallbackView.as_view())
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """Log out here, and where the session came from the provider, there too (its end-session
+    endpoint), so that the one login really ends."""
+    from django.contrib.auth import logout as end_session
+
+    target = oidc.provider_logout_url(request) if request.session.get("oidc_id_token") else None
+    end_session(request)
+    return redirect(target or settings.LOGOUT_REDIRECT_URL)
 
 
 # ---- a forgotten password, by mail (only where mail is configured: settings) ----------------

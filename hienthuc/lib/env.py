@@ -51,3 +51,11 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def origin_of(url: str) -> list[str]:
+    """["scheme://host[:port]"] of a URL, or [] for an empty one (a Content-Security-Policy source)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
