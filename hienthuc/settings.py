@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -86,11 +88,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hienthuc.middleware.PrivateCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hienthuc.accounts.middleware.LoginRequiredMiddleware",
+    "hienthuc.accounts.middleware.SecondFactorMiddleware",
     "hienthuc.api.guard.ApiGuardMiddleware",
     "hienthuc.api.idempotency.IdempotencyMiddleware",
     # Axes must come last: it turns repeated failed logins into a lockout response.
@@ -199,6 +203,10 @@ OIDC_USE_PKCE = True
 OIDC_STORE_ID_TOKEN = True
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=refused"
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# A second factor (an authenticator app's six-digit code, django-otp) for everyone who
+# administers a unit: asked once per login, set up at the first one.
+ADMIN_SECOND_FACTOR = env_bool("ADMIN_SECOND_FACTOR", False)
+OTP_TOTP_ISSUER = "Hiện Thực"
 # Local passwords can be switched off once everyone logs in through the provider.
 PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
 if not PASSWORD_LOGIN and not OIDC_RP_CLIENT_ID:

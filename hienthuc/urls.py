@@ -40,6 +40,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout, name="logout"),
+    path("accounts/second-factor/", accounts.second_factor, name="second_factor"),
     path("accounts/sso/", accounts.sso_start, name="oidc_authentication_init"),
     path("accounts/sso/callback/", accounts.sso_callback, name="oidc_authentication_callback"),
     path("accounts/users/", accounts.user_list, name="user_list"),

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from hienthuc.accounts.models import ExternalIdentity, Role
 from hienthuc.accounts.oidc import ProviderBackend, parse_roles
+from hienthuc.audit.models import AuditEvent
 from tests.base import BaseTestCase, make_user
 from tests.test_browser import BrowserBase
 
@@ -205,3 +206,50 @@ class AccountMappingTestCase(BaseTestCase):
     def test_the_provider_pages_do_not_exist_without_configuration(self):
         self.assertEqual(self.client.get("/accounts/sso/").status_code, 404)
         self.assertNotContains(self.client.get("/accounts/login/"), "sso-login")
+
+
+@override_settings(ADMIN_SECOND_FACTOR=True)
+class SecondFactorTestCase(BaseTestCase):
+    def code(self, secret: str, drift: int = 0) -> str:
+        import base64
+
+        from django_otp.oath import totp
+
+        return f"{totp(base64.b32decode(secret), drift=drift):06d}"
+
+    def test_an_admin_sets_up_the_app_then_is_asked_at_every_login(self):
+        self.client.force_login(self.alice)
+        response = self.client.get("/orgs/")
+        self.assertRedirects(response, "/accounts/second-factor/?next=%2Forgs%2F", fetch_redirect_response=False)
+        page = self.client.get("/accounts/second-factor/?next=/orgs/")
+        secret = page.context["secret"]
+        self.assertContains(page, "quét mã")
+        self.assertTrue(page.context["qr"].startswith("data:image/svg+xml"))
+        wrong = self.client.post("/accounts/second-factor/", {"code": "12345", "next": "/orgs/"})
+        self.assertContains(wrong, "6 chữ số")
+        done = self.client.post("/accounts/second-factor/", {"code": self.code(secret), "next": "/orgs/"})
+        self.assertRedirects(done, "/orgs/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/orgs/").status_code, 200)
+        self.assertTrue(AuditEvent.objects.filter(object_type="otp_totp.totpdevice", action="create").exists())
+        # The next login asks for a code again, without a new set-up; an old code is refused.
+        self.client.logout()
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get("/orgs/").status_code, 302)
+        page = self.client.get("/accounts/second-factor/")
+        self.assertNotIn("secret", page.context)
+        stale = self.client.post("/accounts/second-factor/", {"code": self.code(secret, drift=-10), "next": "/"})
+        self.assertContains(stale, "Mã không đúng")
+        self.assertEqual(self.client.get("/orgs/").status_code, 302)
+
+    def test_it_leaves_non_admins_and_the_api_alone(self):
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get("/orgs/").status_code, 200)
+        from hienthuc.accounts.actions import do_create_api_token
+
+        _token, raw = do_create_api_token(self.alice, name="t", acting_user=self.alice)
+        self.assertEqual(self.client.get("/api/units", headers={"Authorization": f"Bearer {raw}"}).status_code, 200)
+
+    @override_settings(ADMIN_SECOND_FACTOR=False)
+    def test_it_is_off_unless_configured(self):
+        self.client.force_login(self.alice)
+        self.assertEqual(self.client.get("/orgs/").status_code, 200)

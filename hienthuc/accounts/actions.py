@@ -232,3 +232,12 @@ def do_revoke_service_account(account: ServiceAccount, *, acting_user: User) -> 
         User.objects.filter(pk=account.user_id).update(is_active=False)
         record(acting_user, "revoke", account, organization=account.unit, after={"revoked": True})
     return account
+
+
+@transaction.atomic
+def do_confirm_second_factor(device, *, acting_user: User):
+    """The admin's authenticator app, confirmed by its first right code (accounts/views.second_factor)."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(acting_user, "create", device, after={"user": device.user.username, "kind": "totp"})
+    return device

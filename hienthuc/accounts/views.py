@@ -214,6 +214,45 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The code of the admin's authenticator app: set up at the first login (a QR code to scan,
+    the key to type), asked at every login after."""
+    import segno
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name=_("Ứng dụng xác thực"), confirmed=False
+        )
+    error = ""
+    if request.method == "POST":
+        code = "".join(request.POST.get("code", "").split())
+        if not code.isdigit() or len(code) != device.digits:
+            error = _("Mã gồm %(digits)s chữ số, lấy từ ứng dụng xác thực.") % {"digits": device.digits}
+        elif device.verify_token(code):
+            if setting_up:
+                actions.do_confirm_second_factor(device, acting_user=user)
+            otp_login(request, device)
+            return redirect(next_url)
+        else:
+            error = _("Mã không đúng hoặc đã hết hạn (mỗi mã dùng trong 30 giây); hãy nhập mã đang hiện.")
+    context = {"setting_up": setting_up, "error": error, "next": next_url}
+    if setting_up:
+        import base64
+
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+        context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    return render(request, "accounts/second_factor.html", context)
+
+
 def password_change(request: HttpRequest) -> HttpResponse:
     """One's own password, the old one asked first; the session stays logged in."""
     form = PasswordChangeForm(request.user, request.POST or None)
