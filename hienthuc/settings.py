@@ -125,7 +125,9 @@ TEMPLATES = [
 # Databases: embedded SQLite by default, PostgreSQL through DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept for a minute and checked before each request reuses one, so a
+    # database restart costs no request after it (tests/test_deploy.py).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Django leaves psycopg's prepared statements off (a threshold of None); a threshold no
         # statement reaches lets the few hot paths that ask prepare theirs (hienthuc/lib/db.py),
@@ -157,6 +159,8 @@ CACHES = {
     }
 }
 
+# /health/ fails when a queued task has waited this long (the worker is down or far behind).
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 120)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -340,11 +344,19 @@ PASSWORD_RESET_BY_MAIL = EMAIL_BACKEND != "django.core.mail.backends.console.Ema
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ConfigurationError("LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"short_forbidden": {"()": "hienthuc.lib.logfilters.ShortForbidden"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "hienthuc.lib.logfilters.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    # LOG_FORMAT=json: one JSON object per line (scripts/serve.sh sets it); text otherwise.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "loggers": {"django.request": {"filters": ["short_forbidden"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

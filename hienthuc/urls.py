@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.i18n import set_language
 
+from hienthuc import health
 from hienthuc.accounts import views as accounts
 from hienthuc.api import meetings as api_meetings
 from hienthuc.api.api import api
@@ -37,6 +38,7 @@ urlpatterns = [
     # answered without django-ninja's layers (docs/performance.md).
     path("api/points/<int:point_id>/checkins", api_meetings.scanner_check_in),
     path("", lambda request: redirect("tree"), name="home"),
+    path("health/", health.health, name="health"),
     path("favicon.ico", favicon),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout, name="logout"),

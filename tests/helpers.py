@@ -58,3 +58,30 @@ def docx_text(data: bytes) -> str:
     lines += [p.text for p in document.paragraphs]
     lines += [c.text for t in document.tables for r in t.rows for c in r.cells]
     return "\n".join(lines)
+
+
+def fresh_database(testcase, folder, suffix: str) -> dict[str, str]:
+    """The environment of a `manage.py` (or a server) pointed at a new, empty database and
+    media folder beside the tests' own: a file under `folder` on SQLite, a database named
+    `<test database>_<suffix>` on PostgreSQL, dropped when the test ends."""
+    from django.db import connection
+
+    media = str(folder / f"{suffix}-media")
+    if connection.vendor == "sqlite":
+        return {"VAR_DIR": str(folder / suffix), "MEDIA_DIR": media, "DATABASE_URL": ""}
+    name = f"{connection.settings_dict['NAME']}_{suffix}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    testcase.addCleanup(drop)
+    params = connection.get_connection_params()
+    host = f"?host={params['host']}" if params.get("host") else ""
+    port = f":{params['port']}" if params.get("port") else ""
+    password = f":{params['password']}" if params.get("password") else ""
+    return {"DATABASE_URL": f"postgres://{params['user']}{password}@{port}/{name}{host}", "MEDIA_DIR": media}

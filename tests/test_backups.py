@@ -25,6 +25,7 @@ from hienthuc.orgs.kinds import seed_kinds
 from hienthuc.orgs.models import OrgKind, OrgLevel
 from hienthuc.plans.actions import do_add_task, do_create_plan
 from tests.base import build_cast
+from tests.helpers import fresh_database
 from tests.test_documents import docx_bytes
 
 DOCX = docx_bytes("Toàn văn nghị quyết về nông thôn mới")
@@ -67,29 +68,6 @@ class BackupRestoreTestCase(TransactionTestCase):
         )  # fmt: skip
         self.folder = Path(tempfile.mkdtemp(prefix="hienthuc-backup-test-"))
 
-    def fresh_database(self) -> dict[str, str]:
-        """The environment of a `manage.py` pointed at a new, empty database and media folder."""
-        media = str(self.folder / "restored-media")
-        if connection.vendor == "sqlite":
-            return {"VAR_DIR": str(self.folder / "restored"), "MEDIA_DIR": media, "DATABASE_URL": ""}
-        db = connection.settings_dict
-        name = f"{db['NAME']}_restore"
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-
-        def drop():
-            connection.close()
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-        self.addCleanup(drop)
-        params = connection.get_connection_params()
-        host = f"?host={params['host']}" if params.get("host") else ""
-        port = f":{params['port']}" if params.get("port") else ""
-        password = f":{params['password']}" if params.get("password") else ""
-        return {"DATABASE_URL": f"postgres://{params['user']}{password}@{port}/{name}{host}", "MEDIA_DIR": media}
-
     def test_it_restores_every_table_and_attachment_into_a_fresh_database(self):
         call_command("backup", "--output", str(self.folder), stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
         (archive,) = self.folder.glob("hienthuc-*.tar.gz")
@@ -101,7 +79,7 @@ class BackupRestoreTestCase(TransactionTestCase):
         attachment = next(p for p in stored.rglob("*") if p.is_file() and p.read_bytes() == DOCX)
         self.assertIn("media/" + attachment.relative_to(stored).as_posix(), names)
 
-        env = self.fresh_database()
+        env = fresh_database(self, self.folder, "restore")
         done = manage("restore", str(archive), env=env)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertIn("khớp từng bảng", done.stdout)
