@@ -514,3 +514,37 @@ class KindsAndSeriesTestCase(DocumentBase):
             {"issuing_unit": "A", "kind": kind("thong_bao").pk, "issuing_body": "dh", "issued_on": "05/03/2022"},
         )
         self.assertContains(response, "03-TB/ĐH")
+
+
+class ConcurrentDocumentEditTestCase(DocumentBase):
+    """Two clerks open the same register entry; the second to save is told, and the first's
+    change stays (through the page and through the API)."""
+
+    def test_the_second_save_on_the_page_is_refused_and_the_first_kept(self):
+        self.client.force_login(self.alice)
+        url = f"/documents/{self.nq.pk}/edit/"
+        form = self.client.get(url).context["form"]
+        data = {k: v for k, v in form.initial.items() if v is not None}
+        data.update(kind=self.nq.kind_id, issued_on="04/10/2021")
+        self.assertEqual(data["version"], 1)
+        first = self.client.post(url, {**data, "summary": "Bản của người thứ nhất"})
+        self.assertEqual(first.status_code, 302, first.context and first.context["form"].errors)
+        second = self.client.post(url, {**data, "summary": "Bản của người thứ hai"})
+        self.assertContains(second, "vừa được người khác sửa")
+        self.assertEqual(self.refresh(self.nq).summary, "Bản của người thứ nhất")
+
+    def test_the_api_refuses_a_patch_from_an_old_version(self):
+        from hienthuc.accounts.actions import do_create_api_token
+
+        _token, raw = do_create_api_token(self.alice, name="t", acting_user=self.alice)
+        headers = {"Authorization": f"Bearer {raw}"}
+        url = f"/api/documents/{self.nq.pk}"
+        version = self.client.get(url, headers=headers).json()["version"]
+        patch = {"summary": "Sửa qua API", "version": version}
+        self.assertEqual(
+            self.client.patch(url, patch, content_type="application/json", headers=headers).status_code, 200
+        )
+        again = self.client.patch(url, {**patch, "summary": "Ghi đè"}, content_type="application/json", headers=headers)
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("vừa được người khác sửa", again.json()["detail"])
+        self.assertEqual(self.refresh(self.nq).summary, "Sửa qua API")

@@ -22,7 +22,7 @@ from hienthuc.indicators.actions import (
     history_warnings,
 )
 from hienthuc.indicators.importing import HEADERS, do_import_values, plan_value_import
-from hienthuc.indicators.models import Submission, Value
+from hienthuc.indicators.models import Submission, Target, Value
 from hienthuc.lib.partydoc import DOCX_CONTENT_TYPE
 from tests.base import BaseTestCase
 
@@ -486,6 +486,18 @@ class IndicatorApiTestCase(IndicatorBase):
             headers=alice,
         )
         self.assertEqual(Decimal(target.json()["value"]), Decimal("6.5"))
+        # Two clients change the target from the same reading: the second is told, the first kept.
+        seen = target.json()["version"]
+        for value, status in (("7", 200), ("8", 400)):
+            again = self.client.post(
+                f"/api/indicators/{self.growth.pk}/targets",
+                {"unit_id": self.tinh_a.pk, "year": 2021, "value": value, "version": seen},
+                content_type="application/json", headers=alice,
+            )  # fmt: skip
+            self.assertEqual(again.status_code, status, again.content)
+        self.assertIn("vừa được người khác đặt lại", again.json()["detail"])
+        self.assertEqual(Target.objects.get(indicator=self.growth, unit=self.tinh_a, year=2021).text, "")
+        self.assertEqual(Target.objects.get(indicator=self.growth, unit=self.tinh_a, year=2021).value, Decimal("7"))
         panel = self.client.get(f"/api/units/{self.tinh_a.pk}/indicators?year=2021", headers=alice).json()
         self.assertEqual(panel[0]["indicator_id"], self.growth.pk)
 

@@ -53,6 +53,9 @@ class DocumentOut(Schema):
     confidentiality: str = Field(..., json_schema_extra=documented(Confidentiality.values))
     urgency: str = Field(..., json_schema_extra=documented(Urgency.values))
     status: str = Field(..., json_schema_extra=documented(DocumentStatus.values))
+    version: int = Field(
+        ..., description="Tăng sau mỗi lần sửa; gửi lại khi sửa để không ghi đè bản người khác vừa lưu"
+    )
 
 
 class DocumentIn(Schema):
@@ -86,6 +89,9 @@ class DocumentPatch(Schema):
     urgency: UrgencyCode | None = None
     status: DocumentStatusCode | None = None
     full_text: Text | None = Field(None, max_length=1_000_000)
+    version: int | None = Field(
+        None, ge=1, description="Phiên bản đã đọc: nếu văn bản đã được sửa sau đó, yêu cầu bị từ chối (400)"
+    )
 
 
 class LinkOut(Schema):
@@ -172,10 +178,11 @@ def update_document(request, document_id: Id, payload: DocumentPatch):
     document = access_document(request.user, document_id, write=True)
     data = current_data(document)
     changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
     if changes.get("kind"):
         changes["kind"] = _document_kind(changes["kind"])
     data.update({k: v for k, v in changes.items() if v is not None or k == "issued_on"})
-    return Status(200, do_update_document(document, acting_user=request.user, **data))
+    return Status(200, do_update_document(document, acting_user=request.user, version=version, **data))
 
 
 @router.get("/documents/{document_id}/links", response=list[LinkOut], tags=["documents"])

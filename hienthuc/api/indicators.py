@@ -49,6 +49,7 @@ class TargetOut(Schema):
     low: Decimal | None
     high: Decimal | None
     text: str = Field(description="như văn bản ghi, ví dụ 8,5–9")
+    version: int
 
 
 class TargetIn(Schema):
@@ -57,6 +58,9 @@ class TargetIn(Schema):
     value: Text = Field(..., max_length=120, description="Như văn bản ghi: 10; 8,5–9; ≥ 90; dưới 1; bình quân 7 %/năm")
     kind: str = Field("year", pattern="^(year|term)$")
     origin: str = Field("assigned", pattern="^(assigned|own)$")
+    version: int | None = Field(
+        None, ge=0, description="Phiên bản đã đọc (0: chưa có); nếu chỉ tiêu đã được đặt lại sau đó, yêu cầu bị từ chối"
+    )
 
 
 class FigureIn(Schema):
@@ -190,7 +194,7 @@ def set_target(request, indicator_id: Id, payload: TargetIn):
     unit = access_organization(request.user, payload.unit_id)
     return actions.do_set_target(
         indicator, unit=unit, year=payload.year, value=payload.value, kind=payload.kind, origin=payload.origin,
-        acting_user=request.user,
+        version=payload.version, acting_user=request.user,
     )  # fmt: skip
 
 

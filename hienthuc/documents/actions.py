@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hienthuc.audit.record import record, snapshot
 from hienthuc.committees.models import Term
@@ -341,16 +342,27 @@ def do_draft_generated(
     return document
 
 
+STALE_EDIT = gettext_lazy(
+    "Văn bản vừa được người khác sửa trong lúc bạn đang sửa. Nội dung bạn nhập chưa được lưu; hãy tải lại trang "
+    "để xem bản mới rồi sửa lại."
+)
+
+
 @transaction.atomic
-def do_update_document(document: Document, *, acting_user: User, **data) -> Document:
+def do_update_document(document: Document, *, acting_user: User, version: int | None = None, **data) -> Document:
+    """`version`, when given, is the one the editor started from: if someone saved in between,
+    nothing is written and they are told (two clerks on one register entry lose nothing)."""
     document = Document.objects.select_for_update().select_related("issuing_unit", "kind").get(pk=document.pk)
     drafts = document.status == Status.DRAFT and data.get("status") == Status.DRAFT
     _refuse_write(acting_user, document.issuing_unit, draft=drafts)
+    if version is not None and version != document.version:
+        raise ValidationError(STALE_EDIT, code="stale")
     before = snapshot(document, AUDIT_FIELDS)
     # A plan answering a cascade is a document too: its tallies follow the change (changes.py).
     with changes.watched(document):
         fill_document(document, data)
         document.refresh_search_text()
+        document.version += 1
         document.save()
     _hold(document, acting_user)
     after = snapshot(document, AUDIT_FIELDS)

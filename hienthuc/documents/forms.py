@@ -8,6 +8,8 @@ DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ; hãy nhập ng�
 
 
 class DocumentForm(ScopedForm):
+    # The version the editor opened (edits only): a save over someone else's newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ModelChoiceField(label=gettext_lazy("Loại văn bản"), queryset=DocumentKind.objects.all())
     number_text = forms.CharField(
         label=gettext_lazy("Số hiệu"),

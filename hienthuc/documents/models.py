@@ -206,6 +206,9 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Raised by every edit, so two people editing one entry cannot overwrite each other (actions.py).
+    version = models.PositiveIntegerField(default=1)
+
     objects = DocumentQuerySet.as_manager()
 
     class Meta:

@@ -93,7 +93,9 @@ def document_create(request: HttpRequest) -> HttpResponse:
     document = submit(
         request,
         form,
-        lambda data: actions.do_create_document(acting_user=request.user, **data),
+        lambda data: actions.do_create_document(
+            acting_user=request.user, **{k: v for k, v in data.items() if k != "version"}
+        ),
         lambda document: _("Đã vào sổ %(document)s.") % {"document": document},
     )
     if document:
@@ -105,7 +107,11 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk, write=True)
-    initial = {**actions.current_data(document), "issuing_unit": document.issuing_unit.code}
+    initial = {
+        **actions.current_data(document),
+        "issuing_unit": document.issuing_unit.code,
+        "version": document.version,
+    }
     form = DocumentForm(request.POST or None, initial=initial, user=request.user)
     # The issuing unit is fixed once registered: numbers run per unit.
     form.fields["issuing_unit"].disabled = True

@@ -110,6 +110,7 @@ def do_set_target(
     kind: str = TargetKind.YEAR,
     origin: str = TargetOrigin.ASSIGNED,
     acting_user: User,
+    version: int | None = None,
 ) -> Target:
     """Set (or change) a target, as written: a number, a range ("8,5–9"), a bound ("≥ 90",
     "dưới 1"), a yearly average or a total over the term (lib/targets.py). An assigned target
@@ -140,9 +141,19 @@ def do_set_target(
             {"value": _("Chỉ tiêu bình quân hoặc cộng dồn cả nhiệm kỳ là chỉ tiêu nhiệm kỳ, không phải chỉ tiêu năm.")}
         )
     number = written.judged_by(indicator.higher_is_better)
+    key = {"indicator": indicator, "unit": unit, "kind": kind, "year": year, "origin": origin}
+    current = Target.objects.select_for_update().filter(**key).first()
+    # `version` (optional): the one the client read, 0 for "there was none"; a change in between is refused.
+    if version is not None and version != (current.version if current else 0):
+        raise ValidationError(
+            _("Chỉ tiêu này vừa được người khác đặt lại; hãy đọc lại giá trị mới rồi gửi lại."), code="stale"
+        )
     target, created = Target.objects.update_or_create(
-        indicator=indicator, unit=unit, kind=kind, year=year, origin=origin,
-        defaults={"value": number, "low": low, "high": high, "text": text, "basis": written.basis},
+        **key,
+        defaults={
+            "value": number, "low": low, "high": high, "text": text, "basis": written.basis,
+            "version": current.version + 1 if current else 1,
+        },
     )  # fmt: skip
     record(
         acting_user,

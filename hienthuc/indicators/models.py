@@ -169,6 +169,8 @@ class Target(models.Model):
     high = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     text = models.CharField(_("chỉ tiêu như văn bản ghi"), max_length=120, blank=True)
 
+    # Raised by every change: a client sending the version it read cannot overwrite a newer one.
+    version = models.PositiveIntegerField(default=1)
     objects = TargetQuerySet.as_manager()
 
     class Meta:
