@@ -1,0 +1,94 @@
+"""Faults, each for real: the process applying an import killed half-way (SIGKILL, as an
+out-of-memory kill or a pulled plug would) leaves nothing of it, and a later run of the same
+file goes through. The kill comes at a chosen write statement, so the test is not a race."""
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.test import TransactionTestCase
+
+from hienthuc.orgs.importing import HEADERS
+from tests.helpers import fresh_database, xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETUP = """
+from django.contrib.auth import get_user_model
+from hienthuc.accounts.system import system_user
+from hienthuc.orgs.actions import do_create_organization
+from hienthuc.orgs.models import OrgKind
+root = do_create_organization(parent=None, code="TW", name="Trung ương", kind=OrgKind.objects.get(code="trung_uong"),
+                              acting_user=system_user())
+do_create_organization(parent=root, code="TT", name="Tỉnh ủy Thử", kind=OrgKind.objects.get(code="tinh_uy"),
+                       acting_user=system_user())
+get_user_model().objects.create_superuser("quantri", "qt@x.vn", "mat-khau-thu-2026")
+"""
+
+# Kill this process at the KILL_AT-th write statement of the import, then run it.
+IMPORT = """
+import os, signal, sys
+from django.contrib.auth import get_user_model
+from django.db import connection
+from hienthuc.orgs.importing import do_import_tree
+
+kill_at, writes = int(os.environ["KILL_AT"]), [0]
+
+def killer(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+        writes[0] += 1
+        if writes[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return execute(sql, params, many, context)
+
+connection.execute_wrappers.append(killer)
+data = open(os.environ["IMPORT_FILE"], "rb").read()
+try:
+    do_import_tree(data, acting_user=get_user_model().objects.get(username="quantri"))
+except Exception as error:
+    print(getattr(error, "messages", error)[:3], file=sys.stderr)
+    raise
+print("writes", writes[0])
+"""
+
+COUNT = """
+from hienthuc.audit.models import AuditEvent
+from hienthuc.orgs.models import Organization
+print(Organization.objects.count(), AuditEvent.objects.count())
+"""
+
+
+class KilledImportTestCase(TransactionTestCase):
+    def shell(self, env, code, **extra):
+        return subprocess.run(
+            [".venv/bin/python", "manage.py", "shell", "--no-imports", "-c", code],
+            cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    def test_a_tree_import_killed_half_way_leaves_nothing_and_runs_again(self):
+        folder = Path(tempfile.mkdtemp(prefix="hienthuc-fault-"))
+        env = {**os.environ, **fresh_database(self, folder, "fault"), "DEBUG": "0", "DEMO": "0"}
+        migrate = subprocess.run(
+            [".venv/bin/python", "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        self.assertEqual(migrate.returncode, 0, migrate.stderr)
+        self.assertEqual(self.shell(env, SETUP).returncode, 0)
+        rows = [HEADERS] + [[f"TT-{n}", f"Đảng ủy xã số {n}", "Đảng ủy xã/phường/đặc khu", "TT", ""] for n in range(1, 41)]
+        path = folder / "cay.xlsx"
+        path.write_bytes(xlsx(rows))
+        before = self.shell(env, COUNT).stdout.split()
+
+        killed = self.shell(env, IMPORT, KILL_AT="25", IMPORT_FILE=str(path))
+        self.assertEqual(killed.returncode, -9, killed.stderr)  # SIGKILL, in the middle of the writes
+        self.assertEqual(self.shell(env, COUNT).stdout.split(), before)
+
+        done = self.shell(env, IMPORT, KILL_AT="0", IMPORT_FILE=str(path))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertGreater(int(done.stdout.split()[-1]), 25)  # the kill did come half-way
+        organizations, _events = self.shell(env, COUNT).stdout.split()
+        self.assertEqual(int(organizations), int(before[0]) + 40)
+        tallies = subprocess.run(
+            [".venv/bin/python", "manage.py", "check_tallies"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        self.assertEqual(tallies.returncode, 0, tallies.stdout)
