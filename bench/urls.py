@@ -35,7 +35,14 @@ def bare_checkin(request: HttpRequest, point_id: int) -> JsonResponse:
     return JsonResponse({"person_id": person_id, "created": created})
 
 
+@login_not_required
+def hello(request: HttpRequest) -> JsonResponse:
+    """The page mix's baseline (bench/http_mix.py): a GET through the whole stack, no query."""
+    return JsonResponse({"ok": True})
+
+
 urlpatterns = [
+    path("api/bench/hello", hello),
     path("api/bench/empty/<int:point_id>", empty),
     path("api/bench/bare/<int:point_id>", bare_checkin),
     *application,

@@ -44,6 +44,8 @@ run_leg() {
   $PY -m bench.meetings || status=1
   # Over HTTP (PostgreSQL only): the conference above, under wrk against granian's workers.
   $PY -m bench.http_load || status=1
+  # A province's staff opening the real pages (PostgreSQL only), beside a no-query GET.
+  $PY -m bench.http_mix || status=1
   # Last: it reorganizes the generated tree. At the national tier, it reorganizes the whole
   # country as it stood before 1 July 2025, generated here beside the national tree.
   if [ "$tier" = national ]; then

@@ -74,7 +74,9 @@ class KilledImportTestCase(TransactionTestCase):
         )
         self.assertEqual(migrate.returncode, 0, migrate.stderr)
         self.assertEqual(self.shell(env, SETUP).returncode, 0)
-        rows = [HEADERS] + [[f"TT-{n}", f"Đảng ủy xã số {n}", "Đảng ủy xã/phường/đặc khu", "TT", ""] for n in range(1, 41)]
+        rows = [HEADERS] + [
+            [f"TT-{n}", f"Đảng ủy xã số {n}", "Đảng ủy xã/phường/đặc khu", "TT", ""] for n in range(1, 41)
+        ]
         path = folder / "cay.xlsx"
         path.write_bytes(xlsx(rows))
         before = self.shell(env, COUNT).stdout.split()
