@@ -133,9 +133,9 @@ class ProviderBackend(OIDCAuthenticationBackend):
         return user
 
     def sync_roles(self, user, wanted: list[tuple[str, str]]) -> None:
-        from hienthuc.orgs.models import Organization
-
-        units = {o.code: o for o in Organization.objects.filter(code__in={code for _kind, code in wanted})}
+        # The unit model through the role's own relation: accounts sit below the tree (docs/architecture.md).
+        Unit = Role._meta.get_field("organization").related_model
+        units = {o.code: o for o in Unit.objects.filter(code__in={code for _kind, code in wanted})}
         for _kind, code in wanted:
             if code not in units:
                 logger.warning("OIDC role for unknown unit code %s (user %s) ignored", code, user.username)

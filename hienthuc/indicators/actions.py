@@ -4,6 +4,7 @@ change, atomic and audited, keeping the tallies (tallies.py) in the same transac
 import re
 import statistics
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -141,7 +142,7 @@ def do_set_target(
             {"value": _("Chỉ tiêu bình quân hoặc cộng dồn cả nhiệm kỳ là chỉ tiêu nhiệm kỳ, không phải chỉ tiêu năm.")}
         )
     number = written.judged_by(indicator.higher_is_better)
-    key = {"indicator": indicator, "unit": unit, "kind": kind, "year": year, "origin": origin}
+    key: dict[str, Any] = {"indicator": indicator, "unit": unit, "kind": kind, "year": year, "origin": origin}
     current = Target.objects.select_for_update().filter(**key).first()
     # `version` (optional): the one the client read, 0 for "there was none"; a change in between is refused.
     if version is not None and version != (current.version if current else 0):
