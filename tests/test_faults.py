@@ -94,3 +94,50 @@ class KilledImportTestCase(TransactionTestCase):
             [".venv/bin/python", "manage.py", "check_tallies"], cwd=ROOT, env=env, capture_output=True, text=True
         )
         self.assertEqual(tallies.returncode, 0, tallies.stdout)
+
+
+class DatabaseDropsMidRequestTestCase(TransactionTestCase):
+    """PostgreSQL restarting in the middle of a request (its connection killed between two of the
+    page's queries): a clean Vietnamese error page, and the next request is served."""
+
+    def test_a_dropped_connection_gives_the_error_page_then_the_next_request_works(self):
+        import psycopg
+        from django.db import connection
+        from django.test import Client
+
+        from hienthuc.documents.kinds import seed_document_kinds
+        from hienthuc.documents.models import DocumentKind
+        from hienthuc.orgs.kinds import seed_kinds
+        from hienthuc.orgs.models import OrgKind, OrgLevel
+        from tests.base import build_cast
+
+        if connection.vendor != "postgresql":
+            self.skipTest("a server restart is PostgreSQL's; SQLite has no connection to lose")
+        seed_kinds(OrgLevel, OrgKind)
+        seed_document_kinds(DocumentKind)
+        build_cast(self)
+        client = Client(raise_request_exception=False)
+        client.force_login(self.alice)
+        self.assertEqual(client.get(f"/orgs/{self.tinh_a.pk}/").status_code, 200)
+        queries = [0]
+        params = connection.get_connection_params()
+        conninfo = {k: v for k, v in params.items() if k in ("dbname", "user", "password", "host", "port")}
+
+        def drop_after_two(execute, sql, params, many, context):
+            queries[0] += 1
+            if queries[0] == 3:
+                pid = connection.connection.info.backend_pid
+                with psycopg.connect(**conninfo, autocommit=True) as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", [pid])
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(drop_after_two):
+            page = client.get(f"/orgs/{self.tinh_a.pk}/")
+        self.assertEqual(page.status_code, 500)
+        self.assertContains(page, "Đã có lỗi hệ thống", status_code=500)
+        # A server starts each request by dropping a connection that failed (request_started →
+        # close_old_connections); Django's test client leaves that signal out, so do it here.
+        from django.db import close_old_connections
+
+        close_old_connections()
+        self.assertEqual(client.get(f"/orgs/{self.tinh_a.pk}/").status_code, 200)

@@ -83,7 +83,9 @@ api = HienThucAPI(
     title="Hiện Thực API",
     version="1",
     description="API của Hiện Thực: đơn vị, cán bộ đảng viên, nhiệm kỳ, cấp ủy. "
-    "Xác thực bằng mã truy cập: `Authorization: Bearer <mã>` (lấy mã qua POST /api/auth/token).",
+    "Xác thực bằng mã truy cập: `Authorization: Bearer <mã>` (lấy mã qua POST /api/auth/token). "
+    "Mỗi yêu cầu ghi nhận tiêu đề `Idempotency-Key`: gửi lại cùng khóa (khi mất kết nối) nhận lại đúng kết quả "
+    "lần đầu, không ghi thêm.",
     auth=[TokenAuth(), BrowserSession()],
     urls_namespace="api",
 )
