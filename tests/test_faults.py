@@ -52,6 +52,45 @@ except Exception as error:
 print("writes", writes[0])
 """
 
+QUEUE = """
+import os
+from django.contrib.auth import get_user_model
+from hienthuc.imports import background
+from hienthuc.imports.models import PendingImport
+data = open(os.environ["IMPORT_FILE"], "rb").read()
+pending = PendingImport.objects.create(kind="tree", created_by=get_user_model().objects.get(username="quantri"),
+                                       filename="cay.xlsx", payload=data, rows=40)
+background.queue(pending)
+print(pending.pk)
+"""
+
+# The real worker (django-tasks' db_worker), killed at the KILL_AT-th write statement it makes.
+WORKER = """
+import os, signal
+from django.core.management import call_command
+from django.db import connection
+
+kill_at, writes = int(os.environ["KILL_AT"]), [0]
+
+def killer(execute, sql, params, many, context):
+    if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+        writes[0] += 1
+        if writes[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return execute(sql, params, many, context)
+
+connection.execute_wrappers.append(killer)
+call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+"""
+
+STATUS = """
+import os
+from hienthuc.imports.models import PendingImport
+PendingImport.objects.fail_stalled()
+p = PendingImport.objects.get(pk=int(os.environ["PENDING"]))
+print(p.status, "|", p.message)
+"""
+
 COUNT = """
 from hienthuc.audit.models import AuditEvent
 from hienthuc.orgs.models import Organization
@@ -60,6 +99,41 @@ print(Organization.objects.count(), AuditEvent.objects.count())
 
 
 class KilledImportTestCase(TransactionTestCase):
+    def fresh(self):
+        folder = Path(tempfile.mkdtemp(prefix="hienthuc-fault-"))
+        env = {**os.environ, **fresh_database(self, folder, "fault"), "DEBUG": "0", "DEMO": "0"}
+        migrate = subprocess.run(
+            [".venv/bin/python", "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        self.assertEqual(migrate.returncode, 0, migrate.stderr)
+        self.assertEqual(self.shell(env, SETUP).returncode, 0)
+        rows = [HEADERS] + [
+            [f"TT-{n}", f"Đảng ủy xã số {n}", "Đảng ủy xã/phường/đặc khu", "TT", ""] for n in range(1, 41)
+        ]
+        path = folder / "cay.xlsx"
+        path.write_bytes(xlsx(rows))
+        return env, path
+
+    def test_the_task_worker_killed_mid_import_leaves_a_clear_failure_and_no_write(self):
+        env, path = self.fresh()
+        env = {**env, "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "IMPORT_FILE": str(path)}
+        before = self.shell(env, COUNT).stdout.split()
+        pending = self.shell(env, QUEUE).stdout.split()[-1]
+        killed = self.shell(env, WORKER, KILL_AT="30")
+        self.assertEqual(killed.returncode, -9, killed.stderr)
+        self.assertEqual(self.shell(env, COUNT).stdout.split(), before)
+        # Once its heartbeat is older than IMPORT_STALE_MINUTES the page says it failed, nothing written.
+        status = self.shell(env, STATUS, PENDING=pending, IMPORT_STALE_MINUTES="0").stdout
+        self.assertIn("failed |", status)
+        self.assertIn("chưa có dữ liệu nào được ghi", status)
+        # Nothing runs it again behind the person's back; run again on purpose, it writes once.
+        self.assertEqual(self.shell(env, WORKER, KILL_AT="0").returncode, 0)
+        self.assertEqual(self.shell(env, COUNT).stdout.split()[0], before[0])
+        again = self.shell(env, QUEUE).stdout.split()[-1]
+        self.assertEqual(self.shell(env, WORKER, KILL_AT="0").returncode, 0)
+        self.assertIn("done |", self.shell(env, STATUS, PENDING=again).stdout)
+        self.assertEqual(int(self.shell(env, COUNT).stdout.split()[0]), int(before[0]) + 40)
+
     def shell(self, env, code, **extra):
         return subprocess.run(
             [".venv/bin/python", "manage.py", "shell", "--no-imports", "-c", code],
