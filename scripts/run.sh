@@ -21,21 +21,8 @@ $PY manage.py load_demo
 $PY manage.py send_reminders
 $PY manage.py send_reminders --schedule
 
-# The worker restarts by itself if it dies (a crash, a database locked for too long): long
-# imports must not stay queued until someone notices. Imports it was running when it died
-# are marked failed after IMPORT_STALE_MINUTES (imports/models.py), writing nothing.
-(
-  CHILD=""
-  # Stopping the loop stops its worker too (wait returns at once for a trapped signal).
-  trap '[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; exit 0' TERM INT
-  while true; do
-    $PY manage.py db_worker --queue-name default --no-reload &
-    CHILD=$!
-    wait "$CHILD" || true
-    echo "Tiến trình nền dừng; khởi động lại sau 2 giây / worker stopped, restarting in 2 s" >&2
-    sleep 2
-  done
-) &
+# The task worker, restarted if it dies (scripts/task_worker.sh).
+scripts/task_worker.sh &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true; wait $WORKER 2>/dev/null || true' EXIT INT TERM
 

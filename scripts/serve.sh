@@ -21,17 +21,7 @@ $PY manage.py send_reminders --schedule
 
 PIDS=()
 for _ in $(seq "$TASK_WORKERS"); do
-  (
-    CHILD=""
-    trap '[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; exit 0' TERM INT
-    while true; do
-      $PY manage.py db_worker --queue-name default --no-reload &
-      CHILD=$!
-      wait "$CHILD" || true
-      echo '{"level": "warning", "message": "task worker stopped, restarting in 2 s"}' >&2
-      sleep 2
-    done
-  ) &
+  scripts/task_worker.sh &
   PIDS+=($!)
 done
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true' EXIT INT TERM

@@ -26,12 +26,10 @@ do_create_organization(parent=root, code="TT", name="Tỉnh ủy Thử", kind=Or
 get_user_model().objects.create_superuser("quantri", "qt@x.vn", "mat-khau-thu-2026")
 """
 
-# Kill this process at the KILL_AT-th write statement of the import, then run it.
-IMPORT = """
-import os, signal, sys
-from django.contrib.auth import get_user_model
+# This process kills itself at its KILL_AT-th write statement (0: never).
+KILLER = """
+import os, signal
 from django.db import connection
-from hienthuc.orgs.importing import do_import_tree
 
 kill_at, writes = int(os.environ["KILL_AT"]), [0]
 
@@ -43,6 +41,15 @@ def killer(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 connection.execute_wrappers.append(killer)
+"""
+
+# The import, in a process killed at a chosen write.
+IMPORT = (
+    KILLER
+    + """
+import sys
+from django.contrib.auth import get_user_model
+from hienthuc.orgs.importing import do_import_tree
 data = open(os.environ["IMPORT_FILE"], "rb").read()
 try:
     do_import_tree(data, acting_user=get_user_model().objects.get(username="quantri"))
@@ -51,6 +58,7 @@ except Exception as error:
     raise
 print("writes", writes[0])
 """
+)
 
 QUEUE = """
 import os
@@ -64,24 +72,14 @@ background.queue(pending)
 print(pending.pk)
 """
 
-# The real worker (django-tasks' db_worker), killed at the KILL_AT-th write statement it makes.
-WORKER = """
-import os, signal
+# The real worker (django-tasks' db_worker), killed at a chosen write.
+WORKER = (
+    KILLER
+    + """
 from django.core.management import call_command
-from django.db import connection
-
-kill_at, writes = int(os.environ["KILL_AT"]), [0]
-
-def killer(execute, sql, params, many, context):
-    if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-        writes[0] += 1
-        if writes[0] == kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
-    return execute(sql, params, many, context)
-
-connection.execute_wrappers.append(killer)
 call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 """
+)
 
 STATUS = """
 import os
