@@ -1,8 +1,8 @@
 """/health/: what a load balancer or a monitor asks every few seconds (docs/deploy.md).
 
 200 when the database answers and the task worker keeps up; 503 otherwise, naming what failed.
-The worker keeps up when no task has waited past HEALTH_WORKER_STALE_SECONDS; each check
-queues a no-op ping (when none is waiting), so a dead worker shows even when no one works."""
+The worker keeps up when no task has waited past HEALTH_WORKER_STALE_SECONDS; the checks queue
+a no-op ping once a minute, so a dead worker shows even when no one works."""
 
 import datetime
 
@@ -35,7 +35,10 @@ def _worker() -> str:
 
     now = timezone.now()
     waiting = DBTaskResult.objects.ready()
-    if not waiting.filter(task_path=ping.module_path).exists():
+    pings = DBTaskResult.objects.filter(task_path=ping.module_path)
+    # One ping a minute however often the monitor asks, and the answered ones do not pile up.
+    if not pings.filter(enqueued_at__gte=now - datetime.timedelta(seconds=60)).exists():
+        pings.filter(status="SUCCESSFUL", enqueued_at__lt=now - datetime.timedelta(hours=1)).delete()
         ping.enqueue()
     stale = now - datetime.timedelta(seconds=settings.HEALTH_WORKER_STALE_SECONDS)
     late = waiting.filter(Q(enqueued_at__lt=stale, run_after__gt=now) | Q(run_after__lt=stale))

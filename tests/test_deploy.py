@@ -166,3 +166,16 @@ class HealthTestCase(TestCase):
         # A task deferred to tomorrow (the daily reminders) is not late.
         DBTaskResult.objects.update(enqueued_at=timezone.now(), run_after=timezone.now() + datetime.timedelta(days=1))
         self.assertEqual(self.client.get("/health/").status_code, 200)
+
+    def test_a_busy_monitor_queues_one_ping_a_minute(self):
+        from django_tasks_db.models import DBTaskResult
+
+        from hienthuc.health import ping
+
+        for _ in range(5):
+            self.assertEqual(self.client.get("/health/").status_code, 200)
+        self.assertEqual(DBTaskResult.objects.filter(task_path=ping.module_path).count(), 1)
+        # An answered ping over an hour old is cleared when the next one is queued.
+        DBTaskResult.objects.update(status="SUCCESSFUL", enqueued_at=timezone.now() - datetime.timedelta(hours=2))
+        self.client.get("/health/")
+        self.assertEqual(list(DBTaskResult.objects.values_list("status", flat=True)), ["READY"])

@@ -88,9 +88,13 @@ class IdempotencyMiddleware:
                     )
                 return _replay(row)
             response = self.get_response(request)
-            if not 200 <= response.status_code < 300 or response.streaming:
-                # Nothing was written, or nothing to replay: forget the key so a retry runs again.
+            if not 200 <= response.status_code < 300:
+                # Nothing was written (writes are all or nothing): forget the key so a retry runs again.
                 transaction.set_rollback(True)
+                return response
+            if response.streaming:
+                # The write stands, but a stream cannot be stored to replay: the key is not kept.
+                row.delete()
                 return response
             row.status = response.status_code
             row.content_type = response.get("Content-Type", "")
